@@ -1,0 +1,140 @@
+/**
+ * Sessions as the Lucia guide teaches: a token `<id>.<secret>`; the database keeps the id and the
+ * SHA-256 of the secret, compared in constant time. Sessions end after INACTIVITY_TIMEOUT without
+ * use and are extended on use at most once per ACTIVITY_CHECK_INTERVAL.
+ */
+import type { Cookies } from '@sveltejs/kit';
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { and, eq } from 'drizzle-orm';
+import { withScope, withTenant } from '../db';
+import { sessions, users, type Role } from '../db/schema';
+
+export const SESSION_COOKIE = 'session';
+export const INACTIVITY_TIMEOUT_MS = 10 * 24 * 60 * 60 * 1000;
+export const ACTIVITY_CHECK_INTERVAL_MS = 60 * 60 * 1000;
+
+export interface SessionUser {
+	id: string;
+	tenantId: string;
+	role: Role;
+	name: string;
+	email: string | null;
+	phone: string | null;
+	locale: string | null;
+}
+
+export interface ValidSession {
+	id: string;
+	tenantId: string;
+	userId: string;
+	lastVerifiedAt: Date;
+	/** When the cookie should now expire (it moves forward when the session is extended). */
+	expiresAt: Date;
+}
+
+export type SessionValidationResult =
+	| { session: ValidSession; user: SessionUser }
+	| { session: null; user: null };
+
+function randomString(bytes: number): string {
+	return encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+function hashSecret(secret: string): string {
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(secret)));
+}
+
+export function generateSessionToken(): string {
+	return `${randomString(15)}.${randomString(20)}`;
+}
+
+export async function createSession(
+	token: string,
+	user: { id: string; tenantId: string },
+	client: { ip?: string; userAgent?: string } = {}
+): Promise<ValidSession> {
+	const [id, secret] = token.split('.') as [string, string];
+	const now = new Date();
+	await withScope({ session: id }, (tx) =>
+		tx.insert(sessions).values({
+			id,
+			secretHash: hashSecret(secret),
+			tenantId: user.tenantId,
+			userId: user.id,
+			lastVerifiedAt: now,
+			ip: client.ip?.slice(0, 64),
+			userAgent: client.userAgent?.slice(0, 300)
+		})
+	);
+	return { id, tenantId: user.tenantId, userId: user.id, lastVerifiedAt: now, expiresAt: new Date(now.getTime() + INACTIVITY_TIMEOUT_MS) };
+}
+
+export async function validateSessionToken(token: string): Promise<SessionValidationResult> {
+	const parts = token.split('.');
+	if (parts.length !== 2 || !/^[a-z2-7]{24}$/.test(parts[0]!) || !/^[a-z2-7]{32}$/.test(parts[1]!)) {
+		return { session: null, user: null };
+	}
+	const [id, secret] = parts as [string, string];
+	return withScope({ session: id }, async (tx) => {
+		const [row] = await tx
+			.select({ session: sessions, user: users })
+			.from(sessions)
+			.innerJoin(users, eq(users.id, sessions.userId))
+			.where(eq(sessions.id, id));
+		if (!row) return { session: null, user: null };
+		const given = new TextEncoder().encode(hashSecret(secret));
+		const stored = new TextEncoder().encode(row.session.secretHash);
+		if (!constantTimeEqual(given, stored)) return { session: null, user: null };
+
+		const now = Date.now();
+		let lastVerifiedAt = row.session.lastVerifiedAt;
+		if (now - lastVerifiedAt.getTime() >= INACTIVITY_TIMEOUT_MS || row.user.disabledAt) {
+			await tx.delete(sessions).where(eq(sessions.id, id));
+			return { session: null, user: null };
+		}
+		if (now - lastVerifiedAt.getTime() >= ACTIVITY_CHECK_INTERVAL_MS) {
+			lastVerifiedAt = new Date(now);
+			await tx.update(sessions).set({ lastVerifiedAt }).where(eq(sessions.id, id));
+		}
+		const { user } = row;
+		return {
+			session: {
+				id,
+				tenantId: row.session.tenantId,
+				userId: user.id,
+				lastVerifiedAt,
+				expiresAt: new Date(lastVerifiedAt.getTime() + INACTIVITY_TIMEOUT_MS)
+			},
+			user: {
+				id: user.id,
+				tenantId: user.tenantId,
+				role: user.role,
+				name: user.name,
+				email: user.email,
+				phone: user.phone,
+				locale: user.locale
+			}
+		};
+	});
+}
+
+export async function invalidateSession(sessionId: string): Promise<void> {
+	await withScope({ session: sessionId }, (tx) => tx.delete(sessions).where(eq(sessions.id, sessionId)));
+}
+
+/** After a password change or when a user is disabled: every device is logged out. */
+export async function invalidateUserSessions(tenantId: string, userId: string): Promise<void> {
+	await withTenant(tenantId, (tx) =>
+		tx.delete(sessions).where(and(eq(sessions.tenantId, tenantId), eq(sessions.userId, userId)))
+	);
+}
+
+export function setSessionTokenCookie(cookies: Cookies, token: string, expiresAt: Date, secure: boolean): void {
+	cookies.set(SESSION_COOKIE, token, { httpOnly: true, secure, sameSite: 'lax', path: '/', expires: expiresAt });
+}
+
+export function deleteSessionTokenCookie(cookies: Cookies, secure: boolean): void {
+	cookies.set(SESSION_COOKIE, '', { httpOnly: true, secure, sameSite: 'lax', path: '/', maxAge: 0 });
+}

@@ -1,0 +1,37 @@
+/**
+ * Configuration, read and validated once. Everything else asks here instead of process.env.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const schema = z.object({
+	DATABASE_URL: z.string().url().optional(),
+	APP_DATABASE_URL: z.string().url().optional(),
+	APP_DATABASE_PASSWORD: z.string().optional(),
+	DATA_DIR: z.string().default('./data'),
+	MIGRATIONS_DIR: z.string().default('./drizzle'),
+	NODE_ENV: z.string().default('development'),
+	SEED_DEMO: z.enum(['auto', 'yes', 'no']).default('auto'),
+	DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10)
+});
+
+export type Config = z.infer<typeof schema> & { production: boolean };
+
+let cached: Config | undefined;
+
+export function config(): Config {
+	if (!cached) {
+		const parsed = schema.safeParse(process.env);
+		if (!parsed.success) {
+			const fields = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+			throw new Error(`Invalid configuration: ${fields.join('; ')}`);
+		}
+		cached = {
+			...parsed.data,
+			DATA_DIR: resolve(parsed.data.DATA_DIR),
+			MIGRATIONS_DIR: resolve(parsed.data.MIGRATIONS_DIR),
+			production: parsed.data.NODE_ENV === 'production'
+		};
+	}
+	return cached;
+}

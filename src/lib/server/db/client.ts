@@ -1,0 +1,107 @@
+/**
+ * Opening the database: PGlite in a folder when there is no DATABASE_URL, postgres.js otherwise.
+ * Migrations run as the owner; requests run as mtandao_app (see scope.ts).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import postgres from 'postgres';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+export type AppDb = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface Database {
+	kind: 'pglite' | 'postgres';
+	/** Runs requests; on Postgres it is logged in as mtandao_app. */
+	db: AppDb;
+	/** Signs request scopes; the app role cannot read it from the database. */
+	scopeKey: string;
+	close(): Promise<void>;
+}
+
+export interface OpenOptions {
+	/** Postgres URL of the owner (runs migrations). Absent: PGlite. */
+	url?: string;
+	/** Postgres URL the requests use; derived from `url` with the user mtandao_app when absent. */
+	appUrl?: string;
+	appPassword?: string;
+	/** PGlite folder; absent means in memory. */
+	dataDir?: string;
+	migrationsDir: string;
+	poolSize?: number;
+}
+
+const APP_ROLE = 'mtandao_app';
+const MIGRATION_LOCK = 7_246_001; // any constant: serialises migrations of processes starting together
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+	return options.url ? openPostgres(options, options.url) : openPglite(options);
+}
+
+async function openPglite(options: OpenOptions): Promise<Database> {
+	if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+	const client = new PGlite(options.dataDir ? join(options.dataDir, 'pglite') : undefined);
+	const db = drizzlePglite(client, { schema });
+	await migratePglite(db, { migrationsFolder: options.migrationsDir });
+	const scopeKey = await readScopeKey((q) => client.query<{ key: string }>(q).then((r) => r.rows));
+	return {
+		kind: 'pglite',
+		db: db as unknown as AppDb,
+		scopeKey,
+		close: () => client.close()
+	};
+}
+
+async function openPostgres(options: OpenOptions, url: string): Promise<Database> {
+	const owner = postgres(url, { max: 1, onnotice: () => {} });
+	let scopeKey: string;
+	try {
+		await owner`select pg_advisory_lock(${MIGRATION_LOCK})`;
+		try {
+			await migratePostgres(drizzlePostgres(owner), { migrationsFolder: options.migrationsDir });
+		} finally {
+			await owner`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+		}
+		await prepareAppRole(owner, options.appPassword);
+		scopeKey = await readScopeKey((q) => owner.unsafe<{ key: string }[]>(q));
+	} finally {
+		await owner.end();
+	}
+	const appClient = postgres(options.appUrl ?? appUrlFor(url, options.appPassword), {
+		max: options.poolSize ?? 10,
+		onnotice: () => {}
+	});
+	return {
+		kind: 'postgres',
+		db: drizzlePostgres(appClient, { schema }) as unknown as AppDb,
+		scopeKey,
+		close: () => appClient.end({ timeout: 5 })
+	};
+}
+
+/** The app role logs in for the request pool; a password is set when one is configured. */
+async function prepareAppRole(owner: postgres.Sql, password: string | undefined) {
+	const [role] = await owner<{ rolcanlogin: boolean }[]>`
+		select rolcanlogin from pg_roles where rolname = ${APP_ROLE}`;
+	if (!role?.rolcanlogin) await owner.unsafe(`alter role ${APP_ROLE} login`);
+	if (password) await owner.unsafe(`alter role ${APP_ROLE} password '${password.replaceAll("'", "''")}'`);
+}
+
+function appUrlFor(ownerUrl: string, password: string | undefined): string {
+	const url = new URL(ownerUrl);
+	url.username = APP_ROLE;
+	url.password = password ? encodeURIComponent(password) : '';
+	return url.toString();
+}
+
+async function readScopeKey(query: (sql: string) => Promise<{ key: string }[]>): Promise<string> {
+	const [row] = await query('select key from app_scope_keys');
+	if (!row) throw new Error('app_scope_keys is empty: migrations did not run');
+	return row.key;
+}

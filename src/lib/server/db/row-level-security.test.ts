@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { withScope, withTenant } from '.';
+import { auditLog, tenants, users } from './schema';
+import { createTenant } from '../tenants/tenants';
+import { PLATFORM_TENANT_ID } from '../tenants/root';
+import { openTestDatabase, type TestDatabase } from '../testing/database';
+import { databaseError } from '../testing/errors';
+
+let db: TestDatabase;
+const actor = { userId: '00000000-0000-4000-8000-00000000abcd', name: 'test' };
+let isp: string, resellerA: string, resellerB: string;
+
+beforeAll(async () => {
+	db = await openTestDatabase();
+	const noActor = { ...actor, userId: undefined as unknown as string };
+	isp = (await createTenant(PLATFORM_TENANT_ID, { name: 'Kisumu Net', slug: 'kisumu', parentId: PLATFORM_TENANT_ID, kind: 'isp' }, noActor)).id;
+	resellerA = (await createTenant(isp, { name: 'Reseller A', slug: 'res-a', parentId: isp, kind: 'reseller' }, noActor)).id;
+	resellerB = (await createTenant(isp, { name: 'Reseller B', slug: 'res-b', parentId: isp, kind: 'reseller' }, noActor)).id;
+	for (const [tenantId, phone] of [[isp, '254700000001'], [resellerA, '254700000002'], [resellerB, '254700000003']] as const) {
+		await withTenant(tenantId, (tx) => tx.insert(users).values({ tenantId, role: 'tenant_admin', name: phone, phone, passwordHash: 'x' }));
+	}
+});
+
+afterAll(async () => {
+	await db?.close();
+});
+
+const visibleSlugs = (scope: string) =>
+	withTenant(scope, (tx) => tx.select({ slug: tenants.slug }).from(tenants)).then((r) => r.map((t) => t.slug).sort());
+
+describe('row-level security on tenants', () => {
+	it('shows a reseller its own tenant and nothing above or beside it', async () => {
+		expect(await visibleSlugs(resellerA)).toEqual(['res-a']);
+	});
+
+	it('rolls sub-tenants up to their ISP', async () => {
+		expect(await visibleSlugs(isp)).toEqual(['kisumu', 'res-a', 'res-b']);
+	});
+
+	it('lets the platform see every tenant', async () => {
+		expect(await visibleSlugs(PLATFORM_TENANT_ID)).toEqual(['kisumu', 'platform', 'res-a', 'res-b']);
+	});
+
+	it('hides another tenant’s users from a query that asks for them by id', async () => {
+		const rows = await withTenant(resellerA, (tx) => tx.select().from(users).where(sql`${users.tenantId} = ${resellerB}`));
+		expect(rows).toEqual([]);
+	});
+
+	it('refuses to write a row into a tenant outside the scope', async () => {
+		await expect(
+			withTenant(resellerA, (tx) => tx.insert(users).values({ tenantId: resellerB, role: 'agent', name: 'x', phone: '254711111111', passwordHash: 'x' }))
+		).rejects.toThrow();
+	});
+
+	it('refuses to create a tenant under a parent outside the scope', async () => {
+		await expect(
+			createTenant(resellerA, { name: 'Sneaky', slug: 'sneaky', parentId: resellerB, kind: 'site' }, actor)
+		).rejects.toThrow();
+		expect(await visibleSlugs(PLATFORM_TENANT_ID)).not.toContain('sneaky');
+	});
+
+	it('ignores a scope changed by hand inside the transaction', async () => {
+		const rows = await withTenant(resellerA, async (tx) => {
+			await tx.execute(sql`select set_config('app.scope', ${'tenant:' + resellerB}, true)`);
+			return tx.select().from(users);
+		});
+		expect(rows).toEqual([]);
+	});
+
+	it('does not let the app role turn row security off', async () => {
+		const attempt = withTenant(resellerA, async (tx) => {
+			await tx.execute(sql`set local row_security = off`);
+			return tx.select().from(users);
+		});
+		// Postgres refuses a query that RLS would filter when row_security is off for a non-bypass role.
+		expect(await databaseError(attempt)).toMatch(/row-level security/);
+	});
+
+	it('does not let the app role become the owner again', async () => {
+		await expect(withTenant(resellerA, (tx) => tx.execute(sql`reset role`).then(() => tx.select().from(users)))).resolves.toSatisfy(
+			(rows: unknown[]) => db.kind === 'pglite' || rows.length === 1
+		);
+	});
+
+	it('keeps the audit log append-only', async () => {
+		await withTenant(isp, (tx) => tx.insert(auditLog).values({ tenantId: isp, action: 'test' }));
+		expect(await databaseError(withTenant(isp, (tx) => tx.delete(auditLog)))).toMatch(/permission denied/);
+	});
+
+	it('refuses writes in a read-only scope', async () => {
+		const attempt = withTenant(isp, (tx) => tx.insert(auditLog).values({ tenantId: isp, action: 'x' }), { readOnly: true });
+		expect(await databaseError(attempt)).toMatch(/read-only transaction/);
+	});
+
+	it('returns no rows to a raw query without a scope on real Postgres', async () => {
+		if (!db.ownerUrl) return expect(db.kind).toBe('pglite');
+		const url = new URL(db.ownerUrl);
+		url.username = 'mtandao_app';
+		const raw = postgres(url.toString(), { max: 1 });
+		try {
+			expect(await raw`select * from users`).toHaveLength(0);
+			expect(await raw`select * from tenants`).toHaveLength(0);
+			const [me] = await raw<{ rolbypassrls: boolean; rolsuper: boolean }[]>`select rolbypassrls, rolsuper from pg_roles where rolname = current_user`;
+			expect(me).toEqual({ rolbypassrls: false, rolsuper: false });
+			await expect(raw`select key from app_scope_keys`).rejects.toThrow(/permission denied/);
+		} finally {
+			await raw.end();
+		}
+	});
+});

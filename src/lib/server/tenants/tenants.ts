@@ -1,0 +1,78 @@
+/**
+ * Tenants: the platform admin creates ISPs and their resellers/sites; a manager sees its own tenant
+ * and its descendants. Visibility is decided by row-level security, not by these queries.
+ */
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { withTenant, type Tx } from '../db';
+import { tenants, users, type Tenant, type TenantKind } from '../db/schema';
+import { writeAudit, type AuditActor } from '../audit';
+
+export class SlugTaken extends Error {
+	constructor(readonly slug: string) {
+		super(`The slug "${slug}" is taken`);
+	}
+}
+
+export interface NewTenant {
+	name: string;
+	slug: string;
+	parentId: string;
+	kind: Exclude<TenantKind, 'platform'>;
+	brandColor?: string;
+	timezone?: string;
+}
+
+/** Creates a tenant under a parent visible from `scopeTenantId`. */
+export async function createTenant(scopeTenantId: string, input: NewTenant, actor: AuditActor): Promise<Tenant> {
+	return withTenant(scopeTenantId, async (tx) => {
+		// Other tenants are invisible here, but the unique index still sees every slug.
+		try {
+			const [tenant] = await tx
+				.insert(tenants)
+				.values({ ...input, path: [] })
+				.returning();
+			await writeAudit(tx, { tenantId: tenant!.id, actor, action: 'tenant.create', target: tenant!.slug, detail: { name: tenant!.name, kind: tenant!.kind } });
+			return tenant!;
+		} catch (error) {
+			if (isUniqueViolation(error, 'tenants_slug_key')) throw new SlugTaken(input.slug);
+			throw error;
+		}
+	});
+}
+
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+	const e = (error as { cause?: unknown })?.cause ?? error;
+	const pg = e as { code?: string; constraint_name?: string; constraint?: string; message?: string };
+	return pg?.code === '23505' && (pg.constraint_name === constraint || pg.constraint === constraint || !!pg.message?.includes(constraint));
+}
+
+export async function getTenant(tx: Tx, id: string): Promise<Tenant | undefined> {
+	const [tenant] = await tx.select().from(tenants).where(eq(tenants.id, id));
+	return tenant;
+}
+
+export async function getTenantBySlug(tx: Tx, slug: string): Promise<Tenant | undefined> {
+	const [tenant] = await tx.select().from(tenants).where(eq(tenants.slug, slug));
+	return tenant;
+}
+
+/** Every tenant visible from the scope, with its depth below the scope and staff count. */
+export async function listVisibleTenants(tx: Tx) {
+	return tx
+		.select({
+			id: tenants.id,
+			name: tenants.name,
+			slug: tenants.slug,
+			kind: tenants.kind,
+			parentId: tenants.parentId,
+			depth: sql<number>`cardinality(${tenants.path})`,
+			brandColor: tenants.brandColor,
+			staff: sql<number>`(select count(*)::int from ${users} u where u.tenant_id = ${tenants.id})`
+		})
+		.from(tenants)
+		.orderBy(asc(sql`${tenants.path}`));
+}
+
+export async function childrenOf(tx: Tx, parentId: string) {
+	return tx.select().from(tenants).where(and(eq(tenants.parentId, parentId))).orderBy(asc(tenants.name));
+}

@@ -1,0 +1,23 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+	plugins: [
+		paraglideVitePlugin({
+			project: './project.inlang',
+			outdir: './src/lib/paraglide',
+			// The user's explicit choice (cookie) wins, then the phone's language, then English.
+			strategy: ['cookie', 'preferredLanguage', 'baseLocale'],
+			cookieName: 'lang'
+		}),
+		sveltekit()
+	],
+	test: {
+		include: ['src/**/*.test.ts', 'tools/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+		environment: 'node',
+		testTimeout: 30_000,
+		hookTimeout: 60_000,
+		fileParallelism: false
+	}
+});
