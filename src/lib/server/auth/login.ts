@@ -3,7 +3,7 @@
  * exists or not, and takes the same time.
  */
 import { withScope } from '../db';
-import { users } from '../db/schema';
+import { users, type Role } from '../db/schema';
 import { normalizeMsisdn } from '$lib/phone';
 import { verifyAgainstNothing, verifyPassword } from './password';
 import { createSession, generateSessionToken, type ValidSession } from './session';
@@ -11,7 +11,7 @@ import { clearFailures, lockedUntil, recordFailure } from './throttle';
 import { isNull } from 'drizzle-orm';
 
 export type LoginResult =
-	| { ok: true; token: string; session: ValidSession; user: { id: string; tenantId: string; locale: string | null } }
+	| { ok: true; token: string; session: ValidSession; user: { id: string; tenantId: string; role: Role; locale: string | null } }
 	| { ok: false; reason: 'invalid' }
 	| { ok: false; reason: 'locked'; until: Date };
 
@@ -30,11 +30,11 @@ export async function login(
 	const keys = { account, ip: client.ip };
 	const found = await withScope({ login: account }, async (tx) => {
 		const until = await lockedUntil(tx, keys);
-		if (until) return { locked: until } as const;
+		if (until) return { locked: until, user: undefined };
 		const [user] = await tx.select().from(users).where(isNull(users.disabledAt));
-		return { user } as const;
+		return { locked: null, user };
 	});
-	if ('locked' in found) return { ok: false, reason: 'locked', until: found.locked };
+	if (found.locked) return { ok: false, reason: 'locked', until: found.locked };
 
 	const user = found.user;
 	const valid = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstNothing(password);
@@ -45,5 +45,5 @@ export async function login(
 	await withScope({ login: account }, (tx) => clearFailures(tx, keys));
 	const token = generateSessionToken();
 	const session = await createSession(token, user, client);
-	return { ok: true, token, session, user: { id: user.id, tenantId: user.tenantId, locale: user.locale } };
+	return { ok: true, token, session, user: { id: user.id, tenantId: user.tenantId, role: user.role, locale: user.locale } };
 }

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// `npm start`: build when the sources are newer than the build, then serve. The server migrates
+// the database and seeds the demo on first run (src/lib/server/startup.ts).
+import { execSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const stamp = join(root, 'build', 'index.js');
+
+function newest(path) {
+	const info = statSync(path);
+	if (!info.isDirectory()) return info.mtimeMs;
+	let latest = info.mtimeMs;
+	for (const entry of readdirSync(path)) {
+		if (entry === 'paraglide' || entry === 'node_modules') continue;
+		latest = Math.max(latest, newest(join(path, entry)));
+	}
+	return latest;
+}
+
+const sources = ['src', 'static', 'messages', 'svelte.config.js', 'vite.config.ts', 'package.json']
+	.map((p) => join(root, p))
+	.filter(existsSync);
+const needsBuild = !existsSync(stamp) || Math.max(...sources.map(newest)) > statSync(stamp).mtimeMs;
+if (needsBuild) {
+	console.log('Building Mtandao…');
+	execSync('npx vite build', { cwd: root, stdio: 'inherit' });
+}
+
+process.env.NODE_ENV ??= 'production';
+process.chdir(root);
+await import(stamp);
+
+const host = process.env.HOST && process.env.HOST !== '0.0.0.0' ? process.env.HOST : 'localhost';
+const url = process.env.ORIGIN ?? `http://${host}:${process.env.PORT ?? 3000}`;
+console.log(`\nMtandao is running at ${url}`);
+if (process.env.SEED_DEMO !== 'no') {
+	const { DEMO_LOGINS, DEMO_PASSWORD } = await import('../src/lib/server/demo/logins.js');
+	console.log(`Demo logins (password for all: ${DEMO_PASSWORD}):`);
+	for (const { who, login } of DEMO_LOGINS) console.log(`  ${who.padEnd(36)} ${login}`);
+}

@@ -1,0 +1,31 @@
+import { json, type Handle } from '@sveltejs/kit';
+
+/** Bodies larger than this are refused before anything reads them. Callbacks and forms are small. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
+
+/**
+ * Oversized or wrongly typed bodies get a 400 with a field message, never a 413/415 page or a stack.
+ * Endpoints that take JSON validate their own bodies (see $lib/server/http/json-body.ts).
+ */
+export const requestGuardHandle: Handle = async ({ event, resolve }) => {
+	const { request } = event;
+	if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return resolve(event);
+	const length = Number(request.headers.get('content-length') ?? '0');
+	if (length > MAX_BODY_BYTES) {
+		return json({ message: 'The request body is too large', errors: { body: `At most ${MAX_BODY_BYTES} bytes` } }, { status: 400 });
+	}
+	// JSON endpoints live under /api/ and /hooks/ and validate their own bodies; everything else
+	// that is posted is a form action.
+	const path = event.url.pathname;
+	if (path.startsWith('/api/') || path.startsWith('/hooks/')) return resolve(event);
+	const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
+	if (!FORM_TYPES.includes(type)) {
+		return json(
+			{ message: 'Expected a form submission', errors: { body: 'Send the form as application/x-www-form-urlencoded or multipart/form-data' } },
+			{ status: 400 }
+		);
+	}
+	return resolve(event);
+};

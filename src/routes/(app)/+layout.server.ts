@@ -1,0 +1,13 @@
+import type { LayoutServerLoad } from './$types';
+import { requireUser } from '$lib/server/auth/guards';
+import { withTenant } from '$lib/server/db';
+import { getTenant } from '$lib/server/tenants/tenants';
+
+export const load: LayoutServerLoad = async ({ locals, url }) => {
+	const { user, tenantId } = requireUser(locals, url);
+	const tenant = await withTenant(tenantId, (tx) => getTenant(tx, tenantId));
+	return {
+		user: { name: user.name, role: user.role },
+		tenant: tenant ? { name: tenant.name, slug: tenant.slug, brandColor: tenant.brandColor, kind: tenant.kind } : null
+	};
+};

@@ -1,0 +1,37 @@
+import type { Actions, PageServerLoad } from './$types';
+import { MANAGERS, requireRole } from '$lib/server/auth/guards';
+import { withTenant } from '$lib/server/db';
+import { tenants } from '$lib/server/db/schema';
+import { formFailure, parseForm } from '$lib/server/http/forms';
+import { createInvitation, listStaff } from '$lib/server/staff/invitations';
+import { m } from '$lib/paraglide/messages';
+import { inviteSchema } from './schema';
+import { eq } from 'drizzle-orm';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const { tenantId } = requireRole(locals, MANAGERS, url);
+	return withTenant(tenantId, async (tx) => ({
+		staff: await listStaff(tx),
+		tenants: await tx.select({ id: tenants.id, name: tenants.name }).from(tenants).orderBy(tenants.path)
+	}));
+};
+
+export const actions: Actions = {
+	invite: async ({ request, locals, url, getClientAddress }) => {
+		const { user, tenantId } = requireRole(locals, MANAGERS, url);
+		const form = await request.formData();
+		const parsed = parseForm(inviteSchema, form, m.error_check_form());
+		if (!parsed.ok) return parsed.failure;
+		const invite = parsed.data;
+		// The target tenant must be this manager's own or one below it; RLS would refuse the insert
+		// anyway, but the manager deserves a field message rather than an error page.
+		const visible = await withTenant(tenantId, (tx) => tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, invite.tenantId)));
+		if (visible.length === 0) return formFailure(400, form, m.error_check_form(), { tenantId: m.error_required() });
+		const token = await createInvitation(
+			tenantId,
+			{ tenantId: invite.tenantId, role: invite.role, name: invite.name, phone: invite.phone, email: invite.email },
+			{ userId: user.id, name: user.name, ip: getClientAddress() }
+		);
+		return { invited: { name: invite.name, link: `${url.origin}/invite/${token}` } };
+	}
+};

@@ -1,0 +1,38 @@
+import { redirect, type Actions } from '@sveltejs/kit';
+import type { PageServerLoad } from './$types';
+import { homeFor } from '$lib/server/auth/guards';
+import { login } from '$lib/server/auth/login';
+import { setSessionTokenCookie } from '$lib/server/auth/session';
+import { config } from '$lib/server/config';
+import { formFailure, parseForm } from '$lib/server/http/forms';
+import { m } from '$lib/paraglide/messages';
+import { loginSchema } from './schema';
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	if (locals.user) redirect(303, homeFor(locals.user.role));
+	return { next: url.searchParams.get('next') ?? '' };
+};
+
+/** Only our own paths: a login link must not bounce the user to another site. */
+function safeNext(next: string | undefined): string | null {
+	return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : null;
+}
+
+async function signIn({ request, cookies, getClientAddress, url }: Parameters<Actions[string]>[0]) {
+	const form = await request.formData();
+	const parsed = parseForm(loginSchema, form, m.error_check_form());
+	if (!parsed.ok) return parsed.failure;
+	const result = await login(parsed.data.login, parsed.data.password, {
+		ip: getClientAddress(),
+		userAgent: request.headers.get('user-agent') ?? undefined
+	});
+	if (!result.ok) {
+		const message = result.reason === 'locked' ? m.login_locked() : m.login_invalid();
+		return formFailure(400, form, message);
+	}
+	setSessionTokenCookie(cookies, result.token, result.session.expiresAt, config().production && url.protocol === 'https:');
+	if (result.user.locale) cookies.set('lang', result.user.locale, { path: '/', httpOnly: false, sameSite: 'lax', maxAge: 400 * 24 * 3600 });
+	redirect(303, safeNext(parsed.data.next) ?? homeFor(result.user.role));
+}
+
+export const actions: Actions = { default: signIn };

@@ -1,0 +1,13 @@
+import { json } from '@sveltejs/kit';
+import { sql } from 'drizzle-orm';
+import { database } from '$lib/server/db';
+
+/** Liveness with a real round trip to the database. */
+export async function GET() {
+	try {
+		await database().db.execute(sql`select 1`);
+		return json({ status: 'ok', db: 'ok' }, { headers: { 'cache-control': 'no-store' } });
+	} catch {
+		return json({ status: 'error', db: 'unreachable' }, { status: 503, headers: { 'cache-control': 'no-store' } });
+	}
+}

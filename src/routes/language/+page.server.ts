@@ -1,0 +1,27 @@
+import { redirect, type Actions } from '@sveltejs/kit';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { withTenant } from '$lib/server/db';
+import { users } from '$lib/server/db/schema';
+import { formFailure } from '$lib/server/http/forms';
+import type { PageServerLoad } from './$types';
+
+const schema = z.object({ lang: z.enum(['en', 'sw']), back: z.string().max(500).optional() });
+
+export const load: PageServerLoad = () => redirect(303, '/');
+
+export const actions: Actions = {
+	default: async ({ request, cookies, locals }) => {
+		const form = await request.formData();
+		const parsed = schema.safeParse(Object.fromEntries(form));
+		if (!parsed.success) return formFailure(400, form, 'Choose English or Kiswahili', { lang: 'en or sw' });
+		const { lang, back } = parsed.data;
+		cookies.set('lang', lang, { path: '/', httpOnly: false, sameSite: 'lax', maxAge: 400 * 24 * 3600 });
+		// Remembered on the account too, so the next phone the user logs in on speaks the same language.
+		if (locals.user && locals.tenantId) {
+			const userId = locals.user.id;
+			await withTenant(locals.tenantId, (tx) => tx.update(users).set({ locale: lang }).where(eq(users.id, userId)));
+		}
+		redirect(303, back && back.startsWith('/') && !back.startsWith('//') ? back : '/');
+	}
+};
