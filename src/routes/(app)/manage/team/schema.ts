@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages';
-import { normalizeMsisdn } from '$lib/phone';
+import { parseContact } from '$lib/contact';
 
 export const inviteSchema = z
 	.object({
@@ -10,18 +10,6 @@ export const inviteSchema = z
 		tenantId: z.uuid({ error: () => m.error_required() })
 	})
 	.transform((v, ctx) => {
-		if (v.contact.includes('@')) {
-			const email = z.email().safeParse(v.contact.toLowerCase());
-			if (!email.success) {
-				ctx.addIssue({ code: 'custom', path: ['contact'], message: m.error_contact_shape() });
-				return z.NEVER;
-			}
-			return { ...v, email: email.data, phone: undefined };
-		}
-		const phone = normalizeMsisdn(v.contact);
-		if (!phone) {
-			ctx.addIssue({ code: 'custom', path: ['contact'], message: m.error_phone_shape() });
-			return z.NEVER;
-		}
-		return { ...v, phone, email: undefined };
+		const contact = parseContact(v.contact, 'contact', ctx);
+		return { ...v, ...contact };
 	});

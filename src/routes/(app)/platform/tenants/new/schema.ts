@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages';
-import { normalizeMsisdn } from '$lib/phone';
+import { parseContact } from '$lib/contact';
 
 export const newTenantSchema = z
 	.object({
@@ -21,14 +21,6 @@ export const newTenantSchema = z
 		managerContact: z.string({ error: () => m.error_required() }).trim().min(3, { error: () => m.error_contact_shape() }).max(120)
 	})
 	.transform((v, ctx) => {
-		if (v.managerContact.includes('@')) {
-			const email = z.email().safeParse(v.managerContact.toLowerCase());
-			if (email.success) return { ...v, managerEmail: email.data, managerPhone: undefined };
-			ctx.addIssue({ code: 'custom', path: ['managerContact'], message: m.error_contact_shape() });
-			return z.NEVER;
-		}
-		const phone = normalizeMsisdn(v.managerContact);
-		if (phone) return { ...v, managerPhone: phone, managerEmail: undefined };
-		ctx.addIssue({ code: 'custom', path: ['managerContact'], message: m.error_phone_shape() });
-		return z.NEVER;
+		const contact = parseContact(v.managerContact, 'managerContact', ctx);
+		return { ...v, managerEmail: contact.email, managerPhone: contact.phone };
 	});
