@@ -33,19 +33,22 @@ export async function lockedUntil(tx: Tx, keys: ThrottleKeys, now = new Date()):
 }
 
 export async function recordFailure(tx: Tx, keys: ThrottleKeys, now = new Date()): Promise<void> {
-	const windowStart = new Date(now.getTime() - WINDOW_MS);
-	const lockUntil = new Date(now.getTime() + LOCK_MS);
+	// Raw sql`` parameters are not mapped like columns, and postgres.js refuses a Date there: send ISO text.
+	const windowStart = sql`${new Date(now.getTime() - WINDOW_MS).toISOString()}::timestamptz`;
+	const lockUntilAt = new Date(now.getTime() + LOCK_MS);
+	const lockUntil = sql`${lockUntilAt.toISOString()}::timestamptz`;
+	const nowAt = sql`${now.toISOString()}::timestamptz`;
 	for (const key of keysOf(keys)) {
 		const limit = key.startsWith('ip:') ? MAX_FAILURES_PER_IP : MAX_FAILURES;
 		// One statement, so two processes counting the same key at once do not lose a failure.
 		await tx
 			.insert(loginThrottle)
-			.values({ key, failures: 1, windowStartedAt: now, lockedUntil: limit <= 1 ? lockUntil : null })
+			.values({ key, failures: 1, windowStartedAt: now, lockedUntil: limit <= 1 ? lockUntilAt : null })
 			.onConflictDoUpdate({
 				target: loginThrottle.key,
 				set: {
 					failures: sql`case when ${loginThrottle.windowStartedAt} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end`,
-					windowStartedAt: sql`case when ${loginThrottle.windowStartedAt} < ${windowStart} then ${now} else ${loginThrottle.windowStartedAt} end`,
+					windowStartedAt: sql`case when ${loginThrottle.windowStartedAt} < ${windowStart} then ${nowAt} else ${loginThrottle.windowStartedAt} end`,
 					lockedUntil: sql`case
 						when ${loginThrottle.windowStartedAt} >= ${windowStart} and ${loginThrottle.failures} + 1 >= ${limit} then ${lockUntil}
 						else ${loginThrottle.lockedUntil} end`
