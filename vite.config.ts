@@ -18,6 +18,8 @@ export default defineConfig({
 		environment: 'node',
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
-		fileParallelism: false
+		fileParallelism: false,
+		// Tests never touch the developer's real key file.
+		env: { SECRET_KEY: Buffer.from('mtandao-test-key-0123456789abcde').toString('base64') }
 	}
 });

@@ -12,7 +12,12 @@ const schema = z.object({
 	MIGRATIONS_DIR: z.string().default('./drizzle'),
 	NODE_ENV: z.string().default('development'),
 	SEED_DEMO: z.enum(['auto', 'yes', 'no']).default('auto'),
-	DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10)
+	DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+	/** Where the demo's simulated MikroTik listens (scripts/start.js starts it). */
+	DEMO_ROUTER_HOST: z.string().default('127.0.0.1'),
+	DEMO_ROUTER_PORT: z.coerce.number().int().min(1).max(65535).default(18728),
+	/** Applies router jobs and expiries in this process; several processes may all run one. */
+	PROVISIONING_WORKER: z.enum(['on', 'off']).default('on')
 });
 
 export type Config = z.infer<typeof schema> & { production: boolean };

@@ -4,8 +4,21 @@
 import { config } from './config';
 import { openDatabase, setDatabase, type Database } from './db';
 import { seedDemoIfEmpty } from './demo/seed';
+import { ProvisioningWorker } from './network/worker';
+import { closeAllRouterConnections } from './network/routeros/client';
 
 let started: Promise<Database> | undefined;
+let worker: ProvisioningWorker | undefined;
+
+/** The worker in this process, if it runs one; poke it after queueing a job to skip the idle wait. */
+export function provisioningWorker(): ProvisioningWorker | undefined {
+	return worker;
+}
+
+async function stopWorker(): Promise<void> {
+	await worker?.stop();
+	await closeAllRouterConnections();
+}
 
 export function startApp(): Promise<Database> {
 	started ??= (async () => {
@@ -21,6 +34,12 @@ export function startApp(): Promise<Database> {
 		setDatabase(db);
 		console.log(`Database: ${db.kind === 'pglite' ? `PGlite in ${cfg.DATA_DIR}` : 'PostgreSQL'}`);
 		if (cfg.SEED_DEMO !== 'no') await seedDemoIfEmpty();
+		if (cfg.PROVISIONING_WORKER === 'on') {
+			worker = new ProvisioningWorker();
+			worker.start();
+			// adapter-node emits this after it stops accepting requests.
+			process.once('sveltekit:shutdown' as 'beforeExit', () => void stopWorker());
+		}
 		return db;
 	})();
 	return started;

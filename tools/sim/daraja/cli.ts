@@ -68,3 +68,9 @@ main().catch((error: unknown) => {
 	console.error(`daraja-sim: ${error instanceof Error ? error.message : String(error)}`);
 	process.exit(1);
 });
+
+// Started by `npm start` for the demo: when the app goes (even killed), its stdin closes and so do we.
+if (process.env.EXIT_WITH_PARENT === '1') {
+	process.stdin.on('end', () => process.exit(0));
+	process.stdin.resume();
+}

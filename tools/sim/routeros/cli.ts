@@ -78,3 +78,9 @@ const stop = async () => {
 };
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
+
+// Started by `npm start` for the demo: when the app goes (even killed), its stdin closes and so do we.
+if (process.env.EXIT_WITH_PARENT === '1') {
+	process.stdin.on('end', () => process.exit(0));
+	process.stdin.resume();
+}

@@ -17,3 +17,8 @@ export function database(): Database {
 export { openDatabase, type Database, type AppDb } from './client';
 export { withScope, withTenant, type Scope, type Tx } from './scope';
 export * as schema from './schema';
+
+/** The rows of a raw `tx.execute(sql…)`: PGlite answers `{ rows }`, postgres.js an array. */
+export function rowsOf<T>(result: unknown): T[] {
+	return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}

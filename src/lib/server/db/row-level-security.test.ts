@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { withScope, withTenant } from '.';
+import { rowsOf, withScope, withTenant } from '.';
 import { auditLog, tenants, users } from './schema';
 import { createTenant } from '../tenants/tenants';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
@@ -92,6 +92,19 @@ describe('row-level security on tenants', () => {
 	it('refuses writes in a read-only scope', async () => {
 		const attempt = withTenant(isp, (tx) => tx.insert(auditLog).values({ tenantId: isp, action: 'x' }), { readOnly: true });
 		expect(await databaseError(attempt)).toMatch(/read-only transaction/);
+	});
+
+	it('enables and forces row-level security on every table that holds tenant data', async () => {
+		const rows = await withTenant(PLATFORM_TENANT_ID, (tx) =>
+			tx.execute<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(sql`
+				select c.relname, c.relrowsecurity, c.relforcerowsecurity from pg_class c
+				join pg_namespace n on n.oid = c.relnamespace
+				where n.nspname = 'public' and c.relkind = 'r'
+				  and (exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id') or c.relname = 'tenants')`)
+		);
+		const list = rowsOf<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(rows);
+		expect(list.length).toBeGreaterThanOrEqual(9);
+		for (const table of list) expect(table, table.relname).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
 	});
 
 	it('returns no rows to a raw query without a scope on real Postgres', async () => {

@@ -11,7 +11,10 @@
 import { sql } from 'drizzle-orm';
 import {
 	bigint,
+	boolean,
 	check,
+	doublePrecision,
+	foreignKey,
 	index,
 	integer,
 	jsonb,
@@ -21,6 +24,7 @@ import {
 	primaryKey,
 	text,
 	timestamp,
+	unique,
 	uniqueIndex,
 	uuid,
 	type AnyPgColumn
@@ -234,7 +238,168 @@ export const loginThrottle = pgTable('login_throttle', {
 	lockedUntil: timestamp('locked_until', { withTimezone: true })
 });
 
+/** A tenant's MikroTik router, reached over the RouterOS API. The password is AES-256-GCM ciphertext. */
+export const routers = pgTable(
+	'routers',
+	{
+		tenantId: uuid('tenant_id')
+			.notNull()
+			.references(() => tenants.id, { onDelete: 'cascade' }),
+		id: uuid('id').primaryKey().defaultRandom(),
+		name: text('name').notNull(),
+		host: text('host').notNull(),
+		port: integer('port').notNull().default(8728),
+		tls: boolean('tls').notNull().default(false),
+		username: text('username').notNull(),
+		passwordEnc: text('password_enc').notNull(),
+		hotspotServer: text('hotspot_server').notNull().default('all'),
+		identity: text('identity'),
+		version: text('version'),
+		lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+		lastError: text('last_error'),
+		lastErrorAt: timestamp('last_error_at', { withTimezone: true }),
+		createdAt: createdAt()
+	},
+	(t) => [
+		uniqueIndex('routers_tenant_name_key').on(t.tenantId, t.name),
+		unique('routers_tenant_id_key').on(t.tenantId, t.id),
+		check('routers_port_range', sql`${t.port} between 1 and 65535`),
+		...tenantPolicies('routers')
+	]
+).enableRLS();
+
+export const SERVICE_KINDS = ['hotspot', 'pppoe'] as const;
+export type ServiceKind = (typeof SERVICE_KINDS)[number];
+export const VALIDITY_UNITS = ['minutes', 'hours', 'days', 'months'] as const;
+export type ValidityUnit = (typeof VALIDITY_UNITS)[number];
+
+/** What a subscriber buys: price in whole shillings, a validity, and the router profile it maps to. */
+export const packages = pgTable(
+	'packages',
+	{
+		tenantId: uuid('tenant_id')
+			.notNull()
+			.references(() => tenants.id, { onDelete: 'cascade' }),
+		id: uuid('id').primaryKey().defaultRandom(),
+		name: text('name').notNull(),
+		kind: text('kind', { enum: SERVICE_KINDS }).notNull(),
+		priceKes: integer('price_kes').notNull(),
+		validityUnit: text('validity_unit', { enum: VALIDITY_UNITS }).notNull(),
+		validityCount: integer('validity_count').notNull(),
+		/** upload/download as the router's rate-limit (rx/tx from the router's side), e.g. 2M/5M. */
+		rateLimit: text('rate_limit').notNull(),
+		dataCapMb: integer('data_cap_mb'),
+		sharedDevices: integer('shared_devices').notNull().default(1),
+		/** The router-side profile name: ASCII, fixed at creation so renaming never orphans users. */
+		profileName: text('profile_name').notNull(),
+		active: boolean('active').notNull().default(true),
+		createdAt: createdAt()
+	},
+	(t) => [
+		uniqueIndex('packages_tenant_name_key').on(t.tenantId, t.name),
+		unique('packages_tenant_id_key').on(t.tenantId, t.id),
+		uniqueIndex('packages_tenant_profile_key').on(t.tenantId, t.profileName),
+		check('packages_price_positive', sql`${t.priceKes} > 0 and ${t.priceKes} <= 1000000`),
+		check('packages_validity_positive', sql`${t.validityCount} > 0`),
+		check('packages_rate_limit_shape', sql`${t.rateLimit} ~ '^[0-9]+[kKmMgG]?/[0-9]+[kKmMgG]?$'`),
+		check('packages_shared_devices', sql`${t.sharedDevices} between 1 and 50`),
+		...tenantPolicies('packages')
+	]
+).enableRLS();
+
+export const SUBSCRIBER_STATUSES = ['pending', 'active', 'expired', 'suspended'] as const;
+export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
+
+export const subscribers = pgTable(
+	'subscribers',
+	{
+		tenantId: uuid('tenant_id')
+			.notNull()
+			.references(() => tenants.id, { onDelete: 'cascade' }),
+		id: uuid('id').primaryKey().defaultRandom(),
+		/** What the customer types as the paybill account: short, digits, unique in the tenant. */
+		accountNumber: text('account_number').notNull(),
+		name: text('name').notNull(),
+		phone: text('phone').notNull(),
+		kind: text('kind', { enum: SERVICE_KINDS }).notNull(),
+		routerId: uuid('router_id'),
+		packageId: uuid('package_id'),
+		status: text('status', { enum: SUBSCRIBER_STATUSES }).notNull().default('pending'),
+		expiresAt: timestamp('expires_at', { withTimezone: true }),
+		routerUsername: text('router_username').notNull(),
+		routerPasswordEnc: text('router_password_enc').notNull(),
+		registeredBy: uuid('registered_by').references(() => users.id, { onDelete: 'set null' }),
+		latitude: doublePrecision('latitude'),
+		longitude: doublePrecision('longitude'),
+		/** The idempotency key an offline app sends with a registration. */
+		clientRef: uuid('client_ref'),
+		createdAt: createdAt(),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		// A subscriber's router and package belong to its own tenant, not merely to one it can see.
+		foreignKey({ columns: [t.tenantId, t.routerId], foreignColumns: [routers.tenantId, routers.id], name: 'subscribers_router_fk' }).onDelete('restrict'),
+		foreignKey({ columns: [t.tenantId, t.packageId], foreignColumns: [packages.tenantId, packages.id], name: 'subscribers_package_fk' }).onDelete('restrict'),
+		uniqueIndex('subscribers_tenant_account_key').on(t.tenantId, t.accountNumber),
+		uniqueIndex('subscribers_tenant_username_key').on(t.tenantId, t.routerUsername),
+		uniqueIndex('subscribers_tenant_client_ref_key').on(t.tenantId, t.clientRef),
+		index('subscribers_tenant_phone_idx').on(t.tenantId, t.phone),
+		index('subscribers_tenant_created_idx').on(t.tenantId, t.createdAt.desc(), t.id.desc()),
+		index('subscribers_tenant_status_expiry_idx').on(t.tenantId, t.status, t.expiresAt),
+		index('subscribers_expiring_idx').on(t.expiresAt).where(sql`${t.status} = 'active'`),
+		// Search by any word of the name, as typed so far: to_tsquery('simple', 'kam:*').
+		index('subscribers_name_search').using('gin', sql`to_tsvector('simple', ${t.name})`),
+		check('subscribers_phone_shape', sql`${t.phone} ~ '^254[17][0-9]{8}$'`),
+		...tenantPolicies('subscribers')
+	]
+).enableRLS();
+
+export const JOB_ACTIONS = ['sync_subscriber', 'remove_subscriber', 'sync_package'] as const;
+export type JobAction = (typeof JOB_ACTIONS)[number];
+export const JOB_STATUSES = ['pending', 'running', 'done', 'failed'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/**
+ * The outbox: every change a router must see is a row here, written in the same transaction as the
+ * change. Workers claim with FOR UPDATE SKIP LOCKED; a router's jobs run in id order.
+ */
+export const provisioningJobs = pgTable(
+	'provisioning_jobs',
+	{
+		tenantId: uuid('tenant_id')
+			.notNull()
+			.references(() => tenants.id, { onDelete: 'cascade' }),
+		id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
+		routerId: uuid('router_id').notNull(),
+		action: text('action', { enum: JOB_ACTIONS }).notNull(),
+		subscriberId: uuid('subscriber_id'),
+		packageId: uuid('package_id'),
+		/** What a removal needs after the subscriber row is gone: username and kind. */
+		payload: jsonb('payload').$type<Record<string, string>>(),
+		status: text('status', { enum: JOB_STATUSES }).notNull().default('pending'),
+		attempts: integer('attempts').notNull().default(0),
+		runAfter: timestamp('run_after', { withTimezone: true }).notNull().defaultNow(),
+		lockedUntil: timestamp('locked_until', { withTimezone: true }),
+		lockedBy: text('locked_by'),
+		lastError: text('last_error'),
+		createdAt: createdAt(),
+		finishedAt: timestamp('finished_at', { withTimezone: true })
+	},
+	(t) => [
+		primaryKey({ columns: [t.tenantId, t.id] }),
+		uniqueIndex('provisioning_jobs_id_key').on(t.id),
+		foreignKey({ columns: [t.tenantId, t.routerId], foreignColumns: [routers.tenantId, routers.id], name: 'provisioning_jobs_router_fk' }).onDelete('cascade'),
+		index('provisioning_jobs_open_idx').on(t.routerId, t.id).where(sql`${t.status} in ('pending', 'running')`),
+		index('provisioning_jobs_tenant_status_idx').on(t.tenantId, t.status, t.id),
+		...tenantPolicies('provisioning_jobs')
+	]
+).enableRLS();
+
 export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type AuditEntry = typeof auditLog.$inferSelect;
+export type Router = typeof routers.$inferSelect;
+export type Package = typeof packages.$inferSelect;
+export type Subscriber = typeof subscribers.$inferSelect;
+export type ProvisioningJob = typeof provisioningJobs.$inferSelect;

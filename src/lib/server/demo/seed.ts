@@ -9,10 +9,33 @@ import { hashPassword } from '../auth/password';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
 import { writeAudit } from '../audit';
 import { DEMO_PASSWORD } from './logins.js';
+import type { Tx } from '../db';
+import { config } from '../config';
+import { createPackage, type PackageInput } from '../network/packages';
+import { createRouter } from '../network/routers';
+import { registerSubscriber, renewSubscription } from '../network/subscribers';
 
 export { DEMO_LOGINS, DEMO_PASSWORD } from './logins.js';
 
+interface DemoNetwork {
+	routerUser: string;
+	routerPassword: string;
+	packages: PackageInput[];
+	subscribers: { name: string; phone: string; kind: 'hotspot' | 'pppoe'; package: string; activate: boolean }[];
+}
+
+const HOTSPOT_PACKAGES: PackageInput[] = [
+	{ name: '1 Hour', kind: 'hotspot', priceKes: 10, validityUnit: 'hours', validityCount: 1, rateLimit: '2M/2M', dataCapMb: null, sharedDevices: 1 },
+	{ name: 'Daily', kind: 'hotspot', priceKes: 50, validityUnit: 'days', validityCount: 1, rateLimit: '2M/5M', dataCapMb: null, sharedDevices: 1 },
+	{ name: 'Weekly', kind: 'hotspot', priceKes: 250, validityUnit: 'days', validityCount: 7, rateLimit: '3M/5M', dataCapMb: null, sharedDevices: 2 }
+];
+const HOME_PACKAGES: PackageInput[] = [
+	{ name: 'Home 5 Mbps', kind: 'pppoe', priceKes: 1500, validityUnit: 'months', validityCount: 1, rateLimit: '5M/5M', dataCapMb: null, sharedDevices: 1 },
+	{ name: 'Home 10 Mbps', kind: 'pppoe', priceKes: 2500, validityUnit: 'months', validityCount: 1, rateLimit: '10M/10M', dataCapMb: null, sharedDevices: 1 }
+];
+
 interface DemoTenant {
+	network?: DemoNetwork;
 	slug: string;
 	name: string;
 	kind: 'isp' | 'reseller';
@@ -28,6 +51,17 @@ const DEMO: DemoTenant[] = [
 		kind: 'isp',
 		parent: null,
 		brandColor: '#0b7a45',
+		network: {
+			routerUser: 'nyota',
+			routerPassword: 'nyota-api',
+			packages: [...HOTSPOT_PACKAGES, ...HOME_PACKAGES],
+			subscribers: [
+				{ name: 'Achieng Otieno', phone: '254712000101', kind: 'pppoe', package: 'Home 5 Mbps', activate: true },
+				{ name: 'Mwangi Njoroge', phone: '254712000102', kind: 'pppoe', package: 'Home 10 Mbps', activate: true },
+				{ name: 'Fatuma Hassan', phone: '254712000103', kind: 'hotspot', package: 'Daily', activate: true },
+				{ name: 'Kiprono Langat', phone: '254712000104', kind: 'hotspot', package: 'Weekly', activate: false }
+			]
+		},
 		staff: [
 			{ name: 'Wanjiku Kamau', role: 'tenant_admin', phone: '254711000001' },
 			{ name: 'Otieno Ochieng', role: 'agent', phone: '254711000002' }
@@ -39,6 +73,12 @@ const DEMO: DemoTenant[] = [
 		kind: 'reseller',
 		parent: 'nyota',
 		brandColor: '#1d4ed8',
+		network: {
+			routerUser: 'kondele',
+			routerPassword: 'kondele-api',
+			packages: HOTSPOT_PACKAGES,
+			subscribers: [{ name: 'Brian Ouma', phone: '254712000201', kind: 'hotspot', package: 'Daily', activate: true }]
+		},
 		staff: [{ name: 'Akinyi Odhiambo', role: 'tenant_admin', phone: '254711000003' }]
 	},
 	{
@@ -47,6 +87,12 @@ const DEMO: DemoTenant[] = [
 		kind: 'isp',
 		parent: null,
 		brandColor: '#b45309',
+		network: {
+			routerUser: 'pwani',
+			routerPassword: 'pwani-api',
+			packages: HOTSPOT_PACKAGES,
+			subscribers: [{ name: 'Salim Omar', phone: '254722000301', kind: 'hotspot', package: '1 Hour', activate: true }]
+		},
 		staff: [{ name: 'Hamisi Mwinyi', role: 'tenant_admin', phone: '254722000001' }]
 	}
 ];
@@ -78,7 +124,36 @@ export async function seedDemoIfEmpty(): Promise<boolean> {
 				await tx.insert(users).values({ tenantId: row!.id, passwordHash, ...s });
 			}
 			await writeAudit(tx, { tenantId: row!.id, actor: null, action: 'tenant.create', target: t.slug, detail: { demo: true } });
+			if (t.network) await seedNetwork(tx, row!.id, t.name, t.network);
 		}
 	});
 	return true;
+}
+
+/** One router on the demo simulator, the packages, and a few subscribers; the worker provisions them. */
+async function seedNetwork(tx: Tx, tenantId: string, tenantName: string, network: DemoNetwork): Promise<void> {
+	const { DEMO_ROUTER_HOST, DEMO_ROUTER_PORT } = config();
+	const router = await createRouter(tx, tenantId, {
+		name: `${tenantName} HQ`,
+		host: DEMO_ROUTER_HOST,
+		port: DEMO_ROUTER_PORT,
+		tls: false,
+		username: network.routerUser,
+		password: network.routerPassword,
+		hotspotServer: 'all'
+	});
+	const byName = new Map<string, string>();
+	for (const input of network.packages) byName.set(input.name, (await createPackage(tx, tenantId, input)).id);
+	for (const s of network.subscribers) {
+		const { subscriber } = await registerSubscriber(tx, {
+			tenantId,
+			name: s.name,
+			phone: s.phone,
+			kind: s.kind,
+			routerId: router.id,
+			packageId: byName.get(s.package) ?? null,
+			registeredBy: null
+		});
+		if (s.activate) await renewSubscription(tx, subscriber.id);
+	}
 }

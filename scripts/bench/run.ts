@@ -1,0 +1,24 @@
+/**
+ * `npm run bench`: quick figures for DESIGN.md §10, printed as a table and written as JSON to
+ * BENCH_OUT (default bench-results.json). Each figure is measured in this run, with its ceiling
+ * beside it where DESIGN asks for one.
+ */
+import { writeFileSync } from 'node:fs';
+import { benchProvisioning } from './provision';
+
+const results: Record<string, number> = {};
+const targets: Record<string, string> = {
+	provision_users_per_s: '>= 2000',
+	sim_router_commands_per_s: '(ceiling)'
+};
+
+Object.assign(results, await benchProvisioning());
+
+const out = process.env.BENCH_OUT ?? 'bench-results.json';
+writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+console.log('\nkey                              value        target');
+for (const [key, value] of Object.entries(results)) {
+	console.log(`${key.padEnd(32)} ${String(Math.round(value * 100) / 100).padStart(10)}   ${targets[key] ?? ''}`);
+}
+console.log(`\nwritten to ${out}`);
+process.exit(0);

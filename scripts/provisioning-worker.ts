@@ -1,0 +1,38 @@
+/**
+ * A provisioning worker on its own, without the web server: `npm run worker`.
+ * Any number may run beside the app processes; the job claim keeps them from applying a job twice.
+ * Reads the same configuration as the app (DATABASE_URL or DATA_DIR, SECRET_KEY…).
+ * PROVISIONING_LEASE_MS, PROVISIONING_BASE_MS and PROVISIONING_CAP_MS tune retries (tests shorten them).
+ */
+import { config } from '../src/lib/server/config';
+import { openDatabase, setDatabase } from '../src/lib/server/db';
+import { ProvisioningWorker } from '../src/lib/server/network/worker';
+import { closeAllRouterConnections } from '../src/lib/server/network/routeros/client';
+
+const cfg = config();
+const number = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
+const db = await openDatabase({
+	url: cfg.DATABASE_URL,
+	appUrl: cfg.APP_DATABASE_URL,
+	appPassword: cfg.APP_DATABASE_PASSWORD,
+	dataDir: cfg.DATABASE_URL ? undefined : cfg.DATA_DIR,
+	migrationsDir: cfg.MIGRATIONS_DIR,
+	poolSize: 4
+});
+setDatabase(db);
+
+const retry = Object.fromEntries(
+	Object.entries({ leaseMs: number('PROVISIONING_LEASE_MS'), baseMs: number('PROVISIONING_BASE_MS'), capMs: number('PROVISIONING_CAP_MS') }).filter(([, v]) => v !== undefined)
+);
+const worker = new ProvisioningWorker({ retry, idleMs: number('PROVISIONING_IDLE_MS'), log: (line) => console.log(line) });
+worker.start();
+console.log(`provisioning worker ${worker.id} running`);
+
+const stop = async () => {
+	await worker.stop();
+	await closeAllRouterConnections();
+	await db.close();
+	process.exit(0);
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

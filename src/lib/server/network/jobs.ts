@@ -1,0 +1,136 @@
+/**
+ * The provisioning outbox. A job is written in the same transaction as the change it carries; a
+ * worker claims it later with FOR UPDATE SKIP LOCKED, so several processes can share the work.
+ * A router's jobs are applied strictly in id order: a job is claimable only when no earlier job of
+ * the same router is still pending or running. Failed (parked) jobs do not block later ones.
+ */
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { rowsOf, type Tx } from '../db';
+import { provisioningJobs, type JobAction, type ProvisioningJob } from '../db/schema';
+
+export interface NewJob {
+	tenantId: string;
+	routerId: string;
+	action: JobAction;
+	subscriberId?: string;
+	packageId?: string;
+	payload?: Record<string, string>;
+}
+
+export async function enqueueJobs(tx: Tx, jobs: NewJob[]): Promise<void> {
+	if (jobs.length > 0) await tx.insert(provisioningJobs).values(jobs);
+}
+
+export interface RetryPolicy {
+	baseMs: number;
+	capMs: number;
+	maxAttempts: number;
+	leaseMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { baseMs: 2_000, capMs: 60_000, maxAttempts: 12, leaseMs: 30_000 };
+
+/** Exponential backoff with equal jitter: half fixed, half random, so routers coming back are not stampeded. */
+export function backoffMs(attempts: number, policy: RetryPolicy, random = Math.random): number {
+	const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempts - 1));
+	return Math.round(ceiling / 2 + (ceiling / 2) * random());
+}
+
+/**
+ * Claims up to `limit` jobs, at most one per router (the oldest open one). A running job whose
+ * lease has run out (its worker died) is claimable again; applying it twice is harmless because
+ * every router operation is idempotent.
+ */
+export async function claimJobs(tx: Tx, workerId: string, limit: number, policy: RetryPolicy): Promise<ProvisioningJob[]> {
+	const result = await tx.execute(sql`
+		with heads as (
+			select j.tenant_id, j.id from provisioning_jobs j
+			where ((j.status = 'pending' and j.run_after <= now())
+			    or (j.status = 'running' and j.locked_until < now()))
+			  and not exists (
+				select 1 from provisioning_jobs e
+				where e.router_id = j.router_id and e.id < j.id and e.status in ('pending', 'running')
+			  )
+			order by j.id
+			limit ${limit}
+			for update of j skip locked
+		)
+		update provisioning_jobs p
+		set status = 'running', attempts = p.attempts + 1, locked_by = ${workerId},
+		    locked_until = now() + make_interval(secs => ${policy.leaseMs / 1000})
+		from heads h
+		where p.tenant_id = h.tenant_id and p.id = h.id
+		returning p.*`);
+	return rowsOf<Record<string, unknown>>(result).map(toJob).sort((a, b) => a.id - b.id);
+}
+
+function toJob(row: Record<string, unknown>): ProvisioningJob {
+	const date = (v: unknown) => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
+	return {
+		tenantId: String(row.tenant_id),
+		id: Number(row.id),
+		routerId: String(row.router_id),
+		action: row.action as JobAction,
+		subscriberId: (row.subscriber_id as string | null) ?? null,
+		packageId: (row.package_id as string | null) ?? null,
+		payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<string, string> | null,
+		status: row.status as ProvisioningJob['status'],
+		attempts: Number(row.attempts),
+		runAfter: date(row.run_after)!,
+		lockedUntil: date(row.locked_until),
+		lockedBy: (row.locked_by as string | null) ?? null,
+		lastError: (row.last_error as string | null) ?? null,
+		createdAt: date(row.created_at)!,
+		finishedAt: date(row.finished_at)
+	};
+}
+
+const heldBy = (job: ProvisioningJob, workerId: string) =>
+	and(eq(provisioningJobs.tenantId, job.tenantId), eq(provisioningJobs.id, job.id), eq(provisioningJobs.lockedBy, workerId), eq(provisioningJobs.status, 'running'));
+
+/** Marks a job done, but only if this worker still holds it (a slow worker must not overwrite a retry). */
+export async function completeJob(tx: Tx, job: ProvisioningJob, workerId: string): Promise<void> {
+	await tx
+		.update(provisioningJobs)
+		.set({ status: 'done', finishedAt: new Date(), lockedUntil: null, lastError: null })
+		.where(heldBy(job, workerId));
+}
+
+/** Schedules the next try, or parks the job as failed after the last one. */
+export async function failJob(tx: Tx, job: ProvisioningJob, workerId: string, error: string, policy: RetryPolicy): Promise<'retry' | 'failed'> {
+	const parked = job.attempts >= policy.maxAttempts;
+	await tx
+		.update(provisioningJobs)
+		.set(
+			parked
+				? { status: 'failed', lastError: error, lockedUntil: null, finishedAt: new Date() }
+				: { status: 'pending', lastError: error, lockedUntil: null, runAfter: new Date(Date.now() + backoffMs(job.attempts, policy)) }
+		)
+		.where(heldBy(job, workerId));
+	return parked ? 'failed' : 'retry';
+}
+
+/** A manager's "retry": parked jobs go back to the queue with a fresh count. */
+export async function retryFailedJobs(tx: Tx, ids: number[]): Promise<number> {
+	if (ids.length === 0) return 0;
+	const rows = await tx
+		.update(provisioningJobs)
+		.set({ status: 'pending', attempts: 0, runAfter: new Date(), finishedAt: null })
+		.where(and(inArray(provisioningJobs.id, ids), eq(provisioningJobs.status, 'failed')))
+		.returning({ id: provisioningJobs.id });
+	return rows.length;
+}
+
+export async function listJobs(tx: Tx, filter: { status?: ProvisioningJob['status']; routerId?: string; subscriberId?: string; limit?: number }) {
+	const conditions = [
+		filter.status ? eq(provisioningJobs.status, filter.status) : undefined,
+		filter.routerId ? eq(provisioningJobs.routerId, filter.routerId) : undefined,
+		filter.subscriberId ? eq(provisioningJobs.subscriberId, filter.subscriberId) : undefined
+	].filter((c) => c !== undefined);
+	return tx
+		.select()
+		.from(provisioningJobs)
+		.where(conditions.length ? and(...conditions) : undefined)
+		.orderBy(desc(provisioningJobs.id))
+		.limit(filter.limit ?? 50);
+}

@@ -1,0 +1,105 @@
+/**
+ * Reconcile: compare what a router has with what the database says it should have, repair the
+ * drift and report each change. Only users we created (comment "mtandao:<id>") are ever removed:
+ * an ISP's own accounts on the same router are listed as unmanaged and left alone.
+ */
+import { eq } from 'drizzle-orm';
+import { withTenant } from '../db';
+import { packages, subscribers, type ServiceKind } from '../db/schema';
+import { decryptSecret } from '../security/secrets';
+import { getRouter, recordRouterError, recordRouterSeen, routerTarget } from './routers';
+import { withRouter } from './routeros/client';
+import { ensureProfile, ensureUser, listProfiles, listUsers, removeUser } from './routeros/operations';
+import { describeRouterError, profileFor } from './worker';
+
+export interface ReconcileChange {
+	kind: ServiceKind;
+	name: string;
+	change: 'added' | 'removed' | 'profile' | 'enabled' | 'disabled' | 'password' | 'profile-created' | 'profile-updated';
+	detail?: string;
+}
+
+export interface ReconcileReport {
+	routerId: string;
+	changes: ReconcileChange[];
+	unmanaged: { kind: ServiceKind; name: string }[];
+	checkedUsers: number;
+}
+
+const KINDS: ServiceKind[] = ['hotspot', 'pppoe'];
+
+export async function reconcileRouter(tenantId: string, routerId: string, options: { dryRun?: boolean } = {}): Promise<ReconcileReport | null> {
+	const desired = await withTenant(tenantId, async (tx) => {
+		const router = await getRouter(tx, routerId);
+		if (!router) return null;
+		const users = await tx
+			.select({ subscriber: subscribers, pkg: packages })
+			.from(subscribers)
+			.leftJoin(packages, eq(packages.id, subscribers.packageId))
+			.where(eq(subscribers.routerId, routerId));
+		const tenantPackages = await tx.select().from(packages).where(eq(packages.tenantId, router.tenantId));
+		return { router, users, tenantPackages };
+	});
+	if (!desired) return null;
+	const { router } = desired;
+	const now = new Date();
+	const report: ReconcileReport = { routerId, changes: [], unmanaged: [], checkedUsers: 0 };
+	try {
+		await withRouter(routerTarget(router), async (api) => {
+			for (const kind of KINDS) {
+				const profiles = new Map((await listProfiles(api, kind)).map((p) => [p.name, p]));
+				for (const pkg of desired.tenantPackages.filter((p) => p.kind === kind)) {
+					const actual = profiles.get(pkg.profileName);
+					const wanted = profileFor(pkg);
+					if (!actual || actual.rateLimit !== wanted.rateLimit || Number(actual.sharedUsers) !== wanted.sharedUsers) {
+						report.changes.push({ kind, name: pkg.profileName, change: actual ? 'profile-updated' : 'profile-created', detail: wanted.rateLimit });
+						if (!options.dryRun) await ensureProfile(api, kind, wanted);
+					}
+				}
+
+				const onRouter = new Map((await listUsers(api, kind)).map((u) => [u.name, u]));
+				const wantedUsers = desired.users.filter((u) => u.subscriber.kind === kind);
+				const wantedNames = new Set(wantedUsers.map((u) => u.subscriber.routerUsername));
+				for (const { subscriber, pkg } of wantedUsers) {
+					report.checkedUsers++;
+					const actual = onRouter.get(subscriber.routerUsername);
+					const enabled = subscriber.status === 'active' && subscriber.expiresAt !== null && subscriber.expiresAt > now;
+					const profile = pkg?.profileName ?? 'default';
+					const drift: ReconcileChange['change'][] = [];
+					if (!actual) drift.push('added');
+					else {
+						if (actual.profile !== profile) drift.push('profile');
+						if (actual.disabled === enabled) drift.push(enabled ? 'enabled' : 'disabled');
+					}
+					if (drift.length === 0) continue;
+					for (const change of drift) report.changes.push({ kind, name: subscriber.routerUsername, change, detail: change === 'profile' ? profile : undefined });
+					if (!options.dryRun) {
+						await ensureUser(api, kind, {
+							name: subscriber.routerUsername,
+							password: decryptSecret(subscriber.routerPasswordEnc),
+							profile,
+							disabled: !enabled,
+							comment: `mtandao:${subscriber.id}`,
+							server: kind === 'hotspot' ? router.hotspotServer : undefined,
+							limitBytesTotal: pkg?.dataCapMb ? pkg.dataCapMb * 1024 * 1024 : undefined
+						});
+					}
+				}
+				for (const [name, user] of onRouter) {
+					if (wantedNames.has(name)) continue;
+					if (user.comment?.startsWith('mtandao:')) {
+						report.changes.push({ kind, name, change: 'removed' });
+						if (!options.dryRun) await removeUser(api, kind, name);
+					} else {
+						report.unmanaged.push({ kind, name });
+					}
+				}
+			}
+		});
+		await withTenant(tenantId, (tx) => recordRouterSeen(tx, routerId));
+	} catch (error) {
+		await withTenant(tenantId, (tx) => recordRouterError(tx, routerId, describeRouterError(error)));
+		throw error;
+	}
+	return report;
+}

@@ -1,0 +1,86 @@
+/**
+ * A tenant's routers: stored with the API password encrypted, tested on demand, and their
+ * reachability recorded by every job that talks to them.
+ */
+import { and, asc, eq } from 'drizzle-orm';
+import type { Tx } from '../db';
+import { routers, type Router } from '../db/schema';
+import { decryptSecret, encryptSecret } from '../security/secrets';
+import type { RouterTarget } from './routeros/client';
+
+export interface RouterInput {
+	name: string;
+	host: string;
+	port: number;
+	tls: boolean;
+	username: string;
+	/** Absent on edit: keep the stored one. */
+	password?: string;
+	hotspotServer: string;
+}
+
+export async function createRouter(tx: Tx, tenantId: string, input: RouterInput): Promise<Router> {
+	const [row] = await tx
+		.insert(routers)
+		.values({ tenantId, ...input, passwordEnc: encryptSecret(input.password ?? '') })
+		.returning();
+	return row!;
+}
+
+export async function updateRouter(tx: Tx, id: string, input: RouterInput): Promise<Router | undefined> {
+	const { password, ...rest } = input;
+	const [row] = await tx
+		.update(routers)
+		.set({ ...rest, ...(password !== undefined ? { passwordEnc: encryptSecret(password) } : {}) })
+		.where(eq(routers.id, id))
+		.returning();
+	return row;
+}
+
+export async function getRouter(tx: Tx, id: string): Promise<Router | undefined> {
+	const [row] = await tx.select().from(routers).where(eq(routers.id, id));
+	return row;
+}
+
+export async function listRouters(tx: Tx, tenantId?: string): Promise<Router[]> {
+	return tx
+		.select()
+		.from(routers)
+		.where(tenantId ? and(eq(routers.tenantId, tenantId)) : undefined)
+		.orderBy(asc(routers.name));
+}
+
+/** What the RouterOS client needs; the only place a router password is decrypted. */
+export function routerTarget(router: Router): RouterTarget {
+	return {
+		id: router.id,
+		host: router.host,
+		port: router.port,
+		tls: router.tls,
+		user: router.username,
+		password: decryptSecret(router.passwordEnc)
+	};
+}
+
+export async function recordRouterSeen(tx: Tx, id: string, details: { identity?: string; version?: string } = {}): Promise<void> {
+	await tx
+		.update(routers)
+		.set({ lastSeenAt: new Date(), lastError: null, ...details })
+		.where(eq(routers.id, id));
+}
+
+export async function recordRouterError(tx: Tx, id: string, message: string): Promise<void> {
+	await tx
+		.update(routers)
+		.set({ lastError: message.slice(0, 500), lastErrorAt: new Date() })
+		.where(eq(routers.id, id));
+}
+
+/** Router-side names travel as Windows-1252 through node-routeros: keep them plain ASCII. */
+export function routerSafe(text: string, max = 60): string {
+	return text
+		.normalize('NFKD')
+		.replace(/[^\x20-\x7e]/g, '')
+		.replace(/[;"\\]/g, '')
+		.slice(0, max);
+}

@@ -1,0 +1,289 @@
+/**
+ * Subscribers: registration, the life cycle (activate, renew, suspend, resume, expire, change
+ * package, delete) and the list managers search. Every change a router must see writes a
+ * provisioning job in the same transaction.
+ */
+import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import { rowsOf, type Tx } from '../db';
+import { packages, subscribers, type ServiceKind, type Subscriber, type SubscriberStatus } from '../db/schema';
+import { encryptSecret } from '../security/secrets';
+import { isUniqueViolation } from '../tenants/tenants';
+import { normalizeMsisdn } from '../../phone';
+import { enqueueJobs } from './jobs';
+import { validityInterval } from './packages';
+
+export class SubscriberConflict extends Error {
+	constructor(readonly field: 'accountNumber' | 'clientRef', message: string) {
+		super(message);
+	}
+}
+
+export class NotInTenant extends Error {
+	constructor(readonly field: 'routerId' | 'packageId') {
+		super(`The ${field === 'routerId' ? 'router' : 'package'} does not belong to this tenant`);
+	}
+}
+
+const PASSWORD_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+
+/** Short, digits only: what a customer types as the paybill account number on a phone keypad. */
+export function generateAccountNumber(digits = 6): string {
+	const bytes = crypto.getRandomValues(new Uint32Array(1));
+	const min = 10 ** (digits - 1);
+	return String(min + (bytes[0]! % (9 * min)));
+}
+
+export function generateRouterPassword(length = 8): string {
+	const bytes = crypto.getRandomValues(new Uint8Array(length));
+	return Array.from(bytes, (b) => PASSWORD_ALPHABET[b % PASSWORD_ALPHABET.length]).join('');
+}
+
+export interface RegistrationInput {
+	tenantId: string;
+	name: string;
+	phone: string;
+	kind: ServiceKind;
+	routerId: string | null;
+	packageId: string | null;
+	registeredBy: string | null;
+	latitude?: number | null;
+	longitude?: number | null;
+	clientRef?: string | null;
+	accountNumber?: string;
+}
+
+/**
+ * Registers a subscriber. With a clientRef (an offline app's idempotency key) a repeat returns the
+ * first registration instead of creating a second one.
+ */
+export async function registerSubscriber(tx: Tx, input: RegistrationInput): Promise<{ subscriber: Subscriber; created: boolean }> {
+	if (input.clientRef) {
+		const [existing] = await tx
+			.select()
+			.from(subscribers)
+			.where(and(eq(subscribers.tenantId, input.tenantId), eq(subscribers.clientRef, input.clientRef)));
+		if (existing) return { subscriber: existing, created: false };
+	}
+	for (let attempt = 0; attempt < 8; attempt++) {
+		const accountNumber = input.accountNumber ?? generateAccountNumber(attempt < 4 ? 6 : 7);
+		try {
+			// A savepoint, so a clash on the random account number can be retried in the same transaction.
+			const subscriber = await tx.transaction(async (inner) => {
+				const [row] = await inner
+					.insert(subscribers)
+					.values({
+						tenantId: input.tenantId,
+						accountNumber,
+						name: input.name,
+						phone: input.phone,
+						kind: input.kind,
+						routerId: input.routerId,
+						packageId: input.packageId,
+						routerUsername: accountNumber,
+						routerPasswordEnc: encryptSecret(generateRouterPassword()),
+						registeredBy: input.registeredBy,
+						latitude: input.latitude ?? null,
+						longitude: input.longitude ?? null,
+						clientRef: input.clientRef ?? null
+					})
+					.returning();
+				return row!;
+			});
+			if (subscriber.routerId) {
+				// The router gets the user at once, disabled until the first payment or activation.
+				await enqueueJobs(tx, [{ tenantId: subscriber.tenantId, routerId: subscriber.routerId, action: 'sync_subscriber', subscriberId: subscriber.id }]);
+			}
+			return { subscriber, created: true };
+		} catch (error) {
+			if (isUniqueViolation(error, 'subscribers_tenant_account_key') || isUniqueViolation(error, 'subscribers_tenant_username_key')) {
+				if (input.accountNumber) throw new SubscriberConflict('accountNumber', 'That account number is taken');
+				continue;
+			}
+			if (isUniqueViolation(error, 'subscribers_tenant_client_ref_key')) {
+				const [existing] = await tx.select().from(subscribers).where(and(eq(subscribers.tenantId, input.tenantId), eq(subscribers.clientRef, input.clientRef!)));
+				if (existing) return { subscriber: existing, created: false };
+			}
+			if (isForeignKeyViolation(error, 'subscribers_router_fk')) throw new NotInTenant('routerId');
+			if (isForeignKeyViolation(error, 'subscribers_package_fk')) throw new NotInTenant('packageId');
+			throw error;
+		}
+	}
+	throw new SubscriberConflict('accountNumber', 'Could not find a free account number');
+}
+
+function isForeignKeyViolation(error: unknown, constraint: string): boolean {
+	const e = ((error as { cause?: unknown })?.cause ?? error) as { code?: string; constraint_name?: string; constraint?: string; message?: string };
+	return e?.code === '23503' && (e.constraint_name === constraint || e.constraint === constraint || !!e.message?.includes(constraint));
+}
+
+export async function getSubscriber(tx: Tx, id: string): Promise<Subscriber | undefined> {
+	const [row] = await tx.select().from(subscribers).where(eq(subscribers.id, id));
+	return row;
+}
+
+async function queueSync(tx: Tx, subscriber: Pick<Subscriber, 'tenantId' | 'id' | 'routerId'>): Promise<void> {
+	if (subscriber.routerId) {
+		await enqueueJobs(tx, [{ tenantId: subscriber.tenantId, routerId: subscriber.routerId, action: 'sync_subscriber', subscriberId: subscriber.id }]);
+	}
+}
+
+/**
+ * Buys the package (the given one, or the current one): expiry becomes max(now, expiry) + validity,
+ * so renewing early never loses paid time, and the router is told in the same transaction.
+ * A suspended subscriber keeps the new expiry but stays suspended.
+ */
+export async function renewSubscription(tx: Tx, subscriberId: string, packageId?: string): Promise<Subscriber | undefined> {
+	const current = await getSubscriber(tx, subscriberId);
+	const chosen = packageId ?? current?.packageId;
+	if (!current || !chosen) return undefined;
+	const [pkg] = await tx.select().from(packages).where(and(eq(packages.id, chosen), eq(packages.tenantId, current.tenantId)));
+	if (!pkg) throw new NotInTenant('packageId');
+	const [row] = await tx
+		.update(subscribers)
+		.set({
+			packageId: pkg.id,
+			kind: pkg.kind,
+			status: sql`case when ${subscribers.status} = 'suspended' then 'suspended' else 'active' end`,
+			expiresAt: sql`greatest(now(), coalesce(${subscribers.expiresAt}, now())) + ${validityInterval(pkg.validityUnit, pkg.validityCount)}`,
+			updatedAt: new Date()
+		})
+		.where(eq(subscribers.id, subscriberId))
+		.returning();
+	if (row) await queueSync(tx, row);
+	return row;
+}
+
+export async function setSuspended(tx: Tx, subscriberId: string, suspended: boolean): Promise<Subscriber | undefined> {
+	const [row] = await tx
+		.update(subscribers)
+		.set({
+			status: suspended
+				? 'suspended'
+				: sql`case when ${subscribers.expiresAt} > now() then 'active' when ${subscribers.expiresAt} is null then 'pending' else 'expired' end`,
+			updatedAt: new Date()
+		})
+		.where(eq(subscribers.id, subscriberId))
+		.returning();
+	if (row) await queueSync(tx, row);
+	return row;
+}
+
+/** Moving to another router removes the user from the old one, then creates it on the new one. */
+export async function updateSubscriber(
+	tx: Tx,
+	subscriberId: string,
+	changes: { name?: string; phone?: string; routerId?: string | null; packageId?: string | null }
+): Promise<Subscriber | undefined> {
+	const before = await getSubscriber(tx, subscriberId);
+	if (!before) return undefined;
+	let row: Subscriber | undefined;
+	try {
+		[row] = await tx.update(subscribers).set({ ...changes, updatedAt: new Date() }).where(eq(subscribers.id, subscriberId)).returning();
+	} catch (error) {
+		if (isForeignKeyViolation(error, 'subscribers_router_fk')) throw new NotInTenant('routerId');
+		if (isForeignKeyViolation(error, 'subscribers_package_fk')) throw new NotInTenant('packageId');
+		throw error;
+	}
+	if (!row) return undefined;
+	if (before.routerId && before.routerId !== row.routerId) {
+		await enqueueJobs(tx, [
+			{ tenantId: row.tenantId, routerId: before.routerId, action: 'remove_subscriber', payload: { username: before.routerUsername, kind: before.kind } }
+		]);
+	}
+	await queueSync(tx, row);
+	return row;
+}
+
+export async function deleteSubscriber(tx: Tx, subscriberId: string): Promise<Subscriber | undefined> {
+	const [row] = await tx.delete(subscribers).where(eq(subscribers.id, subscriberId)).returning();
+	if (row?.routerId) {
+		await enqueueJobs(tx, [
+			{ tenantId: row.tenantId, routerId: row.routerId, action: 'remove_subscriber', payload: { username: row.routerUsername, kind: row.kind } }
+		]);
+	}
+	return row;
+}
+
+/**
+ * Expires every active subscriber whose time is up, and queues the router change, in one statement.
+ * Runs in the platform scope; a renewal that commits first moves expires_at and is skipped.
+ */
+export async function expireDueSubscribers(tx: Tx): Promise<number> {
+	const result = await tx.execute(sql`
+		with expired as (
+			update subscribers set status = 'expired', updated_at = now()
+			where status = 'active' and expires_at <= now()
+			returning tenant_id, id, router_id
+		), queued as (
+			insert into provisioning_jobs (tenant_id, router_id, action, subscriber_id)
+			select tenant_id, router_id, 'sync_subscriber', id from expired where router_id is not null
+			returning 1
+		)
+		select (select count(*) from expired)::int as expired`);
+	return rowsOf<{ expired: number }>(result)[0]?.expired ?? 0;
+}
+
+export interface SubscriberFilter {
+	q?: string;
+	status?: SubscriberStatus;
+	packageId?: string;
+	/** Keyset cursor: the last row of the previous page. */
+	after?: { createdAt: Date; id: string };
+	limit?: number;
+}
+
+/** Search words as prefixes: "wan kam" finds "Wanjiku Kamau". Only letters and digits reach tsquery. */
+export function nameQuery(q: string): string | null {
+	const words = q
+		.toLowerCase()
+		.split(/\s+/)
+		.map((w) => w.replace(/[^\p{L}\p{N}]/gu, ''))
+		.filter(Boolean)
+		.slice(0, 5);
+	return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
+}
+
+function searchCondition(q: string): SQL | undefined {
+	const trimmed = q.trim();
+	if (!trimmed) return undefined;
+	const phone = normalizeMsisdn(trimmed);
+	const digits = trimmed.replace(/\s/g, '');
+	const parts: SQL[] = [];
+	if (phone) parts.push(eq(subscribers.phone, phone));
+	if (/^[0-9a-z-]+$/i.test(digits)) parts.push(sql`${subscribers.accountNumber} like ${digits.toUpperCase().replace(/[-]/g, '') + '%'}`);
+	const words = nameQuery(trimmed);
+	if (words) parts.push(sql`to_tsvector('simple', ${subscribers.name}) @@ to_tsquery('simple', ${words})`);
+	return parts.length ? or(...parts) : sql`false`;
+}
+
+export async function listSubscribers(tx: Tx, filter: SubscriberFilter) {
+	const limit = Math.min(filter.limit ?? 25, 100);
+	const conditions = [
+		filter.q ? searchCondition(filter.q) : undefined,
+		filter.status ? eq(subscribers.status, filter.status) : undefined,
+		filter.packageId ? eq(subscribers.packageId, filter.packageId) : undefined,
+		filter.after
+			? or(lt(subscribers.createdAt, filter.after.createdAt), and(eq(subscribers.createdAt, filter.after.createdAt), lt(subscribers.id, filter.after.id)))
+			: undefined
+	].filter((c): c is SQL => c !== undefined);
+	const rows = await tx
+		.select({
+			id: subscribers.id,
+			accountNumber: subscribers.accountNumber,
+			name: subscribers.name,
+			phone: subscribers.phone,
+			kind: subscribers.kind,
+			status: subscribers.status,
+			expiresAt: subscribers.expiresAt,
+			createdAt: subscribers.createdAt,
+			packageName: packages.name
+		})
+		.from(subscribers)
+		.leftJoin(packages, eq(packages.id, subscribers.packageId))
+		.where(conditions.length ? and(...conditions) : undefined)
+		.orderBy(desc(subscribers.createdAt), desc(subscribers.id))
+		.limit(limit + 1);
+	const page = rows.slice(0, limit);
+	const last = page[page.length - 1];
+	return { rows: page, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+}

@@ -1,0 +1,181 @@
+/**
+ * The provisioning worker: claims jobs from the outbox and makes each router match the database.
+ * Jobs carry intent ("sync this subscriber"), and the worker reads the current state when it
+ * applies one, so a late or repeated job converges instead of replaying stale orders.
+ * Runs in every server process; the claim query keeps them from taking the same job.
+ */
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { withTenant, type Tx } from '../db';
+import { packages, subscribers, type Package, type ProvisioningJob, type Router, type ServiceKind } from '../db/schema';
+import { decryptSecret } from '../security/secrets';
+import { PLATFORM_TENANT_ID } from '../tenants/root';
+import { DEFAULT_RETRY, claimJobs, completeJob, failJob, type RetryPolicy } from './jobs';
+import { getRouter, recordRouterError, recordRouterSeen, routerSafe, routerTarget } from './routers';
+import { expireDueSubscribers } from './subscribers';
+import { RouterCommandFailed, RouterLoginFailed, RouterUnreachable, withRouter, type RouterApi } from './routeros/client';
+import { dropSessions, ensureProfile, ensureUser, removeUser } from './routeros/operations';
+
+export interface WorkerOptions {
+	retry?: Partial<RetryPolicy>;
+	/** How long to wait when there is nothing to do. */
+	idleMs?: number;
+	/** Routers worked on at once. */
+	concurrency?: number;
+	/** How often expired subscribers are cut off. */
+	expiryEveryMs?: number;
+	workerId?: string;
+	log?: (line: string) => void;
+}
+
+export function profileFor(pkg: Pick<Package, 'profileName' | 'rateLimit' | 'sharedDevices'>) {
+	return { name: pkg.profileName, rateLimit: pkg.rateLimit, sharedUsers: pkg.sharedDevices };
+}
+
+type RouterWork = (api: RouterApi) => Promise<unknown>;
+
+/**
+ * Reads what the router should look like for this job. The router is then changed outside any
+ * database transaction (a slow router must not hold a connection); a change committed after this
+ * read queues its own later job, so the router still converges.
+ */
+async function planJob(tx: Tx, job: ProvisioningJob, router: Router): Promise<RouterWork | null> {
+	switch (job.action) {
+		case 'sync_subscriber': {
+			const [row] = await tx
+				.select({ subscriber: subscribers, pkg: packages })
+				.from(subscribers)
+				.leftJoin(packages, eq(packages.id, subscribers.packageId))
+				.where(eq(subscribers.id, job.subscriberId!));
+			// Deleted or moved since: the removal job queued with that change takes care of the router.
+			if (!row || row.subscriber.routerId !== router.id) return null;
+			const { subscriber, pkg } = row;
+			const enabled = subscriber.status === 'active' && subscriber.expiresAt !== null && subscriber.expiresAt > new Date();
+			const user = {
+				name: subscriber.routerUsername,
+				password: decryptSecret(subscriber.routerPasswordEnc),
+				profile: pkg?.profileName ?? 'default',
+				disabled: !enabled,
+				comment: `mtandao:${subscriber.id}`,
+				server: subscriber.kind === 'hotspot' ? router.hotspotServer : undefined,
+				limitBytesTotal: pkg?.dataCapMb ? pkg.dataCapMb * 1024 * 1024 : undefined
+			};
+			return async (api) => {
+				if (pkg) await ensureProfile(api, subscriber.kind, profileFor(pkg));
+				await ensureUser(api, subscriber.kind, user);
+				// RouterOS keeps a disabled user's live session up: cut it, or they stay online.
+				if (!enabled) await dropSessions(api, subscriber.kind, user.name);
+			};
+		}
+		case 'remove_subscriber': {
+			const kind = (job.payload?.kind ?? 'hotspot') as ServiceKind;
+			const username = routerSafe(job.payload?.username ?? '');
+			return username ? (api) => removeUser(api, kind, username) : null;
+		}
+		case 'sync_package': {
+			const [pkg] = await tx.select().from(packages).where(eq(packages.id, job.packageId!));
+			return pkg ? (api) => ensureProfile(api, pkg.kind, profileFor(pkg)) : null;
+		}
+	}
+}
+
+export function describeRouterError(error: unknown): string {
+	if (error instanceof RouterUnreachable) return `Router unreachable (${error.reason})`;
+	if (error instanceof RouterLoginFailed) return 'The router refused the API user name or password';
+	if (error instanceof RouterCommandFailed) return `The router refused: ${error.message}`;
+	return error instanceof Error ? error.message : String(error);
+}
+
+export class ProvisioningWorker {
+	readonly id: string;
+	private readonly retry: RetryPolicy;
+	private running = false;
+	private loop: Promise<void> | undefined;
+	private expiryTimer: ReturnType<typeof setInterval> | undefined;
+	private wake: (() => void) | undefined;
+
+	constructor(private readonly options: WorkerOptions = {}) {
+		this.id = options.workerId ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
+		this.retry = { ...DEFAULT_RETRY, ...options.retry };
+	}
+
+	start(): void {
+		if (this.running) return;
+		this.running = true;
+		this.loop = this.run();
+		const every = this.options.expiryEveryMs ?? 10_000;
+		this.expiryTimer = setInterval(() => void this.expireNow().catch((e) => this.log(`expiry failed: ${e}`)), every);
+	}
+
+	async stop(): Promise<void> {
+		this.running = false;
+		clearInterval(this.expiryTimer);
+		this.wake?.();
+		await this.loop;
+	}
+
+	/** Cuts off subscribers whose time is up; their router jobs are queued in the same statement. */
+	async expireNow(): Promise<number> {
+		const count = await withTenant(PLATFORM_TENANT_ID, (tx) => expireDueSubscribers(tx));
+		if (count > 0) this.poke();
+		return count;
+	}
+
+	/** Something was queued: look now instead of after the idle wait. */
+	poke(): void {
+		this.wake?.();
+	}
+
+	/** Claims and applies one round of jobs; returns how many it handled. */
+	async runOnce(): Promise<number> {
+		const jobs = await withTenant(PLATFORM_TENANT_ID, (tx) => claimJobs(tx, this.id, this.options.concurrency ?? 8, this.retry));
+		await Promise.all(jobs.map((job) => this.handle(job)));
+		return jobs.length;
+	}
+
+	private async handle(job: ProvisioningJob): Promise<void> {
+		try {
+			const planned = await withTenant(job.tenantId, async (tx) => {
+				const router = await getRouter(tx, job.routerId);
+				return router ? { target: routerTarget(router), work: await planJob(tx, job, router) } : null;
+			});
+			if (planned?.work) await withRouter(planned.target, planned.work);
+			await withTenant(job.tenantId, async (tx) => {
+				if (planned?.work) await recordRouterSeen(tx, job.routerId);
+				await completeJob(tx, job, this.id);
+			});
+		} catch (error) {
+			const message = describeRouterError(error);
+			const outcome = await withTenant(job.tenantId, async (tx) => {
+				await recordRouterError(tx, job.routerId, message);
+				return failJob(tx, job, this.id, message, this.retry);
+			});
+			this.log(`job ${job.id} (${job.action}) on router ${job.routerId}: ${message}; ${outcome === 'retry' ? 'will retry' : 'parked as failed'}`);
+		}
+	}
+
+	private async run(): Promise<void> {
+		while (this.running) {
+			let handled = 0;
+			try {
+				handled = await this.runOnce();
+			} catch (error) {
+				this.log(`claim failed: ${error instanceof Error ? error.message : error}`);
+			}
+			if (handled === 0 && this.running) {
+				await new Promise<void>((resolve) => {
+					const timer = setTimeout(resolve, this.options.idleMs ?? 250);
+					this.wake = () => {
+						clearTimeout(timer);
+						resolve();
+					};
+				});
+				this.wake = undefined;
+			}
+		}
+	}
+
+	private log(line: string): void {
+		(this.options.log ?? console.warn)(`[provisioning] ${line}`);
+	}
+}
