@@ -15,9 +15,12 @@ export function provisioningWorker(): ProvisioningWorker | undefined {
 	return worker;
 }
 
-async function stopWorker(): Promise<void> {
+async function shutdown(db: Database): Promise<void> {
 	await worker?.stop();
 	await closeAllRouterConnections();
+	await db.close();
+	// The demo simulators' pipes would keep the process alive; nothing is left to finish.
+	process.exit(0);
 }
 
 export function startApp(): Promise<Database> {
@@ -37,9 +40,9 @@ export function startApp(): Promise<Database> {
 		if (cfg.PROVISIONING_WORKER === 'on') {
 			worker = new ProvisioningWorker();
 			worker.start();
-			// adapter-node emits this after it stops accepting requests.
-			process.once('sveltekit:shutdown' as 'beforeExit', () => void stopWorker());
 		}
+		// adapter-node emits this once it has stopped taking requests; then let go of everything.
+		process.once('sveltekit:shutdown' as 'beforeExit', () => void shutdown(db));
 		return db;
 	})();
 	return started;

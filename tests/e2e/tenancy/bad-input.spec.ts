@@ -40,7 +40,9 @@ test('a phone number like 0712 is refused with a clear message', async ({ baseUR
 	const tenantId = /<option value="([0-9a-f-]{36})">Nyota Net<\/option>/.exec(ids)?.[1];
 	const response = await nyota.post('/manage/team?/invite', { form: { name: 'Short Phone', contact: '0712', role: 'agent', tenantId: tenantId! } });
 	expect(response.status()).toBe(400);
-	expect(await response.text()).toMatch(/<input id="field-contact" name="contact" aria-invalid="true"[^>]*value="0712"/);
+	const field = /<input id="field-contact"[^>]*>/.exec(await response.text())?.[0] ?? '';
+	expect(field).toContain('aria-invalid="true"');
+	expect(field).toContain('value="0712"');
 	await nyota.dispose();
 });
 

@@ -53,7 +53,7 @@ const DEMO: DemoTenant[] = [
 		brandColor: '#0b7a45',
 		network: {
 			routerUser: 'nyota',
-			routerPassword: 'nyota-api',
+			routerPassword: 'nyota-api-demo',
 			packages: [...HOTSPOT_PACKAGES, ...HOME_PACKAGES],
 			subscribers: [
 				{ name: 'Achieng Otieno', phone: '254712000101', kind: 'pppoe', package: 'Home 5 Mbps', activate: true },
@@ -75,7 +75,7 @@ const DEMO: DemoTenant[] = [
 		brandColor: '#1d4ed8',
 		network: {
 			routerUser: 'kondele',
-			routerPassword: 'kondele-api',
+			routerPassword: 'kondele-api-demo',
 			packages: HOTSPOT_PACKAGES,
 			subscribers: [{ name: 'Brian Ouma', phone: '254712000201', kind: 'hotspot', package: 'Daily', activate: true }]
 		},
@@ -89,7 +89,7 @@ const DEMO: DemoTenant[] = [
 		brandColor: '#b45309',
 		network: {
 			routerUser: 'pwani',
-			routerPassword: 'pwani-api',
+			routerPassword: 'pwani-api-demo',
 			packages: HOTSPOT_PACKAGES,
 			subscribers: [{ name: 'Salim Omar', phone: '254722000301', kind: 'hotspot', package: '1 Hour', activate: true }]
 		},

@@ -125,7 +125,7 @@ describe('the provisioning worker', () => {
 	});
 
 	it('parks a job as failed after the last try and shows why', async () => {
-		const worker = new ProvisioningWorker({ retry: { baseMs: 10, capMs: 20, maxAttempts: 3 } });
+		const worker = new ProvisioningWorker({ retry: { baseMs: 10, capMs: 20, maxAttempts: 3 }, log: () => {} });
 		sim.faults.rejectLogin = true;
 		await closeAllRouterConnections();
 		const subscriber = await register('Locked Out', '254712300006');
@@ -143,7 +143,7 @@ describe('a router that is down while subscribers renew', () => {
 	it(
 		`enables every renewed subscriber exactly once, in order, after ${downMs / 1000} s down, and the jobs show the retries`,
 		async () => {
-			const worker = new ProvisioningWorker({ retry: { baseMs: 250, capMs: 4_000, maxAttempts: 200 }, idleMs: 50 });
+			const worker = new ProvisioningWorker({ retry: { baseMs: 250, capMs: 4_000, maxAttempts: 200 }, idleMs: 50, log: () => {} });
 			const crowd: Awaited<ReturnType<typeof register>>[] = [];
 			for (let i = 0; i < 100; i++) crowd.push(await register(`Renewer ${i}`, `2547124${String(i).padStart(5, '0')}`));
 			await drain(worker);

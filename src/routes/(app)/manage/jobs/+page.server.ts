@@ -1,0 +1,56 @@
+import { fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { MANAGERS, requireRole } from '$lib/server/auth/guards';
+import { writeAudit } from '$lib/server/audit';
+import { withTenant } from '$lib/server/db';
+import { retryFailedJobs } from '$lib/server/network/jobs';
+import { failedJobIds, listJobViews } from '$lib/server/network/views';
+import { provisioningWorker } from '$lib/server/startup';
+import { m } from '$lib/paraglide/messages';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const { tenantId } = requireRole(locals, MANAGERS, url);
+	return withTenant(tenantId, async (tx) => ({
+		failed: await listJobViews(tx, { status: 'failed', limit: 100 }),
+		recent: await listJobViews(tx, { notStatus: 'failed', limit: 50 })
+	}));
+};
+
+/** Only a page of this app: never an outside address or a protocol-relative one. */
+function backTo(value: FormDataEntryValue | null): string | null {
+	return typeof value === 'string' && /^\/manage\/[A-Za-z0-9/_-]*$/.test(value) ? value : null;
+}
+
+export const actions: Actions = {
+	/** Retries one failed job (`id`), several, or every failed one visible (`all`). */
+	retry: async ({ request, locals, url, getClientAddress }) => {
+		const { user, tenantId } = requireRole(locals, MANAGERS, url);
+		const form = await request.formData();
+		const all = form.get('all') === 'on' || form.get('all') === 'true';
+		const picked = form
+			.getAll('id')
+			.map((v) => Number(v))
+			.filter((n) => Number.isSafeInteger(n) && n > 0)
+			.slice(0, 1000);
+		if (!all && picked.length === 0) return fail(400, { message: m.error_choose() });
+		const count = await withTenant(tenantId, async (tx) => {
+			// RLS leaves out jobs of tenants this manager cannot see: they are simply not retried.
+			const ids = all ? await failedJobIds(tx) : picked;
+			const count = await retryFailedJobs(tx, ids);
+			if (count > 0) {
+				await writeAudit(tx, {
+					tenantId,
+					actor: { userId: user.id, name: user.name, ip: getClientAddress() },
+					action: 'job.retry',
+					target: all ? 'all' : ids.join(','),
+					detail: { ids: ids.slice(0, 100), retried: count }
+				});
+			}
+			return count;
+		});
+		if (count > 0) provisioningWorker()?.poke();
+		const back = backTo(form.get('back'));
+		if (back) redirect(303, back);
+		return { retried: count };
+	}
+};

@@ -1,0 +1,70 @@
+import { error, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { MANAGERS, requireRole } from '$lib/server/auth/guards';
+import { writeAudit } from '$lib/server/audit';
+import { withTenant } from '$lib/server/db';
+import { formFailure, parseForm } from '$lib/server/http/forms';
+import { getPackage, setPackageActive, updatePackage } from '$lib/server/network/packages';
+import { isUniqueViolation } from '$lib/server/tenants/tenants';
+import { provisioningWorker } from '$lib/server/startup';
+import { m } from '$lib/paraglide/messages';
+import { editPackageSchema } from '../schema';
+
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	const { tenantId } = requireRole(locals, MANAGERS, url);
+	const pkg = await withTenant(tenantId, (tx) => getPackage(tx, params.id));
+	if (!pkg) error(404, 'Not found');
+	return { pkg };
+};
+
+async function setActive(active: boolean, { locals, params, url, getClientAddress }: RequestEvent) {
+	const { user, tenantId } = requireRole(locals, MANAGERS, url);
+	const pkg = await withTenant(tenantId, async (tx) => {
+		const pkg = await setPackageActive(tx, params.id, active);
+		if (pkg) {
+			await writeAudit(tx, {
+				tenantId: pkg.tenantId,
+				actor: { userId: user.id, name: user.name, ip: getClientAddress() },
+				action: active ? 'package.reactivate' : 'package.retire',
+				target: pkg.name,
+				detail: { packageId: pkg.id }
+			});
+		}
+		return pkg;
+	});
+	if (!pkg) error(404, 'Not found');
+	redirect(303, `/manage/packages/${params.id}`);
+}
+
+export const actions: Actions = {
+	edit: async ({ request, locals, params, url, getClientAddress }) => {
+		const { user, tenantId } = requireRole(locals, MANAGERS, url);
+		const form = await request.formData();
+		const parsed = parseForm(editPackageSchema, form, m.error_check_form());
+		if (!parsed.ok) return parsed.failure;
+		let pkg;
+		try {
+			pkg = await withTenant(tenantId, async (tx) => {
+				const pkg = await updatePackage(tx, params.id, parsed.data);
+				if (pkg) {
+					await writeAudit(tx, {
+						tenantId: pkg.tenantId,
+						actor: { userId: user.id, name: user.name, ip: getClientAddress() },
+						action: 'package.update',
+						target: pkg.name,
+						detail: { packageId: pkg.id, ...parsed.data }
+					});
+				}
+				return pkg;
+			});
+		} catch (e) {
+			if (isUniqueViolation(e, 'packages_tenant_name_key')) return formFailure(400, form, m.error_check_form(), { name: m.error_package_name_taken() });
+			throw e;
+		}
+		if (!pkg) error(404, 'Not found');
+		provisioningWorker()?.poke();
+		return { saved: true };
+	},
+	retire: (event) => setActive(false, event),
+	reactivate: (event) => setActive(true, event)
+};

@@ -1,0 +1,149 @@
+import { error, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { MANAGERS, requireRole } from '$lib/server/auth/guards';
+import { writeAudit } from '$lib/server/audit';
+import { withTenant } from '$lib/server/db';
+import { formFailure, parseForm } from '$lib/server/http/forms';
+import { reconcileRouter } from '$lib/server/network/reconcile';
+import { isRouterFailure } from '$lib/server/network/routeros/client';
+import { onboardingScript } from '$lib/server/network/routeros/onboarding-script';
+import { testConnection } from '$lib/server/network/routeros/operations';
+import { getRouter, recordRouterError, recordRouterSeen, routerTarget, updateRouter } from '$lib/server/network/routers';
+import { getRouterSummary, listJobViews } from '$lib/server/network/views';
+import { describeRouterError } from '$lib/server/network/worker';
+import { getTenant, isUniqueViolation } from '$lib/server/tenants/tenants';
+import { m } from '$lib/paraglide/messages';
+import { routerErrorMessage } from '../router-error';
+import { routerSchema } from '../schema';
+
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	const { tenantId } = requireRole(locals, MANAGERS, url);
+	const view = await withTenant(tenantId, async (tx) => {
+		const router = await getRouterSummary(tx, params.id);
+		return router ? { router, jobs: await listJobViews(tx, { routerId: router.id, limit: 10 }) } : null;
+	});
+	if (!view) error(404, 'Not found');
+	return view;
+};
+
+export const actions: Actions = {
+	/** Connects with the stored credentials on a connection of its own and says what happened. */
+	test: async ({ locals, params, url, getClientAddress }) => {
+		const { user, tenantId } = requireRole(locals, MANAGERS, url);
+		const router = await withTenant(tenantId, (tx) => getRouter(tx, params.id));
+		if (!router) error(404, 'Not found');
+		const actor = { userId: user.id, name: user.name, ip: getClientAddress() };
+		// The router is asked outside any transaction: a slow one must not hold a database connection.
+		try {
+			const info = await testConnection(routerTarget(router));
+			await withTenant(tenantId, async (tx) => {
+				await recordRouterSeen(tx, router.id, { identity: info.identity, version: info.version });
+				await writeAudit(tx, { tenantId: router.tenantId, actor, action: 'router.test', target: router.name, detail: { ok: true, identity: info.identity, version: info.version } });
+			});
+			return { tested: { identity: info.identity, version: info.version, uptime: info.uptime, boardName: info.boardName } };
+		} catch (failure) {
+			const logged = describeRouterError(failure);
+			await withTenant(tenantId, async (tx) => {
+				await recordRouterError(tx, router.id, logged);
+				await writeAudit(tx, { tenantId: router.tenantId, actor, action: 'router.test', target: router.name, detail: { ok: false, error: logged } });
+			});
+			return { testFailed: routerErrorMessage(failure) };
+		}
+	},
+
+	edit: async ({ request, locals, params, url, getClientAddress }) => {
+		const { user, tenantId } = requireRole(locals, MANAGERS, url);
+		const form = await request.formData();
+		const parsed = parseForm(routerSchema, form, m.error_check_form());
+		if (!parsed.ok) return parsed.failure;
+		// A blank password field keeps the stored password, unless "no password" is ticked.
+		const { password: typed, noPassword, ...rest } = parsed.data;
+		const password = noPassword ? '' : typed === '' ? undefined : typed;
+		let updated;
+		try {
+			updated = await withTenant(tenantId, async (tx) => {
+				const router = await updateRouter(tx, params.id, { ...rest, password });
+				if (router) {
+					await writeAudit(tx, {
+						tenantId: router.tenantId,
+						actor: { userId: user.id, name: user.name, ip: getClientAddress() },
+						action: 'router.update',
+						target: router.name,
+						detail: { host: router.host, port: router.port, tls: router.tls, username: router.username, hotspotServer: router.hotspotServer, passwordChanged: password !== undefined }
+					});
+				}
+				return router;
+			});
+		} catch (e) {
+			if (isUniqueViolation(e, 'routers_tenant_name_key')) return formFailure(400, form, m.error_check_form(), { name: m.error_router_name_taken() });
+			throw e;
+		}
+		if (!updated) error(404, 'Not found');
+		redirect(303, `/manage/routers/${params.id}?saved=1`);
+	},
+
+	/** Repairs drift between the router and the database now, and shows what changed. */
+	reconcile: async ({ locals, params, url, getClientAddress }) => {
+		const { user, tenantId } = requireRole(locals, MANAGERS, url);
+		const router = await withTenant(tenantId, (tx) => getRouterSummary(tx, params.id));
+		if (!router) error(404, 'Not found');
+		const actor = { userId: user.id, name: user.name, ip: getClientAddress() };
+		let report;
+		try {
+			report = await reconcileRouter(tenantId, router.id, { dryRun: false });
+		} catch (failure) {
+			// reconcileRouter has recorded the router's error; anything but a router failure is a bug.
+			if (!isRouterFailure(failure)) throw failure;
+			await withTenant(tenantId, (tx) =>
+				writeAudit(tx, { tenantId: router.tenantId, actor, action: 'router.reconcile', target: router.name, detail: { ok: false, error: describeRouterError(failure) } })
+			);
+			return { reconcileFailed: routerErrorMessage(failure) };
+		}
+		if (!report) error(404, 'Not found');
+		const done = report;
+		await withTenant(tenantId, (tx) =>
+			writeAudit(tx, {
+				tenantId: router.tenantId,
+				actor,
+				action: 'router.reconcile',
+				target: router.name,
+				detail: { ok: true, checkedUsers: done.checkedUsers, changes: done.changes.slice(0, 50), unmanaged: done.unmanaged.length }
+			})
+		);
+		return { report: done };
+	},
+
+	/**
+	 * The script holds the API password (it creates that account on the router), so it is made
+	 * only when a manager asks, never sent with the page, and the asking is recorded.
+	 */
+	script: async ({ locals, params, url, getClientAddress }) => {
+		const { user, tenantId } = requireRole(locals, MANAGERS, url);
+		const found = await withTenant(tenantId, async (tx) => {
+			const router = await getRouter(tx, params.id);
+			return router ? { router, tenant: await getTenant(tx, router.tenantId) } : null;
+		});
+		if (!found) error(404, 'Not found');
+		const { router, tenant } = found;
+		const target = routerTarget(router);
+		if (target.password.length < 12) return { scriptFailed: m.router_script_password_short() };
+		let script: string;
+		try {
+			script = onboardingScript({
+				apiUser: router.username,
+				apiPassword: target.password,
+				billingHost: url.hostname,
+				portalUrl: `${url.origin}/portal/${tenant?.slug ?? ''}`,
+				apiPort: router.port,
+				apiTls: router.tls,
+				hotspotServer: router.hotspotServer === 'all' ? undefined : router.hotspotServer
+			});
+		} catch (failure) {
+			return { scriptFailed: m.router_script_failed({ reason: failure instanceof Error ? failure.message : String(failure) }) };
+		}
+		await withTenant(tenantId, (tx) =>
+			writeAudit(tx, { tenantId: router.tenantId, actor: { userId: user.id, name: user.name, ip: getClientAddress() }, action: 'router.script_view', target: router.name })
+		);
+		return { script };
+	}
+};

@@ -1,0 +1,135 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { MANAGERS, STAFF, requireRole } from '$lib/server/auth/guards';
+import { writeAudit } from '$lib/server/audit';
+import { withTenant, type Tx } from '$lib/server/db';
+import type { Subscriber } from '$lib/server/db/schema';
+import { listPackages } from '$lib/server/network/packages';
+import { getRouter } from '$lib/server/network/routers';
+import { NotInTenant, deleteSubscriber, getSubscriber, renewSubscription, setSuspended, updateSubscriber } from '$lib/server/network/subscribers';
+import { getSubscriberView, listJobViews } from '$lib/server/network/views';
+import { provisioningWorker } from '$lib/server/startup';
+import { decryptSecret } from '$lib/server/security/secrets';
+import { m } from '$lib/paraglide/messages';
+import { routerStateOf } from './router-state';
+
+const isManager = (role: string) => (MANAGERS as readonly string[]).includes(role);
+
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	const { user, tenantId } = requireRole(locals, STAFF, url);
+	const manager = isManager(user.role);
+	const view = await withTenant(tenantId, async (tx) => {
+		const subscriber = await getSubscriberView(tx, params.id);
+		// An agent sees the subscribers they registered, nobody else's.
+		if (!subscriber || (!manager && subscriber.registeredBy !== user.id)) return null;
+		const router = subscriber.routerId ? await getRouter(tx, subscriber.routerId) : undefined;
+		return {
+			subscriber,
+			router,
+			jobs: manager ? await listJobViews(tx, { subscriberId: subscriber.id, limit: 10 }) : [],
+			packages: manager
+				? (await listPackages(tx, { activeOnly: true, tenantId: subscriber.tenantId }))
+						.filter((p) => p.kind === subscriber.kind)
+						.map((p) => ({ id: p.id, name: p.name, priceKes: p.priceKes, validityUnit: p.validityUnit, validityCount: p.validityCount }))
+				: []
+		};
+	});
+	if (!view) error(404, 'Not found');
+	const { subscriber, router, jobs, packages } = view;
+	return {
+		subscriber,
+		jobs,
+		packages,
+		manager,
+		// Streamed: the page shows at once, and the router's answer (or its silence) follows.
+		routerState: routerStateOf(router, subscriber)
+	};
+};
+
+/** Runs one manager change on a visible subscriber, audits it, and comes back to the page. */
+async function change(event: RequestEvent, action: string, apply: (tx: Tx, subscriber: Subscriber) => Promise<Subscriber | undefined>, detail: Record<string, unknown> = {}) {
+	const { user, tenantId } = requireRole(event.locals, MANAGERS, event.url);
+	const outcome = await withTenant(tenantId, async (tx) => {
+		const before = await getSubscriber(tx, event.params.id);
+		if (!before) return 'missing' as const;
+		const after = await apply(tx, before);
+		if (!after) return 'missing' as const;
+		await writeAudit(tx, {
+			tenantId: after.tenantId,
+			actor: { userId: user.id, name: user.name, ip: event.getClientAddress() },
+			action,
+			target: `${after.accountNumber} ${after.name}`,
+			detail: { subscriberId: after.id, status: after.status, expiresAt: after.expiresAt?.toISOString() ?? null, ...detail }
+		});
+		return 'done' as const;
+	});
+	if (outcome === 'missing') error(404, 'Not found');
+	// The change queued a router job: the worker picks it up now instead of after its idle wait.
+	provisioningWorker()?.poke();
+	redirect(303, `/manage/subscribers/${event.params.id}`);
+}
+
+export const actions: Actions = {
+	/** "Activate" for a new subscriber, "Renew now" after: buys the current package without a payment. */
+	renew: async (event) => {
+		const { tenantId } = requireRole(event.locals, MANAGERS, event.url);
+		const current = await withTenant(tenantId, (tx) => getSubscriber(tx, event.params.id));
+		if (!current) error(404, 'Not found');
+		if (!current.packageId) return fail(400, { message: m.error_no_package() });
+		return change(event, current.status === 'pending' ? 'subscriber.activate' : 'subscriber.renew', (tx, s) => renewSubscription(tx, s.id), { packageId: current.packageId });
+	},
+	suspend: (event) => change(event, 'subscriber.suspend', (tx, s) => setSuspended(tx, s.id, true)),
+	resume: (event) => change(event, 'subscriber.resume', (tx, s) => setSuspended(tx, s.id, false)),
+	changePackage: async (event) => {
+		const { tenantId } = requireRole(event.locals, MANAGERS, event.url);
+		const packageId = String((await event.request.formData()).get('packageId') ?? '');
+		const current = await withTenant(tenantId, (tx) => getSubscriber(tx, event.params.id));
+		if (!current) error(404, 'Not found');
+		const allowed = await withTenant(tenantId, (tx) => listPackages(tx, { activeOnly: true, tenantId: current.tenantId }));
+		const chosen = allowed.find((p) => p.id === packageId);
+		if (!chosen) return fail(400, { message: m.error_choose() });
+		if (chosen.kind !== current.kind) return fail(400, { message: m.error_package_kind() });
+		try {
+			return await change(event, 'subscriber.package', (tx, s) => updateSubscriber(tx, s.id, { packageId }), { packageId, packageName: chosen.name });
+		} catch (e) {
+			if (e instanceof NotInTenant) return fail(400, { message: m.error_choose() });
+			throw e;
+		}
+	},
+	delete: async ({ locals, params, url, getClientAddress }) => {
+		const { user, tenantId } = requireRole(locals, MANAGERS, url);
+		const deleted = await withTenant(tenantId, async (tx) => {
+			const row = await deleteSubscriber(tx, params.id);
+			if (row) {
+				await writeAudit(tx, {
+					tenantId: row.tenantId,
+					actor: { userId: user.id, name: user.name, ip: getClientAddress() },
+					action: 'subscriber.delete',
+					target: `${row.accountNumber} ${row.name}`,
+					detail: { subscriberId: row.id, phone: row.phone }
+				});
+			}
+			return row;
+		});
+		if (!deleted) error(404, 'Not found');
+		provisioningWorker()?.poke();
+		redirect(303, '/manage/subscribers');
+	},
+	/** The router password, decrypted only when a manager asks, and the asking is recorded. */
+	reveal: async ({ locals, params, url, getClientAddress }) => {
+		const { user, tenantId } = requireRole(locals, MANAGERS, url);
+		const password = await withTenant(tenantId, async (tx) => {
+			const row = await getSubscriber(tx, params.id);
+			if (!row) return null;
+			await writeAudit(tx, {
+				tenantId: row.tenantId,
+				actor: { userId: user.id, name: user.name, ip: getClientAddress() },
+				action: 'subscriber.password_view',
+				target: `${row.accountNumber} ${row.name}`
+			});
+			return decryptSecret(row.routerPasswordEnc);
+		});
+		if (password === null) error(404, 'Not found');
+		return { revealed: password };
+	}
+};
