@@ -5,14 +5,21 @@
  */
 import { writeFileSync } from 'node:fs';
 import { benchProvisioning } from './provision';
+import { benchSubscriberList } from './subscribers';
 
 const results: Record<string, number> = {};
 const targets: Record<string, string> = {
 	provision_users_per_s: '>= 2000',
-	sim_router_commands_per_s: '(ceiling)'
+	sim_router_commands_per_s: '(ceiling)',
+	subscriber_list_first_page_p95_ms: '< 150',
+	subscriber_list_name_search_p95_ms: '< 150',
+	subscriber_list_phone_search_p95_ms: '< 150',
+	subscriber_list_status_filter_p95_ms: '< 150',
+	subscriber_list_deep_page_p95_ms: '< 150'
 };
 
 Object.assign(results, await benchProvisioning());
+Object.assign(results, await benchSubscriberList());
 
 const out = process.env.BENCH_OUT ?? 'bench-results.json';
 writeFileSync(out, JSON.stringify(results, null, 2) + '\n');

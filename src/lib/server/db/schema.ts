@@ -225,7 +225,7 @@ export const auditLog = pgTable(
 	},
 	(t) => [
 		primaryKey({ columns: [t.tenantId, t.id] }),
-		index('audit_log_tenant_time_idx').on(t.tenantId, t.createdAt.desc()),
+		index('audit_log_tenant_time_idx').on(t.tenantId, t.createdAt.desc().nullsFirst()),
 		...tenantPolicies('audit_log')
 	]
 ).enableRLS();
@@ -258,6 +258,9 @@ export const routers = pgTable(
 		lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
 		lastError: text('last_error'),
 		lastErrorAt: timestamp('last_error_at', { withTimezone: true }),
+		/** When a worker last compared this router with the database (see network/reconcile.ts). */
+		lastReconciledAt: timestamp('last_reconciled_at', { withTimezone: true }),
+		lastReconcileSummary: text('last_reconcile_summary'),
 		createdAt: createdAt()
 	},
 	(t) => [
@@ -344,14 +347,33 @@ export const subscribers = pgTable(
 		uniqueIndex('subscribers_tenant_username_key').on(t.tenantId, t.routerUsername),
 		uniqueIndex('subscribers_tenant_client_ref_key').on(t.tenantId, t.clientRef),
 		index('subscribers_tenant_phone_idx').on(t.tenantId, t.phone),
-		index('subscribers_tenant_created_idx').on(t.tenantId, t.createdAt.desc(), t.id.desc()),
+		index('subscribers_tenant_account_range_idx').on(t.tenantId, sql`${t.accountNumber} collate "C"`),
+		// NULLS FIRST is what ORDER BY ... DESC means: only then can the list walk the index in order.
+		index('subscribers_tenant_created_idx').on(t.tenantId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
 		index('subscribers_tenant_status_expiry_idx').on(t.tenantId, t.status, t.expiresAt),
+		index('subscribers_tenant_status_created_idx').on(t.tenantId, t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
 		index('subscribers_expiring_idx').on(t.expiresAt).where(sql`${t.status} = 'active'`),
-		// Search by any word of the name, as typed so far: to_tsquery('simple', 'kam:*').
-		index('subscribers_name_search').using('gin', sql`to_tsvector('simple', ${t.name})`),
 		check('subscribers_phone_shape', sql`${t.phone} ~ '^254[17][0-9]{8}$'`),
 		...tenantPolicies('subscribers')
 	]
+).enableRLS();
+
+/**
+ * The words of each subscriber's name, one row each, kept by a trigger (drizzle/0007). Searching
+ * "kam" is then a range scan (term >= 'kam' and term < 'kan') on a btree: under row-level security
+ * Postgres only uses an index for leakproof operators, and text comparisons are, while full-text
+ * and LIKE matching are not.
+ */
+export const subscriberSearchTerms = pgTable(
+	'subscriber_search_terms',
+	{
+		tenantId: uuid('tenant_id').notNull(),
+		term: text('term').notNull(),
+		subscriberId: uuid('subscriber_id')
+			.notNull()
+			.references(() => subscribers.id, { onDelete: 'cascade' })
+	},
+	(t) => [primaryKey({ columns: [t.tenantId, t.term, t.subscriberId] }), index('subscriber_search_terms_subscriber_idx').on(t.subscriberId), ...tenantPolicies('subscriber_search_terms')]
 ).enableRLS();
 
 export const JOB_ACTIONS = ['sync_subscriber', 'remove_subscriber', 'sync_package'] as const;

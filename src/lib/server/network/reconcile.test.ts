@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouterOSAPI } from 'node-routeros';
 import { startRouterSim, type RouterSim } from '../../../../tools/sim/routeros';
+import { eq } from 'drizzle-orm';
 import { withTenant } from '../db';
+import { routers } from '../db/schema';
 import { createTenant } from '../tenants/tenants';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
 import { openTestDatabase, type TestDatabase } from '../testing/database';
 import { createPackage } from './packages';
-import { reconcileRouter } from './reconcile';
+import { reconcileDueRouters, reconcileRouter } from './reconcile';
+import { getRouter } from './routers';
 import { createRouter } from './routers';
 import { closeAllRouterConnections } from './routeros/client';
 import { registerSubscriber, renewSubscription } from './subscribers';
@@ -84,5 +87,16 @@ describe('reconciling a router with the database', () => {
 
 		// Nothing drifted since: a second pass changes nothing.
 		expect((await reconcileRouter(tenantId, routerId))!.changes).toEqual([]);
+	});
+
+	it('repairs drift on its own in the periodic pass, once per router per interval', async () => {
+		await withTenant(tenantId, (tx) => tx.update(routers).set({ lastReconciledAt: new Date(Date.now() - 3_600_000) }).where(eq(routers.id, routerId)));
+		await onRouter([['/ip/hotspot/user/add', ['=name=888888', '=password=x', '=comment=mtandao:00000000-0000-4000-8000-000000000888']]]);
+		expect(await reconcileDueRouters(60_000, () => {})).toBe(1);
+		expect(sim.router.rows('/ip/hotspot/user').some((u) => u.name === '888888')).toBe(false);
+		const router = await withTenant(tenantId, (tx) => getRouter(tx, routerId));
+		expect(router!.lastReconcileSummary).toBe('1 repaired: 1 removed');
+		// Just done: the next pass leaves it alone.
+		expect(await reconcileDueRouters(60_000, () => {})).toBe(0);
 	});
 });

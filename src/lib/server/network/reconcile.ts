@@ -3,9 +3,10 @@
  * drift and report each change. Only users we created (comment "mtandao:<id>") are ever removed:
  * an ISP's own accounts on the same router are listed as unmanaged and left alone.
  */
-import { eq } from 'drizzle-orm';
-import { withTenant } from '../db';
-import { packages, subscribers, type ServiceKind } from '../db/schema';
+import { eq, sql } from 'drizzle-orm';
+import { rowsOf, withTenant } from '../db';
+import { packages, routers, subscribers, type ServiceKind } from '../db/schema';
+import { PLATFORM_TENANT_ID } from '../tenants/root';
 import { decryptSecret } from '../security/secrets';
 import { getRouter, recordRouterError, recordRouterSeen, routerTarget } from './routers';
 import { withRouter } from './routeros/client';
@@ -96,10 +97,53 @@ export async function reconcileRouter(tenantId: string, routerId: string, option
 				}
 			}
 		});
-		await withTenant(tenantId, (tx) => recordRouterSeen(tx, routerId));
+		await withTenant(tenantId, async (tx) => {
+			await recordRouterSeen(tx, routerId);
+			if (!options.dryRun) {
+				await tx.update(routers).set({ lastReconciledAt: new Date(), lastReconcileSummary: summarize(report) }).where(eq(routers.id, routerId));
+			}
+		});
 	} catch (error) {
 		await withTenant(tenantId, (tx) => recordRouterError(tx, routerId, describeRouterError(error)));
 		throw error;
 	}
 	return report;
+}
+
+/** "3 changes: 1 added, 2 disabled" — what the router page shows after the last reconcile. */
+export function summarize(report: ReconcileReport): string {
+	if (report.changes.length === 0) return `in step (${report.checkedUsers} users checked)`;
+	const counts = new Map<string, number>();
+	for (const c of report.changes) counts.set(c.change, (counts.get(c.change) ?? 0) + 1);
+	return `${report.changes.length} repaired: ${[...counts].map(([change, n]) => `${n} ${change}`).join(', ')}`;
+}
+
+/**
+ * The periodic pass: takes the routers not reconciled for `everyMs` (one claim per router, so
+ * several processes share the round instead of repeating it) and reconciles each.
+ */
+export async function reconcileDueRouters(everyMs: number, log: (line: string) => void): Promise<number> {
+	const due = await withTenant(PLATFORM_TENANT_ID, async (tx) =>
+		rowsOf<{ tenant_id: string; id: string }>(
+			await tx.execute(sql`
+				update ${routers} set last_reconciled_at = now()
+				where id in (
+					select id from ${routers}
+					where last_reconciled_at is null or last_reconciled_at < now() - make_interval(secs => ${everyMs / 1000})
+					order by last_reconciled_at nulls first
+					limit 20
+					for update skip locked
+				)
+				returning tenant_id, id`)
+		)
+	);
+	for (const router of due) {
+		try {
+			const report = await reconcileRouter(router.tenant_id, router.id);
+			if (report?.changes.length) log(`reconciled router ${router.id}: ${summarize(report)}`);
+		} catch (error) {
+			log(`reconcile of router ${router.id} failed: ${describeRouterError(error)}`);
+		}
+	}
+	return due.length;
 }

@@ -12,9 +12,9 @@ import {
 	deleteSubscriber,
 	expireDueSubscribers,
 	listSubscribers,
-	nameQuery,
 	registerSubscriber,
 	renewSubscription,
+	searchWords,
 	setSuspended
 } from './subscribers';
 
@@ -158,8 +158,16 @@ describe('the subscriber list', () => {
 		expect(seen.sort()).toEqual(all.map((r) => r.id).sort());
 	});
 
-	it('turns search text into prefix words and nothing else', () => {
-		expect(nameQuery("Wan' Kam:*|")).toBe('wan:* & kam:*');
-		expect(nameQuery('  ')).toBeNull();
+	it('turns search text into words and nothing else', () => {
+		expect(searchWords("Wan' Kam:*|")).toEqual(['wan', 'kam']);
+		expect(searchWords('  ')).toEqual([]);
+	});
+
+	it('finds a renamed subscriber by the new name only', async () => {
+		const { subscriber } = await register('Old Name', '254712100060');
+		await withTenant(tenantId, (tx) => tx.update(subscribers).set({ name: 'Chebet Kiprotich' }).where(eq(subscribers.id, subscriber.id)));
+		const search = (q: string) => withTenant(tenantId, (tx) => listSubscribers(tx, { q })).then((r) => r.rows.map((row) => row.id));
+		expect(await search('kiprot')).toContain(subscriber.id);
+		expect(await search('old')).not.toContain(subscriber.id);
 	});
 });

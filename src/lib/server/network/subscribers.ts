@@ -3,9 +3,9 @@
  * package, delete) and the list managers search. Every change a router must see writes a
  * provisioning job in the same transaction.
  */
-import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../db';
-import { packages, subscribers, type ServiceKind, type Subscriber, type SubscriberStatus } from '../db/schema';
+import { packages, subscriberSearchTerms, subscribers, tenants, type ServiceKind, type Subscriber, type SubscriberStatus } from '../db/schema';
 import { encryptSecret } from '../security/secrets';
 import { isUniqueViolation } from '../tenants/tenants';
 import { normalizeMsisdn } from '../../phone';
@@ -232,34 +232,63 @@ export interface SubscriberFilter {
 	limit?: number;
 }
 
-/** Search words as prefixes: "wan kam" finds "Wanjiku Kamau". Only letters and digits reach tsquery. */
-export function nameQuery(q: string): string | null {
-	const words = q
+/** The words of a search, lower-cased, letters and digits only, at most five. */
+export function searchWords(q: string): string[] {
+	return q
 		.toLowerCase()
-		.split(/\s+/)
-		.map((w) => w.replace(/[^\p{L}\p{N}]/gu, ''))
+		.split(/[^\p{L}\p{N}]+/u)
 		.filter(Boolean)
 		.slice(0, 5);
-	return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
 }
 
-function searchCondition(q: string): SQL | undefined {
+/** The smallest string after every string that starts with `prefix` (byte order). */
+function prefixEnd(prefix: string): string {
+	const last = prefix.codePointAt(prefix.length - 1)!;
+	return prefix.slice(0, -1) + String.fromCodePoint(last + 1);
+}
+
+/**
+ * Name words as typed so far ("wan kam" finds "Wanjiku Kamau"), a phone number in any shape, or the
+ * start of an account number. Only range and equality comparisons: they are leakproof, so Postgres
+ * may use indexes for them under row-level security.
+ */
+function searchCondition(q: string, tenantScope: SQL): SQL | undefined {
 	const trimmed = q.trim();
 	if (!trimmed) return undefined;
-	const phone = normalizeMsisdn(trimmed);
-	const digits = trimmed.replace(/\s/g, '');
 	const parts: SQL[] = [];
+	const phone = normalizeMsisdn(trimmed);
 	if (phone) parts.push(eq(subscribers.phone, phone));
-	if (/^[0-9a-z-]+$/i.test(digits)) parts.push(sql`${subscribers.accountNumber} like ${digits.toUpperCase().replace(/[-]/g, '') + '%'}`);
-	const words = nameQuery(trimmed);
-	if (words) parts.push(sql`to_tsvector('simple', ${subscribers.name}) @@ to_tsquery('simple', ${words})`);
+	const compact = trimmed.replace(/[\s-]/g, '');
+	if (/^[0-9a-z]+$/i.test(compact)) {
+		const account = compact.toUpperCase();
+		parts.push(sql`(${subscribers.accountNumber} collate "C" >= ${account} and ${subscribers.accountNumber} collate "C" < ${prefixEnd(account)})`);
+	}
+	// Digits alone are a phone or an account number, never a name.
+	const words = /\p{L}/u.test(trimmed) ? searchWords(trimmed) : [];
+	if (words.length) {
+		parts.push(
+			and(
+				...words.map(
+					(word) => sql`${subscribers.id} in (
+						select t.subscriber_id from ${subscriberSearchTerms} t
+						where ${tenantScope} and t.term >= ${word} and t.term < ${prefixEnd(word)})`
+				)
+			)!
+		);
+	}
 	return parts.length ? or(...parts) : sql`false`;
 }
 
 export async function listSubscribers(tx: Tx, filter: SubscriberFilter) {
 	const limit = Math.min(filter.limit ?? 25, 100);
+	// The tenants this scope sees, named explicitly: with one tenant (the usual case) the list is a
+	// walk down the (tenant_id, created_at, id) index that stops after one page.
+	const visible = (await tx.select({ id: tenants.id }).from(tenants)).map((t) => t.id);
+	const inScope = visible.length === 1 ? eq(subscribers.tenantId, visible[0]!) : inArray(subscribers.tenantId, visible);
+	const termScope = visible.length === 1 ? sql`t.tenant_id = ${visible[0]!}` : sql`t.tenant_id in ${visible}`;
 	const conditions = [
-		filter.q ? searchCondition(filter.q) : undefined,
+		inScope,
+		filter.q ? searchCondition(filter.q, termScope) : undefined,
 		filter.status ? eq(subscribers.status, filter.status) : undefined,
 		filter.packageId ? eq(subscribers.packageId, filter.packageId) : undefined,
 		filter.after

@@ -20,6 +20,8 @@ const routerColumns = {
 	lastSeenAt: routers.lastSeenAt,
 	lastError: routers.lastError,
 	lastErrorAt: routers.lastErrorAt,
+	lastReconciledAt: routers.lastReconciledAt,
+	lastReconcileSummary: routers.lastReconcileSummary,
 	createdAt: routers.createdAt
 };
 

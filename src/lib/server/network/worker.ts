@@ -13,6 +13,7 @@ import { PLATFORM_TENANT_ID } from '../tenants/root';
 import { DEFAULT_RETRY, claimJobs, completeJob, failJob, type RetryPolicy } from './jobs';
 import { getRouter, recordRouterError, recordRouterSeen, routerSafe, routerTarget } from './routers';
 import { expireDueSubscribers } from './subscribers';
+import { reconcileDueRouters } from './reconcile';
 import { RouterCommandFailed, RouterLoginFailed, RouterUnreachable, withRouter, type RouterApi } from './routeros/client';
 import { dropSessions, ensureProfile, ensureUser, removeUser } from './routeros/operations';
 
@@ -24,6 +25,8 @@ export interface WorkerOptions {
 	concurrency?: number;
 	/** How often expired subscribers are cut off. */
 	expiryEveryMs?: number;
+	/** How often each router is compared with the database and repaired; 0 turns it off. */
+	reconcileEveryMs?: number;
 	workerId?: string;
 	log?: (line: string) => void;
 }
@@ -92,6 +95,8 @@ export class ProvisioningWorker {
 	private running = false;
 	private loop: Promise<void> | undefined;
 	private expiryTimer: ReturnType<typeof setInterval> | undefined;
+	private reconcileTimer: ReturnType<typeof setInterval> | undefined;
+	private reconciling: Promise<unknown> | undefined;
 	private wake: (() => void) | undefined;
 
 	constructor(private readonly options: WorkerOptions = {}) {
@@ -105,13 +110,23 @@ export class ProvisioningWorker {
 		this.loop = this.run();
 		const every = this.options.expiryEveryMs ?? 10_000;
 		this.expiryTimer = setInterval(() => void this.expireNow().catch((e) => this.log(`expiry failed: ${e}`)), every);
+		const reconcileEvery = this.options.reconcileEveryMs ?? 15 * 60_000;
+		if (reconcileEvery > 0) {
+			this.reconcileTimer = setInterval(() => {
+				// One pass at a time: a slow router must not pile passes up.
+				this.reconciling ??= reconcileDueRouters(reconcileEvery, (line) => this.log(line))
+					.catch((e) => this.log(`reconcile pass failed: ${e}`))
+					.finally(() => (this.reconciling = undefined));
+			}, Math.min(reconcileEvery, 60_000));
+		}
 	}
 
 	async stop(): Promise<void> {
 		this.running = false;
 		clearInterval(this.expiryTimer);
+		clearInterval(this.reconcileTimer);
 		this.wake?.();
-		await this.loop;
+		await Promise.all([this.loop, this.reconciling]);
 	}
 
 	/** Cuts off subscribers whose time is up; their router jobs are queued in the same statement. */
