@@ -73,6 +73,11 @@ export async function getPackage(tx: Tx, id: string): Promise<Package | undefine
 	return pkg;
 }
 
+/** The router profile a package maps to. */
+export function profileFor(pkg: Pick<Package, 'profileName' | 'rateLimit' | 'sharedDevices'>) {
+	return { name: pkg.profileName, rateLimit: pkg.rateLimit, sharedUsers: pkg.sharedDevices };
+}
+
 /** The package's validity as a Postgres interval; months are calendar months. */
 export function validityInterval(unit: ValidityUnit, count: number) {
 	switch (unit) {

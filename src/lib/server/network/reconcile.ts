@@ -11,7 +11,8 @@ import { decryptSecret } from '../security/secrets';
 import { getRouter, recordRouterError, recordRouterSeen, routerTarget } from './routers';
 import { withRouter } from './routeros/client';
 import { ensureProfile, ensureUser, listProfiles, listUsers, removeUser } from './routeros/operations';
-import { describeRouterError, profileFor } from './worker';
+import { profileFor } from './packages';
+import { describeRouterError } from './router-errors';
 
 export interface ReconcileChange {
 	kind: ServiceKind;

@@ -7,14 +7,16 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { withTenant, type Tx } from '../db';
-import { packages, subscribers, type Package, type ProvisioningJob, type Router, type ServiceKind } from '../db/schema';
+import { packages, subscribers, type ProvisioningJob, type Router, type ServiceKind } from '../db/schema';
 import { decryptSecret } from '../security/secrets';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
 import { DEFAULT_RETRY, claimJobs, completeJob, failJob, type RetryPolicy } from './jobs';
 import { getRouter, recordRouterError, recordRouterSeen, routerSafe, routerTarget } from './routers';
 import { expireDueSubscribers } from './subscribers';
+import { profileFor } from './packages';
 import { reconcileDueRouters } from './reconcile';
-import { RouterCommandFailed, RouterLoginFailed, RouterUnreachable, withRouter, type RouterApi } from './routeros/client';
+import { withRouter, type RouterApi } from './routeros/client';
+import { describeRouterError } from './router-errors';
 import { dropSessions, ensureProfile, ensureUser, removeUser } from './routeros/operations';
 
 export interface WorkerOptions {
@@ -31,9 +33,6 @@ export interface WorkerOptions {
 	log?: (line: string) => void;
 }
 
-export function profileFor(pkg: Pick<Package, 'profileName' | 'rateLimit' | 'sharedDevices'>) {
-	return { name: pkg.profileName, rateLimit: pkg.rateLimit, sharedUsers: pkg.sharedDevices };
-}
 
 type RouterWork = (api: RouterApi) => Promise<unknown>;
 
@@ -82,12 +81,6 @@ async function planJob(tx: Tx, job: ProvisioningJob, router: Router): Promise<Ro
 	}
 }
 
-export function describeRouterError(error: unknown): string {
-	if (error instanceof RouterUnreachable) return `Router unreachable (${error.reason})`;
-	if (error instanceof RouterLoginFailed) return 'The router refused the API user name or password';
-	if (error instanceof RouterCommandFailed) return `The router refused: ${error.message}`;
-	return error instanceof Error ? error.message : String(error);
-}
 
 export class ProvisioningWorker {
 	readonly id: string;

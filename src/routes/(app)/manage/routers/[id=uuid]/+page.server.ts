@@ -10,7 +10,7 @@ import { onboardingScript } from '$lib/server/network/routeros/onboarding-script
 import { testConnection } from '$lib/server/network/routeros/operations';
 import { getRouter, recordRouterError, recordRouterSeen, routerTarget, updateRouter } from '$lib/server/network/routers';
 import { getRouterSummary, listJobViews } from '$lib/server/network/views';
-import { describeRouterError } from '$lib/server/network/worker';
+import { describeRouterError } from '$lib/server/network/router-errors';
 import { getTenant, isUniqueViolation } from '$lib/server/tenants/tenants';
 import { m } from '$lib/paraglide/messages';
 import { routerErrorMessage } from '../router-error';
