@@ -417,6 +417,40 @@ export const provisioningJobs = pgTable(
 	]
 ).enableRLS();
 
+export const LEDGER_KINDS = ['payment', 'cash', 'correction', 'purchase', 'reversal'] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+
+/**
+ * A subscriber's wallet: append-only entries in whole shillings, credits positive and debits
+ * negative. The balance is their sum; nothing is ever updated in place (no UPDATE/DELETE grant).
+ */
+export const ledgerEntries = pgTable(
+	'ledger_entries',
+	{
+		tenantId: uuid('tenant_id')
+			.notNull()
+			.references(() => tenants.id, { onDelete: 'cascade' }),
+		id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
+		subscriberId: uuid('subscriber_id')
+			.notNull()
+			.references(() => subscribers.id, { onDelete: 'restrict' }),
+		kind: text('kind', { enum: LEDGER_KINDS }).notNull(),
+		amountKes: integer('amount_kes').notNull(),
+		/** What the entry answers for: a receipt number, a package id, the entry it reverses. */
+		reference: text('reference'),
+		packageId: uuid('package_id'),
+		recordedBy: uuid('recorded_by').references(() => users.id, { onDelete: 'set null' }),
+		note: text('note'),
+		createdAt: createdAt()
+	},
+	(t) => [
+		primaryKey({ columns: [t.tenantId, t.id] }),
+		index('ledger_entries_subscriber_idx').on(t.tenantId, t.subscriberId, t.id),
+		check('ledger_entries_sign', sql`(${t.kind} in ('payment', 'cash', 'correction') and ${t.amountKes} > 0) or (${t.kind} in ('purchase', 'reversal') and ${t.amountKes} < 0)`),
+		...tenantPolicies('ledger_entries')
+	]
+).enableRLS();
+
 export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
@@ -425,3 +459,4 @@ export type Router = typeof routers.$inferSelect;
 export type Package = typeof packages.$inferSelect;
 export type Subscriber = typeof subscribers.$inferSelect;
 export type ProvisioningJob = typeof provisioningJobs.$inferSelect;
+export type LedgerEntry = typeof ledgerEntries.$inferSelect;

@@ -5,7 +5,7 @@
  */
 import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../db';
-import { packages, subscriberSearchTerms, subscribers, tenants, type ServiceKind, type Subscriber, type SubscriberStatus } from '../db/schema';
+import { ledgerEntries, packages, subscriberSearchTerms, subscribers, tenants, type ServiceKind, type Subscriber, type SubscriberStatus } from '../db/schema';
 import { encryptSecret } from '../security/secrets';
 import { isUniqueViolation } from '../tenants/tenants';
 import { normalizeMsisdn } from '../../phone';
@@ -194,7 +194,16 @@ export async function updateSubscriber(
 	return row;
 }
 
+/** A subscriber with wallet history is kept: money records are never deleted. Suspend instead. */
+export class SubscriberHasHistory extends Error {
+	constructor() {
+		super('This subscriber has payments on record and cannot be deleted; suspend them instead');
+	}
+}
+
 export async function deleteSubscriber(tx: Tx, subscriberId: string): Promise<Subscriber | undefined> {
+	const [history] = await tx.select({ id: ledgerEntries.id }).from(ledgerEntries).where(eq(ledgerEntries.subscriberId, subscriberId)).limit(1);
+	if (history) throw new SubscriberHasHistory();
 	const [row] = await tx.delete(subscribers).where(eq(subscribers.id, subscriberId)).returning();
 	if (row?.routerId) {
 		await enqueueJobs(tx, [

@@ -6,7 +6,7 @@ import { withTenant, type Tx } from '$lib/server/db';
 import type { Subscriber } from '$lib/server/db/schema';
 import { listPackages } from '$lib/server/network/packages';
 import { getRouter } from '$lib/server/network/routers';
-import { NotInTenant, deleteSubscriber, getSubscriber, renewSubscription, setSuspended, updateSubscriber } from '$lib/server/network/subscribers';
+import { NotInTenant, SubscriberHasHistory, deleteSubscriber, getSubscriber, renewSubscription, setSuspended, updateSubscriber } from '$lib/server/network/subscribers';
 import { getSubscriberView, listJobViews } from '$lib/server/network/views';
 import { provisioningWorker } from '$lib/server/startup';
 import { decryptSecret } from '$lib/server/security/secrets';
@@ -99,7 +99,11 @@ export const actions: Actions = {
 	delete: async ({ locals, params, url, getClientAddress }) => {
 		const { user, tenantId } = requireRole(locals, MANAGERS, url);
 		const deleted = await withTenant(tenantId, async (tx) => {
-			const row = await deleteSubscriber(tx, params.id);
+			const row = await deleteSubscriber(tx, params.id).catch((e) => {
+				if (e instanceof SubscriberHasHistory) return 'history' as const;
+				throw e;
+			});
+			if (row === 'history') return row;
 			if (row) {
 				await writeAudit(tx, {
 					tenantId: row.tenantId,
@@ -112,6 +116,7 @@ export const actions: Actions = {
 			return row;
 		});
 		if (!deleted) error(404, 'Not found');
+		if (deleted === 'history') return fail(400, { message: m.subscriber_delete_has_history() });
 		provisioningWorker()?.poke();
 		redirect(303, '/manage/subscribers');
 	},
