@@ -451,6 +451,41 @@ export const ledgerEntries = pgTable(
 	]
 ).enableRLS();
 
+export const MPESA_KINDS = ['paybill', 'till'] as const;
+export const MPESA_ENVIRONMENTS = ['sandbox', 'production', 'custom'] as const;
+
+/** A tenant's own M-Pesa shortcode and Daraja app. Keys are AES-256-GCM ciphertext, never shown back. */
+export const mpesaSettings = pgTable(
+	'mpesa_settings',
+	{
+		tenantId: uuid('tenant_id')
+			.primaryKey()
+			.references(() => tenants.id, { onDelete: 'cascade' }),
+		kind: text('kind', { enum: MPESA_KINDS }).notNull(),
+		shortcode: text('shortcode').notNull(),
+		/** Buy goods: the till customers pay (PartyB); the shortcode is then the store number. */
+		tillNumber: text('till_number'),
+		consumerKeyEnc: text('consumer_key_enc').notNull(),
+		consumerSecretEnc: text('consumer_secret_enc').notNull(),
+		passkeyEnc: text('passkey_enc').notNull(),
+		environment: text('environment', { enum: MPESA_ENVIRONMENTS }).notNull().default('sandbox'),
+		baseUrl: text('base_url'),
+		/** The unguessable part of this tenant's callback URLs; rotating it retires the old URLs. */
+		callbackToken: text('callback_token').notNull(),
+		callbackIpAllowlist: text('callback_ip_allowlist').array(),
+		/** Refuse paybill payments whose account number matches no subscriber (C2B00012). */
+		strictValidation: boolean('strict_validation').notNull().default(false),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+		updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' })
+	},
+	(t) => [
+		uniqueIndex('mpesa_settings_callback_token_key').on(t.callbackToken),
+		check('mpesa_settings_shortcode_shape', sql`${t.shortcode} ~ '^[0-9]{5,7}$'`),
+		check('mpesa_settings_till_shape', sql`${t.tillNumber} is null or ${t.tillNumber} ~ '^[0-9]{5,8}$'`),
+		...tenantPolicies('mpesa_settings')
+	]
+).enableRLS();
+
 export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
@@ -460,3 +495,4 @@ export type Package = typeof packages.$inferSelect;
 export type Subscriber = typeof subscribers.$inferSelect;
 export type ProvisioningJob = typeof provisioningJobs.$inferSelect;
 export type LedgerEntry = typeof ledgerEntries.$inferSelect;
+export type MpesaSettings = typeof mpesaSettings.$inferSelect;

@@ -1,0 +1,1 @@
+ALTER TABLE mpesa_settings FORCE ROW LEVEL SECURITY;
