@@ -4,22 +4,12 @@
  * Reads the same configuration as the app (DATABASE_URL or DATA_DIR, SECRET_KEY…).
  * PROVISIONING_LEASE_MS, PROVISIONING_BASE_MS and PROVISIONING_CAP_MS tune retries (tests shorten them).
  */
-import { config } from '../src/lib/server/config';
-import { openDatabase, setDatabase } from '../src/lib/server/db';
+import { openConfiguredDatabase } from '../src/lib/server/db/configured';
 import { ProvisioningWorker } from '../src/lib/server/network/worker';
 import { closeAllRouterConnections } from '../src/lib/server/network/routeros/client';
 
-const cfg = config();
 const number = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
-const db = await openDatabase({
-	url: cfg.DATABASE_URL,
-	appUrl: cfg.APP_DATABASE_URL,
-	appPassword: cfg.APP_DATABASE_PASSWORD,
-	dataDir: cfg.DATABASE_URL ? undefined : cfg.DATA_DIR,
-	migrationsDir: cfg.MIGRATIONS_DIR,
-	poolSize: 4
-});
-setDatabase(db);
+const db = await openConfiguredDatabase(4);
 
 const retry = Object.fromEntries(
 	Object.entries({ leaseMs: number('PROVISIONING_LEASE_MS'), baseMs: number('PROVISIONING_BASE_MS'), capMs: number('PROVISIONING_CAP_MS') }).filter(([, v]) => v !== undefined)

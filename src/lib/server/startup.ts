@@ -2,7 +2,8 @@
  * Start-up, once per process: open (and migrate) the database, then seed the demo on first run.
  */
 import { config } from './config';
-import { openDatabase, setDatabase, type Database } from './db';
+import type { Database } from './db';
+import { openConfiguredDatabase } from './db/configured';
 import { seedDemoIfEmpty } from './demo/seed';
 import { ProvisioningWorker } from './network/worker';
 import { closeAllRouterConnections } from './network/routeros/client';
@@ -26,15 +27,7 @@ async function shutdown(db: Database): Promise<void> {
 export function startApp(): Promise<Database> {
 	started ??= (async () => {
 		const cfg = config();
-		const db = await openDatabase({
-			url: cfg.DATABASE_URL,
-			appUrl: cfg.APP_DATABASE_URL,
-			appPassword: cfg.APP_DATABASE_PASSWORD,
-			dataDir: cfg.DATABASE_URL ? undefined : cfg.DATA_DIR,
-			migrationsDir: cfg.MIGRATIONS_DIR,
-			poolSize: cfg.DB_POOL_SIZE
-		});
-		setDatabase(db);
+		const db = await openConfiguredDatabase();
 		console.log(`Database: ${db.kind === 'pglite' ? `PGlite in ${cfg.DATA_DIR}` : 'PostgreSQL'}`);
 		if (cfg.SEED_DEMO !== 'no') await seedDemoIfEmpty();
 		if (cfg.PROVISIONING_WORKER === 'on') {
