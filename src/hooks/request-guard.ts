@@ -1,7 +1,7 @@
 import { json, type Handle } from '@sveltejs/kit';
+import { MAX_BODY_BYTES } from '$lib/server/http/body';
 
-/** Bodies larger than this are refused before anything reads them. Callbacks and forms are small. */
-export const MAX_BODY_BYTES = 64 * 1024;
+export { MAX_BODY_BYTES };
 
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
 

@@ -486,6 +486,112 @@ export const mpesaSettings = pgTable(
 	]
 ).enableRLS();
 
+export const PAYMENT_SOURCES = ['stk', 'c2b'] as const;
+export type PaymentSource = (typeof PAYMENT_SOURCES)[number];
+/**
+ * pending: an STK push waits for the customer; succeeded: money in (credited); failed: the customer
+ * did not pay; unmatched: money in, but we do not know whose (a manager assigns it); flagged: a
+ * callback that does not fit (unknown request, wrong shortcode or amount): recorded, never credited.
+ */
+export const PAYMENT_STATUSES = ['pending', 'succeeded', 'failed', 'unmatched', 'flagged'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+/** Where an STK push was started: the self-service page, the captive portal, or by staff. */
+export const PAYMENT_CHANNELS = ['pay', 'portal', 'staff', 'paybill'] as const;
+export type PaymentChannel = (typeof PAYMENT_CHANNELS)[number];
+
+/**
+ * One M-Pesa payment, as an STK push we started or a paybill/till payment Safaricom told us about.
+ * A receipt (MpesaReceiptNumber, or TransID for C2B) is credited once per tenant; a
+ * CheckoutRequestID belongs to one payment.
+ */
+export const payments = pgTable(
+	'payments',
+	{
+		tenantId: uuid('tenant_id')
+			.notNull()
+			.references(() => tenants.id, { onDelete: 'cascade' }),
+		id: uuid('id').primaryKey().defaultRandom(),
+		source: text('source', { enum: PAYMENT_SOURCES }).notNull(),
+		channel: text('channel', { enum: PAYMENT_CHANNELS }).notNull(),
+		status: text('status', { enum: PAYMENT_STATUSES }).notNull(),
+		subscriberId: uuid('subscriber_id').references(() => subscribers.id, { onDelete: 'restrict' }),
+		/** The package the customer chose (STK); bought from the wallet once the money is in. */
+		packageId: uuid('package_id'),
+		/** 2547…/2541…, or as Safaricom sent it (masked or hashed) for C2B. */
+		phone: text('phone').notNull(),
+		amountKes: integer('amount_kes').notNull(),
+		accountReference: text('account_reference'),
+		shortcode: text('shortcode'),
+		merchantRequestId: text('merchant_request_id'),
+		checkoutRequestId: text('checkout_request_id'),
+		receipt: text('receipt'),
+		resultCode: integer('result_code'),
+		resultDesc: text('result_desc'),
+		/** Why a payment is flagged or unmatched, in words a manager reads. */
+		note: text('note'),
+		payerName: text('payer_name'),
+		initiatedBy: uuid('initiated_by').references(() => users.id, { onDelete: 'set null' }),
+		/** The captive portal's device: mac, ip, where to log it in. */
+		device: jsonb('device').$type<Record<string, string>>(),
+		queryAttempts: integer('query_attempts').notNull().default(0),
+		nextQueryAt: timestamp('next_query_at', { withTimezone: true }),
+		createdAt: createdAt(),
+		settledAt: timestamp('settled_at', { withTimezone: true })
+	},
+	(t) => [
+		uniqueIndex('payments_checkout_request_key').on(t.checkoutRequestId),
+		uniqueIndex('payments_tenant_receipt_key').on(t.tenantId, t.receipt),
+		index('payments_tenant_created_idx').on(t.tenantId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+		index('payments_tenant_status_created_idx').on(t.tenantId, t.status, t.createdAt.desc().nullsFirst()),
+		index('payments_subscriber_idx').on(t.subscriberId, t.createdAt),
+		index('payments_due_query_idx').on(t.nextQueryAt).where(sql`${t.status} = 'pending'`),
+		check('payments_amount_positive', sql`${t.amountKes} > 0`),
+		...tenantPolicies('payments')
+	]
+).enableRLS();
+
+export const CALLBACK_KINDS = ['stk', 'c2b-validation', 'c2b-confirmation'] as const;
+export type CallbackKind = (typeof CALLBACK_KINDS)[number];
+export const CALLBACK_OUTCOMES = ['received', 'applied', 'duplicate', 'flagged', 'malformed', 'accepted', 'rejected', 'error'] as const;
+export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
+
+/** Every body Safaricom posted to a tenant's callback URLs, kept as received, with what we did. */
+export const mpesaCallbacks = pgTable(
+	'mpesa_callbacks',
+	{
+		tenantId: uuid('tenant_id')
+			.notNull()
+			.references(() => tenants.id, { onDelete: 'cascade' }),
+		id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
+		kind: text('kind', { enum: CALLBACK_KINDS }).notNull(),
+		body: text('body').notNull(),
+		remoteAddress: text('remote_address'),
+		/** CheckoutRequestID or TransID, when the body had one. */
+		reference: text('reference'),
+		outcome: text('outcome', { enum: CALLBACK_OUTCOMES }).notNull().default('received'),
+		paymentId: uuid('payment_id'),
+		note: text('note'),
+		receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		primaryKey({ columns: [t.tenantId, t.id] }),
+		index('mpesa_callbacks_tenant_received_idx').on(t.tenantId, t.receivedAt.desc().nullsFirst()),
+		index('mpesa_callbacks_reference_idx').on(t.tenantId, t.reference),
+		...tenantPolicies('mpesa_callbacks')
+	]
+).enableRLS();
+
+/** Requests per key (an IP, a phone) in the current window: the public pages' rate limit. */
+export const rateLimits = pgTable(
+	'rate_limits',
+	{
+		key: text('key').notNull(),
+		windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+		hits: integer('hits').notNull().default(0)
+	},
+	(t) => [primaryKey({ columns: [t.key, t.windowStart] })]
+);
+
 export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
@@ -496,3 +602,5 @@ export type Subscriber = typeof subscribers.$inferSelect;
 export type ProvisioningJob = typeof provisioningJobs.$inferSelect;
 export type LedgerEntry = typeof ledgerEntries.$inferSelect;
 export type MpesaSettings = typeof mpesaSettings.$inferSelect;
+export type Payment = typeof payments.$inferSelect;
+export type MpesaCallback = typeof mpesaCallbacks.$inferSelect;

@@ -34,7 +34,8 @@ export class MpesaSecretsMissing extends Error {
 	}
 }
 
-const newCallbackToken = () => randomBytes(24).toString('base64url');
+// Hex: Daraja refuses callback URLs containing words like "cmd" or "sql", which base64 could spell.
+const newCallbackToken = () => randomBytes(24).toString('hex');
 
 export async function getMpesaSettings(tx: Tx, tenantId: string): Promise<MpesaSettings | undefined> {
 	const [row] = await tx.select().from(mpesaSettings).where(eq(mpesaSettings.tenantId, tenantId));
@@ -114,4 +115,19 @@ export function darajaClientFor(row: MpesaSettings, extra: Partial<DarajaClientO
 		partyB: row.kind === 'till' ? (row.tillNumber ?? undefined) : undefined,
 		...extra
 	});
+}
+
+const clients = new Map<string, { stamp: number; client: DarajaClient }>();
+
+/**
+ * The tenant's Daraja client, kept while its settings stay the same, so its OAuth token is reused
+ * across requests (Daraja rate-limits token requests). Saving the settings starts a new one.
+ */
+export function tenantDarajaClient(row: MpesaSettings): DarajaClient {
+	const stamp = row.updatedAt.getTime();
+	const cached = clients.get(row.tenantId);
+	if (cached && cached.stamp === stamp) return cached.client;
+	const client = darajaClientFor(row);
+	clients.set(row.tenantId, { stamp, client });
+	return client;
 }

@@ -1,0 +1,305 @@
+/**
+ * Safaricom's callbacks to a tenant: the STK result and the C2B validation and confirmation.
+ *
+ * One transaction per callback: check the URL's token, store the body exactly as it came, then
+ * apply it inside a savepoint. If applying fails, the body is still kept (marked `error`) for
+ * inspection. The caller answers Safaricom only after this returns, that is after the commit.
+ * Callbacks are unsigned and may come twice, out of order or never: each is matched by
+ * CheckoutRequestID / receipt / TransID, a repeat changes nothing, and anything that does not fit
+ * (unknown request, wrong shortcode, wrong amount) is recorded and flagged, never credited.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import { withTenant, type Tx } from '../db';
+import { mpesaCallbacks, mpesaSettings, payments, subscribers, type CallbackKind, type CallbackOutcome, type MpesaSettings, type Payment } from '../db/schema';
+import { C2B_ACCEPT, C2B_CONFIRMED, C2B_REJECT, parseC2bPayment, parseStkCallback, type C2bPayment, type StkCallback } from '../mpesa/callbacks';
+import { lockPayment, lockPaymentByCheckout, lockReference, paymentByReceipt, settleFailed, settleSucceeded } from './settle';
+
+export interface CallbackRequest {
+	tenantId: string;
+	token: string;
+	kind: CallbackKind;
+	/** The body as received (at most the request guard's limit). */
+	body: string;
+	contentType: string | null;
+	remoteAddress: string | null;
+	/** `?payment=<id>` on our STK CallBackURL: binds a result that beats the push's own answer. */
+	paymentHint?: string | null;
+}
+
+export interface CallbackAnswer {
+	status: number;
+	body: Record<string, unknown>;
+	outcome?: CallbackOutcome;
+	paymentId?: string | null;
+	/** A router job was queued: the caller may wake the provisioning worker. */
+	provisioned?: boolean;
+}
+
+const NOT_FOUND: CallbackAnswer = { status: 404, body: { ResultCode: 1, ResultDesc: 'Not found' } };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function sameToken(given: string, expected: string): boolean {
+	const a = Buffer.from(given);
+	const b = Buffer.from(expected);
+	return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** An allowlist entry is an address or an IPv4 prefix like `196.201.214.0/24`. */
+export function addressAllowed(allowlist: string[] | null, address: string | null): boolean {
+	if (!allowlist || allowlist.length === 0) return true;
+	if (!address) return false;
+	const plain = address.replace(/^::ffff:/, '');
+	return allowlist.some((entry) => {
+		const [base, bits] = entry.split('/');
+		if (!bits) return base === plain;
+		const toInt = (ip: string) => ip.split('.').reduce((n, part) => (n << 8) + Number(part), 0) >>> 0;
+		if (!/^\d+\.\d+\.\d+\.\d+$/.test(plain) || !/^\d+\.\d+\.\d+\.\d+$/.test(base!)) return false;
+		const mask = Number(bits) === 0 ? 0 : (~0 << (32 - Number(bits))) >>> 0;
+		return (toInt(plain) & mask) === (toInt(base!) & mask);
+	});
+}
+
+export async function handleMpesaCallback(request: CallbackRequest): Promise<CallbackAnswer> {
+	if (!UUID.test(request.tenantId)) return NOT_FOUND;
+	return withTenant(request.tenantId, async (tx) => {
+		const [settings] = await tx.select().from(mpesaSettings).where(eq(mpesaSettings.tenantId, request.tenantId));
+		if (!settings || !sameToken(request.token, settings.callbackToken)) return NOT_FOUND;
+		if (!addressAllowed(settings.callbackIpAllowlist, request.remoteAddress)) {
+			return { status: 403, body: { ResultCode: 1, ResultDesc: 'Forbidden' } };
+		}
+		const [stored] = await tx
+			.insert(mpesaCallbacks)
+			.values({ tenantId: request.tenantId, kind: request.kind, body: request.body, remoteAddress: request.remoteAddress })
+			.returning({ id: mpesaCallbacks.id });
+		const record = (outcome: CallbackOutcome, fields: { paymentId?: string | null; note?: string | null; reference?: string | null } = {}) =>
+			tx.execute(sql`update mpesa_callbacks set outcome = ${outcome}, payment_id = ${fields.paymentId ?? null},
+				note = ${fields.note ?? null} where tenant_id = ${request.tenantId} and id = ${stored!.id}`);
+
+		const json = parseJson(request.body, request.contentType);
+		if (!json.ok) {
+			await record('malformed', { note: json.error });
+			return { status: 400, body: { ResultCode: 1, ResultDesc: json.error }, outcome: 'malformed' };
+		}
+		try {
+			// A savepoint: if applying fails, the stored body survives the rollback.
+			return await tx.transaction(async (inner) => {
+				const applied = await apply(inner, settings, request, json.value);
+				await inner.execute(sql`update mpesa_callbacks set outcome = ${applied.outcome}, payment_id = ${applied.paymentId ?? null},
+					note = ${applied.note ?? null}, reference = ${applied.reference ?? null}
+					where tenant_id = ${request.tenantId} and id = ${stored!.id}`);
+				return applied.answer;
+			});
+		} catch (error) {
+			if (process.env.DEBUG_CALLBACKS) console.error(error);
+			await record('error', { note: error instanceof Error ? error.message.slice(0, 500) : 'failed' });
+			return { status: 500, body: { ResultCode: 1, ResultDesc: 'Not applied; kept for inspection' }, outcome: 'error' };
+		}
+	});
+}
+
+function parseJson(body: string, contentType: string | null): { ok: true; value: unknown } | { ok: false; error: string } {
+	if (contentType && !/^application\/json\b/i.test(contentType.trim())) return { ok: false, error: 'Content-Type must be application/json' };
+	try {
+		return { ok: true, value: JSON.parse(body) };
+	} catch {
+		return { ok: false, error: 'Body is not valid JSON' };
+	}
+}
+
+interface Applied {
+	answer: CallbackAnswer;
+	outcome: CallbackOutcome;
+	paymentId?: string | null;
+	note?: string | null;
+	reference?: string | null;
+}
+
+async function apply(tx: Tx, settings: MpesaSettings, request: CallbackRequest, body: unknown): Promise<Applied> {
+	switch (request.kind) {
+		case 'stk':
+			return applyStk(tx, settings, body, request.paymentHint ?? null);
+		case 'c2b-validation':
+			return validateC2b(tx, settings, body);
+		case 'c2b-confirmation':
+			return confirmC2b(tx, settings, body);
+	}
+}
+
+const STK_ACK = { ResultCode: 0, ResultDesc: 'Accepted' };
+
+function malformed(fieldErrors: Record<string, string[]>): Applied {
+	return {
+		answer: { status: 400, body: { ResultCode: 1, ResultDesc: 'Malformed callback', errors: fieldErrors }, outcome: 'malformed' },
+		outcome: 'malformed',
+		note: Object.entries(fieldErrors)
+			.map(([field, messages]) => `${field}: ${messages.join(', ')}`)
+			.join('; ')
+	};
+}
+
+function ack(outcome: CallbackOutcome, payment: Pick<Payment, 'id'> | null, note: string | null, reference: string, provisioned = false, body: Record<string, unknown> = STK_ACK): Applied {
+	return { answer: { status: 200, body, outcome, paymentId: payment?.id ?? null, provisioned }, outcome, paymentId: payment?.id ?? null, note, reference };
+}
+
+async function applyStk(tx: Tx, settings: MpesaSettings, body: unknown, hint: string | null): Promise<Applied> {
+	const parsed = parseStkCallback(body);
+	if (!parsed.ok) return malformed(parsed.error.fieldErrors);
+	const callback = parsed.value;
+	const ref = callback.checkoutRequestId;
+	await lockReference(tx, 'stk', ref);
+	let payment = await lockPaymentByCheckout(tx, ref);
+	if (!payment && hint && UUID.test(hint)) {
+		// The result beat the push's own answer to us: bind it to the payment the URL names.
+		const candidate = await lockPayment(tx, hint);
+		if (candidate && candidate.source === 'stk' && candidate.checkoutRequestId === null) {
+			[payment] = await tx.update(payments).set({ checkoutRequestId: ref, merchantRequestId: callback.merchantRequestId }).where(eq(payments.id, candidate.id)).returning();
+		}
+	}
+	if (!payment) return flagUnknownStk(tx, settings, callback);
+	return settleStk(tx, payment, callback);
+}
+
+/** Applies an STK result (from a callback or an STK query) to a locked payment. */
+export async function settleStk(tx: Tx, payment: Payment, callback: Pick<StkCallback, 'resultCode' | 'resultDesc' | 'receipt' | 'amount' | 'phone'>): Promise<Applied> {
+	const ref = payment.checkoutRequestId ?? payment.id;
+	if (callback.resultCode !== 0) {
+		if (payment.status !== 'pending') return ack('duplicate', payment, `already ${payment.status}`, ref);
+		await settleFailed(tx, payment, callback.resultCode, callback.resultDesc);
+		return ack('applied', payment, null, ref);
+	}
+	if (payment.status === 'succeeded' || payment.status === 'flagged' || payment.status === 'unmatched') {
+		// Already paid (perhaps settled by an STK query, which carries no receipt): keep the receipt, credit nothing.
+		if (!payment.receipt && callback.receipt && !(await paymentByReceipt(tx, payment.tenantId, callback.receipt))) {
+			await tx.update(payments).set({ receipt: callback.receipt }).where(eq(payments.id, payment.id));
+		}
+		return ack('duplicate', payment, `already ${payment.status}`, ref);
+	}
+	// Pending, or failed by the 10-minute rule and paid after all: the money moved, so it counts.
+	if (callback.receipt) {
+		const other = await paymentByReceipt(tx, payment.tenantId, callback.receipt);
+		if (other) return ack('duplicate', other, `receipt ${callback.receipt} already recorded`, ref);
+	}
+	if (callback.amount !== undefined && callback.amount !== payment.amountKes) {
+		const note = `Paid KES ${callback.amount}, expected KES ${payment.amountKes}`;
+		await tx
+			.update(payments)
+			.set({ status: 'flagged', receipt: callback.receipt ?? null, resultCode: 0, resultDesc: callback.resultDesc, note, settledAt: new Date(), nextQueryAt: null })
+			.where(eq(payments.id, payment.id));
+		return ack('flagged', payment, note, ref);
+	}
+	const settled = await settleSucceeded(tx, payment, { receipt: callback.receipt ?? null, amountKes: payment.amountKes, resultDesc: callback.resultDesc });
+	return ack('applied', payment, null, ref, settled.renewedPackageId !== null);
+}
+
+async function flagUnknownStk(tx: Tx, settings: MpesaSettings, callback: StkCallback): Promise<Applied> {
+	const ref = callback.checkoutRequestId;
+	const note = 'No STK push of ours has this CheckoutRequestID';
+	if (callback.resultCode !== 0 || !callback.receipt) return ack('flagged', null, note, ref);
+	// Money may have moved: keep it visible to the manager, once per receipt.
+	const existing = await paymentByReceipt(tx, settings.tenantId, callback.receipt);
+	if (existing) return ack('duplicate', existing, `receipt ${callback.receipt} already recorded`, ref);
+	const [flagged] = await tx
+		.insert(payments)
+		.values({
+			tenantId: settings.tenantId,
+			source: 'stk',
+			channel: 'pay',
+			status: 'flagged',
+			phone: callback.phone ?? 'unknown',
+			amountKes: Math.max(1, Math.trunc(callback.amount ?? 1)),
+			receipt: callback.receipt,
+			merchantRequestId: callback.merchantRequestId,
+			resultCode: 0,
+			resultDesc: callback.resultDesc,
+			note: `${note} (${ref})`,
+			settledAt: new Date()
+		})
+		.returning();
+	return ack('flagged', flagged!, note, ref);
+}
+
+// ---------- C2B ----------
+
+function shortcodeMatches(settings: MpesaSettings, shortcode: string): boolean {
+	return shortcode === settings.shortcode || (settings.tillNumber !== null && shortcode === settings.tillNumber);
+}
+
+/** Finds the payer: the account number first (case, spaces and dashes ignored), then a phone that only one subscriber has. */
+export async function matchPayer(tx: Tx, tenantId: string, payment: Pick<C2bPayment, 'accountKey' | 'phone'>): Promise<{ subscriberId: string; by: 'account' | 'phone' } | null> {
+	if (payment.accountKey) {
+		const [byAccount] = await tx
+			.select({ id: subscribers.id })
+			.from(subscribers)
+			.where(and(eq(subscribers.tenantId, tenantId), eq(subscribers.accountNumber, payment.accountKey)));
+		if (byAccount) return { subscriberId: byAccount.id, by: 'account' };
+	}
+	if (payment.phone) {
+		const byPhone = await tx
+			.select({ id: subscribers.id })
+			.from(subscribers)
+			.where(and(eq(subscribers.tenantId, tenantId), eq(subscribers.phone, payment.phone)))
+			.limit(2);
+		if (byPhone.length === 1) return { subscriberId: byPhone[0]!.id, by: 'phone' };
+	}
+	return null;
+}
+
+async function validateC2b(tx: Tx, settings: MpesaSettings, body: unknown): Promise<Applied> {
+	const parsed = parseC2bPayment(body);
+	const reject = (answer: Record<string, unknown>, note: string, reference: string | null): Applied => ({
+		answer: { status: 200, body: answer, outcome: 'rejected' },
+		outcome: 'rejected',
+		note,
+		reference
+	});
+	if (!parsed.ok) {
+		const amountWrong = 'TransAmount' in parsed.error.fieldErrors;
+		return reject(amountWrong ? C2B_REJECT.invalidAmount : C2B_REJECT.other, parsed.error.message, null);
+	}
+	const payment = parsed.value;
+	if (!shortcodeMatches(settings, payment.shortcode)) return reject(C2B_REJECT.other, `Shortcode ${payment.shortcode} is not this tenant's`, payment.transId);
+	if (settings.strictValidation) {
+		const [byAccount] = payment.accountKey
+			? await tx
+					.select({ id: subscribers.id })
+					.from(subscribers)
+					.where(and(eq(subscribers.tenantId, settings.tenantId), eq(subscribers.accountNumber, payment.accountKey)))
+			: [];
+		if (!byAccount) return reject(C2B_REJECT.invalidAccount, `No subscriber has account ${payment.billRefNumber || '(blank)'}`, payment.transId);
+	}
+	return { answer: { status: 200, body: C2B_ACCEPT, outcome: 'accepted' }, outcome: 'accepted', reference: payment.transId };
+}
+
+async function confirmC2b(tx: Tx, settings: MpesaSettings, body: unknown): Promise<Applied> {
+	const parsed = parseC2bPayment(body);
+	if (!parsed.ok) return malformed(parsed.error.fieldErrors);
+	const c2b = parsed.value;
+	await lockReference(tx, 'c2b', c2b.transId);
+	const existing = await paymentByReceipt(tx, settings.tenantId, c2b.transId);
+	if (existing) return ack('duplicate', existing, `TransID ${c2b.transId} already recorded`, c2b.transId, false, C2B_CONFIRMED);
+	const base = {
+		tenantId: settings.tenantId,
+		source: 'c2b' as const,
+		channel: 'paybill' as const,
+		phone: c2b.phone ?? c2b.msisdn,
+		amountKes: c2b.amount,
+		accountReference: c2b.billRefNumber,
+		shortcode: c2b.shortcode,
+		receipt: c2b.transId,
+		payerName: c2b.customerName || null,
+		resultCode: 0,
+		resultDesc: c2b.transactionType,
+		createdAt: new Date()
+	};
+	if (!shortcodeMatches(settings, c2b.shortcode)) {
+		const note = `Paid to shortcode ${c2b.shortcode}, which is not this tenant's`;
+		const [flagged] = await tx.insert(payments).values({ ...base, status: 'flagged', note, settledAt: new Date() }).returning();
+		return ack('flagged', flagged!, note, c2b.transId, false, C2B_CONFIRMED);
+	}
+	const [row] = await tx.insert(payments).values({ ...base, status: 'pending' }).returning();
+	const payer = await matchPayer(tx, settings.tenantId, c2b);
+	const note = payer ? null : `Account "${c2b.billRefNumber}" matches no subscriber${c2b.phone ? ', and the phone matches none or several' : ''}`;
+	const settled = await settleSucceeded(tx, row!, { receipt: c2b.transId, amountKes: c2b.amount, subscriberId: payer?.subscriberId ?? null, note });
+	return ack('applied', row!, note, c2b.transId, settled.renewedPackageId !== null, C2B_CONFIRMED);
+}

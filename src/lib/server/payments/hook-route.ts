@@ -1,0 +1,32 @@
+/** The three M-Pesa callback routes share this: read the body (bounded), apply, answer after commit. */
+import { json, type RequestEvent } from '@sveltejs/kit';
+import type { CallbackKind } from '../db/schema';
+import { MAX_BODY_BYTES, readTextLimited } from '../http/body';
+import { provisioningWorker } from '../startup';
+import { handleMpesaCallback } from './callbacks';
+
+export function mpesaHook(kind: CallbackKind) {
+	return async (event: RequestEvent): Promise<Response> => {
+		const body = await readTextLimited(event.request, MAX_BODY_BYTES);
+		if (!body.ok) return json({ ResultCode: 1, ResultDesc: `The body is larger than ${MAX_BODY_BYTES} bytes` }, { status: 400 });
+		const answer = await handleMpesaCallback({
+			tenantId: event.params.tenant ?? '',
+			token: event.params.token ?? '',
+			kind,
+			body: body.text,
+			contentType: event.request.headers.get('content-type'),
+			remoteAddress: safeAddress(event),
+			paymentHint: event.url.searchParams.get('payment')
+		});
+		if (answer.provisioned) provisioningWorker()?.poke();
+		return json(answer.body, { status: answer.status });
+	};
+}
+
+function safeAddress(event: RequestEvent): string | null {
+	try {
+		return event.getClientAddress();
+	} catch {
+		return null;
+	}
+}

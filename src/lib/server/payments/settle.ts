@@ -1,0 +1,102 @@
+/**
+ * Turning a payment's outcome into money: one place that marks a payment paid, credits the wallet
+ * and buys the chosen (or current) package when the balance covers it. Callers hold the payment row
+ * lock (`lockPayment*`) and run inside the transaction that also records the callback, so a payment
+ * is credited once however many times, and in whatever order, Safaricom tells us about it.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import type { Tx } from '../db';
+import { payments, type Payment } from '../db/schema';
+import { WalletError, buyPackage, creditWallet } from '../billing/wallet';
+
+/** Serialises everything that concerns one CheckoutRequestID or TransID, even before a row exists. */
+export async function lockReference(tx: Tx, kind: 'stk' | 'c2b', reference: string): Promise<void> {
+	await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${kind}:${reference}`}, 0))`);
+}
+
+export async function lockPaymentByCheckout(tx: Tx, checkoutRequestId: string): Promise<Payment | undefined> {
+	const [row] = await tx.select().from(payments).where(eq(payments.checkoutRequestId, checkoutRequestId)).for('update');
+	return row;
+}
+
+export async function lockPayment(tx: Tx, id: string): Promise<Payment | undefined> {
+	const [row] = await tx.select().from(payments).where(eq(payments.id, id)).for('update');
+	return row;
+}
+
+export async function paymentByReceipt(tx: Tx, tenantId: string, receipt: string): Promise<Payment | undefined> {
+	const [row] = await tx
+		.select()
+		.from(payments)
+		.where(and(eq(payments.tenantId, tenantId), eq(payments.receipt, receipt)));
+	return row;
+}
+
+export interface Settled {
+	payment: Payment;
+	/** The package bought from the wallet, if the balance covered it. */
+	renewedPackageId: string | null;
+	/** The subscriber's new expiry, if renewed. */
+	expiresAt: Date | null;
+}
+
+/**
+ * Marks a payment succeeded and credits it: the wallet gets the amount, then buys the chosen package
+ * (or the current one) if the balance covers it, which renews and queues the router job.
+ * A payment without a subscriber (a paybill payment nobody claims yet) becomes `unmatched` instead.
+ */
+export async function settleSucceeded(
+	tx: Tx,
+	payment: Payment,
+	paid: { receipt: string | null; amountKes: number; resultDesc?: string; payerName?: string | null; subscriberId?: string | null; note?: string | null }
+): Promise<Settled> {
+	const subscriberId = paid.subscriberId ?? payment.subscriberId;
+	const [updated] = await tx
+		.update(payments)
+		.set({
+			status: subscriberId ? 'succeeded' : 'unmatched',
+			subscriberId,
+			receipt: paid.receipt ?? payment.receipt,
+			amountKes: paid.amountKes,
+			resultCode: 0,
+			resultDesc: paid.resultDesc ?? payment.resultDesc,
+			payerName: paid.payerName ?? payment.payerName,
+			note: paid.note ?? null,
+			settledAt: new Date(),
+			nextQueryAt: null
+		})
+		.where(eq(payments.id, payment.id))
+		.returning();
+	if (!subscriberId) return { payment: updated!, renewedPackageId: null, expiresAt: null };
+	return { payment: updated!, ...(await creditAndBuy(tx, updated!, subscriberId)) };
+}
+
+/** The ledger half of a settlement: credit, then buy the package if the balance covers it. */
+export async function creditAndBuy(tx: Tx, payment: Payment, subscriberId: string, recordedBy: string | null = null): Promise<{ renewedPackageId: string | null; expiresAt: Date | null }> {
+	await creditWallet(tx, {
+		subscriberId,
+		kind: 'payment',
+		amountKes: payment.amountKes,
+		reference: payment.receipt ?? payment.checkoutRequestId ?? `payment:${payment.id}`,
+		recordedBy
+	});
+	try {
+		const { subscriber } = await buyPackage(tx, subscriberId, payment.packageId ?? undefined, recordedBy);
+		return { renewedPackageId: subscriber.packageId, expiresAt: subscriber.expiresAt };
+	} catch (error) {
+		// Not enough for the package (a part payment), or no package yet: the money waits in the wallet.
+		if (error instanceof WalletError && (error.reason === 'insufficient' || error.reason === 'package-unavailable')) {
+			return { renewedPackageId: null, expiresAt: null };
+		}
+		throw error;
+	}
+}
+
+export async function settleFailed(tx: Tx, payment: Payment, resultCode: number, resultDesc: string): Promise<Payment> {
+	const [updated] = await tx
+		.update(payments)
+		.set({ status: 'failed', resultCode, resultDesc, settledAt: new Date(), nextQueryAt: null })
+		.where(eq(payments.id, payment.id))
+		.returning();
+	return updated!;
+}
