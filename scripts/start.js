@@ -42,7 +42,7 @@ if (demo) {
 	const routerUsers = ['admin:', 'nyota:nyota-api-demo', 'kondele:kondele-api-demo', 'pwani:pwani-api-demo'].flatMap((u) => ['--router-user', u]);
 	children.push(
 		spawn(process.execPath, [...tsx, 'tools/sim/routeros/cli.ts', '--port', process.env.DEMO_ROUTER_PORT, ...routerUsers], { cwd: root, stdio: ['pipe', 'inherit', 'inherit'], env: { ...process.env, EXIT_WITH_PARENT: '1' } }),
-		spawn(process.execPath, [...tsx, 'tools/sim/daraja/cli.ts', '--port', process.env.DEMO_MPESA_PORT, '--quiet'], { cwd: root, stdio: ['pipe', 'inherit', 'inherit'], env: { ...process.env, EXIT_WITH_PARENT: '1' } })
+		spawn(process.execPath, [...tsx, 'tools/sim/daraja/cli.ts', '--port', process.env.DEMO_MPESA_PORT, '--any-shortcode', '--quiet'], { cwd: root, stdio: ['pipe', 'inherit', 'inherit'], env: { ...process.env, EXIT_WITH_PARENT: '1' } })
 	);
 	process.on('exit', () => children.forEach((child) => child.kill('SIGTERM')));
 }

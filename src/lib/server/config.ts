@@ -16,9 +16,25 @@ const schema = z.object({
 	/** Where the demo's simulated MikroTik listens (scripts/start.js starts it). */
 	DEMO_ROUTER_HOST: z.string().default('127.0.0.1'),
 	DEMO_ROUTER_PORT: z.coerce.number().int().min(1).max(65535).default(18728),
+	/** Where the demo's simulated Daraja (M-Pesa) listens. */
+	DEMO_MPESA_URL: z.string().url().optional(),
+	DEMO_MPESA_PORT: z.coerce.number().int().min(1).max(65535).default(18089),
+	/**
+	 * The address Safaricom can reach this app at, for callback URLs (https in production).
+	 * Defaults to ORIGIN, then to the address of the request that starts a payment.
+	 */
+	PUBLIC_URL: z.string().url().optional(),
+	ORIGIN: z.string().url().optional(),
+	PORT: z.coerce.number().int().min(1).max(65535).optional(),
 	/** Applies router jobs and expiries in this process; several processes may all run one. */
 	PROVISIONING_WORKER: z.enum(['on', 'off']).default('on')
 });
+
+/** The base of our M-Pesa callback URLs. */
+export function callbackBase(requestOrigin?: string): string {
+	const cfg = config();
+	return (cfg.PUBLIC_URL ?? cfg.ORIGIN ?? requestOrigin ?? `http://127.0.0.1:${cfg.PORT ?? 3000}`).replace(/\/+$/, '');
+}
 
 export type Config = z.infer<typeof schema> & { production: boolean };
 

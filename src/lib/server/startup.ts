@@ -1,15 +1,17 @@
 /**
  * Start-up, once per process: open (and migrate) the database, then seed the demo on first run.
  */
-import { config } from './config';
+import { callbackBase, config } from './config';
 import type { Database } from './db';
 import { openConfiguredDatabase } from './db/configured';
-import { seedDemoIfEmpty } from './demo/seed';
+import { registerDemoPaybills, seedDemoIfEmpty } from './demo/seed';
+import { PaymentReconciler } from './payments/reconciler';
 import { ProvisioningWorker } from './network/worker';
 import { closeAllRouterConnections } from './network/routeros/client';
 
 let started: Promise<Database> | undefined;
 let worker: ProvisioningWorker | undefined;
+let reconciler: PaymentReconciler | undefined;
 
 /** The worker in this process, if it runs one; poke it after queueing a job to skip the idle wait. */
 export function provisioningWorker(): ProvisioningWorker | undefined {
@@ -18,6 +20,7 @@ export function provisioningWorker(): ProvisioningWorker | undefined {
 
 async function shutdown(db: Database): Promise<void> {
 	await worker?.stop();
+	await reconciler?.stop();
 	await closeAllRouterConnections();
 	await db.close();
 	// The demo simulators' pipes would keep the process alive; nothing is left to finish.
@@ -33,7 +36,10 @@ export function startApp(): Promise<Database> {
 		if (cfg.PROVISIONING_WORKER === 'on') {
 			worker = new ProvisioningWorker();
 			worker.start();
+			reconciler = new PaymentReconciler(15_000, () => worker?.poke());
+			reconciler.start();
 		}
+		if (cfg.SEED_DEMO !== 'no') void registerDemoPaybills(callbackBase());
 		// adapter-node emits this once it has stopped taking requests; then let go of everything.
 		process.once('sveltekit:shutdown' as 'beforeExit', () => void shutdown(db));
 		return db;

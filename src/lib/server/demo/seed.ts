@@ -14,10 +14,23 @@ import { config } from '../config';
 import { createPackage, type PackageInput } from '../network/packages';
 import { createRouter } from '../network/routers';
 import { registerSubscriber, renewSubscription } from '../network/subscribers';
+import { mpesaSettings } from '../db/schema';
+import { saveMpesaSettings } from '../mpesa/settings';
+import { registerC2bUrls } from '../payments/c2b';
+
+/** The sandbox's public STK passkey: the simulator signs every demo shortcode with it. */
+const SANDBOX_PASSKEY = 'bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919';
+
+export function demoDarajaUrl(): string {
+	const cfg = config();
+	return cfg.DEMO_MPESA_URL ?? `http://127.0.0.1:${cfg.DEMO_MPESA_PORT}`;
+}
 
 export { DEMO_LOGINS, DEMO_PASSWORD } from './logins.js';
 
 interface DemoNetwork {
+	/** The demo's M-Pesa shortcode on the simulator (signed with the sandbox passkey). */
+	shortcode: string;
 	routerUser: string;
 	routerPassword: string;
 	packages: PackageInput[];
@@ -52,6 +65,7 @@ const DEMO: DemoTenant[] = [
 		parent: null,
 		brandColor: '#0b7a45',
 		network: {
+			shortcode: '174379',
 			routerUser: 'nyota',
 			routerPassword: 'nyota-api-demo',
 			packages: [...HOTSPOT_PACKAGES, ...HOME_PACKAGES],
@@ -74,6 +88,7 @@ const DEMO: DemoTenant[] = [
 		parent: 'nyota',
 		brandColor: '#1d4ed8',
 		network: {
+			shortcode: '600101',
 			routerUser: 'kondele',
 			routerPassword: 'kondele-api-demo',
 			packages: HOTSPOT_PACKAGES,
@@ -88,6 +103,7 @@ const DEMO: DemoTenant[] = [
 		parent: null,
 		brandColor: '#b45309',
 		network: {
+			shortcode: '600102',
 			routerUser: 'pwani',
 			routerPassword: 'pwani-api-demo',
 			packages: HOTSPOT_PACKAGES,
@@ -142,6 +158,23 @@ async function seedNetwork(tx: Tx, tenantId: string, tenantName: string, network
 		password: network.routerPassword,
 		hotspotServer: 'all'
 	});
+	await saveMpesaSettings(
+		tx,
+		tenantId,
+		{
+			kind: 'paybill',
+			shortcode: network.shortcode,
+			tillNumber: null,
+			consumerKey: `demo-key-${network.routerUser}`,
+			consumerSecret: `demo-secret-${network.routerUser}`,
+			passkey: SANDBOX_PASSKEY,
+			environment: 'custom',
+			baseUrl: demoDarajaUrl(),
+			callbackIpAllowlist: null,
+			strictValidation: false
+		},
+		null
+	);
 	const byName = new Map<string, string>();
 	for (const input of network.packages) byName.set(input.name, (await createPackage(tx, tenantId, input)).id);
 	for (const s of network.subscribers) {
@@ -155,5 +188,25 @@ async function seedNetwork(tx: Tx, tenantId: string, tenantName: string, network
 			registeredBy: null
 		});
 		if (s.activate) await renewSubscription(tx, subscriber.id);
+	}
+}
+
+/**
+ * The simulator forgets C2B registrations when it restarts: register the demo tenants' paybill URLs
+ * again on every start, so paying the demo paybill from the simulator reaches us. Best effort.
+ */
+export async function registerDemoPaybills(base: string, log: (line: string) => void = console.log): Promise<void> {
+	const demoUrl = demoDarajaUrl();
+	const rows = await withTenant(PLATFORM_TENANT_ID, (tx) => tx.select({ tenantId: mpesaSettings.tenantId, baseUrl: mpesaSettings.baseUrl }).from(mpesaSettings));
+	const pending = rows.filter((r) => r.baseUrl === demoUrl);
+	// The simulator starts beside the app and may not be listening yet.
+	for (let attempt = 1; pending.length > 0; attempt++) {
+		try {
+			await registerC2bUrls(pending[0]!.tenantId, base);
+			pending.shift();
+		} catch (error) {
+			if (attempt >= 10) return log(`Demo paybill URLs not registered: ${error instanceof Error ? error.message : error}`);
+			await new Promise((r) => setTimeout(r, 1_000));
+		}
 	}
 }
