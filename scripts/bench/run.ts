@@ -6,9 +6,16 @@
 import { writeFileSync } from 'node:fs';
 import { benchProvisioning } from './provision';
 import { benchSubscriberList } from './subscribers';
+import { benchPayments } from './payments';
 
 const results: Record<string, number> = {};
 const targets: Record<string, string> = {
+	pg_insert_commits_per_s: '(ceiling)',
+	stk_callbacks_per_s: '>= 1000',
+	stk_callback_ratio: '>= 0.5',
+	stk_callbacks_http_per_s: '',
+	stk_duplicates_credited: '= 0',
+	payment_to_router_p95_ms: '< 2000',
 	provision_users_per_s: '>= 2000',
 	sim_router_commands_per_s: '(ceiling)',
 	subscriber_list_first_page_p95_ms: '< 150',
@@ -18,6 +25,7 @@ const targets: Record<string, string> = {
 	subscriber_list_deep_page_p95_ms: '< 150'
 };
 
+Object.assign(results, await benchPayments());
 Object.assign(results, await benchProvisioning());
 Object.assign(results, await benchSubscriberList());
 

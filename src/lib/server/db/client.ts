@@ -10,6 +10,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { connect, type Socket } from 'node:net';
 import postgres from 'postgres';
 import * as schema from './schema';
 
@@ -58,6 +59,22 @@ async function openPglite(options: OpenOptions): Promise<Database> {
 	};
 }
 
+/**
+ * postgres.js leaves Nagle's algorithm on: a query written while the previous one is still
+ * unacknowledged (pipelined queries, a transaction's next statement) can then wait for a delayed
+ * ACK, tens of milliseconds on Linux. Our sockets send each message at once.
+ */
+function connectWithoutNagle(options: { host: string[]; port: number[]; path?: string | false }): Promise<Socket> {
+	return new Promise((resolve, reject) => {
+		const socket = options.path ? connect(options.path) : connect({ host: options.host[0], port: options.port[0]!, noDelay: true });
+		socket.once('connect', () => {
+			socket.off('error', reject);
+			resolve(socket);
+		});
+		socket.once('error', reject);
+	});
+}
+
 async function openPostgres(options: OpenOptions, url: string): Promise<Database> {
 	const owner = postgres(url, { max: 1, onnotice: () => {} });
 	let scopeKey: string;
@@ -75,7 +92,9 @@ async function openPostgres(options: OpenOptions, url: string): Promise<Database
 	}
 	const appClient = postgres(options.appUrl ?? appUrlFor(url, options.appPassword), {
 		max: options.poolSize ?? 10,
-		onnotice: () => {}
+		onnotice: () => {},
+		// A documented postgres.js option that its type definitions leave out.
+		...({ socket: connectWithoutNagle } as object)
 	});
 	return {
 		kind: 'postgres',

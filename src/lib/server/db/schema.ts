@@ -445,7 +445,8 @@ export const ledgerEntries = pgTable(
 	},
 	(t) => [
 		primaryKey({ columns: [t.tenantId, t.id] }),
-		index('ledger_entries_subscriber_idx').on(t.tenantId, t.subscriberId, t.id),
+		// By subscriber alone: the wallet queries know the subscriber, not always the tenant.
+		index('ledger_entries_subscriber_idx').on(t.subscriberId, t.id),
 		check('ledger_entries_sign', sql`(${t.kind} in ('payment', 'cash', 'correction') and ${t.amountKes} > 0) or (${t.kind} in ('purchase', 'reversal') and ${t.amountKes} < 0)`),
 		...tenantPolicies('ledger_entries')
 	]

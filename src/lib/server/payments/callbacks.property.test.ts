@@ -47,7 +47,7 @@ function stkBody(push: Push, amount: number): string {
 /** Pending pushes as startStkPush leaves them, some sharing a subscriber (so credits race on one wallet). */
 async function createPushes(outcomes: number[], subscriberCount: number): Promise<Push[]> {
 	run++;
-	const subs = [];
+	const subs: Awaited<ReturnType<PaymentFixture['subscriber']>>[] = [];
 	for (let i = 0; i < subscriberCount; i++) subs.push(await fixture.subscriber(`2547${String(run).padStart(4, '0')}${String(i).padStart(4, '0')}`));
 	return withTenant(fixture.tenantId, async (tx) => {
 		const pushes: Push[] = [];

@@ -14,6 +14,7 @@ import { withTenant, type Tx } from '../db';
 import { mpesaCallbacks, mpesaSettings, payments, subscribers, type CallbackKind, type CallbackOutcome, type MpesaSettings, type Payment } from '../db/schema';
 import { C2B_ACCEPT, C2B_CONFIRMED, C2B_REJECT, parseC2bPayment, parseStkCallback, type C2bPayment, type StkCallback } from '../mpesa/callbacks';
 import { lockPayment, lockPaymentByCheckout, lockReference, paymentByReceipt, settleFailed, settleSucceeded } from './settle';
+import { applyStkBatch, lockBatchPayments, type StkBatchItem } from './stk-batch';
 
 export interface CallbackRequest {
 	tenantId: string;
@@ -60,8 +61,115 @@ export function addressAllowed(allowlist: string[] | null, address: string | nul
 	});
 }
 
-export async function handleMpesaCallback(request: CallbackRequest): Promise<CallbackAnswer> {
-	if (!UUID.test(request.tenantId)) return NOT_FOUND;
+export function handleMpesaCallback(request: CallbackRequest): Promise<CallbackAnswer> {
+	if (!UUID.test(request.tenantId)) return Promise.resolve(NOT_FOUND);
+	if (request.kind !== 'stk') return handleOne(request);
+	return new Promise((resolve, reject) => {
+		let queue = queues.get(request.tenantId);
+		if (!queue) queues.set(request.tenantId, (queue = { items: [], flushing: 0 }));
+		queue.items.push({ request, resolve, reject });
+		pump(request.tenantId, queue);
+	});
+}
+
+// ---------- STK callbacks, batched per tenant ----------
+
+interface Waiting {
+	request: CallbackRequest;
+	resolve: (answer: CallbackAnswer) => void;
+	reject: (error: unknown) => void;
+}
+
+/**
+ * Callbacks that arrive while a tenant's batch is being applied wait and go together in the next
+ * one: a lone callback is applied at once, a burst in a few transactions (see stk-batch.ts).
+ */
+const queues = new Map<string, { items: Waiting[]; flushing: number }>();
+const MAX_BATCH = 200;
+const FLUSHES_AT_ONCE = Number(process.env.CALLBACK_FLUSHES ?? 2);
+
+function pump(tenantId: string, queue: { items: Waiting[]; flushing: number }): void {
+	while (queue.flushing < FLUSHES_AT_ONCE && queue.items.length > 0) {
+		const batch = queue.items.splice(0, MAX_BATCH);
+		queue.flushing++;
+		void flushBatch(tenantId, batch).finally(() => {
+			queue.flushing--;
+			if (queue.items.length > 0) pump(tenantId, queue);
+			else if (queue.flushing === 0) queues.delete(tenantId);
+		});
+	}
+}
+
+async function flushBatch(tenantId: string, batch: Waiting[]): Promise<void> {
+	let answers: CallbackAnswer[];
+	const t0 = performance.now();
+	try {
+		answers = await withTenant(tenantId, (tx) => applyStkRequests(tx, tenantId, batch.map((w) => w.request)));
+	} catch (error) {
+		console.warn(`[payments] ${batch.length} callbacks not applied together (${describeDbError(error)}); applying one by one`);
+		// Something in the batch failed (a deadlock, a constraint): nothing of it was committed, so
+		// apply each callback on its own, where a failure touches only that one.
+		await Promise.all(batch.map((w) => handleOne(w.request).then(w.resolve, w.reject)));
+		return;
+	}
+	if (process.env.DEBUG_BATCH) console.log(`batch ${batch.length} ${(performance.now() - t0).toFixed(1)}ms`);
+	batch.forEach((w, i) => w.resolve(answers[i]!));
+}
+
+async function applyStkRequests(tx: Tx, tenantId: string, requests: CallbackRequest[]): Promise<CallbackAnswer[]> {
+	// Parse first: the settings and the payments can then be read in one round trip (pipelined).
+	const parsed = requests.map((request) => {
+		const json = parseJson(request.body, request.contentType);
+		return { json, stk: json.ok ? parseStkCallback(json.value) : null };
+	});
+	const items: StkBatchItem[] = [];
+	const itemRequest: number[] = [];
+	parsed.forEach((p, i) => {
+		if (p.stk?.ok) {
+			items.push({ callbackId: i, callback: p.stk.value, paymentHint: requests[i]!.paymentHint ?? null });
+			itemRequest.push(i);
+		}
+	});
+	const [[settings], found] = await Promise.all([
+		tx.select().from(mpesaSettings).where(eq(mpesaSettings.tenantId, tenantId)),
+		items.length > 0 ? lockBatchPayments(tx, tenantId, items) : Promise.resolve(new Map())
+	]);
+	const answers = new Array<CallbackAnswer | undefined>(requests.length);
+	const records: { body: string; remote: string | null; outcome: CallbackOutcome; paymentId: string | null; note: string | null; reference: string | null }[] = [];
+	const admitted = requests.map((request, i) => {
+		if (!settings || !sameToken(request.token, settings.callbackToken)) answers[i] = NOT_FOUND;
+		else if (!addressAllowed(settings.callbackIpAllowlist, request.remoteAddress)) answers[i] = { status: 403, body: { ResultCode: 1, ResultDesc: 'Forbidden' } };
+		else return true;
+		return false;
+	});
+	if (!settings) return answers.map((a) => a!);
+	parsed.forEach((p, i) => {
+		if (!admitted[i] || p.stk?.ok) return;
+		const bad = !p.json.ok ? { note: p.json.error, body: { ResultCode: 1, ResultDesc: p.json.error } } : malformedAnswer(p.stk && !p.stk.ok ? p.stk.error.fieldErrors : {});
+		answers[i] = { status: 400, body: bad.body, outcome: 'malformed' };
+		records.push({ body: requests[i]!.body, remote: requests[i]!.remoteAddress, outcome: 'malformed', paymentId: null, note: bad.note, reference: null });
+	});
+	const admittedItems = items.filter((_, k) => admitted[itemRequest[k]!]);
+	if (admittedItems.length > 0) {
+		const results = await applyStkBatch(tx, tenantId, admittedItems, found, async (item) => {
+			const applied = await applyStk(tx, settings, (parsed[item.callbackId]!.json as { value: unknown }).value, item.paymentHint);
+			return { outcome: applied.outcome, paymentId: applied.paymentId ?? null, note: applied.note ?? null, reference: applied.reference ?? item.callback.checkoutRequestId, provisioned: applied.answer.provisioned ?? false };
+		});
+		results.forEach((result, k) => {
+			const i = admittedItems[k]!.callbackId;
+			answers[i] = { status: 200, body: STK_ACK, outcome: result.outcome, paymentId: result.paymentId, provisioned: result.provisioned };
+			records.push({ body: requests[i]!.body, remote: requests[i]!.remoteAddress, outcome: result.outcome, paymentId: result.paymentId, note: result.note, reference: result.reference });
+		});
+	}
+	if (records.length > 0) {
+		// Kept as received, with what became of each, in the same commit as its effect.
+		await tx.insert(mpesaCallbacks).values(records.map((r) => ({ tenantId, kind: 'stk' as const, body: r.body, remoteAddress: r.remote, outcome: r.outcome, paymentId: r.paymentId, note: r.note, reference: r.reference })));
+	}
+	return answers.map((a) => a!);
+}
+
+/** One callback in its own transaction: C2B, and STK callbacks whose batch could not be applied. */
+async function handleOne(request: CallbackRequest): Promise<CallbackAnswer> {
 	return withTenant(request.tenantId, async (tx) => {
 		const [settings] = await tx.select().from(mpesaSettings).where(eq(mpesaSettings.tenantId, request.tenantId));
 		if (!settings || !sameToken(request.token, settings.callbackToken)) return NOT_FOUND;
@@ -128,14 +236,18 @@ async function apply(tx: Tx, settings: MpesaSettings, request: CallbackRequest, 
 
 const STK_ACK = { ResultCode: 0, ResultDesc: 'Accepted' };
 
-function malformed(fieldErrors: Record<string, string[]>): Applied {
+function malformedAnswer(fieldErrors: Record<string, string[]>): { body: Record<string, unknown>; note: string } {
 	return {
-		answer: { status: 400, body: { ResultCode: 1, ResultDesc: 'Malformed callback', errors: fieldErrors }, outcome: 'malformed' },
-		outcome: 'malformed',
+		body: { ResultCode: 1, ResultDesc: 'Malformed callback', errors: fieldErrors },
 		note: Object.entries(fieldErrors)
 			.map(([field, messages]) => `${field}: ${messages.join(', ')}`)
 			.join('; ')
 	};
+}
+
+function malformed(fieldErrors: Record<string, string[]>): Applied {
+	const { body, note } = malformedAnswer(fieldErrors);
+	return { answer: { status: 400, body, outcome: 'malformed' }, outcome: 'malformed', note };
 }
 
 function ack(outcome: CallbackOutcome, payment: Pick<Payment, 'id'> | null, note: string | null, reference: string, provisioned = false, body: Record<string, unknown> = STK_ACK): Applied {
@@ -302,4 +414,11 @@ async function confirmC2b(tx: Tx, settings: MpesaSettings, body: unknown): Promi
 	const note = payer ? null : `Account "${c2b.billRefNumber}" matches no subscriber${c2b.phone ? ', and the phone matches none or several' : ''}`;
 	const settled = await settleSucceeded(tx, row!, { receipt: c2b.transId, amountKes: c2b.amount, subscriberId: payer?.subscriberId ?? null, note });
 	return ack('applied', row!, note, c2b.transId, settled.renewedPackageId !== null, C2B_CONFIRMED);
+}
+
+/** The database's own words for a failed query (drizzle wraps them with the whole SQL text). */
+function describeDbError(error: unknown): string {
+	const cause = (error as { cause?: { message?: string; code?: string } })?.cause;
+	if (cause?.message) return `${cause.code ?? ''} ${cause.message}`.trim();
+	return error instanceof Error ? error.message.slice(0, 200) : String(error);
 }

@@ -1,0 +1,160 @@
+/**
+ * STK callbacks applied in batches: when many arrive at once (a promotion, the end of the month),
+ * the ones waiting are applied together in one transaction: one statement reads and locks their
+ * payments and wallets, one statement settles them all (payment rows, ledger credits, package
+ * purchases, renewals, router jobs). A burst then costs a few round trips and one commit, instead
+ * of ~20 round trips and a commit per callback. Each callback keeps its own outcome and answer,
+ * and nothing is answered before the commit.
+ *
+ * Only the common case takes the set-based path: a known payment settled for the first time.
+ * Anything unusual (an unknown request, a second copy in the same batch, a wrong amount, a receipt
+ * already recorded, a second payment for the same wallet in the batch, a receipt to add to a
+ * payment settled by query) goes through the one-at-a-time `slow` path, in the same transaction.
+ */
+import { sql } from 'drizzle-orm';
+import { rowsOf, type Tx } from '../db';
+import type { CallbackOutcome, Payment } from '../db/schema';
+import type { StkCallback } from '../mpesa/callbacks';
+
+export interface StkBatchItem {
+	callbackId: number;
+	callback: StkCallback;
+	paymentHint: string | null;
+}
+
+export interface StkBatchResult {
+	outcome: CallbackOutcome;
+	paymentId: string | null;
+	note: string | null;
+	reference: string;
+	provisioned: boolean;
+}
+
+type Slow = (item: StkBatchItem) => Promise<StkBatchResult>;
+
+const json = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`;
+
+interface Found {
+	id: string;
+	checkout_request_id: string;
+	status: Payment['status'];
+	subscriber_id: string | null;
+	amount_kes: number;
+	receipt: string | null;
+	/** Another payment of this tenant that already holds the incoming receipt. */
+	receipt_owner: string | null;
+}
+
+/**
+ * Reads and locks the batch's payments (in id order) and their subscribers: wallet changes for one
+ * subscriber queue up behind that lock, as in billing/wallet.ts. Called before the settling
+ * statement, so that statement's snapshot sees every wallet entry committed before the locks.
+ */
+export async function lockBatchPayments(tx: Tx, tenantId: string, items: StkBatchItem[]): Promise<Map<string, Found>> {
+	const first = new Map<string, string | null>();
+	for (const { callback } of items) if (!first.has(callback.checkoutRequestId)) first.set(callback.checkoutRequestId, callback.receipt ?? null);
+	const incoming = [...first].map(([id, receipt]) => ({ id, receipt }));
+	const rows = rowsOf<Found>(
+		await tx.execute(sql`select p.id, p.checkout_request_id, p.status, p.subscriber_id, p.amount_kes, p.receipt,
+				(select o.id from payments o where o.tenant_id = p.tenant_id and o.receipt = v.receipt and o.id <> p.id limit 1) as receipt_owner
+			from jsonb_to_recordset(${json(incoming)}) as v(id text, receipt text)
+			join payments p on p.checkout_request_id = v.id and p.tenant_id = ${tenantId}
+			join subscribers s on s.id = p.subscriber_id
+			order by p.id
+			for update of p, s`)
+	);
+	return new Map(rows.map((r) => [r.checkout_request_id, { ...r, amount_kes: Number(r.amount_kes) }]));
+}
+
+/** Applies a batch; `slow` handles what the set-based path leaves out. Results are in item order. */
+export async function applyStkBatch(tx: Tx, tenantId: string, items: StkBatchItem[], found: Map<string, Found>, slow: Slow): Promise<StkBatchResult[]> {
+	const results = new Array<StkBatchResult | undefined>(items.length);
+	const seenCheckout = new Set<string>();
+	const seenReceipt = new Set<string>();
+	const seenSubscriber = new Set<string>();
+	const slowItems: number[] = [];
+	const failures: { index: number; id: string; code: number; descr: string }[] = [];
+	const successes: { index: number; id: string; receipt: string | null; descr: string; sid: string; amount: number; ref: string }[] = [];
+
+	items.forEach((item, index) => {
+		const { callback } = item;
+		const payment = found.get(callback.checkoutRequestId);
+		const first = !seenCheckout.has(callback.checkoutRequestId);
+		seenCheckout.add(callback.checkoutRequestId);
+		if (!payment || !first) return slowItems.push(index);
+		const done = (outcome: CallbackOutcome, note: string | null) =>
+			(results[index] = { outcome, paymentId: payment.id, note, reference: callback.checkoutRequestId, provisioned: false });
+		if (callback.resultCode !== 0) {
+			if (payment.status !== 'pending') return done('duplicate', `already ${payment.status}`);
+			return failures.push({ index, id: payment.id, code: callback.resultCode, descr: callback.resultDesc });
+		}
+		const receipt = callback.receipt ?? null;
+		if (payment.status === 'succeeded' && receipt !== null && payment.receipt === receipt) return done('duplicate', 'already succeeded');
+		const settleable = payment.status === 'pending' || payment.status === 'failed';
+		const amountOk = callback.amount === undefined || callback.amount === payment.amount_kes;
+		const receiptFree = receipt === null || (!payment.receipt_owner && !seenReceipt.has(receipt));
+		if (!settleable || !amountOk || !receiptFree || !payment.subscriber_id || seenSubscriber.has(payment.subscriber_id)) return slowItems.push(index);
+		seenSubscriber.add(payment.subscriber_id);
+		if (receipt) seenReceipt.add(receipt);
+		successes.push({ index, id: payment.id, receipt, descr: callback.resultDesc, sid: payment.subscriber_id, amount: payment.amount_kes, ref: receipt ?? callback.checkoutRequestId });
+	});
+
+	if (failures.length > 0 || successes.length > 0) {
+		const [row] = rowsOf<{ jobs: string[] | string }>(await tx.execute(settleStatement(tenantId, failures, successes)));
+		const jobs = new Set<string>(typeof row?.jobs === 'string' ? JSON.parse(row.jobs) : (row?.jobs ?? []));
+		for (const f of failures) results[f.index] = { outcome: 'applied', paymentId: f.id, note: null, reference: items[f.index]!.callback.checkoutRequestId, provisioned: false };
+		for (const s of successes) results[s.index] = { outcome: 'applied', paymentId: s.id, note: null, reference: items[s.index]!.callback.checkoutRequestId, provisioned: jobs.has(s.sid) };
+	}
+	for (const index of slowItems.sort((a, b) => a - b)) results[index] = await slow(items[index]!);
+	return results.map((r) => r!);
+}
+
+/**
+ * One statement: failed pushes marked failed; paid pushes marked succeeded, credited, and — where
+ * the wallet (its balance, read under the lock taken before this statement, plus this credit)
+ * covers the chosen or current package — the package bought, the expiry moved to
+ * max(now, expiry) + validity and the router job queued. The same rules as settleSucceeded +
+ * creditAndBuy (settle.ts) and buyPackage + renewSubscription, for many distinct wallets at once.
+ */
+function settleStatement(tenantId: string, failures: unknown[], successes: unknown[]) {
+	return sql`
+		with f as (select * from jsonb_to_recordset(${json(failures)}) as f(id uuid, code int, descr text)),
+		v as (select * from jsonb_to_recordset(${json(successes)}) as v(id uuid, receipt text, descr text, sid uuid, amount int, ref text)),
+		failed as (
+			update payments p set status = 'failed', result_code = f.code, result_desc = f.descr, settled_at = now(), next_query_at = null
+			from f where p.id = f.id returning p.id),
+		paid as (
+			update payments p set status = 'succeeded', receipt = coalesce(v.receipt, p.receipt), result_code = 0, result_desc = v.descr,
+				note = null, settled_at = now(), next_query_at = null
+			from v where p.id = v.id returning p.id, p.package_id),
+		credit as (
+			insert into ledger_entries (tenant_id, subscriber_id, kind, amount_kes, reference)
+			select ${tenantId}::uuid, v.sid, 'payment', v.amount, v.ref from v returning id),
+		bal as (
+			select l.subscriber_id, sum(l.amount_kes) as b from ledger_entries l
+			where l.subscriber_id in (select sid from v) group by l.subscriber_id),
+		buy as (
+			select v.sid, pk.id as pkg, pk.kind, pk.price_kes,
+				case pk.validity_unit when 'minutes' then make_interval(mins => pk.validity_count) when 'hours' then make_interval(hours => pk.validity_count)
+					when 'days' then make_interval(days => pk.validity_count) else make_interval(months => pk.validity_count) end as validity
+			from v
+			join paid on paid.id = v.id
+			join subscribers s on s.id = v.sid
+			join packages pk on pk.id = coalesce(paid.package_id, s.package_id) and pk.tenant_id = ${tenantId}
+			left join bal on bal.subscriber_id = v.sid
+			where (pk.active or pk.id = s.package_id) and coalesce(bal.b, 0) + v.amount >= pk.price_kes),
+		purchase as (
+			insert into ledger_entries (tenant_id, subscriber_id, kind, amount_kes, package_id, reference)
+			select ${tenantId}::uuid, buy.sid, 'purchase', -buy.price_kes, buy.pkg, buy.pkg::text from buy returning id),
+		renewed as (
+			update subscribers s set package_id = buy.pkg, kind = buy.kind,
+				status = case when s.status = 'suspended' then 'suspended' else 'active' end,
+				expires_at = greatest(now(), coalesce(s.expires_at, now())) + buy.validity, updated_at = now()
+			from buy where s.id = buy.sid returning s.id, s.router_id),
+		jobs as (
+			insert into provisioning_jobs (tenant_id, router_id, action, subscriber_id)
+			select ${tenantId}::uuid, renewed.router_id, 'sync_subscriber', renewed.id from renewed where renewed.router_id is not null
+			returning subscriber_id)
+		select (select count(*) from failed) as failed, (select count(*) from credit) as credited, (select count(*) from purchase) as bought,
+			coalesce((select json_agg(subscriber_id) from jobs), '[]'::json) as jobs`;
+}
