@@ -354,6 +354,18 @@ describe('bad input to the callback URLs', () => {
 	});
 });
 
+describe('the callback IP allowlist', () => {
+	it('refuses a callback from an address outside the allowlist and stores nothing', async () => {
+		const fenced = await paymentTenant({ slug: 'pay-fenced', darajaUrl: daraja.url });
+		await withTenant(fenced.tenantId, (tx) => tx.execute(sql`update mpesa_settings set callback_ip_allowlist = array['196.201.214.0/24']`));
+		const request = { tenantId: fenced.tenantId, token: fenced.callbackToken, kind: 'stk' as const, body: '{}', contentType: 'application/json' };
+		expect((await handleMpesaCallback({ ...request, remoteAddress: '127.0.0.1' })).status).toBe(403);
+		expect((await handleMpesaCallback({ ...request, remoteAddress: '196.201.214.9' })).status).toBe(400);
+		const kept = await withTenant(fenced.tenantId, (tx) => tx.select().from(mpesaCallbacks));
+		expect(kept.map((k) => k.remoteAddress)).toEqual(['196.201.214.9']);
+	});
+});
+
 describe('cash and reversals', () => {
 	it('records cash (audited), buys the package, and a reversal takes it back', async () => {
 		const s = await a.subscriber(nextPhone());
