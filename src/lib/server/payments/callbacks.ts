@@ -14,7 +14,7 @@ import { withTenant, type Tx } from '../db';
 import { mpesaCallbacks, mpesaSettings, payments, subscribers, type CallbackKind, type CallbackOutcome, type MpesaSettings, type Payment } from '../db/schema';
 import { C2B_ACCEPT, C2B_CONFIRMED, C2B_REJECT, parseC2bPayment, parseStkCallback, type C2bPayment, type StkCallback } from '../mpesa/callbacks';
 import { lockPayment, lockPaymentByCheckout, lockReference, paymentByReceipt, settleFailed, settleSucceeded } from './settle';
-import { applyStkBatch, lockBatchPayments, type StkBatchItem } from './stk-batch';
+import { applyStkBatch, lockBatchPayments, type StkBatchItem, type StkBatchResult } from './stk-batch';
 
 export interface CallbackRequest {
 	tenantId: string;
@@ -150,21 +150,40 @@ async function applyStkRequests(tx: Tx, tenantId: string, requests: CallbackRequ
 		records.push({ body: requests[i]!.body, remote: requests[i]!.remoteAddress, outcome: 'malformed', paymentId: null, note: bad.note, reference: null });
 	});
 	const admittedItems = items.filter((_, k) => admitted[itemRequest[k]!]);
-	if (admittedItems.length > 0) {
-		const results = await applyStkBatch(tx, tenantId, admittedItems, found, async (item) => {
+	const record = (i: number, result: StkBatchResult) => {
+		answers[i] = { status: 200, body: STK_ACK, outcome: result.outcome, paymentId: result.paymentId, provisioned: result.provisioned };
+		return { body: requests[i]!.body, remote: requests[i]!.remoteAddress, outcome: result.outcome, paymentId: result.paymentId, note: result.note, reference: result.reference };
+	};
+	// Kept as received, with what became of each, in the same commit as its effect.
+	const store = (rows: typeof records) =>
+		rows.length === 0
+			? Promise.resolve()
+			: tx.insert(mpesaCallbacks).values(rows.map((r) => ({ tenantId, kind: 'stk' as const, body: r.body, remoteAddress: r.remote, outcome: r.outcome, paymentId: r.paymentId, note: r.note, reference: r.reference })));
+	if (admittedItems.length === 0) {
+		await store(records);
+		return answers.map((a) => a!);
+	}
+	const storedEarly = new Set<number>();
+	const results = await applyStkBatch(
+		tx,
+		tenantId,
+		admittedItems,
+		found,
+		async (item) => {
 			const applied = await applyStk(tx, settings, (parsed[item.callbackId]!.json as { value: unknown }).value, item.paymentHint);
 			return { outcome: applied.outcome, paymentId: applied.paymentId ?? null, note: applied.note ?? null, reference: applied.reference ?? item.callback.checkoutRequestId, provisioned: applied.answer.provisioned ?? false };
-		});
-		results.forEach((result, k) => {
-			const i = admittedItems[k]!.callbackId;
-			answers[i] = { status: 200, body: STK_ACK, outcome: result.outcome, paymentId: result.paymentId, provisioned: result.provisioned };
-			records.push({ body: requests[i]!.body, remote: requests[i]!.remoteAddress, outcome: result.outcome, paymentId: result.paymentId, note: result.note, reference: result.reference });
-		});
-	}
-	if (records.length > 0) {
-		// Kept as received, with what became of each, in the same commit as its effect.
-		await tx.insert(mpesaCallbacks).values(records.map((r) => ({ tenantId, kind: 'stk' as const, body: r.body, remoteAddress: r.remote, outcome: r.outcome, paymentId: r.paymentId, note: r.note, reference: r.reference })));
-	}
+		},
+		(settled) => {
+			for (const { index } of settled) storedEarly.add(index);
+			return store([...records, ...settled.map(({ index, result }) => record(admittedItems[index]!.callbackId, result))]);
+		}
+	);
+	const late: typeof records = [];
+	results.forEach((result, k) => {
+		const row = record(admittedItems[k]!.callbackId, result);
+		if (!storedEarly.has(k)) late.push(row);
+	});
+	await store(late);
 	return answers.map((a) => a!);
 }
 

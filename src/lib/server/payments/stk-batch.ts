@@ -66,8 +66,19 @@ export async function lockBatchPayments(tx: Tx, tenantId: string, items: StkBatc
 	return new Map(rows.map((r) => [r.checkout_request_id, { ...r, amount_kes: Number(r.amount_kes) }]));
 }
 
-/** Applies a batch; `slow` handles what the set-based path leaves out. Results are in item order. */
-export async function applyStkBatch(tx: Tx, tenantId: string, items: StkBatchItem[], found: Map<string, Found>, slow: Slow): Promise<StkBatchResult[]> {
+/**
+ * Applies a batch; `slow` handles what the set-based path leaves out. Results are in item order.
+ * `storeSettled` gets the outcomes known before the settling statement runs and is run alongside it
+ * (pipelined on the same connection), so keeping the bodies costs no extra round trip.
+ */
+export async function applyStkBatch(
+	tx: Tx,
+	tenantId: string,
+	items: StkBatchItem[],
+	found: Map<string, Found>,
+	slow: Slow,
+	storeSettled: (settled: { index: number; result: StkBatchResult }[]) => Promise<unknown>
+): Promise<StkBatchResult[]> {
 	const results = new Array<StkBatchResult | undefined>(items.length);
 	const seenCheckout = new Set<string>();
 	const seenReceipt = new Set<string>();
@@ -99,11 +110,17 @@ export async function applyStkBatch(tx: Tx, tenantId: string, items: StkBatchIte
 		successes.push({ index, id: payment.id, receipt, descr: callback.resultDesc, sid: payment.subscriber_id, amount: payment.amount_kes, ref: receipt ?? callback.checkoutRequestId });
 	});
 
-	if (failures.length > 0 || successes.length > 0) {
-		const [row] = rowsOf<{ jobs: string[] | string }>(await tx.execute(settleStatement(tenantId, failures, successes)));
+	for (const f of failures) results[f.index] = { outcome: 'applied', paymentId: f.id, note: null, reference: items[f.index]!.callback.checkoutRequestId, provisioned: false };
+	for (const s of successes) results[s.index] = { outcome: 'applied', paymentId: s.id, note: null, reference: items[s.index]!.callback.checkoutRequestId, provisioned: false };
+	const settled = results.flatMap((result, index) => (result ? [{ index, result }] : []));
+	const [settleAnswer] = await Promise.all([
+		failures.length > 0 || successes.length > 0 ? tx.execute(settleStatement(tenantId, failures, successes)) : Promise.resolve(null),
+		storeSettled(settled)
+	]);
+	if (settleAnswer) {
+		const [row] = rowsOf<{ jobs: string[] | string }>(settleAnswer);
 		const jobs = new Set<string>(typeof row?.jobs === 'string' ? JSON.parse(row.jobs) : (row?.jobs ?? []));
-		for (const f of failures) results[f.index] = { outcome: 'applied', paymentId: f.id, note: null, reference: items[f.index]!.callback.checkoutRequestId, provisioned: false };
-		for (const s of successes) results[s.index] = { outcome: 'applied', paymentId: s.id, note: null, reference: items[s.index]!.callback.checkoutRequestId, provisioned: jobs.has(s.sid) };
+		for (const s of successes) results[s.index]!.provisioned = jobs.has(s.sid);
 	}
 	for (const index of slowItems.sort((a, b) => a - b)) results[index] = await slow(items[index]!);
 	return results.map((r) => r!);
