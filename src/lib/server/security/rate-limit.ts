@@ -1,0 +1,88 @@
+/**
+ * Fixed-window request counts for the public pages (top-up and captive portal), kept in Postgres so
+ * every app process counts the same hits. Keys are an IP or a phone, never tenant data, so the
+ * table has no row-level security (like login_throttle).
+ *
+ * A fixed window lets a client spend up to twice the limit across a window edge; that is fine for
+ * what this guards against: someone flooding a stranger's phone with M-Pesa prompts, or walking
+ * account numbers.
+ */
+import { lt, sql } from 'drizzle-orm';
+import { withTenant, type Tx } from '../db';
+import { rateLimits } from '../db/schema';
+import { PLATFORM_TENANT_ID } from '../tenants/root';
+
+export interface RateRule {
+	/** The key prefix, e.g. `push:phone`. */
+	name: string;
+	limit: number;
+	windowMs: number;
+}
+
+const TEN_MINUTES = 10 * 60_000;
+
+export const RATE_RULES = {
+	/** M-Pesa prompts to one phone: a person pays a few times at most. */
+	pushPerPhone: { name: 'push:phone', limit: 5, windowMs: TEN_MINUTES },
+	/** Prompts started from one address. A hotspot's customers share its public address, hence the room. */
+	pushPerIp: { name: 'push:ip', limit: 30, windowMs: TEN_MINUTES },
+	/** Account and phone look-ups from one address. */
+	lookupPerIp: { name: 'lookup:ip', limit: 60, windowMs: TEN_MINUTES }
+} as const satisfies Record<string, RateRule>;
+
+export interface RateVerdict {
+	allowed: boolean;
+	/** Hits in the current window, this one included. */
+	hits: number;
+	/** Seconds until the window that refused ends (0 when allowed). */
+	retryAfterSeconds: number;
+}
+
+export function windowStartOf(now: Date, windowMs: number): Date {
+	return new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+}
+
+/** Counts one hit on `rule` for `subject`, in one statement so concurrent hits are never lost. */
+export async function countHit(tx: Tx, rule: RateRule, subject: string, now = new Date()): Promise<RateVerdict> {
+	const windowStart = windowStartOf(now, rule.windowMs);
+	const [row] = await tx
+		.insert(rateLimits)
+		.values({ key: `${rule.name}:${subject}`, windowStart, hits: 1 })
+		.onConflictDoUpdate({ target: [rateLimits.key, rateLimits.windowStart], set: { hits: sql`${rateLimits.hits} + 1` } })
+		.returning({ hits: rateLimits.hits });
+	const hits = row?.hits ?? 1;
+	const allowed = hits <= rule.limit;
+	const retryAfterSeconds = allowed ? 0 : Math.ceil((windowStart.getTime() + rule.windowMs - now.getTime()) / 1000);
+	return { allowed, hits, retryAfterSeconds };
+}
+
+export interface RateCheck {
+	rule: RateRule;
+	/** The IP or phone; a missing one (no client address) is not counted. */
+	subject: string | null | undefined;
+}
+
+/**
+ * Counts a hit on every check in one short transaction; refused when any is over its limit.
+ * Every check is counted even when an earlier one refuses, so a flood from one address still
+ * shows on the phone it targets.
+ */
+export async function takeHits(checks: RateCheck[], now = new Date()): Promise<RateVerdict> {
+	const counted = checks.filter((c): c is RateCheck & { subject: string } => Boolean(c.subject));
+	if (counted.length === 0) return { allowed: true, hits: 0, retryAfterSeconds: 0 };
+	return withTenant(PLATFORM_TENANT_ID, async (tx) => {
+		const verdicts: RateVerdict[] = [];
+		for (const check of counted) verdicts.push(await countHit(tx, check.rule, check.subject, now));
+		// Old windows are dead weight: sweep now and then instead of on a timer.
+		if (Math.random() < 0.01) await pruneRateLimits(tx, new Date(now.getTime() - 24 * 3600_000));
+		const refused = verdicts.filter((v) => !v.allowed);
+		if (refused.length === 0) return { allowed: true, hits: Math.max(...verdicts.map((v) => v.hits)), retryAfterSeconds: 0 };
+		return { allowed: false, hits: Math.max(...refused.map((v) => v.hits)), retryAfterSeconds: Math.max(...refused.map((v) => v.retryAfterSeconds)) };
+	});
+}
+
+/** Deletes windows that started before `before`; returns how many. */
+export async function pruneRateLimits(tx: Tx, before: Date): Promise<number> {
+	const gone = await tx.delete(rateLimits).where(lt(rateLimits.windowStart, before)).returning({ key: rateLimits.key });
+	return gone.length;
+}

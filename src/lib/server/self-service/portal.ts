@@ -1,0 +1,85 @@
+/**
+ * The hotspot captive portal's side of things: which router the customer stands behind, the
+ * hotspot packages on sale, and the hotspot subscriber a phone number pays for, created on first
+ * purchase.
+ */
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { withTenant, type Tx } from '../db';
+import { packages, routers, subscribers, type Subscriber } from '../db/schema';
+import { registerSubscriber, updateSubscriber } from '../network/subscribers';
+import { formatMsisdn } from '../../phone';
+import type { OfferedPackage } from './payer';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The router the portal serves: the one named (a tenant with several hotspots puts `router=<id>`
+ * in its login page), else the tenant's first. A name we do not know falls back to the first too,
+ * so a stale login page still sells.
+ */
+export async function portalRouterId(tx: Tx, tenantId: string, wanted: string | null | undefined): Promise<string | null> {
+	const named = wanted && UUID.test(wanted) ? wanted : null;
+	const own = await tx
+		.select({ id: routers.id })
+		.from(routers)
+		.where(eq(routers.tenantId, tenantId))
+		.orderBy(sql`${routers.id} = ${named} desc nulls last`, asc(routers.createdAt), asc(routers.id))
+		.limit(1);
+	return own[0]?.id ?? null;
+}
+
+/** The tenant's hotspot packages on sale, cheapest first. */
+export async function hotspotPackages(tx: Tx, tenantId: string): Promise<OfferedPackage[]> {
+	const rows = await tx
+		.select()
+		.from(packages)
+		.where(and(eq(packages.tenantId, tenantId), eq(packages.kind, 'hotspot'), eq(packages.active, true)))
+		.orderBy(asc(packages.priceKes), asc(packages.name));
+	return rows.map(({ id, name, priceKes, validityUnit, validityCount, rateLimit }) => ({ id, name, priceKes, validityUnit, validityCount, rateLimit }));
+}
+
+export class PortalRefused extends Error {
+	constructor(readonly reason: 'package' | 'no-router' | 'suspended') {
+		super(reason);
+	}
+}
+
+/**
+ * The hotspot subscriber this phone pays for at this router: theirs if they have bought here
+ * before (moved to this router if they last bought at another one), else a new one. Two taps at
+ * once for a new phone wait for each other, so one phone gets one subscriber.
+ */
+export async function portalCustomer(input: { tenantId: string; phone: string; packageId: string; routerId: string | null }): Promise<{ subscriber: Subscriber; created: boolean }> {
+	const { tenantId, phone, packageId } = input;
+	return withTenant(tenantId, async (tx) => {
+		const [pkg] = await tx
+			.select({ id: packages.id })
+			.from(packages)
+			.where(and(eq(packages.id, packageId), eq(packages.tenantId, tenantId), eq(packages.kind, 'hotspot'), eq(packages.active, true)));
+		if (!pkg) throw new PortalRefused('package');
+		const routerId = await portalRouterId(tx, tenantId, input.routerId);
+		if (!routerId) throw new PortalRefused('no-router');
+		await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`portal:${tenantId}:${phone}`}, 0))`);
+		const [existing] = await tx
+			.select()
+			.from(subscribers)
+			.where(and(eq(subscribers.tenantId, tenantId), eq(subscribers.phone, phone), eq(subscribers.kind, 'hotspot')))
+			.orderBy(sql`${subscribers.routerId} = ${routerId} desc nulls last`, desc(subscribers.updatedAt))
+			.limit(1);
+		if (existing) {
+			if (existing.status === 'suspended') throw new PortalRefused('suspended');
+			if (existing.routerId === routerId) return { subscriber: existing, created: false };
+			const moved = await updateSubscriber(tx, existing.id, { routerId });
+			return { subscriber: moved ?? existing, created: false };
+		}
+		return registerSubscriber(tx, {
+			tenantId,
+			name: `Hotspot ${formatMsisdn(phone)}`,
+			phone,
+			kind: 'hotspot',
+			routerId,
+			packageId,
+			registeredBy: null
+		});
+	});
+}

@@ -1,0 +1,56 @@
+/**
+ * Starting an M-Pesa prompt from a public page: the rate limits first (per phone and per address),
+ * then the push, with every way it can fail turned into something the page can say.
+ */
+import type { PaymentChannel } from '../db/schema';
+import { startStkPush, StkStartFailed } from '../payments/stk';
+import { RATE_RULES, takeHits } from '../security/rate-limit';
+import type { PaymentProblem } from '../../payments/problems';
+
+export interface SelfServicePush {
+	tenantId: string;
+	subscriberId: string;
+	packageId: string;
+	/** The MSISDN that gets the prompt. */
+	phone: string;
+	channel: Extract<PaymentChannel, 'pay' | 'portal'>;
+	device?: Record<string, string> | null;
+	clientAddress: string | null;
+	callbackBase: string;
+}
+
+export type PushRefusal =
+	| { kind: 'too-many'; status: 429; retryAfterSeconds: number }
+	/** Something the customer typed or chose: shown beside that field. */
+	| { kind: 'field'; status: 400; field: 'phone' | 'packageId' }
+	| { kind: 'problem'; status: number; problem: PaymentProblem };
+
+export type PushOutcome = { ok: true; paymentId: string } | { ok: false; refusal: PushRefusal };
+
+const STATUS_FOR: Record<string, number> = { 'not-configured': 503, unavailable: 503, merchant: 502, rejected: 502, 'prompt-open': 409, subscriber: 404 };
+
+export async function startSelfServicePush(input: SelfServicePush): Promise<PushOutcome> {
+	const verdict = await takeHits([
+		{ rule: RATE_RULES.pushPerPhone, subject: input.phone },
+		{ rule: RATE_RULES.pushPerIp, subject: input.clientAddress }
+	]);
+	if (!verdict.allowed) return { ok: false, refusal: { kind: 'too-many', status: 429, retryAfterSeconds: verdict.retryAfterSeconds } };
+	try {
+		const payment = await startStkPush({
+			tenantId: input.tenantId,
+			subscriberId: input.subscriberId,
+			packageId: input.packageId,
+			phone: input.phone,
+			channel: input.channel,
+			device: input.device ?? null,
+			callbackBase: input.callbackBase
+		});
+		return { ok: true, paymentId: payment.id };
+	} catch (error) {
+		if (!(error instanceof StkStartFailed)) throw error;
+		if (error.problem === 'phone') return { ok: false, refusal: { kind: 'field', status: 400, field: 'phone' } };
+		if (error.problem === 'package') return { ok: false, refusal: { kind: 'field', status: 400, field: 'packageId' } };
+		const problem: PaymentProblem = error.problem === 'subscriber' ? 'failed' : error.problem;
+		return { ok: false, refusal: { kind: 'problem', status: STATUS_FOR[error.problem] ?? 502, problem } };
+	}
+}

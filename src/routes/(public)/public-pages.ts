@@ -1,0 +1,25 @@
+/** What the top-up page and the captive portal share on the server: the tenant, the caller's address. */
+import { error, type RequestEvent } from '@sveltejs/kit';
+import { publicTenant, type PublicTenant } from '$lib/server/self-service/tenant';
+import { m } from '$lib/paraglide/messages';
+
+/** The tenant named by the address, or the 404 page: an unknown slug tells nothing more. */
+export async function tenantOr404(slug: string): Promise<PublicTenant> {
+	const tenant = await publicTenant(slug);
+	if (!tenant) error(404, m.pay_unknown_network());
+	return tenant;
+}
+
+/** The caller's address for rate limits; null when the adapter cannot tell. */
+export function clientAddress(event: Pick<RequestEvent, 'getClientAddress'>): string | null {
+	try {
+		return event.getClientAddress();
+	} catch {
+		return null;
+	}
+}
+
+/** The brand a public page shows: the tenant's name and colour, not its id. */
+export function brandOf(tenant: PublicTenant) {
+	return { slug: tenant.slug, name: tenant.name, brandColor: tenant.brandColor };
+}
