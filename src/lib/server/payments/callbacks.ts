@@ -86,10 +86,13 @@ interface Waiting {
  */
 const queues = new Map<string, { items: Waiting[]; flushing: number }>();
 const MAX_BATCH = 200;
-const FLUSHES_AT_ONCE = Number(process.env.CALLBACK_FLUSHES ?? 2);
+const FLUSHES_AT_ONCE = 2;
+
+/** A second batch runs beside the first only when enough callbacks wait to be worth a transaction. */
+const PARALLEL_BATCH_MIN = 16;
 
 function pump(tenantId: string, queue: { items: Waiting[]; flushing: number }): void {
-	while (queue.flushing < FLUSHES_AT_ONCE && queue.items.length > 0) {
+	while (queue.flushing < FLUSHES_AT_ONCE && queue.items.length > 0 && (queue.flushing === 0 || queue.items.length >= PARALLEL_BATCH_MIN)) {
 		const batch = queue.items.splice(0, MAX_BATCH);
 		queue.flushing++;
 		void flushBatch(tenantId, batch).finally(() => {
@@ -102,7 +105,6 @@ function pump(tenantId: string, queue: { items: Waiting[]; flushing: number }): 
 
 async function flushBatch(tenantId: string, batch: Waiting[]): Promise<void> {
 	let answers: CallbackAnswer[];
-	const t0 = performance.now();
 	try {
 		answers = await withTenant(tenantId, (tx) => applyStkRequests(tx, tenantId, batch.map((w) => w.request)));
 	} catch (error) {
@@ -112,7 +114,6 @@ async function flushBatch(tenantId: string, batch: Waiting[]): Promise<void> {
 		await Promise.all(batch.map((w) => handleOne(w.request).then(w.resolve, w.reject)));
 		return;
 	}
-	if (process.env.DEBUG_BATCH) console.log(`batch ${batch.length} ${(performance.now() - t0).toFixed(1)}ms`);
 	batch.forEach((w, i) => w.resolve(answers[i]!));
 }
 
@@ -218,7 +219,6 @@ async function handleOne(request: CallbackRequest): Promise<CallbackAnswer> {
 				return applied.answer;
 			});
 		} catch (error) {
-			if (process.env.DEBUG_CALLBACKS) console.error(error);
 			await record('error', { note: error instanceof Error ? error.message.slice(0, 500) : 'failed' });
 			return { status: 500, body: { ResultCode: 1, ResultDesc: 'Not applied; kept for inspection' }, outcome: 'error' };
 		}

@@ -59,6 +59,8 @@ export async function lockBatchPayments(tx: Tx, tenantId: string, items: StkBatc
 				(select o.id from payments o where o.tenant_id = p.tenant_id and o.receipt = v.receipt and o.id <> p.id limit 1) as receipt_owner
 			from jsonb_to_recordset(${json(incoming)}) as v(id text, receipt text)
 			join payments p on p.checkout_request_id = v.id and p.tenant_id = ${tenantId}
+			-- The array form makes Postgres probe the index: it cannot estimate a JSON record set's size.
+				and p.checkout_request_id = any(array(select jsonb_array_elements(${json(incoming)}) ->> 'id'))
 			join subscribers s on s.id = p.subscriber_id
 			order by p.id
 			for update of p, s`)
@@ -139,17 +141,17 @@ function settleStatement(tenantId: string, failures: unknown[], successes: unkno
 		v as (select * from jsonb_to_recordset(${json(successes)}) as v(id uuid, receipt text, descr text, sid uuid, amount int, ref text)),
 		failed as (
 			update payments p set status = 'failed', result_code = f.code, result_desc = f.descr, settled_at = now(), next_query_at = null
-			from f where p.id = f.id returning p.id),
+			from f where p.id = f.id and p.id = any(array(select id from f)) returning p.id),
 		paid as (
 			update payments p set status = 'succeeded', receipt = coalesce(v.receipt, p.receipt), result_code = 0, result_desc = v.descr,
 				note = null, settled_at = now(), next_query_at = null
-			from v where p.id = v.id returning p.id, p.package_id),
+			from v where p.id = v.id and p.id = any(array(select id from v)) returning p.id, p.package_id),
 		credit as (
 			insert into ledger_entries (tenant_id, subscriber_id, kind, amount_kes, reference)
 			select ${tenantId}::uuid, v.sid, 'payment', v.amount, v.ref from v returning id),
 		bal as (
 			select l.subscriber_id, sum(l.amount_kes) as b from ledger_entries l
-			where l.subscriber_id in (select sid from v) group by l.subscriber_id),
+			where l.subscriber_id = any(array(select sid from v)) group by l.subscriber_id),
 		buy as (
 			select v.sid, pk.id as pkg, pk.kind, pk.price_kes,
 				case pk.validity_unit when 'minutes' then make_interval(mins => pk.validity_count) when 'hours' then make_interval(hours => pk.validity_count)
@@ -167,7 +169,7 @@ function settleStatement(tenantId: string, failures: unknown[], successes: unkno
 			update subscribers s set package_id = buy.pkg, kind = buy.kind,
 				status = case when s.status = 'suspended' then 'suspended' else 'active' end,
 				expires_at = greatest(now(), coalesce(s.expires_at, now())) + buy.validity, updated_at = now()
-			from buy where s.id = buy.sid returning s.id, s.router_id),
+			from buy where s.id = buy.sid and s.id = any(array(select sid from buy)) returning s.id, s.router_id),
 		jobs as (
 			insert into provisioning_jobs (tenant_id, router_id, action, subscriber_id)
 			select ${tenantId}::uuid, renewed.router_id, 'sync_subscriber', renewed.id from renewed where renewed.router_id is not null
