@@ -219,6 +219,7 @@ async function handleOne(request: CallbackRequest): Promise<CallbackAnswer> {
 				return applied.answer;
 			});
 		} catch (error) {
+			console.error(`[payments] ${request.kind} callback kept but not applied: ${describeDbError(error)}`);
 			await record('error', { note: error instanceof Error ? error.message.slice(0, 500) : 'failed' });
 			return { status: 500, body: { ResultCode: 1, ResultDesc: 'Not applied; kept for inspection' }, outcome: 'error' };
 		}
