@@ -12,6 +12,7 @@ import { provisioningWorker } from '$lib/server/startup';
 import { decryptSecret } from '$lib/server/security/secrets';
 import { m } from '$lib/paraglide/messages';
 import { routerStateOf } from './router-state';
+import { recordCash, reverseEntry, sendPrompt, walletView } from './wallet';
 
 const isManager = (role: string) => (MANAGERS as readonly string[]).includes(role);
 
@@ -27,19 +28,20 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 			subscriber,
 			router,
 			jobs: manager ? await listJobViews(tx, { subscriberId: subscriber.id, limit: 10 }) : [],
-			packages: manager
-				? (await listPackages(tx, { activeOnly: true, tenantId: subscriber.tenantId }))
-						.filter((p) => p.kind === subscriber.kind)
-						.map((p) => ({ id: p.id, name: p.name, priceKes: p.priceKes, validityUnit: p.validityUnit, validityCount: p.validityCount }))
-				: []
+			// Agents need them too: they send M-Pesa prompts for a package.
+			packages: (await listPackages(tx, { activeOnly: true, tenantId: subscriber.tenantId }))
+				.filter((p) => p.kind === subscriber.kind)
+				.map((p) => ({ id: p.id, name: p.name, priceKes: p.priceKes, validityUnit: p.validityUnit, validityCount: p.validityCount })),
+			wallet: await walletView(tx, subscriber, user, url.searchParams.get('payment'))
 		};
 	});
 	if (!view) error(404, 'Not found');
-	const { subscriber, router, jobs, packages } = view;
+	const { subscriber, router, jobs, packages, wallet } = view;
 	return {
 		subscriber,
 		jobs,
 		packages,
+		wallet,
 		manager,
 		// Streamed: the page shows at once, and the router's answer (or its silence) follows.
 		routerState: routerStateOf(router, subscriber)
@@ -136,5 +138,8 @@ export const actions: Actions = {
 		});
 		if (password === null) error(404, 'Not found');
 		return { revealed: password };
-	}
+	},
+	cash: recordCash,
+	reverse: reverseEntry,
+	prompt: sendPrompt
 };

@@ -1,0 +1,73 @@
+/**
+ * How payments read on a page, in the reader's language: statuses, why one failed, ledger lines.
+ * Safe for the browser: the prompt status poller uses the same words as the page.
+ */
+import { m } from '$lib/paraglide/messages';
+import { formatMsisdn } from '$lib/phone';
+
+export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'unmatched' | 'flagged';
+export type LedgerKind = 'payment' | 'cash' | 'correction' | 'purchase' | 'reversal';
+
+export const PAYMENT_FILTERS: PaymentStatus[] = ['pending', 'failed', 'unmatched', 'flagged'];
+
+/** A payment as the pages receive it: no device details, no request ids. */
+export interface PaymentView {
+	id: string;
+	status: PaymentStatus;
+	source: 'stk' | 'c2b';
+	amountKes: number;
+	phone: string;
+	accountReference: string | null;
+	receipt: string | null;
+	resultCode: number | null;
+	resultDesc: string | null;
+	note: string | null;
+	payerName: string | null;
+	subscriberId: string | null;
+	subscriberName: string | null;
+	subscriberAccount: string | null;
+	createdAt: Date;
+}
+
+export function paymentStatusLabel(status: PaymentStatus): string {
+	return {
+		pending: m.payments_status_pending,
+		succeeded: m.payments_status_succeeded,
+		failed: m.payments_status_failed,
+		unmatched: m.payments_status_unmatched,
+		flagged: m.payments_status_flagged
+	}[status]();
+}
+
+/**
+ * Why a payment did not simply go through, in plain words. The common STK result codes get our
+ * own sentence; anything else shows what Safaricom said (ResultDesc), which is at least specific.
+ */
+export function paymentReason(p: Pick<PaymentView, 'status' | 'resultCode' | 'resultDesc' | 'note' | 'accountReference'>): string | null {
+	if (p.status === 'failed') {
+		switch (p.resultCode) {
+			case 1032:
+				return m.payments_reason_cancelled();
+			case 2001:
+				return m.payments_reason_wrong_pin();
+			case 1:
+				return m.payments_reason_no_money();
+			case 1037:
+				return m.payments_reason_unreachable();
+		}
+		return p.resultDesc || m.payments_reason_unknown();
+	}
+	if (p.status === 'unmatched') return m.payments_reason_unmatched({ account: p.accountReference ?? '' });
+	if (p.status === 'flagged') return m.payments_reason_flagged({ note: p.note ?? '' });
+	return null;
+}
+
+export function ledgerKindLabel(kind: LedgerKind): string {
+	return { payment: m.wallet_kind_payment, cash: m.wallet_kind_cash, correction: m.wallet_kind_correction, purchase: m.wallet_kind_purchase, reversal: m.wallet_kind_reversal }[kind]();
+}
+
+/** C2B payments may carry a masked or hashed number: show a real MSISDN the Kenyan way, else a short form. */
+export function displayPhone(phone: string): string {
+	if (/^254[17]\d{8}$/.test(phone)) return formatMsisdn(phone);
+	return phone.length > 14 ? `${phone.slice(0, 10)}…` : phone;
+}
