@@ -63,7 +63,7 @@ test('a manager adds the router, tests it, creates a package, registers a subscr
 	created.subscriber = page.url().split('/').pop();
 	await expect(page.getByTestId('account-number')).toHaveText(/^\d{6,7}$/);
 	await expect(page.getByTestId('subscriber-status')).toHaveAttribute('data-status', 'pending');
-	await expect(page.getByText(typed.replace(/^(\d{4})(\d{3})(\d{3})$/, '$1 $2 $3'))).toBeVisible();
+	await expect(page.getByText(`${typed.replace(/^(\d{4})(\d{3})(\d{3})$/, '$1 $2 $3')} ·`)).toBeVisible();
 	const username = (await page.getByTestId('router-username').textContent())!;
 	await expectFitsPhone(page);
 
