@@ -235,8 +235,7 @@ test('bad input to the money forms gets a 400 with field messages, and agents ca
 
 	const list = await (await manager.get(`/manage/subscribers?q=${encodeURIComponent('Achieng Otieno')}`)).text();
 	const subscriberId = /href="\/manage\/subscribers\/([0-9a-f-]{36})"/.exec(list)![1]!;
-	// The subscriber page streams the router's state, and SvelteKit sends a streamed page with
-	// status 200 whatever the action said: ask as use:enhance does, which gets the action's own.
+	// As use:enhance asks (the action's own answer as JSON)…
 	const action = async (name: string, form: Record<string, string>) => {
 		const response = await manager.post(`/manage/subscribers/${subscriberId}?/${name}`, { headers: { accept: 'application/json', 'x-sveltekit-action': 'true' }, form });
 		const result = await response.json();
@@ -251,6 +250,10 @@ test('bad input to the money forms gets a 400 with field messages, and agents ca
 	const prompt = await action('prompt', { packageId: 'not-a-package', phone: '0712' });
 	expect(prompt.status).toBe(400);
 	expect(prompt.data).toContain('Enter a Safaricom, Airtel or Telkom number like 0712 345 678.');
+	// …and as a browser without JavaScript posts: the page comes back with the 400 and the message.
+	const plain = await manager.post(`/manage/subscribers/${subscriberId}?/cash`, { form: { amountKes: '1000001', note: '' } });
+	expect(plain.status()).toBe(400);
+	expect(await plain.text()).toContain('Enter whole shillings from 1 to 1,000,000.');
 	await manager.dispose();
 
 	// Agents send prompts for their own subscribers; the rest of the money side is not theirs.

@@ -16,7 +16,7 @@ import { recordCash, reverseEntry, sendPrompt, walletView } from './wallet';
 
 const isManager = (role: string) => (MANAGERS as readonly string[]).includes(role);
 
-export const load: PageServerLoad = async ({ locals, params, url }) => {
+export const load: PageServerLoad = async ({ locals, params, url, request }) => {
 	const { user, tenantId } = requireRole(locals, STAFF, url);
 	const manager = isManager(user.role);
 	const view = await withTenant(tenantId, async (tx) => {
@@ -43,8 +43,10 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		packages,
 		wallet,
 		manager,
-		// Streamed: the page shows at once, and the router's answer (or its silence) follows.
-		routerState: routerStateOf(router, subscriber)
+		// Streamed: the page shows at once, and the router's answer (or its silence) follows. After a
+		// form post it is awaited instead: SvelteKit answers a streamed page with 200, and a refused
+		// form must keep its 400 when the browser runs no JavaScript.
+		routerState: request.method === 'POST' ? await routerStateOf(router, subscriber) : routerStateOf(router, subscriber)
 	};
 };
 
