@@ -101,7 +101,7 @@ export async function reconcileRouter(tenantId: string, routerId: string, option
 		await withTenant(tenantId, async (tx) => {
 			await recordRouterSeen(tx, routerId);
 			if (!options.dryRun) {
-				await tx.update(routers).set({ lastReconciledAt: new Date(), lastReconcileSummary: summarize(report) }).where(eq(routers.id, routerId));
+				await tx.update(routers).set({ lastReconciledAt: new Date(), lastReconcileSummary: summaryRecord(report) }).where(eq(routers.id, routerId));
 			}
 		});
 	} catch (error) {
@@ -111,7 +111,17 @@ export async function reconcileRouter(tenantId: string, routerId: string, option
 	return report;
 }
 
-/** "3 changes: 1 added, 2 disabled" — what the router page shows after the last reconcile. */
+/**
+ * What the router page shows after the last reconcile, kept as counts (JSON) so the page can say it
+ * in the reader's language: `{"checked":120,"changes":{"removed":1,"disabled":2}}`.
+ */
+export function summaryRecord(report: ReconcileReport): string {
+	const changes: Partial<Record<ReconcileChange['change'], number>> = {};
+	for (const c of report.changes) changes[c.change] = (changes[c.change] ?? 0) + 1;
+	return JSON.stringify({ checked: report.checkedUsers, changes });
+}
+
+/** "3 repaired: 1 added, 2 disabled", for the server log. */
 export function summarize(report: ReconcileReport): string {
 	if (report.changes.length === 0) return `in step (${report.checkedUsers} users checked)`;
 	const counts = new Map<string, number>();
