@@ -159,7 +159,9 @@ async function applyStkRequests(tx: Tx, tenantId: string, requests: CallbackRequ
 	const store = (rows: typeof records) =>
 		rows.length === 0
 			? Promise.resolve()
-			: tx.insert(mpesaCallbacks).values(rows.map((r) => ({ tenantId, kind: 'stk' as const, body: r.body, remoteAddress: r.remote, outcome: r.outcome, paymentId: r.paymentId, note: r.note, reference: r.reference })));
+			: tx.execute(sql`insert into mpesa_callbacks (tenant_id, kind, body, remote_address, outcome, payment_id, note, reference)
+				select ${tenantId}::uuid, 'stk', v.body, v.remote, v.outcome, v."paymentId", v.note, v.reference
+				from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(body text, remote text, outcome text, "paymentId" uuid, note text, reference text)`);
 	if (admittedItems.length === 0) {
 		await store(records);
 		return answers.map((a) => a!);
