@@ -116,6 +116,32 @@ function isForeignKeyViolation(error: unknown, constraint: string): boolean {
 	return e?.code === '23503' && (e.constraint_name === constraint || e.constraint === constraint || !!e.message?.includes(constraint));
 }
 
+export type SubscriberMatch = { found: Subscriber; by: 'account' | 'phone' } | { found: null; reason: 'none' | 'ambiguous' };
+
+/**
+ * How customers name their account when they pay or top up: the account number first, else a phone
+ * that exactly one subscriber of the tenant has (a shared family phone names nobody).
+ */
+export async function matchSubscriber(tx: Tx, tenantId: string, key: { account: string | null; phone: string | null }): Promise<SubscriberMatch> {
+	if (key.account) {
+		const [byAccount] = await tx
+			.select()
+			.from(subscribers)
+			.where(and(eq(subscribers.tenantId, tenantId), eq(subscribers.accountNumber, key.account)));
+		if (byAccount) return { found: byAccount, by: 'account' };
+	}
+	if (key.phone) {
+		const byPhone = await tx
+			.select()
+			.from(subscribers)
+			.where(and(eq(subscribers.tenantId, tenantId), eq(subscribers.phone, key.phone)))
+			.limit(2);
+		if (byPhone.length > 1) return { found: null, reason: 'ambiguous' };
+		if (byPhone[0]) return { found: byPhone[0], by: 'phone' };
+	}
+	return { found: null, reason: 'none' };
+}
+
 export async function getSubscriber(tx: Tx, id: string): Promise<Subscriber | undefined> {
 	const [row] = await tx.select().from(subscribers).where(eq(subscribers.id, id));
 	return row;

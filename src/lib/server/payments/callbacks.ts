@@ -14,6 +14,7 @@ import { withTenant, type Tx } from '../db';
 import { mpesaCallbacks, mpesaSettings, payments, subscribers, type CallbackKind, type CallbackOutcome, type MpesaSettings, type Payment } from '../db/schema';
 import { C2B_ACCEPT, C2B_CONFIRMED, C2B_REJECT, parseC2bPayment, parseStkCallback, type C2bPayment, type StkCallback } from '../mpesa/callbacks';
 import { lockPayment, lockPaymentByCheckout, lockReference, paymentByReceipt, settleFailed, settleSucceeded } from './settle';
+import { matchSubscriber } from '../network/subscribers';
 import { applyStkBatch, lockBatchPayments, type StkBatchItem, type StkBatchResult } from './stk-batch';
 
 export interface CallbackRequest {
@@ -359,26 +360,6 @@ function shortcodeMatches(settings: MpesaSettings, shortcode: string): boolean {
 	return shortcode === settings.shortcode || (settings.tillNumber !== null && shortcode === settings.tillNumber);
 }
 
-/** Finds the payer: the account number first (case, spaces and dashes ignored), then a phone that only one subscriber has. */
-export async function matchPayer(tx: Tx, tenantId: string, payment: Pick<C2bPayment, 'accountKey' | 'phone'>): Promise<{ subscriberId: string; by: 'account' | 'phone' } | null> {
-	if (payment.accountKey) {
-		const [byAccount] = await tx
-			.select({ id: subscribers.id })
-			.from(subscribers)
-			.where(and(eq(subscribers.tenantId, tenantId), eq(subscribers.accountNumber, payment.accountKey)));
-		if (byAccount) return { subscriberId: byAccount.id, by: 'account' };
-	}
-	if (payment.phone) {
-		const byPhone = await tx
-			.select({ id: subscribers.id })
-			.from(subscribers)
-			.where(and(eq(subscribers.tenantId, tenantId), eq(subscribers.phone, payment.phone)))
-			.limit(2);
-		if (byPhone.length === 1) return { subscriberId: byPhone[0]!.id, by: 'phone' };
-	}
-	return null;
-}
-
 async function validateC2b(tx: Tx, settings: MpesaSettings, body: unknown): Promise<Applied> {
 	const parsed = parseC2bPayment(body);
 	const reject = (answer: Record<string, unknown>, note: string, reference: string | null): Applied => ({
@@ -432,9 +413,9 @@ async function confirmC2b(tx: Tx, settings: MpesaSettings, body: unknown): Promi
 		return ack('flagged', flagged!, note, c2b.transId, false, C2B_CONFIRMED);
 	}
 	const [row] = await tx.insert(payments).values({ ...base, status: 'pending' }).returning();
-	const payer = await matchPayer(tx, settings.tenantId, c2b);
-	const note = payer ? null : `Account "${c2b.billRefNumber}" matches no subscriber${c2b.phone ? ', and the phone matches none or several' : ''}`;
-	const settled = await settleSucceeded(tx, row!, { receipt: c2b.transId, amountKes: c2b.amount, subscriberId: payer?.subscriberId ?? null, note });
+	const payer = await matchSubscriber(tx, settings.tenantId, { account: c2b.accountKey || null, phone: c2b.phone });
+	const note = payer.found ? null : `Account "${c2b.billRefNumber}" matches no subscriber${c2b.phone ? ', and the phone matches none or several' : ''}`;
+	const settled = await settleSucceeded(tx, row!, { receipt: c2b.transId, amountKes: c2b.amount, subscriberId: payer.found?.id ?? null, note });
 	return ack('applied', row!, note, c2b.transId, settled.renewedPackageId !== null, C2B_CONFIRMED);
 }
 

@@ -7,6 +7,7 @@ import { and, asc, eq, or } from 'drizzle-orm';
 import { withTenant, type Tx } from '../db';
 import { packages, subscribers, type Package, type ServiceKind, type Subscriber, type SubscriberStatus, type ValidityUnit } from '../db/schema';
 import { walletBalance } from '../billing/wallet';
+import { matchSubscriber } from '../network/subscribers';
 
 /** "Wanjiku Kamau" → "Wa***u Ka***u": enough for the owner to recognise, too little to learn a stranger's name. */
 export function maskName(name: string): string {
@@ -56,23 +57,9 @@ export type PayerResult = { ok: true; subscriber: Subscriber; view: PayerView } 
 /** The account number first; else a phone, if exactly one subscriber of this tenant has it. */
 export async function findPayer(tenantId: string, lookup: PayerLookup): Promise<PayerResult> {
 	return withTenant(tenantId, async (tx) => {
-		let subscriber: Subscriber | undefined;
-		if (lookup.account) {
-			[subscriber] = await tx
-				.select()
-				.from(subscribers)
-				.where(and(eq(subscribers.tenantId, tenantId), eq(subscribers.accountNumber, lookup.account)));
-		}
-		if (!subscriber && lookup.phone) {
-			const byPhone = await tx
-				.select()
-				.from(subscribers)
-				.where(and(eq(subscribers.tenantId, tenantId), eq(subscribers.phone, lookup.phone)))
-				.limit(2);
-			if (byPhone.length > 1) return { ok: false, reason: 'ambiguous' } as const;
-			subscriber = byPhone[0];
-		}
-		if (!subscriber) return { ok: false, reason: 'none' } as const;
+		const match = await matchSubscriber(tx, tenantId, lookup);
+		if (!match.found) return { ok: false, reason: match.reason } as const;
+		const subscriber = match.found;
 		return { ok: true, subscriber, view: await payerView(tx, subscriber) } as const;
 	});
 }
