@@ -62,6 +62,13 @@ export function addressAllowed(allowlist: string[] | null, address: string | nul
 	});
 }
 
+/** Why a callback is turned away before anything is stored: an unknown tenant or token, or an address outside the allowlist. */
+function refusal(settings: MpesaSettings | undefined, request: CallbackRequest): CallbackAnswer | undefined {
+	if (!settings || !sameToken(request.token, settings.callbackToken)) return NOT_FOUND;
+	if (!addressAllowed(settings.callbackIpAllowlist, request.remoteAddress)) return { status: 403, body: { ResultCode: 1, ResultDesc: 'Forbidden' } };
+	return undefined;
+}
+
 export function handleMpesaCallback(request: CallbackRequest): Promise<CallbackAnswer> {
 	if (!UUID.test(request.tenantId)) return Promise.resolve(NOT_FOUND);
 	if (request.kind !== 'stk') return handleOne(request);
@@ -139,10 +146,8 @@ async function applyStkRequests(tx: Tx, tenantId: string, requests: CallbackRequ
 	const answers = new Array<CallbackAnswer | undefined>(requests.length);
 	const records: { body: string; remote: string | null; outcome: CallbackOutcome; paymentId: string | null; note: string | null; reference: string | null }[] = [];
 	const admitted = requests.map((request, i) => {
-		if (!settings || !sameToken(request.token, settings.callbackToken)) answers[i] = NOT_FOUND;
-		else if (!addressAllowed(settings.callbackIpAllowlist, request.remoteAddress)) answers[i] = { status: 403, body: { ResultCode: 1, ResultDesc: 'Forbidden' } };
-		else return true;
-		return false;
+		answers[i] = refusal(settings, request);
+		return answers[i] === undefined;
 	});
 	if (!settings) return answers.map((a) => a!);
 	parsed.forEach((p, i) => {
@@ -195,10 +200,8 @@ async function applyStkRequests(tx: Tx, tenantId: string, requests: CallbackRequ
 async function handleOne(request: CallbackRequest): Promise<CallbackAnswer> {
 	return withTenant(request.tenantId, async (tx) => {
 		const [settings] = await tx.select().from(mpesaSettings).where(eq(mpesaSettings.tenantId, request.tenantId));
-		if (!settings || !sameToken(request.token, settings.callbackToken)) return NOT_FOUND;
-		if (!addressAllowed(settings.callbackIpAllowlist, request.remoteAddress)) {
-			return { status: 403, body: { ResultCode: 1, ResultDesc: 'Forbidden' } };
-		}
+		const refused = refusal(settings, request);
+		if (refused || !settings) return refused ?? NOT_FOUND;
 		const [stored] = await tx
 			.insert(mpesaCallbacks)
 			.values({ tenantId: request.tenantId, kind: request.kind, body: request.body, remoteAddress: request.remoteAddress })
