@@ -57,3 +57,17 @@ export function problemForResultCode(code: number | null): PaymentProblem {
 			return 'failed';
 	}
 }
+
+/** How a public page (top-up, captive portal) shows a payment; the server fills it, the page polls it. */
+export type PublicStatus = 'pending' | 'succeeded' | 'failed' | 'review';
+
+export interface PublicPaymentState {
+	status: PublicStatus;
+	reason: PaymentProblem | null;
+	receipt: string | null;
+	/** The subscriber's expiry (ISO), once paid. */
+	expiresAt: string | null;
+	amountKes: number;
+	packageName: string | null;
+	phoneEnding: string;
+}

@@ -6,20 +6,9 @@
 import { and, eq } from 'drizzle-orm';
 import { withTenant } from '../db';
 import { packages, payments, subscribers, type Payment, type PaymentChannel, type Subscriber } from '../db/schema';
-import { problemForResultCode, type PaymentProblem } from '../../payments/problems';
+import { problemForResultCode, type PublicPaymentState, type PublicStatus } from '../../payments/problems';
 
-export type PublicStatus = 'pending' | 'succeeded' | 'failed' | 'review';
-
-export interface PublicPaymentState {
-	status: PublicStatus;
-	reason: PaymentProblem | null;
-	receipt: string | null;
-	/** The subscriber's expiry (ISO), once paid. */
-	expiresAt: string | null;
-	amountKes: number;
-	packageName: string | null;
-	phoneEnding: string;
-}
+export type { PublicPaymentState, PublicStatus } from '../../payments/problems';
 
 export interface PublicPayment {
 	state: PublicPaymentState;
