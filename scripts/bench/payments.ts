@@ -17,14 +17,13 @@
  *
  *   npx tsx scripts/bench/payments.ts [--callbacks 4000] [--concurrency 16]
  */
-import { randomBytes } from 'node:crypto';
-import { Agent } from 'node:http';
-import { resolve } from 'node:path';
+import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { eq, sql } from 'drizzle-orm';
-import { openDatabase, setDatabase, withTenant } from '../../src/lib/server/db';
+import { withTenant } from '../../src/lib/server/db';
+import { inFlight, scratchDatabase } from './scratch';
 import { ledgerEntries, payments, subscribers } from '../../src/lib/server/db/schema';
 import { ProvisioningWorker } from '../../src/lib/server/network/worker';
 import { createRouter } from '../../src/lib/server/network/routers';
@@ -120,22 +119,12 @@ async function insertCommitRate(url: string, pool: number, concurrency: number, 
 async function postAll(hooks: HookServer, fixture: PaymentFixture, bodies: string[], concurrency: number): Promise<number[]> {
 	const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 	const url = `${hooks.url}/hooks/daraja/${fixture.tenantId}/${fixture.callbackToken}/stk`;
-	const statuses: number[] = [];
-	let next = 0;
-	await Promise.all(
-		Array.from({ length: concurrency }, async () => {
-			while (next < bodies.length) {
-				const body = bodies[next++]!;
-				statuses.push(await post(agent, url, body));
-			}
-		})
-	);
+	const statuses = await inFlight(bodies, concurrency, (body) => post(agent, url, body));
 	agent.destroy();
 	return statuses;
 }
 
 async function post(agent: Agent, url: string, body: string): Promise<number> {
-	const { request } = await import('node:http');
 	return new Promise((resolvePost, reject) => {
 		const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
 			res.resume();
@@ -147,37 +136,22 @@ async function post(agent: Agent, url: string, body: string): Promise<number> {
 }
 
 /** Callbacks handed straight to the handler, `concurrency` in flight. */
-async function applyAll(fixture: PaymentFixture, bodies: string[], concurrency: number): Promise<number[]> {
-	const statuses: number[] = [];
-	let next = 0;
-	await Promise.all(
-		Array.from({ length: concurrency }, async () => {
-			while (next < bodies.length) {
-				const body = bodies[next++]!;
-				const answer = await handleMpesaCallback({ tenantId: fixture.tenantId, token: fixture.callbackToken, kind: 'stk', body, contentType: 'application/json', remoteAddress: '127.0.0.1' });
-				statuses.push(answer.status);
-			}
-		})
-	);
-	return statuses;
+function applyAll(fixture: PaymentFixture, bodies: string[], concurrency: number): Promise<number[]> {
+	return inFlight(bodies, concurrency, async (body) => {
+		const answer = await handleMpesaCallback({ tenantId: fixture.tenantId, token: fixture.callbackToken, kind: 'stk', body, contentType: 'application/json', remoteAddress: '127.0.0.1' });
+		return answer.status;
+	});
 }
 
 export async function benchPayments(options: { callbacks?: number; concurrency?: number; pool?: number; latencySamples?: number } = {}): Promise<PaymentsBench> {
 	const { callbacks = 4_000, concurrency = 64, pool = 16, latencySamples = 60 } = options;
-	const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-	const name = `mtandao_bench_${randomBytes(4).toString('hex')}`;
-	const admin = postgres(base, { max: 1, onnotice: () => {} });
-	await admin.unsafe(`create database ${name}`);
-	const url = new URL(base);
-	url.pathname = `/${name}`;
-	const db = await openDatabase({ url: url.toString(), migrationsDir: resolve('drizzle'), poolSize: pool });
-	setDatabase(db);
+	const scratch = await scratchDatabase(pool);
 	const router = await startRouterSim({ identity: 'Bench-Pay' });
 	const hooks = await startHookServer();
 	try {
 		const fixture = await paymentTenant({ slug: 'bench-pay', darajaUrl: 'http://127.0.0.1:9', routerHost: router.host, routerPort: router.port });
 
-		const pg_insert_commits_per_s = await insertCommitRate(url.toString(), pool, concurrency, 5_000);
+		const pg_insert_commits_per_s = await insertCommitRate(scratch.url, pool, concurrency, 5_000);
 
 		// Warm-up, then the timed runs: straight to the handler, then over HTTP.
 		const warm = await seedPendingPushes(fixture, 'w', 300, 10_000_000);
@@ -253,9 +227,7 @@ export async function benchPayments(options: { callbacks?: number; concurrency?:
 		await hooks.close();
 		await closeAllRouterConnections();
 		await router.close();
-		await db.close();
-		await admin.unsafe(`drop database if exists ${name} with (force)`);
-		await admin.end();
+		await scratch.drop();
 	}
 }
 

@@ -3,11 +3,9 @@
  * first page, a name search, a phone search, a status filter and a page deep into the list.
  * Uses BENCH_DATABASE_URL (default the local server) and a scratch database it drops afterwards.
  */
-import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
-import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
-import { openDatabase, setDatabase, withTenant } from '../../src/lib/server/db';
+import { withTenant } from '../../src/lib/server/db';
+import { scratchDatabase } from './scratch';
 import { createTenant } from '../../src/lib/server/tenants/tenants';
 import { PLATFORM_TENANT_ID } from '../../src/lib/server/tenants/root';
 import { listSubscribers } from '../../src/lib/server/network/subscribers';
@@ -21,14 +19,7 @@ function p95(samples: number[]): number {
 }
 
 export async function benchSubscriberList(): Promise<Record<string, number>> {
-	const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-	const name = `mtandao_bench_${randomBytes(4).toString('hex')}`;
-	const admin = postgres(base, { max: 1, onnotice: () => {} });
-	await admin.unsafe(`create database ${name}`);
-	const url = new URL(base);
-	url.pathname = `/${name}`;
-	const db = await openDatabase({ url: url.toString(), migrationsDir: resolve('drizzle'), poolSize: 4 });
-	setDatabase(db);
+	const scratch = await scratchDatabase(4);
 	try {
 		const tenantId = (await createTenant(PLATFORM_TENANT_ID, { name: 'Bench ISP', slug: 'bench-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' }, { userId: undefined as unknown as string, name: 'bench' })).id;
 		const first = ['Wanjiku', 'Otieno', 'Achieng', 'Kamau', 'Njeri', 'Mwangi', 'Akinyi', 'Kiprono', 'Chebet', 'Mutua', 'Wafula', 'Nekesa'];
@@ -72,9 +63,7 @@ export async function benchSubscriberList(): Promise<Record<string, number>> {
 			subscriber_list_deep_page_p95_ms: await time(() => withTenant(tenantId, (tx) => listSubscribers(tx, { after })))
 		};
 	} finally {
-		await db.close();
-		await admin.unsafe(`drop database if exists ${name} with (force)`);
-		await admin.end();
+		await scratch.drop();
 	}
 }
 
