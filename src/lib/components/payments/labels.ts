@@ -4,6 +4,7 @@
  */
 import { m } from '$lib/paraglide/messages';
 import { formatMsisdn } from '$lib/phone';
+import { problemForResultCode, type PaymentProblem } from '$lib/payments/problems';
 
 export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'unmatched' | 'flagged';
 export type LedgerKind = 'payment' | 'cash' | 'correction' | 'purchase' | 'reversal';
@@ -45,17 +46,14 @@ export function paymentStatusLabel(status: PaymentStatus): string {
  */
 export function paymentReason(p: Pick<PaymentView, 'status' | 'resultCode' | 'resultDesc' | 'note' | 'accountReference'>): string | null {
 	if (p.status === 'failed') {
-		switch (p.resultCode) {
-			case 1032:
-				return m.payments_reason_cancelled();
-			case 2001:
-				return m.payments_reason_wrong_pin();
-			case 1:
-				return m.payments_reason_no_money();
-			case 1037:
-				return m.payments_reason_unreachable();
-		}
-		return p.resultDesc || m.payments_reason_unknown();
+		// The same reading of result codes as the customer's pages, in words for the manager.
+		const words: Partial<Record<PaymentProblem, () => string>> = {
+			cancelled: m.payments_reason_cancelled,
+			'wrong-pin': m.payments_reason_wrong_pin,
+			'insufficient-funds': m.payments_reason_no_money,
+			unreachable: m.payments_reason_unreachable
+		};
+		return words[problemForResultCode(p.resultCode)]?.() ?? (p.resultDesc || m.payments_reason_unknown());
 	}
 	if (p.status === 'unmatched') return m.payments_reason_unmatched({ account: p.accountReference ?? '' });
 	if (p.status === 'flagged') return m.payments_reason_flagged({ note: p.note ?? '' });
