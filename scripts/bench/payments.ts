@@ -70,7 +70,7 @@ function stkSuccess(checkoutRequestId: string, receipt: string, amount: number, 
 }
 
 /** `count` subscribers with a pending STK push each, written in bulk (as if `startStkPush` had run). */
-async function seedPendingPushes(fixture: PaymentFixture, prefix: string, count: number, phoneBase: number, routerId = fixture.routerId) {
+async function seedPendingPushes(ownerUrl: string, fixture: PaymentFixture, prefix: string, count: number, phoneBase: number, routerId = fixture.routerId) {
 	await withTenant(fixture.tenantId, async (tx) => {
 		await tx.execute(sql`
 			insert into subscribers (tenant_id, account_number, name, phone, kind, status, router_id, package_id, router_username, router_password_enc)
@@ -82,7 +82,7 @@ async function seedPendingPushes(fixture: PaymentFixture, prefix: string, count:
 			insert into provisioning_jobs (tenant_id, router_id, action, subscriber_id)
 			select tenant_id, router_id, 'sync_subscriber', id from subscribers where account_number like ${`${prefix}%`} order by account_number`);
 	});
-	return withTenant(fixture.tenantId, async (tx) => {
+	const pushes = await withTenant(fixture.tenantId, async (tx) => {
 		await tx.execute(sql`
 			insert into payments (tenant_id, source, channel, status, subscriber_id, package_id, phone, amount_kes, account_reference, checkout_request_id, merchant_request_id, next_query_at)
 			select s.tenant_id, 'stk', 'pay', 'pending', s.id, s.package_id, s.phone, 10, s.account_number, 'ws_CO_' || s.account_number, 'm-ws_CO_' || s.account_number, now() + interval '2 minutes'
@@ -94,6 +94,12 @@ async function seedPendingPushes(fixture: PaymentFixture, prefix: string, count:
 			.where(sql`${payments.accountReference} like ${`${prefix}%`}`);
 		return rows.map((r, i) => ({ ...r, checkout: r.checkout!, receipt: `${prefix.toUpperCase()}${String(i).padStart(10 - prefix.length, '0')}`, subscriberId: r.subscriberId! }));
 	});
+	// A bulk load is followed by ANALYZE, as autovacuum would do within a minute: plans are then
+	// made for the tables as they are, not as they were before thousands of rows arrived at once.
+	const owner = postgres(ownerUrl, { max: 1, onnotice: () => {} });
+	await owner`analyze`;
+	await owner.end();
+	return pushes;
 }
 
 async function insertCommitRate(url: string, pool: number, concurrency: number, durationMs: number): Promise<number> {
@@ -154,15 +160,16 @@ export async function benchPayments(options: { callbacks?: number; concurrency?:
 		const pg_insert_commits_per_s = await insertCommitRate(scratch.url, pool, concurrency, 5_000);
 
 		// Warm-up, then the timed runs: straight to the handler, then over HTTP.
-		const warm = await seedPendingPushes(fixture, 'w', 300, 10_000_000);
+		// Enough to warm every pooled connection's statements (Postgres settles on a plan after five runs).
+		const warm = await seedPendingPushes(scratch.url, fixture, 'w', 2_000, 10_000_000);
 		await postAll(hooks, fixture, warm.map((p) => stkSuccess(p.checkout, p.receipt, 10, p.phone)), concurrency);
-		const pushes = await seedPendingPushes(fixture, 'b', callbacks, 20_000_000);
+		const pushes = await seedPendingPushes(scratch.url, fixture, 'b', callbacks, 20_000_000);
 		const bodies = pushes.map((p) => stkSuccess(p.checkout, p.receipt, 10, p.phone));
 		let started = performance.now();
 		let statuses = await applyAll(fixture, bodies, concurrency);
 		const stk_callbacks_per_s = callbacks / ((performance.now() - started) / 1000);
 		if (statuses.some((s) => s !== 200)) throw new Error(`callbacks answered ${[...new Set(statuses)].join(', ')}`);
-		const overHttp = await seedPendingPushes(fixture, 'h', callbacks, 40_000_000);
+		const overHttp = await seedPendingPushes(scratch.url, fixture, 'h', callbacks, 40_000_000);
 		started = performance.now();
 		statuses = await postAll(hooks, fixture, overHttp.map((p) => stkSuccess(p.checkout, p.receipt, 10, p.phone)), concurrency);
 		const stk_callbacks_http_per_s = callbacks / ((performance.now() - started) / 1000);
@@ -180,7 +187,7 @@ export async function benchPayments(options: { callbacks?: number; concurrency?:
 		const latencyRouter = await withTenant(fixture.tenantId, (tx) =>
 			createRouter(tx, fixture.tenantId, { name: 'Site 2', host: router.host, port: router.port, tls: false, username: 'admin', password: '', hotspotServer: 'all' })
 		);
-		const latency = await seedPendingPushes(fixture, 'l', latencySamples, 30_000_000, latencyRouter.id);
+		const latency = await seedPendingPushes(scratch.url, fixture, 'l', latencySamples, 30_000_000, latencyRouter.id);
 		worker.start();
 		hooks.onAnswer = (answer) => {
 			if (answer.provisioned) worker.poke();

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { database } from './index';
+import { database, executeNamed } from './index';
 import type { AppDb } from './client';
 
 export type Tx = Parameters<Parameters<AppDb['transaction']>[0]>[0];
@@ -39,7 +39,7 @@ export async function withScope<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, opt
 	const claim = scopeClaim(scope);
 	return db.transaction(
 		async (tx) => {
-			await tx.execute(sql`select
+			await executeNamed(tx, 'app_scope', sql`select
 				set_config('role', 'mtandao_app', true),
 				set_config('app.scope', ${claim}, true),
 				set_config('app.scope_sig', ${signScope(claim, scopeKey)}, true)`);

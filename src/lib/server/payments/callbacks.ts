@@ -10,7 +10,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import { withTenant, type Tx } from '../db';
+import { executeNamed, withTenant, type Tx } from '../db';
 import { mpesaCallbacks, mpesaSettings, payments, subscribers, type CallbackKind, type CallbackOutcome, type MpesaSettings, type Payment } from '../db/schema';
 import { C2B_ACCEPT, C2B_CONFIRMED, C2B_REJECT, parseC2bPayment, parseStkCallback, type C2bPayment, type StkCallback } from '../mpesa/callbacks';
 import { lockPayment, lockPaymentByCheckout, lockReference, paymentByReceipt, settleFailed, settleSucceeded } from './settle';
@@ -97,7 +97,7 @@ const MAX_BATCH = 200;
 const FLUSHES_AT_ONCE = 2;
 
 /** A second batch runs beside the first only when enough callbacks wait to be worth a transaction. */
-const PARALLEL_BATCH_MIN = 16;
+const PARALLEL_BATCH_MIN = 32;
 
 function pump(tenantId: string, queue: { items: Waiting[]; flushing: number }): void {
 	while (queue.flushing < FLUSHES_AT_ONCE && queue.items.length > 0 && (queue.flushing === 0 || queue.items.length >= PARALLEL_BATCH_MIN)) {
@@ -165,7 +165,7 @@ async function applyStkRequests(tx: Tx, tenantId: string, requests: CallbackRequ
 	const store = (rows: typeof records) =>
 		rows.length === 0
 			? Promise.resolve()
-			: tx.execute(sql`insert into mpesa_callbacks (tenant_id, kind, body, remote_address, outcome, payment_id, note, reference)
+			: executeNamed(tx, 'stk_batch_store', sql`insert into mpesa_callbacks (tenant_id, kind, body, remote_address, outcome, payment_id, note, reference)
 				select ${tenantId}::uuid, 'stk', v.body, v.remote, v.outcome, v."paymentId", v.note, v.reference
 				from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(body text, remote text, outcome text, "paymentId" uuid, note text, reference text)`);
 	if (admittedItems.length === 0) {

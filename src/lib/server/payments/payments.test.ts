@@ -209,6 +209,32 @@ describe('an STK push paid on the phone', () => {
 		expect((await paymentRow(a, started.id)).receipt).toBe('TKC0000001');
 	});
 
+	it('credits a receipt once when a second push arrives carrying it, among others applied together', async () => {
+		const pushes = [];
+		for (let i = 0; i < 4; i++) {
+			const s = await a.subscriber(nextPhone());
+			daraja.setOutcome(s.phone, { deliver: 'hold' });
+			const started = await push(a, s.id);
+			await waitUntil(() => daraja.heldCallbacks.includes(started.checkoutRequestId!));
+			pushes.push({ s, started });
+		}
+		const [first, reused, ...others] = pushes;
+		const body = (p: (typeof pushes)[number], receipt: string) => stkSuccessBody(p.started.merchantRequestId!, p.started.checkoutRequestId!, 50, receipt, p.s.phone);
+		expect((await postHook(a, 'stk', body(first!, 'TKR0000001'))).status).toBe(200);
+		// Sent together, so they are applied in one batch: the batch trips the receipt's unique key,
+		// rolls back, and each callback is applied again on its own.
+		const answers = await Promise.all([body(reused!, 'TKR0000001'), ...others.map((p, i) => body(p, `TKR000001${i}`))].map((b) => postHook(a, 'stk', b)));
+		expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+		expect((await ledgerOf(a, first!.s.id)).filter((e) => e.kind === 'payment')).toHaveLength(1);
+		expect((await ledgerOf(a, reused!.s.id)).filter((e) => e.kind === 'payment')).toEqual([]);
+		expect((await paymentRow(a, reused!.started.id)).status).toBe('pending');
+		for (const p of others) expect((await ledgerOf(a, p.s.id)).filter((e) => e.kind === 'payment')).toHaveLength(1);
+		const [stored] = await withTenant(a.tenantId, (tx) =>
+			tx.select().from(mpesaCallbacks).where(and(eq(mpesaCallbacks.reference, reused!.started.checkoutRequestId!), eq(mpesaCallbacks.outcome, 'duplicate')))
+		);
+		expect(stored?.note).toBe('receipt TKR0000001 already recorded');
+	});
+
 	it('flags a paid amount that differs from the push and credits nothing', async () => {
 		const s = await a.subscriber(nextPhone());
 		daraja.setOutcome(s.phone, { deliver: 'hold' });

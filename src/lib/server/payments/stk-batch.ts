@@ -7,12 +7,14 @@
  * and nothing is answered before the commit.
  *
  * Only the common case takes the set-based path: a known payment settled for the first time.
- * Anything unusual (an unknown request, a second copy in the same batch, a wrong amount, a receipt
- * already recorded, a second payment for the same wallet in the batch, a receipt to add to a
- * payment settled by query) goes through the one-at-a-time `slow` path, in the same transaction.
+ * Anything unusual (an unknown request, a second copy in the same batch, a wrong amount, a second
+ * payment for the same wallet in the batch, a receipt to add to a payment settled by query) goes
+ * through the one-at-a-time `slow` path, in the same transaction. A receipt that another payment
+ * already holds (which Safaricom never sends for two pushes) trips the receipt's unique key: the
+ * batch rolls back and each of its callbacks is applied again on its own (callbacks.ts).
  */
 import { sql } from 'drizzle-orm';
-import { rowsOf, type Tx } from '../db';
+import { executeNamed, rowsOf, type Tx } from '../db';
 import type { CallbackOutcome, Payment } from '../db/schema';
 import type { StkCallback } from '../mpesa/callbacks';
 
@@ -41,29 +43,36 @@ interface Found {
 	subscriber_id: string | null;
 	amount_kes: number;
 	receipt: string | null;
-	/** Another payment of this tenant that already holds the incoming receipt. */
-	receipt_owner: string | null;
 }
 
 /**
- * Reads and locks the batch's payments (in id order) and their subscribers: wallet changes for one
- * subscriber queue up behind that lock, as in billing/wallet.ts. Called before the settling
- * statement, so that statement's snapshot sees every wallet entry committed before the locks.
+ * Reads and locks the batch's payments and their subscribers, in CheckoutRequestID order (every
+ * batch locks in that order, so two batches cannot deadlock): wallet changes for one subscriber
+ * queue up behind that lock, as in billing/wallet.ts. Called before the settling statement, so
+ * that statement's snapshot sees every wallet entry committed before the locks.
+ *
+ * Each id is looked up on its own (a LATERAL subquery that cannot be flattened), so the plan is a
+ * unique-index probe per callback whatever the table statistics say, and stays so when the
+ * statement's plan is cached. The tenant check sits outside the subquery for the same reason: it
+ * must not tempt the planner into walking the tenant's payments.
  */
 export async function lockBatchPayments(tx: Tx, tenantId: string, items: StkBatchItem[]): Promise<Map<string, Found>> {
-	const first = new Map<string, string | null>();
-	for (const { callback } of items) if (!first.has(callback.checkoutRequestId)) first.set(callback.checkoutRequestId, callback.receipt ?? null);
-	const incoming = [...first].map(([id, receipt]) => ({ id, receipt }));
+	const ids = [...new Set(items.map((item) => item.callback.checkoutRequestId))].sort();
 	const rows = rowsOf<Found>(
-		await tx.execute(sql`select p.id, p.checkout_request_id, p.status, p.subscriber_id, p.amount_kes, p.receipt,
-				(select o.id from payments o where o.tenant_id = p.tenant_id and o.receipt = v.receipt and o.id <> p.id limit 1) as receipt_owner
-			from jsonb_to_recordset(${json(incoming)}) as v(id text, receipt text)
-			join payments p on p.checkout_request_id = v.id and p.tenant_id = ${tenantId}
-			-- The array form makes Postgres probe the index: it cannot estimate a JSON record set's size.
-				and p.checkout_request_id = any(array(select jsonb_array_elements(${json(incoming)}) ->> 'id'))
-			join subscribers s on s.id = p.subscriber_id
-			order by p.id
-			for update of p, s`)
+		await executeNamed(
+			tx,
+			'stk_batch_lock',
+			sql`select p.id, p.checkout_request_id, p.status, p.subscriber_id, p.amount_kes, p.receipt
+				from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) with ordinality as v(id, n)
+				cross join lateral (
+					select p.id, p.tenant_id, p.checkout_request_id, p.status, p.subscriber_id, p.amount_kes, p.receipt
+					from payments p join subscribers s on s.id = p.subscriber_id
+					where p.checkout_request_id = v.id
+					offset 0
+					for update of p, s) p
+				where p.tenant_id = ${tenantId}
+				order by v.n`
+		)
 	);
 	return new Map(rows.map((r) => [r.checkout_request_id, { ...r, amount_kes: Number(r.amount_kes) }]));
 }
@@ -105,7 +114,7 @@ export async function applyStkBatch(
 		if (payment.status === 'succeeded' && receipt !== null && payment.receipt === receipt) return done('duplicate', 'already succeeded');
 		const settleable = payment.status === 'pending' || payment.status === 'failed';
 		const amountOk = callback.amount === undefined || callback.amount === payment.amount_kes;
-		const receiptFree = receipt === null || (!payment.receipt_owner && !seenReceipt.has(receipt));
+		const receiptFree = receipt === null || !seenReceipt.has(receipt);
 		if (!settleable || !amountOk || !receiptFree || !payment.subscriber_id || seenSubscriber.has(payment.subscriber_id)) return slowItems.push(index);
 		seenSubscriber.add(payment.subscriber_id);
 		if (receipt) seenReceipt.add(receipt);
@@ -116,7 +125,7 @@ export async function applyStkBatch(
 	for (const s of successes) results[s.index] = { outcome: 'applied', paymentId: s.id, note: null, reference: items[s.index]!.callback.checkoutRequestId, provisioned: false };
 	const settled = results.flatMap((result, index) => (result ? [{ index, result }] : []));
 	const [settleAnswer] = await Promise.all([
-		failures.length > 0 || successes.length > 0 ? tx.execute(settleStatement(tenantId, failures, successes)) : Promise.resolve(null),
+		failures.length > 0 || successes.length > 0 ? executeNamed(tx, 'stk_batch_settle', settleStatement(tenantId, failures, successes)) : Promise.resolve(null),
 		storeSettled(settled)
 	]);
 	if (settleAnswer) {
