@@ -2,7 +2,8 @@
  * M-Pesa callbacks on real Postgres (DESIGN.md section 10):
  *
  *   pg_insert_commits_per_s   the same Postgres's raw rate of single-row insert-and-commit, with as
- *                             many connections in flight as the callback run (the ceiling)
+ *                             many connections in flight as the callback run (the ceiling); measured
+ *                             in turns with the callbacks, twice each, the better of each kept
  *   stk_callbacks_per_s       STK success callbacks handed to the callback handler (what the route
  *                             calls) and fully applied: body stored, payment settled, wallet
  *                             credited, package bought, subscription renewed, router job queued;
@@ -157,21 +158,31 @@ export async function benchPayments(options: { callbacks?: number; concurrency?:
 	try {
 		const fixture = await paymentTenant({ slug: 'bench-pay', darajaUrl: 'http://127.0.0.1:9', routerHost: router.host, routerPort: router.port });
 
-		const pg_insert_commits_per_s = await insertCommitRate(scratch.url, pool, concurrency, 5_000);
-
-		// Warm-up, then the timed runs: straight to the handler, then over HTTP.
-		// Enough to warm every pooled connection's statements (Postgres settles on a plan after five runs).
+		// Warm-up: enough callbacks for every pooled connection to have run each statement a few times
+		// (Postgres settles on a cached plan after five runs).
 		const warm = await seedPendingPushes(scratch.url, fixture, 'w', 2_000, 10_000_000);
 		await postAll(hooks, fixture, warm.map((p) => stkSuccess(p.checkout, p.receipt, 10, p.phone)), concurrency);
-		const pushes = await seedPendingPushes(scratch.url, fixture, 'b', callbacks, 20_000_000);
-		const bodies = pushes.map((p) => stkSuccess(p.checkout, p.receipt, 10, p.phone));
-		let started = performance.now();
-		let statuses = await applyAll(fixture, bodies, concurrency);
-		const stk_callbacks_per_s = callbacks / ((performance.now() - started) / 1000);
-		if (statuses.some((s) => s !== 200)) throw new Error(`callbacks answered ${[...new Set(statuses)].join(', ')}`);
+
+		// The ceiling and the callbacks are measured in turns, twice each, and the better of each pair
+		// is kept: a passing disturbance on this shared 2-core machine then skews neither figure alone.
+		const ceilings: number[] = [];
+		const rates: number[] = [];
+		let bodies: string[] = [];
+		for (const round of [1, 2]) {
+			ceilings.push(await insertCommitRate(scratch.url, pool, concurrency, 4_000));
+			const pushes = await seedPendingPushes(scratch.url, fixture, `b${round}`, callbacks, 20_000_000 + round * 1_000_000);
+			bodies = pushes.map((p) => stkSuccess(p.checkout, p.receipt, 10, p.phone));
+			const started = performance.now();
+			const statuses = await applyAll(fixture, bodies, concurrency);
+			rates.push(callbacks / ((performance.now() - started) / 1000));
+			if (statuses.some((s) => s !== 200)) throw new Error(`callbacks answered ${[...new Set(statuses)].join(', ')}`);
+		}
+		const pg_insert_commits_per_s = Math.max(...ceilings);
+		const stk_callbacks_per_s = Math.max(...rates);
+
 		const overHttp = await seedPendingPushes(scratch.url, fixture, 'h', callbacks, 40_000_000);
-		started = performance.now();
-		statuses = await postAll(hooks, fixture, overHttp.map((p) => stkSuccess(p.checkout, p.receipt, 10, p.phone)), concurrency);
+		const started = performance.now();
+		const statuses = await postAll(hooks, fixture, overHttp.map((p) => stkSuccess(p.checkout, p.receipt, 10, p.phone)), concurrency);
 		const stk_callbacks_http_per_s = callbacks / ((performance.now() - started) / 1000);
 		if (statuses.some((s) => s !== 200)) throw new Error(`callbacks over HTTP answered ${[...new Set(statuses)].join(', ')}`);
 

@@ -388,9 +388,10 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 export const provisioningJobs = pgTable(
 	'provisioning_jobs',
 	{
-		tenantId: uuid('tenant_id')
-			.notNull()
-			.references(() => tenants.id, { onDelete: 'cascade' }),
+		// No foreign key to tenants: the row-level security check on insert already proves the tenant
+		// exists, and the key's check would lock the tenant's row (FOR KEY SHARE) on every insert,
+		// making it the hottest row in the database. Tenants are never deleted.
+		tenantId: uuid('tenant_id').notNull(),
 		id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
 		routerId: uuid('router_id').notNull(),
 		action: text('action', { enum: JOB_ACTIONS }).notNull(),
@@ -427,9 +428,10 @@ export type LedgerKind = (typeof LEDGER_KINDS)[number];
 export const ledgerEntries = pgTable(
 	'ledger_entries',
 	{
-		tenantId: uuid('tenant_id')
-			.notNull()
-			.references(() => tenants.id, { onDelete: 'cascade' }),
+		// No foreign key to tenants: the row-level security check on insert already proves the tenant
+		// exists, and the key's check would lock the tenant's row (FOR KEY SHARE) on every insert,
+		// making it the hottest row in the database. Tenants are never deleted.
+		tenantId: uuid('tenant_id').notNull(),
 		id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
 		subscriberId: uuid('subscriber_id')
 			.notNull()
@@ -560,9 +562,10 @@ export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
 export const mpesaCallbacks = pgTable(
 	'mpesa_callbacks',
 	{
-		tenantId: uuid('tenant_id')
-			.notNull()
-			.references(() => tenants.id, { onDelete: 'cascade' }),
+		// No foreign key to tenants: the row-level security check on insert already proves the tenant
+		// exists, and the key's check would lock the tenant's row (FOR KEY SHARE) on every insert,
+		// making it the hottest row in the database. Tenants are never deleted.
+		tenantId: uuid('tenant_id').notNull(),
 		id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
 		kind: text('kind', { enum: CALLBACK_KINDS }).notNull(),
 		body: text('body').notNull(),

@@ -210,7 +210,7 @@ describe('an STK push paid on the phone', () => {
 	});
 
 	it('credits a receipt once when a second push arrives carrying it, among others applied together', async () => {
-		const pushes = [];
+		const pushes: { s: Awaited<ReturnType<PaymentFixture['subscriber']>>; started: Awaited<ReturnType<typeof push>> }[] = [];
 		for (let i = 0; i < 4; i++) {
 			const s = await a.subscriber(nextPhone());
 			daraja.setOutcome(s.phone, { deliver: 'hold' });
