@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { rowsOf, withScope, withTenant } from '.';
@@ -64,6 +65,18 @@ describe('row-level security on tenants', () => {
 	it('ignores a scope changed by hand inside the transaction', async () => {
 		const rows = await withTenant(resellerA, async (tx) => {
 			await tx.execute(sql`select set_config('app.scope', ${'tenant:' + resellerB}, true)`);
+			return tx.select().from(users);
+		});
+		expect(rows).toEqual([]);
+	});
+
+	it('cannot be fooled by a temporary table standing in for the signing key', async () => {
+		const forged = `tenant:${resellerB}`;
+		const signature = createHash('sha256').update(`forged|${forged}`, 'utf8').digest('hex');
+		const rows = await withTenant(resellerA, async (tx) => {
+			await tx.execute(sql`create temporary table app_scope_keys (key text) on commit drop`);
+			await tx.execute(sql`insert into app_scope_keys values ('forged')`);
+			await tx.execute(sql`select set_config('app.scope', ${forged}, true), set_config('app.scope_sig', ${signature}, true)`);
 			return tx.select().from(users);
 		});
 		expect(rows).toEqual([]);
