@@ -125,7 +125,7 @@ export async function applyStkBatch(
 	for (const s of successes) results[s.index] = { outcome: 'applied', paymentId: s.id, note: null, reference: items[s.index]!.callback.checkoutRequestId, provisioned: false };
 	const settled = results.flatMap((result, index) => (result ? [{ index, result }] : []));
 	const [settleAnswer] = await Promise.all([
-		failures.length > 0 || successes.length > 0 ? executeNamed(tx, 'stk_batch_settle', settleStatement(tenantId, failures, successes)) : Promise.resolve(null),
+		failures.length > 0 || successes.length > 0 ? executeNamed(tx, `stk_batch_settle_${failures.length > 0 ? 'f' : ''}${successes.length > 0 ? 's' : ''}`, settleStatement(tenantId, failures, successes)) : Promise.resolve(null),
 		storeSettled(settled)
 	]);
 	if (settleAnswer) {
@@ -143,21 +143,22 @@ export async function applyStkBatch(
  * covers the chosen or current package — the package bought, the expiry moved to
  * max(now, expiry) + validity and the router job queued. The same rules as settleSucceeded +
  * creditAndBuy (settle.ts) and buyPackage + renewSubscription, for many distinct wallets at once.
+ * A batch without failures (the usual one) or without successes leaves that part out: each part
+ * costs Postgres its plan nodes and policy checks even when it has no rows.
  */
 function settleStatement(tenantId: string, failures: unknown[], successes: unknown[]) {
-	return sql`
-		with f as (select * from jsonb_to_recordset(${json(failures)}) as f(id uuid, code int, descr text)),
-		v as (select * from jsonb_to_recordset(${json(successes)}) as v(id uuid, receipt text, descr text, sid uuid, amount int, ref text)),
+	const failing = sql`
 		failed as (
 			update payments p set status = 'failed', result_code = f.code, result_desc = f.descr, settled_at = now(), next_query_at = null
-			from f where p.id = f.id and p.id = any(array(select id from f)) returning p.id),
+			from jsonb_to_recordset(${json(failures)}) as f(id uuid, code int, descr text)
+			where p.id = f.id and p.id = any(array(select (jsonb_array_elements(${json(failures)}) ->> 'id')::uuid)) returning p.id)`;
+	if (successes.length === 0) return sql`with ${failing} select (select count(*) from failed) as failed, '[]'::json as jobs`;
+	const paying = sql`
+		v as (select * from jsonb_to_recordset(${json(successes)}) as v(id uuid, receipt text, descr text, sid uuid, amount int, ref text)),
 		paid as (
 			update payments p set status = 'succeeded', receipt = coalesce(v.receipt, p.receipt), result_code = 0, result_desc = v.descr,
 				note = null, settled_at = now(), next_query_at = null
 			from v where p.id = v.id and p.id = any(array(select id from v)) returning p.id, p.package_id),
-		credit as (
-			insert into ledger_entries (tenant_id, subscriber_id, kind, amount_kes, reference)
-			select ${tenantId}::uuid, v.sid, 'payment', v.amount, v.ref from v returning id),
 		bal as (
 			select l.subscriber_id, sum(l.amount_kes) as b from ledger_entries l
 			where l.subscriber_id = any(array(select sid from v)) group by l.subscriber_id),
@@ -171,9 +172,13 @@ function settleStatement(tenantId: string, failures: unknown[], successes: unkno
 			join packages pk on pk.id = coalesce(paid.package_id, s.package_id) and pk.tenant_id = ${tenantId}
 			left join bal on bal.subscriber_id = v.sid
 			where (pk.active or pk.id = s.package_id) and coalesce(bal.b, 0) + v.amount >= pk.price_kes),
-		purchase as (
+		-- Each wallet's credit, then its purchase: all credits come first, so ids keep that order.
+		entries as (
 			insert into ledger_entries (tenant_id, subscriber_id, kind, amount_kes, package_id, reference)
-			select ${tenantId}::uuid, buy.sid, 'purchase', -buy.price_kes, buy.pkg, buy.pkg::text from buy returning id),
+			select ${tenantId}::uuid, v.sid, 'payment', v.amount, null::uuid, v.ref from v
+			union all
+			select ${tenantId}::uuid, buy.sid, 'purchase', -buy.price_kes, buy.pkg, buy.pkg::text from buy
+			returning kind),
 		renewed as (
 			update subscribers s set package_id = buy.pkg, kind = buy.kind,
 				status = case when s.status = 'suspended' then 'suspended' else 'active' end,
@@ -182,7 +187,8 @@ function settleStatement(tenantId: string, failures: unknown[], successes: unkno
 		jobs as (
 			insert into provisioning_jobs (tenant_id, router_id, action, subscriber_id)
 			select ${tenantId}::uuid, renewed.router_id, 'sync_subscriber', renewed.id from renewed where renewed.router_id is not null
-			returning subscriber_id)
-		select (select count(*) from failed) as failed, (select count(*) from credit) as credited, (select count(*) from purchase) as bought,
-			coalesce((select json_agg(subscriber_id) from jobs), '[]'::json) as jobs`;
+			returning subscriber_id)`;
+	const counts = sql`(select count(*) from entries) as entries, coalesce((select json_agg(subscriber_id) from jobs), '[]'::json) as jobs`;
+	if (failures.length === 0) return sql`with ${paying} select ${counts}`;
+	return sql`with ${failing}, ${paying} select (select count(*) from failed) as failed, ${counts}`;
 }
