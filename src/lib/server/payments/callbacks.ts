@@ -140,7 +140,7 @@ async function applyStkRequests(tx: Tx, tenantId: string, requests: CallbackRequ
 		}
 	});
 	const [[settings], found] = await Promise.all([
-		tx.select().from(mpesaSettings).where(eq(mpesaSettings.tenantId, tenantId)),
+		settingsOf(tx, tenantId),
 		items.length > 0 ? lockBatchPayments(tx, tenantId, items) : Promise.resolve(new Map())
 	]);
 	const answers = new Array<CallbackAnswer | undefined>(requests.length);
@@ -196,10 +196,15 @@ async function applyStkRequests(tx: Tx, tenantId: string, requests: CallbackRequ
 	return answers.map((a) => a!);
 }
 
+/** The tenant's M-Pesa settings, read by every callback transaction (a prepared statement). */
+function settingsOf(tx: Tx, tenantId: string): Promise<MpesaSettings[]> {
+	return tx.select().from(mpesaSettings).where(eq(mpesaSettings.tenantId, tenantId)).prepare('mpesa_settings_of_tenant').execute();
+}
+
 /** One callback in its own transaction: C2B, and STK callbacks whose batch could not be applied. */
 async function handleOne(request: CallbackRequest): Promise<CallbackAnswer> {
 	return withTenant(request.tenantId, async (tx) => {
-		const [settings] = await tx.select().from(mpesaSettings).where(eq(mpesaSettings.tenantId, request.tenantId));
+		const [settings] = await settingsOf(tx, request.tenantId);
 		const refused = refusal(settings, request);
 		if (refused || !settings) return refused ?? NOT_FOUND;
 		const [stored] = await tx
