@@ -47,10 +47,14 @@ if (demo) {
 	process.on('exit', () => children.forEach((child) => child.kill('SIGTERM')));
 }
 
-await import(stamp);
-
+// adapter-node takes a request it cannot place for https unless ORIGIN says otherwise, and then
+// refuses every form post from the page it served (SvelteKit's cross-site check). Served straight
+// from here, the address is plain http on this host and port.
 const host = process.env.HOST && process.env.HOST !== '0.0.0.0' ? process.env.HOST : 'localhost';
+if (!process.env.ORIGIN && !process.env.PROTOCOL_HEADER) process.env.ORIGIN = `http://${host}:${process.env.PORT ?? 3000}`;
 const url = process.env.ORIGIN ?? `http://${host}:${process.env.PORT ?? 3000}`;
+
+await import(stamp);
 console.log(`\nMtandao is running at ${url}`);
 if (process.env.SEED_DEMO !== 'no') {
 	const { DEMO_LOGINS, DEMO_PASSWORD } = await import('../src/lib/server/demo/logins.js');
