@@ -1,6 +1,7 @@
 /**
  * The audit log: who did what, in which tenant. Append-only for the application (no UPDATE/DELETE grant).
  */
+import { sql } from 'drizzle-orm';
 import type { Tx } from './db';
 import { auditLog } from './db/schema';
 
@@ -24,3 +25,22 @@ export async function writeAudit(
 		ip: entry.actor?.ip
 	});
 }
+
+const UUID_TARGET = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+
+/**
+ * The columns the activity feeds show. An entry whose target is a subscriber's or a payment's id
+ * also carries that subscriber's name (null once the subscriber is gone, or for any other target).
+ */
+export const auditEntryFields = {
+	id: auditLog.id,
+	action: auditLog.action,
+	target: auditLog.target,
+	targetName: sql<string | null>`(
+		select coalesce(
+			(select s.name from subscribers s where s.id = t.id),
+			(select s.name from payments p join subscribers s on s.id = p.subscriber_id where p.id = t.id))
+		from (select case when ${auditLog.target} ~* ${UUID_TARGET} then ${auditLog.target}::uuid end as id) t)`,
+	actorName: auditLog.actorName,
+	createdAt: auditLog.createdAt
+};

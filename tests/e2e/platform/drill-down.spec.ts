@@ -8,7 +8,7 @@ test('the platform admin opens a tenant read-only and the visit is in its audit 
 
 	await expect(page.getByTestId('read-only')).toBeVisible();
 	await expect(page.getByRole('heading', { name: 'Pwani WiFi' })).toBeVisible();
-	await expect(page.getByTestId('activity')).toContainText('platform.drilldown');
+	await expect(page.getByTestId('activity')).toContainText('Platform admin opened this tenant');
 	await expect(page.getByTestId('activity')).toContainText('Platform Admin');
 });
 

@@ -6,6 +6,7 @@ import { startRouterSim, type RouterSim } from '../../../../tools/sim/routeros';
 import { withTenant } from '../db';
 import { auditLog, ledgerEntries, mpesaCallbacks, payments, provisioningJobs, subscribers } from '../db/schema';
 import { walletBalance } from '../billing/wallet';
+import { auditEntryFields } from '../audit';
 import { closeAllRouterConnections } from '../network/routeros/client';
 import { ProvisioningWorker } from '../network/worker';
 import { openTestDatabase, type TestDatabase } from '../testing/database';
@@ -325,8 +326,9 @@ describe('paybill (C2B) payments', () => {
 		await withTenant(a.tenantId, (tx) => assignUnmatched(tx, unmatched!.id, one.id, { userId: undefined as unknown as string, name: 'Manager Mary' }));
 		// 60 covers the 50 daily package: credited, bought, 10 left.
 		expect(await withTenant(a.tenantId, (tx) => walletBalance(tx, one.id))).toBe(10);
-		const audit = await withTenant(a.tenantId, (tx) => tx.select().from(auditLog).where(and(eq(auditLog.action, 'payment.assign'), eq(auditLog.target, unmatched!.id))));
-		expect(audit).toHaveLength(1);
+		const audit = await withTenant(a.tenantId, (tx) => tx.select(auditEntryFields).from(auditLog).where(and(eq(auditLog.action, 'payment.assign'), eq(auditLog.target, unmatched!.id))));
+		// The activity feed names the subscriber the payment went to, not the payment's id.
+		expect(audit).toMatchObject([{ actorName: 'Manager Mary', targetName: 'Twin One' }]);
 		await expect(withTenant(a.tenantId, (tx) => assignUnmatched(tx, unmatched!.id, one.id, { userId: undefined as unknown as string, name: 'Manager Mary' }))).rejects.toThrow(/not waiting/);
 	});
 
@@ -394,7 +396,7 @@ describe('the callback IP allowlist', () => {
 
 describe('cash and reversals', () => {
 	it('records cash (audited), buys the package, and a reversal takes it back', async () => {
-		const s = await a.subscriber(nextPhone());
+		const s = await a.subscriber(nextPhone(), 'Cash Customer');
 		const actor = { userId: undefined as unknown as string, name: 'Cashier' };
 		const { entryId, renewed } = await withTenant(a.tenantId, (tx) => recordCashPayment(tx, { tenantId: a.tenantId, subscriberId: s.id, amountKes: 120, note: 'paid at shop', buyPackageId: a.dailyId }, actor));
 		expect(renewed).toBe(true);
@@ -403,8 +405,9 @@ describe('cash and reversals', () => {
 		const second = await withTenant(a.tenantId, (tx) => recordCashPayment(tx, { tenantId: a.tenantId, subscriberId: s.id, amountKes: 30, note: 'typo', buyPackageId: null }, actor));
 		await withTenant(a.tenantId, (tx) => reverseLedgerCredit(tx, { tenantId: a.tenantId, entryId: second.entryId, note: 'typo' }, actor));
 		expect(await withTenant(a.tenantId, (tx) => walletBalance(tx, s.id))).toBe(70);
-		const actions = await withTenant(a.tenantId, (tx) => tx.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.target, s.id)));
+		const actions = await withTenant(a.tenantId, (tx) => tx.select(auditEntryFields).from(auditLog).where(eq(auditLog.target, s.id)));
 		expect(actions.map((x) => x.action).sort()).toEqual(['payment.cash', 'payment.cash', 'payment.reverse']);
+		expect(actions.map((x) => x.targetName)).toEqual(['Cash Customer', 'Cash Customer', 'Cash Customer']);
 	});
 });
 

@@ -5,6 +5,7 @@
 import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../db';
 import { auditLog, tenants, users } from '../db/schema';
+import { auditEntryFields } from '../audit';
 
 export async function tenantOverview(tx: Tx, tenantId: string) {
 	const [tenant] = await tx.select().from(tenants).where(eq(tenants.id, tenantId));
@@ -30,14 +31,7 @@ export async function tenantOverview(tx: Tx, tenantId: string) {
 		.from(users)
 		.where(sql`${users.tenantId} in (select id from tenants where ${inSubtree})`);
 	const activity = await tx
-		.select({
-			id: auditLog.id,
-			action: auditLog.action,
-			target: auditLog.target,
-			actorName: auditLog.actorName,
-			createdAt: auditLog.createdAt,
-			tenantName: tenants.name
-		})
+		.select({ ...auditEntryFields, tenantName: tenants.name })
 		.from(auditLog)
 		.innerJoin(tenants, eq(tenants.id, auditLog.tenantId))
 		.where(inSubtree)

@@ -1,0 +1,48 @@
+/**
+ * The activity feed in the reader's language: an audit action ("payment.cash") becomes words, and
+ * a target that is only an id is shortened, since a manager cannot read a UUID.
+ */
+import { m } from '$lib/paraglide/messages';
+
+const ACTIONS: Record<string, () => string> = {
+	'tenant.create': m.audit_tenant_create,
+	'staff.invite': m.audit_staff_invite,
+	'staff.join': m.audit_staff_join,
+	'staff.disable': m.audit_staff_disable,
+	'staff.enable': m.audit_staff_enable,
+	'package.create': m.audit_package_create,
+	'package.update': m.audit_package_update,
+	'package.retire': m.audit_package_retire,
+	'package.reactivate': m.audit_package_reactivate,
+	'router.create': m.audit_router_create,
+	'router.update': m.audit_router_update,
+	'router.test': m.audit_router_test,
+	'router.reconcile': m.audit_router_reconcile,
+	'router.script_view': m.audit_router_script_view,
+	'subscriber.register': m.audit_subscriber_register,
+	'subscriber.delete': m.audit_subscriber_delete,
+	'subscriber.password_view': m.audit_subscriber_password_view,
+	'payment.cash': m.audit_payment_cash,
+	'payment.reverse': m.audit_payment_reverse,
+	'payment.assign': m.audit_payment_assign,
+	'payment.prompt': m.audit_payment_prompt,
+	'mpesa.save': m.audit_mpesa_save,
+	'mpesa.test': m.audit_mpesa_test,
+	'mpesa.rotate': m.audit_mpesa_rotate,
+	'mpesa.register_urls': m.audit_mpesa_register_urls,
+	'job.retry': m.audit_job_retry,
+	'platform.drilldown': m.audit_platform_drilldown
+};
+
+/** An action in words; one this list does not know yet is shown as stored rather than hidden. */
+export function auditActionLabel(action: string): string {
+	return Object.hasOwn(ACTIONS, action) ? ACTIONS[action]!() : action;
+}
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/** What the entry is about: the subscriber's name when the database found one, else the target with ids cut to 8 characters. */
+export function auditTarget(entry: { target: string | null; targetName?: string | null }): string {
+	if (entry.targetName) return entry.targetName;
+	return (entry.target ?? '').replace(UUID, (id) => id.slice(0, 8));
+}
