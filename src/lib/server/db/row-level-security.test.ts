@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { rowsOf, withScope, withTenant } from '.';
+import { executeNamed, rowsOf, withScope, withTenant } from '.';
 import { auditLog, tenants, users } from './schema';
 import { createTenant } from '../tenants/tenants';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
@@ -42,6 +42,14 @@ describe('row-level security on tenants', () => {
 
 	it('lets the platform see every tenant', async () => {
 		expect(await visibleSlugs(PLATFORM_TENANT_ID)).toEqual(['kisumu', 'platform', 'res-a', 'res-b']);
+	});
+
+	it('has the scope in force for the first statements, sent together without waiting for the scope’s answer', async () => {
+		const [first, second] = await withTenant(resellerA, (tx) =>
+			Promise.all([executeNamed(tx, 'test_scope_probe', sql`select current_setting('app.scope', true) as scope`), tx.select({ slug: tenants.slug }).from(tenants)])
+		);
+		expect(rowsOf<{ scope: string }>(first)).toEqual([{ scope: `tenant:${resellerA}` }]);
+		expect(second).toEqual([{ slug: 'res-a' }]);
 	});
 
 	it('hides another tenant’s users from a query that asks for them by id', async () => {

@@ -39,11 +39,15 @@ export async function withScope<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, opt
 	const claim = scopeClaim(scope);
 	return db.transaction(
 		async (tx) => {
-			await executeNamed(tx, 'app_scope', sql`select
+			// Not awaited before fn runs: a transaction's statements go out in the order they are made,
+			// so the scope is set before fn's first statement without waiting a round trip for its answer.
+			// If it fails, fn's statements fail after it (the transaction is aborted) and it is the error.
+			const scoped = executeNamed(tx, 'app_scope', sql`select
 				set_config('role', 'mtandao_app', true),
 				set_config('app.scope', ${claim}, true),
 				set_config('app.scope_sig', ${signScope(claim, scopeKey)}, true)`);
-			return fn(tx);
+			const [, result] = await Promise.all([scoped, fn(tx)]);
+			return result;
 		},
 		options.readOnly ? { accessMode: 'read only' } : undefined
 	);
