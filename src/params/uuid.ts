@@ -1,4 +1,4 @@
 import type { ParamMatcher } from '@sveltejs/kit';
+import { isUuid } from '$lib/uuid';
 
-export const match: ParamMatcher = (param) =>
-	/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(param);
+export const match: ParamMatcher = (param) => isUuid(param);

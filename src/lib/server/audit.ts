@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from './db';
 import { auditLog } from './db/schema';
+import { UUID_PATTERN } from '../uuid';
 
 export interface AuditActor {
 	userId: string;
@@ -26,8 +27,6 @@ export async function writeAudit(
 	});
 }
 
-const UUID_TARGET = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
-
 /**
  * The columns the activity feeds show. An entry whose target is a subscriber's or a payment's id
  * also carries that subscriber's name (null once the subscriber is gone, or for any other target).
@@ -40,7 +39,7 @@ export const auditEntryFields = {
 		select coalesce(
 			(select s.name from subscribers s where s.id = t.id),
 			(select s.name from payments p join subscribers s on s.id = p.subscriber_id where p.id = t.id))
-		from (select case when ${auditLog.target} ~* ${UUID_TARGET} then ${auditLog.target}::uuid end as id) t)`,
+		from (select case when ${auditLog.target} ~* ${UUID_PATTERN} then ${auditLog.target}::uuid end as id) t)`,
 	actorName: auditLog.actorName,
 	createdAt: auditLog.createdAt
 };

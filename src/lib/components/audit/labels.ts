@@ -3,6 +3,7 @@
  * a target that is only an id is shortened, since a manager cannot read a UUID.
  */
 import { m } from '$lib/paraglide/messages';
+import { UUIDS_IN_TEXT } from '$lib/uuid';
 
 const ACTIONS: Record<string, () => string> = {
 	'tenant.create': m.audit_tenant_create,
@@ -39,10 +40,8 @@ export function auditActionLabel(action: string): string {
 	return Object.hasOwn(ACTIONS, action) ? ACTIONS[action]!() : action;
 }
 
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-
 /** What the entry is about: the subscriber's name when the database found one, else the target with ids cut to 8 characters. */
 export function auditTarget(entry: { target: string | null; targetName?: string | null }): string {
 	if (entry.targetName) return entry.targetName;
-	return (entry.target ?? '').replace(UUID, (id) => id.slice(0, 8));
+	return (entry.target ?? '').replace(UUIDS_IN_TEXT, (id) => id.slice(0, 8));
 }

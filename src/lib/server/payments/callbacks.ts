@@ -16,6 +16,7 @@ import { C2B_ACCEPT, C2B_CONFIRMED, C2B_REJECT, parseC2bPayment, parseStkCallbac
 import { lockPayment, lockPaymentByCheckout, lockReference, paymentByReceipt, settleFailed, settleSucceeded } from './settle';
 import { matchSubscriber } from '../network/subscribers';
 import { applyStkBatch, lockBatchPayments, type StkBatchItem, type StkBatchResult } from './stk-batch';
+import { isUuid } from '../../uuid';
 
 export interface CallbackRequest {
 	tenantId: string;
@@ -39,7 +40,6 @@ export interface CallbackAnswer {
 }
 
 const NOT_FOUND: CallbackAnswer = { status: 404, body: { ResultCode: 1, ResultDesc: 'Not found' } };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function sameToken(given: string, expected: string): boolean {
 	const a = Buffer.from(given);
@@ -70,7 +70,7 @@ function refusal(settings: MpesaSettings | undefined, request: CallbackRequest):
 }
 
 export function handleMpesaCallback(request: CallbackRequest): Promise<CallbackAnswer> {
-	if (!UUID.test(request.tenantId)) return Promise.resolve(NOT_FOUND);
+	if (!isUuid(request.tenantId)) return Promise.resolve(NOT_FOUND);
 	if (request.kind !== 'stk') return handleOne(request);
 	return new Promise((resolve, reject) => {
 		let queue = queues.get(request.tenantId);
@@ -292,7 +292,7 @@ async function applyStk(tx: Tx, settings: MpesaSettings, body: unknown, hint: st
 	const ref = callback.checkoutRequestId;
 	await lockReference(tx, 'stk', ref);
 	let payment = await lockPaymentByCheckout(tx, ref);
-	if (!payment && hint && UUID.test(hint)) {
+	if (!payment && hint && isUuid(hint)) {
 		// The result beat the push's own answer to us: bind it to the payment the URL names.
 		const candidate = await lockPayment(tx, hint);
 		if (candidate && candidate.source === 'stk' && candidate.checkoutRequestId === null) {

@@ -9,8 +9,7 @@ import { packages, routers, subscribers, type Subscriber } from '../db/schema';
 import { registerSubscriber, updateSubscriber } from '../network/subscribers';
 import { formatMsisdn } from '../../phone';
 import type { OfferedPackage } from './payer';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../uuid';
 
 /**
  * The router the portal serves: the one named (a tenant with several hotspots puts `router=<id>`
@@ -18,7 +17,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * so a stale login page still sells.
  */
 export async function portalRouterId(tx: Tx, tenantId: string, wanted: string | null | undefined): Promise<string | null> {
-	const named = wanted && UUID.test(wanted) ? wanted : null;
+	const named = wanted && isUuid(wanted) ? wanted : null;
 	const own = await tx
 		.select({ id: routers.id })
 		.from(routers)

@@ -11,9 +11,9 @@ import { provisioningWorker } from '$lib/server/startup';
 import { m } from '$lib/paraglide/messages';
 import { paymentView, readCursor, writeCursor } from './payment-view';
 import { assignSchema, findPayerSchema } from './schema';
+import { isUuid } from '$lib/uuid';
 
 const PAGE_SIZE = 25;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const statusOf = (value: string | null): PaymentStatus | null => ((PAYMENT_STATUSES as readonly string[]).includes(value ?? '') ? (value as PaymentStatus) : null);
 
@@ -23,7 +23,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const before = readCursor(url.searchParams.get('before'));
 	const assignedId = url.searchParams.get('assigned') ?? '';
 	const { rows, counts, assigned } = await withTenant(tenantId, async (tx) => {
-		const assignedPayment = UUID.test(assignedId) ? await paymentStatus(tx, assignedId) : undefined;
+		const assignedPayment = isUuid(assignedId) ? await paymentStatus(tx, assignedId) : undefined;
 		return {
 			rows: await listPayments(tx, tenantId, { status, before, limit: PAGE_SIZE + 1 }),
 			counts: await paymentCounts(tx, tenantId),

@@ -4,8 +4,8 @@ import { withTenant } from '$lib/server/db';
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '$lib/server/db/schema';
 import { listPackages } from '$lib/server/network/packages';
 import { listSubscribers } from '$lib/server/network/subscribers';
+import { isUuid } from '$lib/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE_SIZE = 25;
 
 /** `?after=<iso time>_<id>`: the last row of the previous page. A mangled cursor means the first page. */
@@ -14,7 +14,7 @@ function readCursor(value: string | null): { createdAt: Date; id: string } | und
 	const split = value.lastIndexOf('_');
 	const createdAt = new Date(value.slice(0, split));
 	const id = value.slice(split + 1);
-	return split > 0 && !Number.isNaN(createdAt.getTime()) && UUID.test(id) ? { createdAt, id } : undefined;
+	return split > 0 && !Number.isNaN(createdAt.getTime()) && isUuid(id) ? { createdAt, id } : undefined;
 }
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -23,7 +23,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const statusParam = url.searchParams.get('status') ?? '';
 	const status = (SUBSCRIBER_STATUSES as readonly string[]).includes(statusParam) ? (statusParam as SubscriberStatus) : undefined;
 	const packageParam = url.searchParams.get('package') ?? '';
-	const packageId = UUID.test(packageParam) ? packageParam : undefined;
+	const packageId = isUuid(packageParam) ? packageParam : undefined;
 	const after = readCursor(url.searchParams.get('after'));
 
 	const { page, packages } = await withTenant(tenantId, async (tx) => ({

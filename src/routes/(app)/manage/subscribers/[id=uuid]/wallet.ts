@@ -21,8 +21,8 @@ import { paymentReason, type LedgerKind } from '$lib/components/payments/labels'
 import { m } from '$lib/paraglide/messages';
 import { paymentView } from '../../payments/payment-view';
 import { cashSchema, promptSchema, reverseSchema } from './schema';
+import { isUuid } from '$lib/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isManager = (role: string) => (MANAGERS as readonly string[]).includes(role);
 
 export interface LedgerLine {
@@ -53,7 +53,7 @@ export async function walletView(tx: Tx, subscriber: { id: string; tenantId: str
 		reversible: e.amountKes > 0 && !reversed.has(e.id) && balance >= e.amountKes
 	}));
 	let prompt = null;
-	if (promptId && UUID.test(promptId)) {
+	if (promptId && isUuid(promptId)) {
 		const payment = await paymentStatus(tx, promptId);
 		if (payment && payment.subscriberId === subscriber.id && (isManager(viewer.role) || payment.initiatedBy === viewer.id)) {
 			prompt = { id: payment.id, status: payment.status, amountKes: payment.amountKes, phone: payment.phone, receipt: payment.receipt, reason: paymentReason(payment) };
