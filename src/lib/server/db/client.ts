@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { drizzle as drizzlePostgres, PostgresJsSession, PostgresJsTransaction } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { connect, type Socket } from 'node:net';
 import postgres from 'postgres';
 import * as schema from './schema';
@@ -23,7 +24,18 @@ export interface Database {
 	db: AppDb;
 	/** Signs request scopes; the app role cannot read it from the database. */
 	scopeKey: string;
+	/**
+	 * Postgres only: a transaction on a connection of its own, with no statement of its own (no
+	 * BEGIN or COMMIT sent for it). The caller sends them, pipelined with its statements (scope.ts).
+	 */
+	reserve?: () => Promise<ReservedTx>;
 	close(): Promise<void>;
+}
+
+export interface ReservedTx {
+	/** Runs statements on the reserved connection; nested transactions (savepoints) are not available. */
+	tx: PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+	release(): void;
 }
 
 export interface OpenOptions {
@@ -96,10 +108,20 @@ async function openPostgres(options: OpenOptions, url: string): Promise<Database
 		// A documented postgres.js option that its type definitions leave out.
 		...({ socket: connectWithoutNagle } as object)
 	});
+	const db = drizzlePostgres(appClient, { schema });
+	const dialect = new PgDialect();
 	return {
 		kind: 'postgres',
-		db: drizzlePostgres(appClient, { schema }) as unknown as AppDb,
+		db: db as unknown as AppDb,
 		scopeKey,
+		async reserve() {
+			const connection = await appClient.reserve();
+			const relations = { fullSchema: db._.fullSchema, schema: db._.schema!, tableNamesMap: db._.tableNamesMap };
+			// A reserved connection has no savepoints: `tx.transaction` is not available on it.
+			const session = new PostgresJsSession(connection, dialect, relations, {});
+			const tx = new PostgresJsTransaction(dialect, session as unknown as ConstructorParameters<typeof PostgresJsTransaction<Schema, ExtractTablesWithRelations<Schema>>>[1], relations) as unknown as ReservedTx['tx'];
+			return { tx, release: () => connection.release() };
+		},
 		close: () => appClient.end({ timeout: 5 })
 	};
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { executeNamed, rowsOf, withScope, withTenant } from '.';
+import { executeNamed, rowsOf, withScope, withTenant, withTenantPipelined } from '.';
 import { auditLog, tenants, users } from './schema';
 import { createTenant } from '../tenants/tenants';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
@@ -142,5 +142,57 @@ describe('row-level security on tenants', () => {
 		} finally {
 			await raw.end();
 		}
+	});
+});
+
+describe('pipelined transactions (withTenantPipelined)', () => {
+	const phonesOf = (tenantId: string) =>
+		withTenant(tenantId, (tx) => tx.select({ phone: users.phone }).from(users)).then((rows) => rows.map((r) => r.phone).sort());
+	const newUser = (tenantId: string, phone: string) => ({ tenantId, role: 'tenant_admin' as const, name: phone, phone, passwordHash: 'x' });
+
+	it('sets the scope before the first statements and commits what was sent with the COMMIT', async () => {
+		const probe = await withTenantPipelined(resellerA, async (tx, commit) => {
+			const sent = Promise.all([
+				executeNamed(tx, 'test_pipelined_probe', sql`select current_setting('app.scope', true) as scope`),
+				tx.insert(users).values(newUser(resellerA, '254700000010')),
+				commit()
+			]);
+			return (await sent)[0];
+		});
+		expect(rowsOf<{ scope: string }>(probe)).toEqual([{ scope: `tenant:${resellerA}` }]);
+		expect(await phonesOf(resellerA)).toContain('254700000010');
+	});
+
+	it('commits after fn when fn does not send the COMMIT itself', async () => {
+		await withTenantPipelined(resellerA, (tx) => tx.insert(users).values(newUser(resellerA, '254700000011')));
+		expect(await phonesOf(resellerA)).toContain('254700000011');
+	});
+
+	it('keeps nothing when a statement sent before the COMMIT fails, and rejects', async () => {
+		const attempt = withTenantPipelined(resellerA, (tx, commit) =>
+			Promise.all([
+				tx.insert(users).values(newUser(resellerA, '254700000012')),
+				// Outside the scope: row-level security refuses it, so the COMMIT that follows rolls back.
+				tx.insert(users).values(newUser(resellerB, '254700000013')),
+				commit()
+			])
+		);
+		await expect(attempt).rejects.toThrow();
+		expect(await phonesOf(resellerA)).not.toContain('254700000012');
+		expect(await phonesOf(resellerB)).not.toContain('254700000013');
+	});
+
+	it('rolls back when fn fails before sending the COMMIT, and leaves the connection clean', async () => {
+		const attempt = withTenantPipelined(resellerA, async (tx) => {
+			await tx.insert(users).values(newUser(resellerA, '254700000014'));
+			throw new Error('changed my mind');
+		});
+		await expect(attempt).rejects.toThrow('changed my mind');
+		expect(await phonesOf(resellerA)).not.toContain('254700000014');
+		// Every pooled connection is usable and outside any transaction afterwards.
+		const states = await Promise.all(
+			Array.from({ length: 12 }, () => withTenantPipelined(resellerB, (tx) => executeNamed(tx, 'test_pipelined_state', sql`select current_setting('app.scope', true) as scope`)))
+		);
+		for (const state of states) expect(rowsOf<{ scope: string }>(state)).toEqual([{ scope: `tenant:${resellerB}` }]);
 	});
 });

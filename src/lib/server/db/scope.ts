@@ -35,22 +35,63 @@ export function signScope(claim: string, key: string): string {
 }
 
 export async function withScope<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, options: ScopeOptions = {}): Promise<T> {
-	const { db, scopeKey } = database();
-	const claim = scopeClaim(scope);
+	const { db } = database();
 	return db.transaction(
 		async (tx) => {
 			// Not awaited before fn runs: a transaction's statements go out in the order they are made,
 			// so the scope is set before fn's first statement without waiting a round trip for its answer.
 			// If it fails, fn's statements fail after it (the transaction is aborted) and it is the error.
-			const scoped = executeNamed(tx, 'app_scope', sql`select
-				set_config('role', 'mtandao_app', true),
-				set_config('app.scope', ${claim}, true),
-				set_config('app.scope_sig', ${signScope(claim, scopeKey)}, true)`);
-			const [, result] = await Promise.all([scoped, fn(tx)]);
+			const [, result] = await Promise.all([setScope(tx, scope), fn(tx)]);
 			return result;
 		},
 		options.readOnly ? { accessMode: 'read only' } : undefined
 	);
+}
+
+function setScope(tx: Tx, scope: Scope): Promise<unknown> {
+	const claim = scopeClaim(scope);
+	return executeNamed(tx, 'app_scope', sql`select
+		set_config('role', 'mtandao_app', true),
+		set_config('app.scope', ${claim}, true),
+		set_config('app.scope_sig', ${signScope(claim, database().scopeKey)}, true)`);
+}
+
+/**
+ * `withTenant` for the hottest path (a burst of M-Pesa callbacks), where each round trip counts: on
+ * Postgres, BEGIN goes out together with the scope and fn's first statements, and fn may send the
+ * COMMIT together with its last ones by calling `commit()` right after making them, in the same
+ * turn of the event loop (it then sends nothing more). If fn does not, the COMMIT follows fn. Either way this resolves only once the
+ * transaction has committed, and rejects (having rolled back) if any statement failed.
+ * On PGlite, which has no connection to reserve, it is `withTenant` and `commit` does nothing.
+ */
+export async function withTenantPipelined<T>(tenantId: string, fn: (tx: Tx, commit: () => Promise<void>) => Promise<T>): Promise<T> {
+	const { reserve } = database();
+	if (!reserve) return withTenant(tenantId, (tx) => fn(tx, () => Promise.resolve()));
+	const { tx, release } = await reserve();
+	let ending: Promise<unknown> | undefined;
+	const commit = async () => {
+		// Sent on the next turn of the event loop: a statement goes out a few microtasks after it is
+		// made (how many depends on how it was made), so by then every statement made before
+		// commit() has gone out ahead of it.
+		const answer = await (ending ??= new Promise((resolve) => setImmediate(resolve)).then(() => executeNamed(tx, 'pipelined_commit', sql`commit`)));
+		// A transaction with a failed statement answers COMMIT with ROLLBACK.
+		if ((answer as { command?: string }).command !== 'COMMIT') throw new Error('The transaction was rolled back');
+	};
+	try {
+		const begun = executeNamed(tx, 'pipelined_begin', sql`begin`);
+		// Every part is waited for, so nothing of fn's is still on its way when the connection goes back.
+		// The first failure is the cause: the statements after it fail only because it did.
+		const [began, scoped, done] = await Promise.allSettled([begun, setScope(tx, { tenantId }), fn(tx, commit)]);
+		for (const part of [began, scoped, done]) if (part.status === 'rejected') throw part.reason;
+		await commit();
+		return (done as PromiseFulfilledResult<T>).value;
+	} catch (error) {
+		// Statements may still be on their way; what follows them ends the transaction either way.
+		await (ending ?? executeNamed(tx, 'pipelined_rollback', sql`rollback`)).catch(() => {});
+		throw error;
+	} finally {
+		release();
+	}
 }
 
 /** Tenant data as seen from `tenantId`: that tenant and its descendants. */

@@ -10,7 +10,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import { executeNamed, withTenant, type Tx } from '../db';
+import { executeNamed, withTenant, withTenantPipelined, type Tx } from '../db';
 import { mpesaCallbacks, mpesaSettings, payments, subscribers, type CallbackKind, type CallbackOutcome, type MpesaSettings, type Payment } from '../db/schema';
 import { C2B_ACCEPT, C2B_CONFIRMED, C2B_REJECT, parseC2bPayment, parseStkCallback, type C2bPayment, type StkCallback } from '../mpesa/callbacks';
 import { lockPayment, lockPaymentByCheckout, lockReference, paymentByReceipt, settleFailed, settleSucceeded } from './settle';
@@ -114,7 +114,7 @@ function pump(tenantId: string, queue: { items: Waiting[]; flushing: number }): 
 async function flushBatch(tenantId: string, batch: Waiting[]): Promise<void> {
 	let answers: CallbackAnswer[];
 	try {
-		answers = await withTenant(tenantId, (tx) => applyStkRequests(tx, tenantId, batch.map((w) => w.request)));
+		answers = await withTenantPipelined(tenantId, (tx, commit) => applyStkRequests(tx, tenantId, batch.map((w) => w.request), commit));
 	} catch (error) {
 		console.warn(`[payments] ${batch.length} callbacks not applied together (${describeDbError(error)}); applying one by one`);
 		// Something in the batch failed (a deadlock, a constraint): nothing of it was committed, so
@@ -125,7 +125,8 @@ async function flushBatch(tenantId: string, batch: Waiting[]): Promise<void> {
 	batch.forEach((w, i) => w.resolve(answers[i]!));
 }
 
-async function applyStkRequests(tx: Tx, tenantId: string, requests: CallbackRequest[]): Promise<CallbackAnswer[]> {
+/** `commit` sends the COMMIT; called when the last statement has been sent (see withTenantPipelined). */
+async function applyStkRequests(tx: Tx, tenantId: string, requests: CallbackRequest[], commit: () => Promise<void>): Promise<CallbackAnswer[]> {
 	// Parse first: the settings and the payments can then be read in one round trip (pipelined).
 	const parsed = requests.map((request) => {
 		const json = parseJson(request.body, request.contentType);
@@ -185,7 +186,8 @@ async function applyStkRequests(tx: Tx, tenantId: string, requests: CallbackRequ
 		(settled) => {
 			for (const { index } of settled) storedEarly.add(index);
 			return store([...records, ...settled.map(({ index, result }) => record(admittedItems[index]!.callbackId, result))]);
-		}
+		},
+		commit
 	);
 	const late: typeof records = [];
 	results.forEach((result, k) => {

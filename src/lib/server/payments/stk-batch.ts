@@ -80,7 +80,9 @@ export async function lockBatchPayments(tx: Tx, tenantId: string, items: StkBatc
 /**
  * Applies a batch; `slow` handles what the set-based path leaves out. Results are in item order.
  * `storeSettled` gets the outcomes known before the settling statement runs and is run alongside it
- * (pipelined on the same connection), so keeping the bodies costs no extra round trip.
+ * (pipelined on the same connection), so keeping the bodies costs no extra round trip. When nothing
+ * takes the slow path, which is the usual batch, `commit` goes out with them too: the statements it
+ * follows are then the transaction's last, and storeSettled has stored every outcome.
  */
 export async function applyStkBatch(
 	tx: Tx,
@@ -88,7 +90,8 @@ export async function applyStkBatch(
 	items: StkBatchItem[],
 	found: Map<string, Found>,
 	slow: Slow,
-	storeSettled: (settled: { index: number; result: StkBatchResult }[]) => Promise<unknown>
+	storeSettled: (settled: { index: number; result: StkBatchResult }[]) => Promise<unknown>,
+	commit: () => Promise<void> = () => Promise.resolve()
 ): Promise<StkBatchResult[]> {
 	const results = new Array<StkBatchResult | undefined>(items.length);
 	const seenCheckout = new Set<string>();
@@ -126,7 +129,8 @@ export async function applyStkBatch(
 	const settled = results.flatMap((result, index) => (result ? [{ index, result }] : []));
 	const [settleAnswer] = await Promise.all([
 		failures.length > 0 || successes.length > 0 ? executeNamed(tx, `stk_batch_settle_${failures.length > 0 ? 'f' : ''}${successes.length > 0 ? 's' : ''}`, settleStatement(tenantId, failures, successes)) : Promise.resolve(null),
-		storeSettled(settled)
+		storeSettled(settled),
+		slowItems.length === 0 ? commit() : Promise.resolve()
 	]);
 	if (settleAnswer) {
 		const [row] = rowsOf<{ jobs: string[] | string }>(settleAnswer);
