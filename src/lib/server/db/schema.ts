@@ -350,7 +350,6 @@ export const subscribers = pgTable(
 		index('subscribers_tenant_account_range_idx').on(t.tenantId, sql`${t.accountNumber} collate "C"`),
 		// NULLS FIRST is what ORDER BY ... DESC means: only then can the list walk the index in order.
 		index('subscribers_tenant_created_idx').on(t.tenantId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
-		index('subscribers_tenant_status_expiry_idx').on(t.tenantId, t.status, t.expiresAt),
 		index('subscribers_tenant_status_created_idx').on(t.tenantId, t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
 		index('subscribers_expiring_idx').on(t.expiresAt).where(sql`${t.status} = 'active'`),
 		check('subscribers_phone_shape', sql`${t.phone} ~ '^254[17][0-9]{8}$'`),
@@ -545,7 +544,12 @@ export const payments = pgTable(
 		uniqueIndex('payments_checkout_request_key').on(t.checkoutRequestId),
 		uniqueIndex('payments_tenant_receipt_key').on(t.tenantId, t.receipt),
 		index('payments_tenant_created_idx').on(t.tenantId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
-		index('payments_tenant_status_created_idx').on(t.tenantId, t.status, t.createdAt.desc().nullsFirst()),
+		// Only the payments a manager must look at (pending, failed, unmatched, flagged): a succeeded
+		// payment, nearly all of them, is listed through payments_tenant_created_idx, and settling one
+		// then writes no entry here.
+		index('payments_tenant_open_status_created_idx')
+			.on(t.tenantId, t.status, t.createdAt.desc().nullsFirst())
+			.where(sql`${t.status} <> 'succeeded'`),
 		index('payments_subscriber_idx').on(t.subscriberId, t.createdAt),
 		index('payments_due_query_idx').on(t.nextQueryAt).where(sql`${t.status} = 'pending'`),
 		check('payments_amount_positive', sql`${t.amountKes} > 0`),
@@ -578,8 +582,8 @@ export const mpesaCallbacks = pgTable(
 		receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [
+		// Also a tenant's callbacks newest first: ids follow arrival.
 		primaryKey({ columns: [t.tenantId, t.id] }),
-		index('mpesa_callbacks_tenant_received_idx').on(t.tenantId, t.receivedAt.desc().nullsFirst()),
 		index('mpesa_callbacks_reference_idx').on(t.tenantId, t.reference),
 		...tenantPolicies('mpesa_callbacks')
 	]
