@@ -320,7 +320,11 @@ export const subscribers = pgTable(
 			.notNull()
 			.references(() => tenants.id, { onDelete: 'cascade' }),
 		id: uuid('id').primaryKey().defaultRandom(),
-		/** What the customer types as the paybill account: short, digits, unique in the tenant. */
+		/**
+		 * What the customer types as the paybill account: short, digits, unique in the tenant. The
+		 * column is in the "C" collation (drizzle/0020): digits compare byte by byte, so the unique key
+		 * also serves the account prefix search as a range scan.
+		 */
 		accountNumber: text('account_number').notNull(),
 		name: text('name').notNull(),
 		phone: text('phone').notNull(),
@@ -347,7 +351,6 @@ export const subscribers = pgTable(
 		uniqueIndex('subscribers_tenant_username_key').on(t.tenantId, t.routerUsername),
 		uniqueIndex('subscribers_tenant_client_ref_key').on(t.tenantId, t.clientRef),
 		index('subscribers_tenant_phone_idx').on(t.tenantId, t.phone),
-		index('subscribers_tenant_account_range_idx').on(t.tenantId, sql`${t.accountNumber} collate "C"`),
 		// NULLS FIRST is what ORDER BY ... DESC means: only then can the list walk the index in order.
 		index('subscribers_tenant_created_idx').on(t.tenantId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
 		index('subscribers_tenant_status_created_idx').on(t.tenantId, t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
