@@ -8,10 +8,12 @@ import { registerDemoPaybills, seedDemoIfEmpty } from './demo/seed';
 import { PaymentReconciler } from './payments/reconciler';
 import { ProvisioningWorker } from './network/worker';
 import { closeAllRouterConnections } from './network/routeros/client';
+import { sweepRateLimitsEvery } from './security/rate-limit';
 
 let started: Promise<Database> | undefined;
 let worker: ProvisioningWorker | undefined;
 let reconciler: PaymentReconciler | undefined;
+let stopSweeping: (() => void) | undefined;
 
 /** The worker in this process, if it runs one; poke it after queueing a job to skip the idle wait. */
 export function provisioningWorker(): ProvisioningWorker | undefined {
@@ -21,6 +23,7 @@ export function provisioningWorker(): ProvisioningWorker | undefined {
 async function shutdown(db: Database): Promise<void> {
 	await worker?.stop();
 	await reconciler?.stop();
+	stopSweeping?.();
 	await closeAllRouterConnections();
 	await db.close();
 	// The demo simulators' pipes would keep the process alive; nothing is left to finish.
@@ -38,6 +41,7 @@ export function startApp(): Promise<Database> {
 			worker.start();
 			reconciler = new PaymentReconciler(15_000, () => worker?.poke());
 			reconciler.start();
+			stopSweeping = sweepRateLimitsEvery();
 		}
 		if (cfg.SEED_DEMO !== 'no') void registerDemoPaybills(callbackBase());
 		// adapter-node emits this once it has stopped taking requests; then let go of everything.

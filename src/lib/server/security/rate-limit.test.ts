@@ -3,7 +3,7 @@ import { withTenant } from '../db';
 import { rateLimits } from '../db/schema';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
 import { openTestDatabase, type TestDatabase } from '../testing/database';
-import { RATE_RULES, pruneRateLimits, takeHits, windowStartOf, type RateRule } from './rate-limit';
+import { RATE_RULES, pruneRateLimits, sweepRateLimitsEvery, takeHits, windowStartOf, type RateRule } from './rate-limit';
 
 let db: TestDatabase;
 
@@ -56,8 +56,6 @@ describe('the public pages’ rate limit', () => {
 
 	it('sweeps windows older than asked and keeps the rest', async () => {
 		expect(windowStartOf(at(3), 10 * 60_000)).toEqual(at(0));
-		// The recent hit goes first: takeHits itself sweeps day-old windows now and then (one call in a hundred),
-		// and a sweep at at(1) would remove the old window before pruneRateLimits is asked to.
 		await takeHits([{ rule: RATE_RULES.lookupPerIp, subject: '10.0.4.1' }], at(1));
 		await takeHits([{ rule: RATE_RULES.lookupPerIp, subject: '10.0.4.1' }], at(-24 * 60));
 		const removed = await withTenant(PLATFORM_TENANT_ID, (tx) => pruneRateLimits(tx, at(-60)));
@@ -66,4 +64,20 @@ describe('the public pages’ rate limit', () => {
 		expect(left.every((row) => row.windowStart >= at(-60))).toBe(true);
 		expect(left.find((row) => row.key === 'lookup:ip:10.0.4.1')?.hits).toBe(1);
 	});
+
+	it('is swept in the background: day-old windows go, the current ones stay', async () => {
+		const now = new Date();
+		await takeHits([{ rule: RATE_RULES.lookupPerIp, subject: '10.0.5.1' }], new Date(now.getTime() - 25 * 3_600_000));
+		await takeHits([{ rule: RATE_RULES.lookupPerIp, subject: '10.0.5.2' }], now);
+		const keys = async () => (await withTenant(PLATFORM_TENANT_ID, (tx) => tx.select().from(rateLimits))).map((row) => row.key);
+		expect(await keys()).toContain('lookup:ip:10.0.5.1');
+		const stop = sweepRateLimitsEvery(20);
+		try {
+			await expect.poll(keys, { timeout: 5_000 }).not.toContain('lookup:ip:10.0.5.1');
+		} finally {
+			stop();
+		}
+		expect(await keys()).toContain('lookup:ip:10.0.5.2');
+	});
 });
+

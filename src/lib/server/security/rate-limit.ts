@@ -73,8 +73,6 @@ export async function takeHits(checks: RateCheck[], now = new Date()): Promise<R
 	return withTenant(PLATFORM_TENANT_ID, async (tx) => {
 		const verdicts: RateVerdict[] = [];
 		for (const check of counted) verdicts.push(await countHit(tx, check.rule, check.subject, now));
-		// Old windows are dead weight: sweep now and then instead of on a timer.
-		if (Math.random() < 0.01) await pruneRateLimits(tx, new Date(now.getTime() - 24 * 3600_000));
 		const refused = verdicts.filter((v) => !v.allowed);
 		if (refused.length === 0) return { allowed: true, hits: Math.max(...verdicts.map((v) => v.hits)), retryAfterSeconds: 0 };
 		return { allowed: false, hits: Math.max(...refused.map((v) => v.hits)), retryAfterSeconds: Math.max(...refused.map((v) => v.retryAfterSeconds)) };
@@ -85,4 +83,18 @@ export async function takeHits(checks: RateCheck[], now = new Date()): Promise<R
 export async function pruneRateLimits(tx: Tx, before: Date): Promise<number> {
 	const gone = await tx.delete(rateLimits).where(lt(rateLimits.windowStart, before)).returning({ key: rateLimits.key });
 	return gone.length;
+}
+
+/**
+ * Old windows are dead weight: the background work of a process (startup.ts) sweeps those older
+ * than a day every `everyMs`, off the request path. Returns the function that stops it.
+ */
+export function sweepRateLimitsEvery(everyMs = 3_600_000, log: (line: string) => void = console.warn): () => void {
+	const timer = setInterval(() => {
+		withTenant(PLATFORM_TENANT_ID, (tx) => pruneRateLimits(tx, new Date(Date.now() - 24 * 3_600_000))).catch((error) =>
+			log(`[rate-limit] sweeping old windows failed: ${error instanceof Error ? error.message : error}`)
+		);
+	}, everyMs);
+	timer.unref();
+	return () => clearInterval(timer);
 }
