@@ -60,9 +60,10 @@ function setScope(tx: Tx, scope: Scope): Promise<unknown> {
  * `withTenant` for the hottest path (a burst of M-Pesa callbacks), where each round trip counts: on
  * Postgres, BEGIN goes out together with the scope and fn's first statements, and fn may send the
  * COMMIT together with its last ones by calling `commit()` right after making them, in the same
- * turn of the event loop (it then sends nothing more). If fn does not, the COMMIT follows fn. Either way this resolves only once the
- * transaction has committed, and rejects (having rolled back) if any statement failed.
- * On PGlite, which has no connection to reserve, it is `withTenant` and `commit` does nothing.
+ * turn of the event loop (it then sends nothing more). If fn does not, the COMMIT follows fn.
+ * Either way this resolves only once the transaction has committed, and rejects (having rolled
+ * back) if any statement failed. On PGlite, which has no connection to reserve, it is `withTenant`
+ * and `commit` does nothing.
  */
 export async function withTenantPipelined<T>(tenantId: string, fn: (tx: Tx, commit: () => Promise<void>) => Promise<T>): Promise<T> {
 	const { reserve } = database();
