@@ -110,13 +110,13 @@ async function openPostgres(options: OpenOptions, url: string): Promise<Database
 	});
 	const db = drizzlePostgres(appClient, { schema });
 	const dialect = new PgDialect();
+	const relations = { fullSchema: db._.fullSchema, schema: db._.schema!, tableNamesMap: db._.tableNamesMap };
 	return {
 		kind: 'postgres',
 		db: db as unknown as AppDb,
 		scopeKey,
 		async reserve() {
 			const connection = await appClient.reserve();
-			const relations = { fullSchema: db._.fullSchema, schema: db._.schema!, tableNamesMap: db._.tableNamesMap };
 			// A reserved connection has no savepoints: `tx.transaction` is not available on it.
 			const session = new PostgresJsSession(connection, dialect, relations, {});
 			const tx = new PostgresJsTransaction(dialect, session as unknown as ConstructorParameters<typeof PostgresJsTransaction<Schema, ExtractTablesWithRelations<Schema>>>[1], relations) as unknown as ReservedTx['tx'];

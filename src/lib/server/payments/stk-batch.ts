@@ -91,7 +91,7 @@ export async function applyStkBatch(
 	found: Map<string, Found>,
 	slow: Slow,
 	storeSettled: (settled: { index: number; result: StkBatchResult }[]) => Promise<unknown>,
-	commit: () => Promise<void> = () => Promise.resolve()
+	commit: () => Promise<void>
 ): Promise<StkBatchResult[]> {
 	const results = new Array<StkBatchResult | undefined>(items.length);
 	const seenCheckout = new Set<string>();

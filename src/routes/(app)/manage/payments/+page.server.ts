@@ -9,7 +9,8 @@ import { PaymentActionFailed, assignUnmatched, listPayments, paymentCounts } fro
 import { paymentStatus } from '$lib/server/payments/stk';
 import { provisioningWorker } from '$lib/server/startup';
 import { m } from '$lib/paraglide/messages';
-import { paymentView, readCursor, writeCursor } from './payment-view';
+import { paymentView } from './payment-view';
+import { readCursor, writeCursor } from '$lib/server/http/page-cursor';
 import { assignSchema, findPayerSchema } from './schema';
 import { isUuid } from '$lib/uuid';
 

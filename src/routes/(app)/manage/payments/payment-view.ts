@@ -2,7 +2,6 @@
 import type { Payment } from '$lib/server/db/schema';
 import type { PaymentRow } from '$lib/server/payments/manage';
 import type { PaymentView } from '$lib/components/payments/labels';
-import { isUuid } from '$lib/uuid';
 
 export function paymentView(row: PaymentRow | (Payment & { subscriberName?: string | null; subscriberAccount?: string | null })): PaymentView {
 	return {
@@ -22,17 +21,4 @@ export function paymentView(row: PaymentRow | (Payment & { subscriberName?: stri
 		subscriberAccount: row.subscriberAccount ?? null,
 		createdAt: row.createdAt
 	};
-}
-
-/** `?before=<iso time>_<id>`: the last row of the previous page. A mangled cursor means the first page. */
-export function readCursor(value: string | null): { createdAt: Date; id: string } | null {
-	if (!value) return null;
-	const split = value.lastIndexOf('_');
-	const createdAt = new Date(value.slice(0, split));
-	const id = value.slice(split + 1);
-	return split > 0 && !Number.isNaN(createdAt.getTime()) && isUuid(id) ? { createdAt, id } : null;
-}
-
-export function writeCursor(row: { createdAt: Date; id: string }): string {
-	return `${row.createdAt.toISOString()}_${row.id}`;
 }

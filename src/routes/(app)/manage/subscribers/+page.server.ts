@@ -5,17 +5,9 @@ import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '$lib/server/db/schem
 import { listPackages } from '$lib/server/network/packages';
 import { listSubscribers } from '$lib/server/network/subscribers';
 import { isUuid } from '$lib/uuid';
+import { readCursor, writeCursor } from '$lib/server/http/page-cursor';
 
 const PAGE_SIZE = 25;
-
-/** `?after=<iso time>_<id>`: the last row of the previous page. A mangled cursor means the first page. */
-function readCursor(value: string | null): { createdAt: Date; id: string } | undefined {
-	if (!value) return undefined;
-	const split = value.lastIndexOf('_');
-	const createdAt = new Date(value.slice(0, split));
-	const id = value.slice(split + 1);
-	return split > 0 && !Number.isNaN(createdAt.getTime()) && isUuid(id) ? { createdAt, id } : undefined;
-}
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const { tenantId } = requireRole(locals, MANAGERS, url);
@@ -37,7 +29,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		if (q) next.set('q', q);
 		if (status) next.set('status', status);
 		if (packageId) next.set('package', packageId);
-		next.set('after', `${page.next.createdAt.toISOString()}_${page.next.id}`);
+		next.set('after', writeCursor(page.next));
 		nextHref = `?${next}`;
 	}
 	let firstHref: string | null = null;
