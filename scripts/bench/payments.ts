@@ -13,6 +13,11 @@
  *   stk_duplicates_credited   the same callbacks sent again: credits they caused (must be 0)
  *   payment_to_router_p95_ms  callback sent -> the user enabled on a simulated MikroTik, with the
  *                             provisioning worker running as in the app (target < 2,000)
+ *   pg_insert_commit_cpu_us   machine CPU (every process: Node, Postgres, its WAL writer) per raw
+ *   stk_callback_cpu_us       insert-and-commit, and per callback applied; the least of the three
+ *   stk_callback_cpu_ratio    rounds each, and the first divided by the second. Where the disk's
+ *                             flush is slow the rates are bound by it and the rate ratio is higher;
+ *                             where it is fast they are bound by the CPU and it comes near this one.
  *
  * Uses BENCH_DATABASE_URL (default the local server) and a scratch database it drops afterwards.
  *
@@ -24,7 +29,7 @@ import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { eq, sql } from 'drizzle-orm';
 import { withTenant } from '../../src/lib/server/db';
-import { inFlight, scratchDatabase } from './scratch';
+import { inFlight, machineBusyMs, scratchDatabase } from './scratch';
 import { ledgerEntries, payments, subscribers } from '../../src/lib/server/db/schema';
 import { ProvisioningWorker } from '../../src/lib/server/network/worker';
 import { createRouter } from '../../src/lib/server/network/routers';
@@ -41,6 +46,9 @@ export interface PaymentsBench {
 	stk_callbacks_http_per_s: number;
 	stk_duplicates_credited: number;
 	payment_to_router_p95_ms: number;
+	pg_insert_commit_cpu_us: number;
+	stk_callback_cpu_us: number;
+	stk_callback_cpu_ratio: number;
 }
 
 function p95(samples: number[]): number {
@@ -103,12 +111,14 @@ async function seedPendingPushes(ownerUrl: string, fixture: PaymentFixture, pref
 	return pushes;
 }
 
-async function insertCommitRate(url: string, pool: number, concurrency: number, durationMs: number): Promise<number> {
+/** Inserts committed per second, and the machine's CPU microseconds per insert. */
+async function insertCommitRate(url: string, pool: number, concurrency: number, durationMs: number): Promise<{ rate: number; cpuUs: number }> {
 	const pg = postgres(url, { max: pool, onnotice: () => {} });
 	await pg`create table if not exists bench_inserts (id bigint generated always as identity primary key, body text not null, at timestamptz not null default now())`;
 	let count = 0;
 	const until = performance.now() + durationMs;
 	const started = performance.now();
+	const busy = machineBusyMs();
 	await Promise.all(
 		Array.from({ length: concurrency }, async () => {
 			while (performance.now() < until) {
@@ -118,9 +128,10 @@ async function insertCommitRate(url: string, pool: number, concurrency: number, 
 		})
 	);
 	const rate = count / ((performance.now() - started) / 1000);
+	const cpuUs = ((machineBusyMs() - busy) * 1000) / count;
 	await pg`drop table bench_inserts`;
 	await pg.end();
-	return rate;
+	return { rate, cpuUs };
 }
 
 async function postAll(hooks: HookServer, fixture: PaymentFixture, bodies: string[], concurrency: number): Promise<number[]> {
@@ -167,15 +178,21 @@ export async function benchPayments(options: { callbacks?: number; concurrency?:
 		// best of each is kept: a passing disturbance on this shared 2-core machine (its disk's flush
 		// time varies the most) then skews neither figure alone.
 		const ceilings: number[] = [];
+		const ceilingCpu: number[] = [];
 		const rates: number[] = [];
+		const callbackCpu: number[] = [];
 		let bodies: string[] = [];
 		for (const round of [1, 2, 3]) {
-			ceilings.push(await insertCommitRate(scratch.url, pool, concurrency, 4_000));
+			const ceiling = await insertCommitRate(scratch.url, pool, concurrency, 4_000);
+			ceilings.push(ceiling.rate);
+			ceilingCpu.push(ceiling.cpuUs);
 			const pushes = await seedPendingPushes(scratch.url, fixture, `b${round}`, callbacks, 20_000_000 + round * 1_000_000);
 			bodies = pushes.map((p) => stkSuccess(p.checkout, p.receipt, 10, p.phone));
 			const started = performance.now();
+			const busy = machineBusyMs();
 			const statuses = await applyAll(fixture, bodies, concurrency);
 			rates.push(callbacks / ((performance.now() - started) / 1000));
+			callbackCpu.push(((machineBusyMs() - busy) * 1000) / callbacks);
 			if (statuses.some((s) => s !== 200)) throw new Error(`callbacks answered ${[...new Set(statuses)].join(', ')}`);
 		}
 		const pg_insert_commits_per_s = Math.max(...ceilings);
@@ -240,7 +257,10 @@ export async function benchPayments(options: { callbacks?: number; concurrency?:
 			stk_callback_ratio: stk_callbacks_per_s / pg_insert_commits_per_s,
 			stk_callbacks_http_per_s,
 			stk_duplicates_credited,
-			payment_to_router_p95_ms: p95(samples)
+			payment_to_router_p95_ms: p95(samples),
+			pg_insert_commit_cpu_us: Math.min(...ceilingCpu),
+			stk_callback_cpu_us: Math.min(...callbackCpu),
+			stk_callback_cpu_ratio: Math.min(...ceilingCpu) / Math.min(...callbackCpu)
 		};
 	} finally {
 		await hooks.close();

@@ -1,5 +1,6 @@
 /** Shared by the benchmarks: a scratch Postgres database, and a fixed number of requests in flight. */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import postgres from 'postgres';
 import { openDatabase, setDatabase, type Database } from '../../src/lib/server/db';
@@ -42,4 +43,21 @@ export async function inFlight<T, R>(items: T[], concurrency: number, fn: (item:
 		})
 	);
 	return results;
+}
+
+/**
+ * CPU time the whole machine has spent busy so far, in milliseconds (all cores; Linux's /proc/stat,
+ * 10 ms resolution per core), or NaN elsewhere. Taken before and after a run, it gives the CPU one
+ * operation costs on every process together (Node, Postgres, the WAL writer), a figure that a
+ * passing disturbance on a shared machine skews far less than a rate.
+ */
+export function machineBusyMs(): number {
+	try {
+		const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+		// user nice system idle iowait irq softirq steal: idle and iowait are not busy.
+		const busy = fields.slice(0, 8).reduce((sum, value, i) => (i === 3 || i === 4 ? sum : sum + value), 0);
+		return busy * 10;
+	} catch {
+		return Number.NaN;
+	}
 }
