@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { withTenant } from '../db';
 import { provisioningJobs, subscribers } from '../db/schema';
 import { createTenant } from '../tenants/tenants';
+import { readCursor, writeCursor } from '../http/page-cursor';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
 import { openTestDatabase, type TestDatabase } from '../testing/database';
 import { createPackage } from './packages';
@@ -143,15 +144,22 @@ describe('the subscriber list', () => {
 		expect(await search("'); drop table subscribers; --")).toEqual([]);
 	});
 
-	it('pages with a cursor without repeating or skipping anyone', async () => {
-		for (let i = 0; i < 7; i++) await register(`Pager ${i}`, `2547121002${String(i).padStart(2, '0')}`);
+	it('pages with the URL cursor without repeating or skipping anyone, also rows made in the same millisecond', async () => {
+		const made: string[] = [];
+		for (let i = 0; i < 7; i++) made.push((await register(`Pager ${i}`, `2547121002${String(i).padStart(2, '0')}`)).subscriber.id);
+		// As a bulk import makes them: three at the very same time, two others apart by microseconds only.
+		const times = ['08:30:00.123100', '08:30:00.123100', '08:30:00.123100', '08:30:00.123400', '08:30:00.123700'];
+		await withTenant(tenantId, async (tx) => {
+			for (const [i, time] of times.entries()) await tx.update(subscribers).set({ createdAt: sql`${`2026-11-25 ${time}+00`}::timestamptz` }).where(eq(subscribers.id, made[i]!));
+		});
 		const seen: string[] = [];
-		let after: { createdAt: Date; id: string } | undefined;
+		let cursor: string | null = null;
 		for (;;) {
+			const after = readCursor(cursor);
 			const page = await withTenant(tenantId, (tx) => listSubscribers(tx, { limit: 3, after }));
 			seen.push(...page.rows.map((r) => r.id));
 			if (!page.next) break;
-			after = page.next;
+			cursor = writeCursor(page.next);
 		}
 		const all = await withTenant(tenantId, (tx) => tx.select({ id: subscribers.id }).from(subscribers));
 		expect(new Set(seen).size).toBe(seen.length);

@@ -3,7 +3,7 @@
  * package, delete) and the list managers search. Every change a router must see writes a
  * provisioning job in the same transaction.
  */
-import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../db';
 import { ledgerEntries, packages, subscriberSearchTerms, subscribers, tenants, type ServiceKind, type Subscriber, type SubscriberStatus } from '../db/schema';
 import { encryptSecret } from '../security/secrets';
@@ -11,6 +11,7 @@ import { isUniqueViolation } from '../tenants/tenants';
 import { normalizeMsisdn } from '../../phone';
 import { enqueueJobs } from './jobs';
 import { validityInterval } from './packages';
+import { cursorTime, olderThan, type PageCursor } from '../http/page-cursor';
 
 export class SubscriberConflict extends Error {
 	constructor(readonly field: 'accountNumber' | 'clientRef', message: string) {
@@ -263,7 +264,7 @@ export interface SubscriberFilter {
 	status?: SubscriberStatus;
 	packageId?: string;
 	/** Keyset cursor: the last row of the previous page. */
-	after?: { createdAt: Date; id: string };
+	after?: PageCursor;
 	limit?: number;
 }
 
@@ -326,9 +327,7 @@ export async function listSubscribers(tx: Tx, filter: SubscriberFilter) {
 		filter.q ? searchCondition(filter.q, termScope) : undefined,
 		filter.status ? eq(subscribers.status, filter.status) : undefined,
 		filter.packageId ? eq(subscribers.packageId, filter.packageId) : undefined,
-		filter.after
-			? or(lt(subscribers.createdAt, filter.after.createdAt), and(eq(subscribers.createdAt, filter.after.createdAt), lt(subscribers.id, filter.after.id)))
-			: undefined
+		filter.after ? olderThan(subscribers.createdAt, subscribers.id, filter.after) : undefined
 	].filter((c): c is SQL => c !== undefined);
 	const rows = await tx
 		.select({
@@ -340,14 +339,15 @@ export async function listSubscribers(tx: Tx, filter: SubscriberFilter) {
 			status: subscribers.status,
 			expiresAt: subscribers.expiresAt,
 			createdAt: subscribers.createdAt,
-			packageName: packages.name
+			packageName: packages.name,
+			cursorAt: cursorTime(subscribers.createdAt)
 		})
 		.from(subscribers)
 		.leftJoin(packages, eq(packages.id, subscribers.packageId))
 		.where(conditions.length ? and(...conditions) : undefined)
 		.orderBy(desc(subscribers.createdAt), desc(subscribers.id))
 		.limit(limit + 1);
-	const page = rows.slice(0, limit);
-	const last = page[page.length - 1];
-	return { rows: page, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+	const page = rows.slice(0, limit).map(({ cursorAt: _, ...row }) => row);
+	const last = rows[limit - 1];
+	return { rows: page, next: rows.length > limit && last ? { at: last.cursorAt, id: last.id } : null };
 }

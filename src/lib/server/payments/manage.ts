@@ -2,12 +2,13 @@
  * What a manager does with money by hand: assign an unmatched paybill payment to its subscriber,
  * record a cash payment, reverse a credit. Each is audited and each is a ledger entry.
  */
-import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db';
 import { payments, subscribers, type Payment, type PaymentStatus } from '../db/schema';
 import { writeAudit, type AuditActor } from '../audit';
 import { WalletError, buyPackage, creditWallet, reverseCredit } from '../billing/wallet';
 import { creditAndBuy, lockPayment } from './settle';
+import { cursorTime, olderThan, type PageCursor } from '../http/page-cursor';
 
 export class PaymentActionFailed extends Error {
 	constructor(
@@ -74,13 +75,15 @@ export interface PaymentListFilter {
 	status?: PaymentStatus | null;
 	subscriberId?: string | null;
 	/** Keyset: the last row of the previous page. */
-	before?: { createdAt: Date; id: string } | null;
+	before?: PageCursor | null;
 	limit?: number;
 }
 
 export interface PaymentRow extends Payment {
 	subscriberName: string | null;
 	subscriberAccount: string | null;
+	/** The row's place in the list, for the next page's cursor (see page-cursor). */
+	cursorAt: string;
 }
 
 /** Newest first, with the subscriber's name; one page. */
@@ -88,18 +91,15 @@ export async function listPayments(tx: Tx, tenantId: string, filter: PaymentList
 	const conditions: SQL[] = [eq(payments.tenantId, tenantId)];
 	if (filter.status) conditions.push(eq(payments.status, filter.status));
 	if (filter.subscriberId) conditions.push(eq(payments.subscriberId, filter.subscriberId));
-	if (filter.before) {
-		const at = filter.before.createdAt.toISOString();
-		conditions.push(or(lt(payments.createdAt, sql`${at}::timestamptz`), and(eq(payments.createdAt, sql`${at}::timestamptz`), lt(payments.id, filter.before.id)))!);
-	}
+	if (filter.before) conditions.push(olderThan(payments.createdAt, payments.id, filter.before));
 	const rows = await tx
-		.select({ payment: payments, subscriberName: subscribers.name, subscriberAccount: subscribers.accountNumber })
+		.select({ payment: payments, subscriberName: subscribers.name, subscriberAccount: subscribers.accountNumber, cursorAt: cursorTime(payments.createdAt) })
 		.from(payments)
 		.leftJoin(subscribers, eq(subscribers.id, payments.subscriberId))
 		.where(and(...conditions))
 		.orderBy(desc(payments.createdAt), desc(payments.id))
 		.limit(filter.limit ?? 30);
-	return rows.map((r) => ({ ...r.payment, subscriberName: r.subscriberName, subscriberAccount: r.subscriberAccount }));
+	return rows.map((r) => ({ ...r.payment, subscriberName: r.subscriberName, subscriberAccount: r.subscriberAccount, cursorAt: r.cursorAt }));
 }
 
 /** How many payments wait for a manager: pending pushes, failed today, unmatched and flagged. */

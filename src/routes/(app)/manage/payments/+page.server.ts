@@ -38,7 +38,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		payments: page.map(paymentView),
 		counts: { pending: counts.pending, unmatched: counts.unmatched, flagged: counts.flagged },
 		filter: status ?? '',
-		nextHref: rows.length > PAGE_SIZE && last ? query({ before: writeCursor(last) }) : null,
+		nextHref: rows.length > PAGE_SIZE && last ? query({ before: writeCursor({ at: last.cursorAt, id: last.id }) }) : null,
 		firstHref: before ? query({}) : null,
 		assigned
 	};
