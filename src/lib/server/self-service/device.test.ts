@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deviceFromRecord, deviceRecord, normalizeIpv4, normalizeMac, portalDevice, safeLink } from './device';
+import { deviceFromRecord, deviceRecord, hotspotLoginLink, normalizeIpv4, normalizeMac, portalDevice, safeLink } from './device';
 
 describe('what MikroTik’s login page says about the device', () => {
 	it('writes a MAC the way RouterOS prints it', () => {
@@ -17,6 +17,16 @@ describe('what MikroTik’s login page says about the device', () => {
 		expect(safeLink('http://10.5.50.1/login')).toBe('http://10.5.50.1/login');
 		expect(safeLink('https://hotspot.nyota.co.ke/login?x=1')).toBe('https://hotspot.nyota.co.ke/login?x=1');
 		for (const bad of ['javascript:alert(1)', 'data:text/html,x', '//evil.example/', 'http://a b/', 'x'.repeat(2001)]) expect(safeLink(bad), bad).toBeNull();
+	});
+
+	it('takes a hotspot login address only on the hotspot’s own network, where the password may go', () => {
+		for (const good of ['http://10.5.50.1/login', 'http://192.168.88.1/login', 'http://172.20.0.1/login', 'http://100.64.3.1/login', 'http://hotspot/login', 'http://wifi.nyota.lan/login', 'https://login.home.arpa/login'])
+			expect(hotspotLoginLink(good), good).toBe(good);
+		for (const bad of ['https://evil.example/steal', 'http://hotspot.nyota.co.ke/login', 'http://8.8.8.8/login', 'http://172.32.0.1/login', 'http://10.5.50.1.evil.example/login', 'http://lan.evil.example/', 'javascript:alert(1)'])
+			expect(hotspotLoginLink(bad), bad).toBeNull();
+		const tampered = portalDevice((name) => (name === 'link-login-only' ? 'https://evil.example/steal' : null));
+		expect(tampered.linkLoginOnly).toBeNull();
+		expect(deviceFromRecord({ linkLoginOnly: 'https://evil.example/steal' }).linkLoginOnly).toBeNull();
 	});
 
 	it('reads the variables, leaves out what does not fit, and takes dst when link-orig is missing', () => {

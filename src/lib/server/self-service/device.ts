@@ -36,12 +36,36 @@ export function safeLink(value: string | null | undefined): string | null {
 	}
 }
 
+/** Names a hotspot's own DNS name can have on its network and that no one can register on the internet. */
+const LOCAL_NAME = /^(?:[a-z0-9-]+|.+\.(?:lan|local|localdomain|home\.arpa|internal|intranet|home|corp|private))$/;
+
+/** 10/8, 172.16/12, 192.168/16, 100.64/10 (carrier-grade NAT), 169.254/16 and loopback: where a router's own page lives. */
+function privateIpv4(host: string): boolean {
+	const ip = normalizeIpv4(host);
+	if (!ip) return false;
+	const [a, b] = ip.split('.').map(Number) as [number, number];
+	return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254);
+}
+
+/**
+ * `$(link-login-only)`: the browser posts the hotspot password there, so only an address on the
+ * hotspot's own network is taken: a private IP (MikroTik's 10.5.50.1, 192.168.88.1) or a local DNS
+ * name (`hotspot.lan`). A link that sends the customer to the portal with a server on the internet
+ * in its place would otherwise hand that server the password the customer has just paid for.
+ */
+export function hotspotLoginLink(value: string | null | undefined): string | null {
+	const link = safeLink(value);
+	if (!link) return null;
+	const host = new URL(link).hostname.toLowerCase();
+	return privateIpv4(host) || LOCAL_NAME.test(host) ? link : null;
+}
+
 /** The device from MikroTik's login-page variables (query string or form), anything malformed left out. */
 export function portalDevice(read: (name: string) => string | null | undefined): PortalDevice {
 	return {
 		mac: normalizeMac(read('mac')),
 		ip: normalizeIpv4(read('ip')),
-		linkLoginOnly: safeLink(read('link-login-only')),
+		linkLoginOnly: hotspotLoginLink(read('link-login-only')),
 		// Some login pages send the original address as `dst`.
 		linkOrig: safeLink(read('link-orig')) ?? safeLink(read('dst'))
 	};
@@ -58,7 +82,7 @@ export function deviceFromRecord(record: Record<string, string> | null | undefin
 	return {
 		mac: normalizeMac(record?.mac),
 		ip: normalizeIpv4(record?.ip),
-		linkLoginOnly: safeLink(record?.linkLoginOnly),
+		linkLoginOnly: hotspotLoginLink(record?.linkLoginOnly),
 		linkOrig: safeLink(record?.linkOrig)
 	};
 }
