@@ -293,10 +293,10 @@ async function applyStk(tx: Tx, settings: MpesaSettings, body: unknown, hint: st
 	const callback = parsed.value;
 	const ref = callback.checkoutRequestId;
 	await lockReference(tx, 'stk', ref);
-	let payment = await lockPaymentByCheckout(tx, ref);
+	let payment = await lockPaymentByCheckout(tx, settings.tenantId, ref);
 	if (!payment && hint && isUuid(hint)) {
 		// The result beat the push's own answer to us: bind it to the payment the URL names.
-		const candidate = await lockPayment(tx, hint);
+		const candidate = await lockPayment(tx, hint, settings.tenantId);
 		if (candidate && candidate.source === 'stk' && candidate.checkoutRequestId === null) {
 			[payment] = await tx.update(payments).set({ checkoutRequestId: ref, merchantRequestId: callback.merchantRequestId }).where(eq(payments.id, candidate.id)).returning();
 		}

@@ -279,6 +279,35 @@ describe('tenant isolation of callbacks', () => {
 		expect((await waitForStatus(b, started.id)).status).toBe('succeeded');
 	});
 
+	it("credits nothing when a reseller's URL carries its sub-tenant's CheckoutRequestID or payment id", async () => {
+		const child = await paymentTenant({ slug: 'pay-a-child', darajaUrl: daraja.url, parentId: a.tenantId });
+		const s = await child.subscriber(nextPhone());
+		daraja.setOutcome(s.phone, { deliver: 'hold' });
+		const started = await push(child, s.id);
+		await waitUntil(() => daraja.heldCallbacks.includes(started.checkoutRequestId!));
+		const before = await tenantLedgerSum(child);
+		const bodyFor = (checkout: string, receipt: string) => stkSuccessBody(started.merchantRequestId!, checkout, 50, receipt, s.phone);
+		expect((await postHook(a, 'stk', bodyFor(started.checkoutRequestId!, 'TKX0000002'))).status).toBe(200);
+		// A push whose own answer has not come back yet, named in the URL as a result that beats it would.
+		const [unbound] = await withTenant(child.tenantId, (tx) =>
+			tx
+				.insert(payments)
+				.values({ tenantId: child.tenantId, source: 'stk', channel: 'pay', status: 'pending', subscriberId: s.id, packageId: child.dailyId, phone: s.phone, amountKes: 50, accountReference: s.accountNumber })
+				.returning()
+		);
+		const hinted = await fetch(`${hooks.url}/hooks/daraja/${a.tenantId}/${a.callbackToken}/stk?payment=${unbound!.id}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: bodyFor('ws_CO_not_bound_yet', 'TKX0000003')
+		});
+		expect(hinted.status).toBe(200);
+		expect(await tenantLedgerSum(child)).toEqual(before);
+		expect((await paymentRow(child, started.id)).status).toBe('pending');
+		expect(await paymentRow(child, unbound!.id)).toMatchObject({ status: 'pending', checkoutRequestId: null });
+		await daraja.releaseHeld([started.checkoutRequestId!]);
+		expect((await waitForStatus(child, started.id)).status).toBe('succeeded');
+	});
+
 	it("credits nothing for a paybill payment to tenant B's shortcode sent to tenant A", async () => {
 		const s = await a.subscriber(nextPhone());
 		const before = await tenantLedgerSum(a);

@@ -14,13 +14,26 @@ export async function lockReference(tx: Tx, kind: 'stk' | 'c2b', reference: stri
 	await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${kind}:${reference}`}, 0))`);
 }
 
-export async function lockPaymentByCheckout(tx: Tx, checkoutRequestId: string): Promise<Payment | undefined> {
-	const [row] = await tx.select().from(payments).where(eq(payments.checkoutRequestId, checkoutRequestId)).for('update');
+/**
+ * The tenant's own payment with this CheckoutRequestID. Named explicitly: a scope also sees its
+ * sub-tenants' rows, and a callback to a reseller's URL must not settle its sub-tenant's push.
+ */
+export async function lockPaymentByCheckout(tx: Tx, tenantId: string, checkoutRequestId: string): Promise<Payment | undefined> {
+	const [row] = await tx
+		.select()
+		.from(payments)
+		.where(and(eq(payments.checkoutRequestId, checkoutRequestId), eq(payments.tenantId, tenantId)))
+		.for('update');
 	return row;
 }
 
-export async function lockPayment(tx: Tx, id: string): Promise<Payment | undefined> {
-	const [row] = await tx.select().from(payments).where(eq(payments.id, id)).for('update');
+/** A payment the scope sees; with `tenantId`, only that tenant's own (see lockPaymentByCheckout). */
+export async function lockPayment(tx: Tx, id: string, tenantId?: string): Promise<Payment | undefined> {
+	const [row] = await tx
+		.select()
+		.from(payments)
+		.where(and(eq(payments.id, id), tenantId ? eq(payments.tenantId, tenantId) : undefined))
+		.for('update');
 	return row;
 }
 

@@ -82,10 +82,10 @@ export interface PaymentFixture {
 	subscriber(phone: string, name?: string): Promise<{ id: string; accountNumber: string; routerUsername: string; phone: string }>;
 }
 
-export async function paymentTenant(options: { slug: string; darajaUrl: string; routerHost?: string; routerPort?: number; strict?: boolean; shortcode?: string }): Promise<PaymentFixture> {
-	const tenantId = (
-		await createTenant(PLATFORM_TENANT_ID, { name: `Pay ${options.slug}`, slug: options.slug, parentId: PLATFORM_TENANT_ID, kind: 'isp' }, { userId: undefined as unknown as string, name: 'test' })
-	).id;
+export async function paymentTenant(options: { slug: string; darajaUrl: string; routerHost?: string; routerPort?: number; strict?: boolean; shortcode?: string; parentId?: string }): Promise<PaymentFixture> {
+	const parentId = options.parentId ?? PLATFORM_TENANT_ID;
+	const kind = options.parentId ? 'reseller' : 'isp';
+	const tenantId = (await createTenant(parentId, { name: `Pay ${options.slug}`, slug: options.slug, parentId, kind }, { userId: undefined as unknown as string, name: 'test' })).id;
 	return withTenant(tenantId, async (tx) => {
 		const routerId = (
 			await createRouter(tx, tenantId, { name: 'HQ', host: options.routerHost ?? '127.0.0.1', port: options.routerPort ?? 1, tls: false, username: 'admin', password: '', hotspotServer: 'all' })
