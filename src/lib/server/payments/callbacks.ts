@@ -323,7 +323,14 @@ export async function settleStk(tx: Tx, payment: Payment, callback: Pick<StkCall
 	// Pending, or failed by the 10-minute rule and paid after all: the money moved, so it counts.
 	if (callback.receipt) {
 		const other = await paymentByReceipt(tx, payment.tenantId, callback.receipt);
-		if (other) return ack('duplicate', other, `receipt ${callback.receipt} already recorded`, ref);
+		if (other) {
+			// The money is already in (say the customer's paybill confirmation came first, for the same
+			// transaction). This push is closed for the manager to look at: left pending, the STK query
+			// would later settle it a second time, and its answer carries no receipt to tell.
+			const note = `Receipt ${callback.receipt} is already recorded on another payment`;
+			await tx.update(payments).set({ status: 'flagged', resultCode: 0, resultDesc: callback.resultDesc, note, settledAt: new Date(), nextQueryAt: null }).where(eq(payments.id, payment.id));
+			return ack('duplicate', other, note, ref);
+		}
 	}
 	if (callback.amount !== undefined && callback.amount !== payment.amountKes) {
 		const note = `Paid KES ${callback.amount}, expected KES ${payment.amountKes}`;

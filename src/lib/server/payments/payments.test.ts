@@ -157,6 +157,21 @@ describe('an STK push paid on the phone', () => {
 		expect((await ledgerOf(a, s.id)).map((e) => e.kind)).toEqual(['payment', 'purchase']);
 	});
 
+	it('closes a push whose receipt the paybill confirmation already credited, so the STK query cannot credit it again', async () => {
+		const s = await a.subscriber(nextPhone());
+		daraja.setOutcome(s.phone, { deliver: 'never' });
+		const started = await push(a, s.id);
+		await daraja.waitForSettled(started.checkoutRequestId!);
+		const confirmed = await postHook(a, 'c2b/confirmation', JSON.stringify(c2bBody({ TransID: 'TKD0000001', BillRefNumber: s.accountNumber, MSISDN: s.phone })));
+		expect(confirmed.status).toBe(200);
+		const late = await postHook(a, 'stk', stkSuccessBody(started.merchantRequestId!, started.checkoutRequestId!, 50, 'TKD0000001', s.phone));
+		expect(late.status).toBe(200);
+		expect(await paymentRow(a, started.id)).toMatchObject({ status: 'flagged', nextQueryAt: null });
+		await reconcilePendingPayments(new Date(Date.now() + 3 * 60_000));
+		expect((await paymentRow(a, started.id)).status).toBe('flagged');
+		expect((await ledgerOf(a, s.id)).filter((e) => e.kind === 'payment').map((e) => e.amountKes)).toEqual([50]);
+	});
+
 	it('keeps asking while the customer has not answered, backing off, and gives up after ten minutes', async () => {
 		const s = await a.subscriber(nextPhone());
 		daraja.setOutcome(s.phone, { delayMs: 60_000 });
@@ -228,12 +243,13 @@ describe('an STK push paid on the phone', () => {
 		expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
 		expect((await ledgerOf(a, first!.s.id)).filter((e) => e.kind === 'payment')).toHaveLength(1);
 		expect((await ledgerOf(a, reused!.s.id)).filter((e) => e.kind === 'payment')).toEqual([]);
-		expect((await paymentRow(a, reused!.started.id)).status).toBe('pending');
+		// Closed for the manager to look at, not left pending for the STK query to settle again.
+		expect(await paymentRow(a, reused!.started.id)).toMatchObject({ status: 'flagged', nextQueryAt: null });
 		for (const p of others) expect((await ledgerOf(a, p.s.id)).filter((e) => e.kind === 'payment')).toHaveLength(1);
 		const [stored] = await withTenant(a.tenantId, (tx) =>
 			tx.select().from(mpesaCallbacks).where(and(eq(mpesaCallbacks.reference, reused!.started.checkoutRequestId!), eq(mpesaCallbacks.outcome, 'duplicate')))
 		);
-		expect(stored?.note).toBe('receipt TKR0000001 already recorded');
+		expect(stored?.note).toBe('Receipt TKR0000001 is already recorded on another payment');
 	});
 
 	it('flags a paid amount that differs from the push and credits nothing', async () => {
