@@ -10,12 +10,16 @@ export async function tenantOr404(slug: string): Promise<PublicTenant> {
 	return tenant;
 }
 
-/** The caller's address for rate limits; null when the adapter cannot tell. */
-export function clientAddress(event: Pick<RequestEvent, 'getClientAddress'>): string | null {
+/**
+ * The caller's address for rate limits. When the adapter cannot tell (ADDRESS_HEADER is set and a
+ * request came round the proxy without it), every such caller shares one count: the limits hold
+ * rather than lapse.
+ */
+export function clientAddress(event: Pick<RequestEvent, 'getClientAddress'>): string {
 	try {
 		return event.getClientAddress();
 	} catch {
-		return null;
+		return 'unknown';
 	}
 }
 

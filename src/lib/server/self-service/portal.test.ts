@@ -4,6 +4,7 @@ import { startDarajaSim, type DarajaSim } from '../../../../tools/sim/daraja';
 import { startRouterSim, type RouterSim } from '../../../../tools/sim/routeros';
 import { withTenant } from '../db';
 import { mpesaSettings, subscribers } from '../db/schema';
+import { RATE_RULES, takeHits } from '../security/rate-limit';
 import { createPackage } from '../network/packages';
 import { createRouter } from '../network/routers';
 import { setSuspended } from '../network/subscribers';
@@ -13,7 +14,7 @@ import { paymentTenant, startHookServer, type HookServer, type PaymentFixture } 
 import { openTestDatabase, type TestDatabase } from '../testing/database';
 import { deviceLoginState, logDeviceIn, portalConnection } from './device-login';
 import { readPublicPayment } from './payment-state';
-import { PortalRefused, portalCustomer } from './portal';
+import { PortalRefused, portalCustomer, portalPurchase } from './portal';
 import { startSelfServicePush } from './push';
 
 let db: TestDatabase;
@@ -53,9 +54,8 @@ afterAll(async () => {
 
 const device = (mac = nextMac()) => ({ mac, ip: '10.5.50.23', linkLoginOnly: 'http://10.5.50.1/login', linkOrig: 'http://example.com/' });
 
-async function buy(phone: string, dev: Record<string, string> | null = device(), packageId = isp.dailyId) {
-	const { subscriber } = await portalCustomer({ tenantId: isp.tenantId, phone, packageId, routerId: null });
-	return startSelfServicePush({ tenantId: isp.tenantId, subscriberId: subscriber.id, packageId, phone, channel: 'portal', device: dev, clientAddress: null, callbackBase: hooks.url });
+async function buy(phone: string, dev: Record<string, string> | null = device(), packageId = isp.dailyId, clientAddress = '10.9.0.1') {
+	return portalPurchase({ tenantId: isp.tenantId, phone, packageId, routerId: null, device: dev, clientAddress, callbackBase: hooks.url });
 }
 
 async function settled(paymentId: string) {
@@ -189,6 +189,15 @@ describe('paying on the captive portal', () => {
 		// The prompt stays open on the phone, so the next ones are refused by M-Pesa itself.
 		expect(outcomes[1]).toMatchObject({ ok: false, refusal: { kind: 'problem', status: 409, problem: 'prompt-open' } });
 		expect(outcomes[5]).toMatchObject({ ok: false, refusal: { kind: 'too-many', status: 429, retryAfterSeconds: expect.any(Number) } });
+	});
+
+	it('makes no subscriber and no router user for a buyer over the limit', async () => {
+		const address = '10.9.0.77';
+		for (let i = 0; i < RATE_RULES.pushPerIp.limit; i++) await takeHits([{ rule: RATE_RULES.pushPerIp, subject: address }]);
+		const phone = nextPhone();
+		expect(await buy(phone, device(), isp.dailyId, address)).toMatchObject({ ok: false, refusal: { kind: 'too-many', status: 429 } });
+		const made = await withTenant(isp.tenantId, (tx) => tx.select({ id: subscribers.id }).from(subscribers).where(eq(subscribers.phone, phone)));
+		expect(made).toEqual([]);
 	});
 
 	it('says M-Pesa is not set up when the tenant has no Daraja settings', async () => {

@@ -10,6 +10,7 @@ import { registerSubscriber, updateSubscriber } from '../network/subscribers';
 import { formatMsisdn } from '../../phone';
 import type { OfferedPackage } from './payer';
 import { isUuid } from '../../uuid';
+import { pushAllowance, sendSelfServicePush, type PushOutcome, type SelfServicePush } from './push';
 
 /**
  * The router the portal serves: the one named (a tenant with several hotspots puts `router=<id>`
@@ -81,4 +82,20 @@ export async function portalCustomer(input: { tenantId: string; phone: string; p
 			registeredBy: null
 		});
 	});
+}
+
+/**
+ * A purchase on the portal: the rate limits first (a flood of made-up numbers must not fill the
+ * router with users), then the phone's hotspot subscriber, then the M-Pesa prompt. Throws
+ * PortalRefused when the package, the router or the customer rules the sale out.
+ */
+export async function portalPurchase(
+	input: { tenantId: string; phone: string; packageId: string; routerId: string | null } & Pick<SelfServicePush, 'device' | 'clientAddress' | 'callbackBase'>,
+	created: () => void = () => {}
+): Promise<PushOutcome> {
+	const tooMany = await pushAllowance(input);
+	if (tooMany) return { ok: false, refusal: tooMany };
+	const { subscriber } = await portalCustomer(input);
+	created();
+	return sendSelfServicePush({ ...input, subscriberId: subscriber.id, channel: 'portal' });
 }

@@ -29,12 +29,26 @@ export type PushOutcome = { ok: true; paymentId: string } | { ok: false; refusal
 
 const STATUS_FOR: Record<string, number> = { 'not-configured': 503, unavailable: 503, merchant: 502, rejected: 502, 'prompt-open': 409, subscriber: 404 };
 
-export async function startSelfServicePush(input: SelfServicePush): Promise<PushOutcome> {
+/**
+ * Counts a prompt against the limits for this phone and this address; the refusal when over. Taken
+ * before anything is written for the customer (the portal creates their hotspot user first).
+ */
+export async function pushAllowance(input: Pick<SelfServicePush, 'phone' | 'clientAddress'>): Promise<PushRefusal | null> {
 	const verdict = await takeHits([
 		{ rule: RATE_RULES.pushPerPhone, subject: input.phone },
 		{ rule: RATE_RULES.pushPerIp, subject: input.clientAddress }
 	]);
-	if (!verdict.allowed) return { ok: false, refusal: { kind: 'too-many', status: 429, retryAfterSeconds: verdict.retryAfterSeconds } };
+	return verdict.allowed ? null : { kind: 'too-many', status: 429, retryAfterSeconds: verdict.retryAfterSeconds };
+}
+
+/** The limits, then the prompt. */
+export async function startSelfServicePush(input: SelfServicePush): Promise<PushOutcome> {
+	const refusal = await pushAllowance(input);
+	return refusal ? { ok: false, refusal } : sendSelfServicePush(input);
+}
+
+/** The prompt alone, for a caller that has taken `pushAllowance` already. */
+export async function sendSelfServicePush(input: SelfServicePush): Promise<PushOutcome> {
 	try {
 		const payment = await startStkPush({
 			tenantId: input.tenantId,

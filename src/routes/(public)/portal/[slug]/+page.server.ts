@@ -4,8 +4,7 @@ import { withTenant } from '$lib/server/db';
 import { callbackBase } from '$lib/server/config';
 import { formFailure, parseForm } from '$lib/server/http/forms';
 import { deviceRecord, portalDevice } from '$lib/server/self-service/device';
-import { PortalRefused, hotspotPackages, portalCustomer, portalRouterId } from '$lib/server/self-service/portal';
-import { startSelfServicePush } from '$lib/server/self-service/push';
+import { PortalRefused, hotspotPackages, portalPurchase, portalRouterId } from '$lib/server/self-service/portal';
 import { provisioningWorker } from '$lib/server/startup';
 import { problemMessage } from '$lib/payments/problem-messages';
 import { m } from '$lib/paraglide/messages';
@@ -33,27 +32,19 @@ async function buy(event: RequestEvent) {
 	const parsed = parseForm(buySchema, form, m.error_check_form());
 	if (!parsed.ok) return parsed.failure;
 	const { phone, packageId, router } = parsed.data;
-	let subscriber;
+	const device = { mac: parsed.data.mac, ip: parsed.data.ip, linkLoginOnly: parsed.data['link-login-only'], linkOrig: parsed.data['link-orig'] };
+	let outcome;
 	try {
-		({ subscriber } = await portalCustomer({ tenantId: tenant.id, phone, packageId, routerId: router || null }));
+		outcome = await portalPurchase(
+			{ tenantId: tenant.id, phone, packageId, routerId: router || null, device: deviceRecord(device), clientAddress: clientAddress(event), callbackBase: callbackBase(event.url.origin) },
+			// The new hotspot user (disabled until paid) goes to the router now, not after the idle wait.
+			() => provisioningWorker()?.poke()
+		);
 	} catch (error) {
 		if (!(error instanceof PortalRefused)) throw error;
 		if (error.reason === 'package') return formFailure(400, form, m.error_check_form(), { packageId: m.portal_error_choose_package() });
 		return formFailure(error.reason === 'suspended' ? 403 : 503, form, problemMessage(error.reason === 'suspended' ? 'suspended' : 'not-configured'));
 	}
-	// The new hotspot user (disabled until paid) goes to the router now, not after the idle wait.
-	provisioningWorker()?.poke();
-	const device = { mac: parsed.data.mac, ip: parsed.data.ip, linkLoginOnly: parsed.data['link-login-only'], linkOrig: parsed.data['link-orig'] };
-	const outcome = await startSelfServicePush({
-		tenantId: tenant.id,
-		subscriberId: subscriber.id,
-		packageId,
-		phone,
-		channel: 'portal',
-		device: deviceRecord(device),
-		clientAddress: clientAddress(event),
-		callbackBase: callbackBase(event.url.origin)
-	});
 	if (outcome.ok) redirect(303, `/portal/${tenant.slug}/status/${outcome.paymentId}`);
 	const { refusal } = outcome;
 	if (refusal.kind === 'too-many') return formFailure(429, form, m.pay_too_many({ minutes: Math.max(1, Math.ceil(refusal.retryAfterSeconds / 60)) }));
