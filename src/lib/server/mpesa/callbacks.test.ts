@@ -91,6 +91,27 @@ describe('STK callback parser', () => {
 		if (!parsed.ok) expect(parsed.error.fieldErrors['(body)']).toBeDefined();
 	});
 
+	it('rejects numbers and ids no real callback carries, each with a field message', () => {
+		const withCallback = (fields: Record<string, unknown>, items = success.Body.stkCallback.CallbackMetadata.Item) => ({
+			Body: { stkCallback: { ...success.Body.stkCallback, ...fields, CallbackMetadata: { Item: items } } }
+		});
+		const item = (name: string, value: unknown) => success.Body.stkCallback.CallbackMetadata.Item.map((i) => (i.Name === name ? { Name: name, Value: value } : i));
+		const cases: [unknown, string][] = [
+			[withCallback({ ResultCode: 99_999_999_999 }), 'Body.stkCallback.ResultCode'],
+			[withCallback({ ResultCode: '99999999999' }), 'Body.stkCallback.ResultCode'],
+			[withCallback({ CheckoutRequestID: 'ws_CO_1\u0000' }), 'Body.stkCallback.CheckoutRequestID'],
+			[withCallback({ MerchantRequestID: 'x'.repeat(101) }), 'Body.stkCallback.MerchantRequestID'],
+			[withCallback({}, item('Amount', 1e20)), 'CallbackMetadata.Amount'],
+			[withCallback({}, item('MpesaReceiptNumber', 'NLJ7 RT61\u0000')), 'CallbackMetadata.MpesaReceiptNumber']
+		];
+		for (const [body, field] of cases) {
+			const parsed = parseStkCallback(body);
+			expect(parsed.ok, field).toBe(false);
+			if (!parsed.ok) expect(Object.keys(parsed.error.fieldErrors), field).toContain(field);
+		}
+		expect(parseStkCallback(withCallback({}, item('Amount', 1_000_000))).ok).toBe(true);
+	});
+
 	it('rejects a success callback without a receipt number', () => {
 		const broken = structuredClone(success);
 		broken.Body.stkCallback.CallbackMetadata.Item = broken.Body.stkCallback.CallbackMetadata.Item.filter(
@@ -127,6 +148,19 @@ describe('C2B payment parser', () => {
 		const parsed = parseC2bPayment({ ...c2b, TransAmount: '10.50' });
 		expect(parsed.ok).toBe(false);
 		if (!parsed.ok) expect(parsed.error.fieldErrors.TransAmount).toBeDefined();
+	});
+
+	it('rejects an amount no M-Pesa payment carries, and a TransID that is not one', () => {
+		for (const [fields, field] of [
+			[{ TransAmount: '99999999999' }, 'TransAmount'],
+			[{ TransAmount: '1000001.00' }, 'TransAmount'],
+			[{ TransID: 'RKT QDM\u0000' }, 'TransID']
+		] as const) {
+			const parsed = parseC2bPayment({ ...c2b, ...fields });
+			expect(parsed.ok, field).toBe(false);
+			if (!parsed.ok) expect(parsed.error.fieldErrors[field], field).toBeDefined();
+		}
+		expect(parseC2bPayment({ ...c2b, TransAmount: '250000.00' }).ok).toBe(true);
 	});
 
 	it('rejects a body missing TransID with a field message', () => {

@@ -22,6 +22,17 @@ export class CallbackParseFailure extends Error {
 	}
 }
 
+/**
+ * The most one callback may carry: what a wallet takes in one credit (billing/wallet.ts). One M-Pesa
+ * payment moves at most KES 250,000, so anything above is not a real payment but a bad body.
+ */
+export const MAX_CALLBACK_AMOUNT_KES = 1_000_000;
+
+/** Safaricom's ids (ws_CO_191220191020363925, 29115-34620561-1): printable, no spaces or control characters. */
+const darajaId = z.string().regex(/^[\x21-\x7e]{1,100}$/, 'expected up to 100 printable characters');
+/** Receipts and TransIDs: NLJ7RT61SV. */
+const RECEIPT = /^[A-Za-z0-9]{1,20}$/;
+
 // ---------- STK callback ----------
 
 const metadataItem = z.object({
@@ -33,9 +44,12 @@ const metadataItem = z.object({
 const stkCallbackBody = z.object({
 	Body: z.object({
 		stkCallback: z.object({
-			MerchantRequestID: z.string().min(1),
-			CheckoutRequestID: z.string().min(1),
-			ResultCode: z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(Number),
+			MerchantRequestID: darajaId,
+			CheckoutRequestID: darajaId,
+			ResultCode: z
+				.union([z.number().int(), z.string().regex(/^\d{1,10}$/)])
+				.transform(Number)
+				.pipe(z.number().int().min(0).max(2_147_483_647)),
 			ResultDesc: z.string(),
 			CallbackMetadata: z.object({ Item: z.array(metadataItem) }).optional()
 		})
@@ -70,11 +84,15 @@ export function parseStkCallback(body: unknown): ParseResult<StkCallback> {
 	const amount = items.get('Amount');
 	if (amount !== undefined) {
 		const shillings = Number(amount);
-		if (Number.isFinite(shillings) && shillings >= 0) value.amount = shillings;
-		else errors['CallbackMetadata.Amount'] = ['not a number'];
+		if (!Number.isFinite(shillings) || shillings < 0) errors['CallbackMetadata.Amount'] = ['not a number'];
+		else if (shillings > MAX_CALLBACK_AMOUNT_KES) errors['CallbackMetadata.Amount'] = [`more than KES ${MAX_CALLBACK_AMOUNT_KES}`];
+		else value.amount = shillings;
 	}
 	const receipt = items.get('MpesaReceiptNumber');
-	if (receipt !== undefined) value.receipt = String(receipt);
+	if (receipt !== undefined) {
+		if (RECEIPT.test(String(receipt))) value.receipt = String(receipt);
+		else errors['CallbackMetadata.MpesaReceiptNumber'] = ['expected up to 20 letters and digits'];
+	}
 	const phone = items.get('PhoneNumber');
 	if (phone !== undefined) value.phone = normalizeMsisdn(String(phone)) ?? String(phone);
 	const date = items.get('TransactionDate');
@@ -99,7 +117,7 @@ const optionalText = z
 
 const c2bBody = z.object({
 	TransactionType: z.string(),
-	TransID: z.string().trim().min(1),
+	TransID: z.string().trim().regex(RECEIPT, 'expected up to 20 letters and digits'),
 	TransTime: loose.pipe(z.string().regex(/^\d{14}$/, 'expected YYYYMMDDHHmmss')),
 	// "10.00": Safaricom sends shillings as a decimal string; M-Pesa moves whole shillings only.
 	TransAmount: loose.pipe(z.string().trim().regex(/^\d+(\.0+)?$/, 'expected whole shillings like "10.00"')),
@@ -146,6 +164,7 @@ export function parseC2bPayment(body: unknown): ParseResult<C2bPayment> {
 	if (!Number.isSafeInteger(amount) || amount < 1) {
 		return { ok: false, error: new CallbackParseFailure({ TransAmount: ['must be at least 1 shilling'] }) };
 	}
+	if (amount > MAX_CALLBACK_AMOUNT_KES) return { ok: false, error: new CallbackParseFailure({ TransAmount: [`more than KES ${MAX_CALLBACK_AMOUNT_KES}`] }) };
 	return {
 		ok: true,
 		value: {

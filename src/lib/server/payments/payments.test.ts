@@ -400,6 +400,7 @@ describe('bad input to the callback URLs', () => {
 		['-50.00', 'negative'],
 		['10.50', 'fractional'],
 		['99999999999999999999', 'huge'],
+		['99999999999', 'beyond any M-Pesa payment'],
 		['ten', 'words']
 	])('refuses a paybill amount of %s (%s) and leaves the ledger alone', async (amount) => {
 		const before = await tenantLedgerSum(a);
