@@ -92,10 +92,11 @@ describe('STK callback parser', () => {
 	});
 
 	it('rejects numbers and ids no real callback carries, each with a field message', () => {
-		const withCallback = (fields: Record<string, unknown>, items = success.Body.stkCallback.CallbackMetadata.Item) => ({
+		const withCallback = (fields: Record<string, unknown>, items: { Name: string; Value?: unknown }[] = success.Body.stkCallback.CallbackMetadata.Item) => ({
 			Body: { stkCallback: { ...success.Body.stkCallback, ...fields, CallbackMetadata: { Item: items } } }
 		});
-		const item = (name: string, value: unknown) => success.Body.stkCallback.CallbackMetadata.Item.map((i) => (i.Name === name ? { Name: name, Value: value } : i));
+		const item = (name: string, value: unknown): { Name: string; Value?: unknown }[] =>
+			success.Body.stkCallback.CallbackMetadata.Item.map((i) => (i.Name === name ? { Name: name, Value: value } : i));
 		const cases: [unknown, string][] = [
 			[withCallback({ ResultCode: 99_999_999_999 }), 'Body.stkCallback.ResultCode'],
 			[withCallback({ ResultCode: '99999999999' }), 'Body.stkCallback.ResultCode'],
