@@ -32,6 +32,8 @@ describe('masking a name on the public top-up page', () => {
 		expect(maskName('Wanjiku Kamau')).toBe('Wa***u Ka***u');
 		expect(maskName('  Fatuma   Hassan ')).toBe('Fa***a Ha***n');
 		expect(maskName('Ali Omar')).toBe('A*** Om***r');
+		expect(maskName('Hotspot 0712 345 678')).toBe('Ho***t *** *** ***');
+		expect(maskName('Flat B12 Tenant')).toBe('Fl***t *** Te***t');
 	});
 });
 

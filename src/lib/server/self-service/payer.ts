@@ -16,6 +16,8 @@ export function maskName(name: string): string {
 		.split(/\s+/)
 		.filter(Boolean)
 		.map((word) => {
+			// Digits tell too much (a portal customer is named after their phone): none of them shows.
+			if (/\d/.test(word)) return '***';
 			const chars = Array.from(word);
 			return chars.length <= 3 ? `${chars[0]}***` : `${chars.slice(0, 2).join('')}***${chars[chars.length - 1]}`;
 		})
