@@ -27,5 +27,12 @@ export const requestGuardHandle: Handle = async ({ event, resolve }) => {
 			{ status: 400 }
 		);
 	}
+	// A body that says it is a form but cannot be read as one (a broken multipart boundary) would
+	// make the action's formData() throw: answer 400 here, once, for every form.
+	try {
+		await request.clone().formData();
+	} catch {
+		return json({ message: 'The form could not be read', errors: { body: 'Send a well-formed form body' } }, { status: 400 });
+	}
 	return resolve(event);
 };

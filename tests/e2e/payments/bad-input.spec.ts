@@ -69,3 +69,16 @@ test('an unknown network or payment is a 404 page, not a stack trace', async ({ 
 	const json = await request.get('/pay/nyota/status/6f1c1d52-2a8e-4f6e-9d55-0c7d7f1b2a31/state.json');
 	expect(json.status()).toBe(404);
 });
+
+test('a form body that cannot be read gets a 400, not a 500', async ({ baseURL }) => {
+	const anon = await apiAs(playwright, baseURL!);
+	for (const path of ['/pay/nyota?/find', '/portal/nyota']) {
+		const response = await anon.post(path, {
+			headers: { 'content-type': 'multipart/form-data; boundary=----mtandao', origin: baseURL! },
+			data: '------mtandao\r\nContent-Disposition: form-data; name="account"\r\n\r\n1234'
+		});
+		expect(response.status(), path).toBe(400);
+		expect(await response.json()).toMatchObject({ message: 'The form could not be read' });
+	}
+	await anon.dispose();
+});
