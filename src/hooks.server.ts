@@ -6,6 +6,7 @@ import { i18nHandle } from './hooks/i18n';
 import { requestGuardHandle } from './hooks/request-guard';
 import { securityHeadersHandle } from './hooks/security-headers';
 import { startApp } from '$lib/server/startup';
+import { m } from '$lib/paraglide/messages';
 
 export const init: ServerInit = async () => {
 	await startApp();
@@ -13,9 +14,13 @@ export const init: ServerInit = async () => {
 
 export const handle = sequence(securityHeadersHandle, requestGuardHandle, i18nHandle, authHandle);
 
-/** Users see a message and an id to quote; the stack stays in the server log. */
+/**
+ * Users see a message in their language and an id to quote; the stack stays in the server log.
+ * SvelteKit's own English "Not Found" (no such route) is said in the user's language too.
+ */
 export const handleError: HandleServerError = ({ error, status, message }) => {
 	const id = randomUUID();
 	if (status >= 500) console.error(`[${id}]`, error);
-	return { message: status >= 500 ? 'Something went wrong on our side' : message, id };
+	if (status >= 500) return { message: m.error_server_side(), id };
+	return { message: status === 404 && message === 'Not Found' ? m.error_page_missing() : message, id };
 };

@@ -5,6 +5,7 @@ import { withTenant } from '$lib/server/db';
 import { users } from '$lib/server/db/schema';
 import { formFailure } from '$lib/server/http/forms';
 import type { PageServerLoad } from './$types';
+import { m } from '$lib/paraglide/messages';
 
 const schema = z.object({ lang: z.enum(['en', 'sw']), back: z.string().max(500).optional() });
 
@@ -14,7 +15,7 @@ export const actions: Actions = {
 	default: async ({ request, cookies, locals }) => {
 		const form = await request.formData();
 		const parsed = schema.safeParse(Object.fromEntries(form));
-		if (!parsed.success) return formFailure(400, form, 'Choose English or Kiswahili', { lang: 'en or sw' });
+		if (!parsed.success) return formFailure(400, form, m.language_choose_error(), { lang: m.language_choose_error() });
 		const { lang, back } = parsed.data;
 		cookies.set('lang', lang, { path: '/', httpOnly: false, sameSite: 'lax', maxAge: 400 * 24 * 3600 });
 		// Remembered on the account too, so the next phone the user logs in on speaks the same language.

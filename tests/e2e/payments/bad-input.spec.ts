@@ -82,3 +82,14 @@ test('a form body that cannot be read gets a 400, not a 500', async ({ baseURL }
 	}
 	await anon.dispose();
 });
+
+test('a page that does not exist says so in the visitor’s language', async ({ request }) => {
+	for (const [lang, words] of [
+		['sw', 'Hakuna kitu kwenye anwani hii.'],
+		['en', 'There is nothing at this address.']
+	]) {
+		const response = await request.get('/portal/nyota/status/not-a-payment', { headers: { cookie: `lang=${lang}`, accept: 'text/html' } });
+		expect(response.status(), lang).toBe(404);
+		expect(await response.text(), lang).toContain(words);
+	}
+});
