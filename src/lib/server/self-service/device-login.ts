@@ -16,6 +16,7 @@ import { RouterCommandFailed, withRouter, type RouterTarget } from '../network/r
 import { hotspotLogin } from '../network/routeros/operations';
 import { decryptSecret } from '../security/secrets';
 import { deviceFromRecord } from './device';
+import { moveToPortalRouter } from './portal';
 
 export type DeviceLoginProblem = 'no-device' | 'not-ready' | 'in-use' | 'unreachable' | 'refused';
 export type DeviceLoginState = { state: 'waiting' } | { state: 'done' } | { state: 'failed'; problem: DeviceLoginProblem };
@@ -47,9 +48,11 @@ async function planLogin(tenantId: string, paymentId: string): Promise<Planned> 
 			.from(payments)
 			.where(and(eq(payments.id, paymentId), eq(payments.tenantId, tenantId), eq(payments.channel, 'portal'), eq(payments.status, 'succeeded')));
 		if (!payment?.subscriberId) return { ok: false, problem: 'refused' } as const;
+		const found = await getSubscriber(tx, payment.subscriberId);
+		// Paid at another hotspot than the one they last used: their user goes to this one now.
+		const subscriber = found ? await moveToPortalRouter(tx, found, payment.device?.router) : undefined;
 		const device = deviceFromRecord(payment.device);
 		if (!device.mac || !device.ip) return { ok: false, problem: 'no-device' } as const;
-		const subscriber = await getSubscriber(tx, payment.subscriberId);
 		const router = subscriber?.routerId ? await getRouter(tx, subscriber.routerId) : undefined;
 		if (!subscriber || !router) return { ok: false, problem: 'not-ready' } as const;
 		return {

@@ -127,6 +127,24 @@ describe('paying on the captive portal', () => {
 		expect(sessionsOf(dev.mac)).toHaveLength(1);
 	});
 
+	it('moves a customer online at another hotspot only once they have paid at this one', async () => {
+		const phone = nextPhone();
+		const branch = await withTenant(isp.tenantId, (tx) => createRouter(tx, isp.tenantId, { name: 'Market', host: '127.0.0.1', port: 1, tls: false, username: 'admin', password: '', hotspotServer: 'all' }));
+		const atHq = await buy(phone);
+		if (!atHq.ok) throw new Error('the first purchase was refused');
+		expect((await settled(atHq.paymentId)).state.status).toBe('succeeded');
+		// Anyone can type the phone at the other hotspot: that alone moves no one who is in service.
+		const typed = await portalCustomer({ tenantId: isp.tenantId, phone, packageId: isp.dailyId, routerId: branch.id });
+		expect(typed.subscriber.routerId).toBe(isp.routerId);
+		const atBranch = await portalPurchase({ tenantId: isp.tenantId, phone, packageId: isp.dailyId, routerId: branch.id, device: device(), clientAddress: '10.9.0.2', callbackBase: hooks.url });
+		if (!atBranch.ok) throw new Error('the second purchase was refused');
+		const paid = await settled(atBranch.paymentId);
+		expect(paid.subscriber!.routerId).toBe(isp.routerId);
+		await logDeviceIn(isp.tenantId, atBranch.paymentId, { deadlineMs: 200, pollMs: 50 });
+		const [now] = await withTenant(isp.tenantId, (tx) => tx.select({ routerId: subscribers.routerId }).from(subscribers).where(eq(subscribers.id, typed.subscriber.id)));
+		expect(now!.routerId).toBe(branch.id);
+	});
+
 	it('answers "waiting" while it logs in, starts once however often it is asked, and then says done', async () => {
 		const dev = device();
 		const started = await buy(nextPhone(), dev);

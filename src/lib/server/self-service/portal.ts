@@ -45,11 +45,21 @@ export class PortalRefused extends Error {
 }
 
 /**
- * The hotspot subscriber this phone pays for at this router: theirs if they have bought here
- * before (moved to this router if they last bought at another one), else a new one. Two taps at
- * once for a new phone wait for each other, so one phone gets one subscriber.
+ * The hotspot subscriber this phone pays for at this router (`routerId`, the portal's): theirs if
+ * they have bought before, else a new one. Two taps at once for a new phone wait for each other,
+ * so one phone gets one subscriber.
+ *
+ * A customer who last bought at another hotspot is moved here now only while out of service:
+ * anyone can type a phone number, and moving a customer who is online elsewhere would cut them
+ * off before any money has moved. A customer in service is moved once this payment succeeds
+ * (`moveToPortalRouter`, from the device login after payment).
  */
-export async function portalCustomer(input: { tenantId: string; phone: string; packageId: string; routerId: string | null }): Promise<{ subscriber: Subscriber; created: boolean }> {
+export async function portalCustomer(input: {
+	tenantId: string;
+	phone: string;
+	packageId: string;
+	routerId: string | null;
+}): Promise<{ subscriber: Subscriber; created: boolean; routerId: string }> {
 	const { tenantId, phone, packageId } = input;
 	return withTenant(tenantId, async (tx) => {
 		const [pkg] = await tx
@@ -68,11 +78,11 @@ export async function portalCustomer(input: { tenantId: string; phone: string; p
 			.limit(1);
 		if (existing) {
 			if (existing.status === 'suspended') throw new PortalRefused('suspended');
-			if (existing.routerId === routerId) return { subscriber: existing, created: false };
+			if (existing.routerId === routerId || inService(existing)) return { subscriber: existing, created: false, routerId };
 			const moved = await updateSubscriber(tx, existing.id, { routerId });
-			return { subscriber: moved ?? existing, created: false };
+			return { subscriber: moved ?? existing, created: false, routerId };
 		}
-		return registerSubscriber(tx, {
+		const registered = await registerSubscriber(tx, {
 			tenantId,
 			name: `Hotspot ${formatMsisdn(phone)}`,
 			phone,
@@ -81,7 +91,21 @@ export async function portalCustomer(input: { tenantId: string; phone: string; p
 			packageId,
 			registeredBy: null
 		});
+		return { ...registered, routerId };
 	});
+}
+
+const inService = (subscriber: Subscriber) => subscriber.status === 'active' && subscriber.expiresAt !== null && subscriber.expiresAt.getTime() > Date.now();
+
+/**
+ * After a portal payment succeeded: the customer moves to the hotspot they paid at (the router the
+ * payment recorded), if they are not there yet. Returns the subscriber as it now is.
+ */
+export async function moveToPortalRouter(tx: Tx, subscriber: Subscriber, paidAtRouter: string | undefined): Promise<Subscriber> {
+	if (!paidAtRouter || !isUuid(paidAtRouter) || subscriber.routerId === paidAtRouter) return subscriber;
+	const [own] = await tx.select({ id: routers.id }).from(routers).where(and(eq(routers.id, paidAtRouter), eq(routers.tenantId, subscriber.tenantId)));
+	if (!own) return subscriber;
+	return (await updateSubscriber(tx, subscriber.id, { routerId: own.id })) ?? subscriber;
 }
 
 /**
@@ -95,7 +119,8 @@ export async function portalPurchase(
 ): Promise<PushOutcome> {
 	const tooMany = await pushAllowance(input);
 	if (tooMany) return { ok: false, refusal: tooMany };
-	const { subscriber } = await portalCustomer(input);
+	const { subscriber, routerId } = await portalCustomer(input);
 	created();
-	return sendSelfServicePush({ ...input, subscriberId: subscriber.id, channel: 'portal' });
+	// The hotspot it was bought at goes with the payment, for a customer moved only once it is paid.
+	return sendSelfServicePush({ ...input, device: { ...input.device, router: routerId }, subscriberId: subscriber.id, channel: 'portal' });
 }
