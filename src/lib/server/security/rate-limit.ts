@@ -24,8 +24,13 @@ const TEN_MINUTES = 10 * 60_000;
 export const RATE_RULES = {
 	/** M-Pesa prompts to one phone: a person pays a few times at most. */
 	pushPerPhone: { name: 'push:phone', limit: 5, windowMs: TEN_MINUTES },
-	/** Prompts started from one address. A hotspot's customers share its public address, hence the room. */
-	pushPerIp: { name: 'push:ip', limit: 30, windowMs: TEN_MINUTES },
+	/**
+	 * Prompts started from one address. Every customer at a hotspot reaches the portal from the
+	 * site's one public address, and a busy site sells dozens of packages in an evening hour: the
+	 * limit must not turn them away. A flood from one address is still cut off at this, and each
+	 * phone has its own limit above.
+	 */
+	pushPerIp: { name: 'push:ip', limit: 120, windowMs: TEN_MINUTES },
 	/** Account and phone look-ups from one address. */
 	lookupPerIp: { name: 'lookup:ip', limit: 60, windowMs: TEN_MINUTES }
 } as const satisfies Record<string, RateRule>;
