@@ -30,8 +30,8 @@ export type PushOutcome = { ok: true; paymentId: string } | { ok: false; refusal
 const STATUS_FOR: Record<string, number> = { 'not-configured': 503, unavailable: 503, merchant: 502, rejected: 502, 'prompt-open': 409, subscriber: 404 };
 
 /**
- * Counts a prompt against the limits for this phone and this address; the refusal when over. Taken
- * before anything is written for the customer (the portal creates their hotspot user first).
+ * Counts a prompt against the limits for this phone and this address; the refusal when over. The
+ * portal takes it before it creates the customer's hotspot user, then sends with `sendSelfServicePush`.
  */
 export async function pushAllowance(input: Pick<SelfServicePush, 'phone' | 'clientAddress'>): Promise<PushRefusal | null> {
 	const verdict = await takeHits([
