@@ -11,7 +11,7 @@ import { createTenant } from '../../src/lib/server/tenants/tenants';
 import { PLATFORM_TENANT_ID } from '../../src/lib/server/tenants/root';
 import { listSubscribers } from '../../src/lib/server/network/subscribers';
 import { subscribers } from '../../src/lib/server/db/schema';
-import { cursorTime } from '../../src/lib/server/http/page-cursor';
+import { cursorTime } from '../../src/lib/server/db/keyset';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 200_000);
 const ROUNDS = 40;

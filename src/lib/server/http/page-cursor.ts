@@ -1,18 +1,9 @@
 /**
- * Keyset paging for lists ordered newest first (`created_at desc, id desc`): the cursor in the URL
- * is the last row of the previous page, `<time>_<id>`. The time keeps the microseconds Postgres
- * stores (a JavaScript Date would round them to milliseconds and skip the rows in between), and
- * the next page is one row comparison, which Postgres answers from the (…, created_at, id) index
- * without walking the rows before it. A mangled cursor means the first page.
+ * Keyset page cursors in the URL: the last row of the previous page, `<time>_<id>` (see
+ * $lib/server/db/keyset for what they mean to a query). A mangled cursor means the first page.
  */
-import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import type { PageCursor } from '../db/keyset';
 import { isUuid } from '../../uuid';
-
-export interface PageCursor {
-	/** ISO 8601 in UTC with microseconds, as `cursorTime` gives it. */
-	at: string;
-	id: string;
-}
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$/;
 
@@ -29,14 +20,4 @@ export function readCursor(value: string | null): PageCursor | undefined {
 
 export function writeCursor(cursor: PageCursor): string {
 	return `${cursor.at}_${cursor.id}`;
-}
-
-/** A row's created_at as a cursor time: ISO 8601 in UTC with all six decimals. */
-export function cursorTime(createdAt: AnyColumn): SQL<string> {
-	return sql<string>`to_char(${createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-}
-
-/** The rows after the cursor in newest-first order. */
-export function olderThan(createdAt: AnyColumn, id: AnyColumn, cursor: PageCursor): SQL {
-	return sql`(${createdAt}, ${id}) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`;
 }

@@ -11,7 +11,7 @@ import { isUniqueViolation } from '../tenants/tenants';
 import { normalizeMsisdn } from '../../phone';
 import { enqueueJobs } from './jobs';
 import { validityInterval } from './packages';
-import { cursorTime, olderThan, type PageCursor } from '../http/page-cursor';
+import { cursorTime, olderThan, type PageCursor } from '../db/keyset';
 
 export class SubscriberConflict extends Error {
 	constructor(readonly field: 'accountNumber' | 'clientRef', message: string) {

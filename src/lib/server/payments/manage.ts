@@ -8,7 +8,7 @@ import { payments, subscribers, type Payment, type PaymentStatus } from '../db/s
 import { writeAudit, type AuditActor } from '../audit';
 import { WalletError, buyPackage, creditWallet, reverseCredit } from '../billing/wallet';
 import { creditAndBuy, lockPayment } from './settle';
-import { cursorTime, olderThan, type PageCursor } from '../http/page-cursor';
+import { cursorTime, olderThan, type PageCursor } from '../db/keyset';
 
 export class PaymentActionFailed extends Error {
 	constructor(
