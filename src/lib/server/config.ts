@@ -12,6 +12,8 @@ const schema = z.object({
 	MIGRATIONS_DIR: z.string().default('./drizzle'),
 	NODE_ENV: z.string().default('development'),
 	SEED_DEMO: z.enum(['auto', 'yes', 'no']).default('auto'),
+	/** Unset: production when DATABASE_URL is set (unless SEED_DEMO=yes, for CI and e2e on Postgres), else demo. */
+	MTANDAO_MODE: z.enum(['demo', 'production']).optional(),
 	DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
 	/** Where the demo's simulated MikroTik listens (scripts/start.js starts it). */
 	DEMO_ROUTER_HOST: z.string().default('127.0.0.1'),
@@ -36,7 +38,18 @@ export function callbackBase(requestOrigin?: string): string {
 	return (cfg.PUBLIC_URL ?? cfg.ORIGIN ?? requestOrigin ?? `http://127.0.0.1:${cfg.PORT ?? 3000}`).replace(/\/+$/, '');
 }
 
-export type Config = z.infer<typeof schema> & { production: boolean };
+/**
+ * Demo: demo seed, simulators, a DEMO banner, loopback routers allowed. Production: none of that, ever.
+ */
+export type Mode = 'demo' | 'production';
+
+export function modeOf(env: { MTANDAO_MODE?: Mode; DATABASE_URL?: string; SEED_DEMO?: string }): Mode {
+	if (env.MTANDAO_MODE) return env.MTANDAO_MODE;
+	if (env.SEED_DEMO === 'yes') return 'demo';
+	return env.DATABASE_URL ? 'production' : 'demo';
+}
+
+export type Config = z.infer<typeof schema> & { production: boolean; mode: Mode; demo: boolean };
 
 let cached: Config | undefined;
 
@@ -51,7 +64,9 @@ export function config(): Config {
 			...parsed.data,
 			DATA_DIR: resolve(parsed.data.DATA_DIR),
 			MIGRATIONS_DIR: resolve(parsed.data.MIGRATIONS_DIR),
-			production: parsed.data.NODE_ENV === 'production'
+			production: parsed.data.NODE_ENV === 'production',
+			mode: modeOf(parsed.data),
+			demo: modeOf(parsed.data) === 'demo'
 		};
 	}
 	return cached;
