@@ -5,7 +5,7 @@
  * connection. The role switch matters on PGlite (a superuser, which skips RLS even when FORCED) and
  * is harmless on Postgres, where the pool already logs in as the app role.
  */
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { database, executeNamed } from './index';
 import type { AppDb } from './client';
@@ -30,8 +30,17 @@ export function scopeClaim(scope: Scope): string {
 	return `invite:${scope.invite}`;
 }
 
-export function signScope(claim: string, key: string): string {
-	return createHash('sha256').update(`${key}|${claim}`, 'utf8').digest('hex');
+/** How long a signed request for a scope stays good (the database accepts up to 300 s ahead). */
+const SCOPE_SIGNATURE_SECONDS = 120;
+
+/**
+ * The app's request for a scope: an HMAC over the claim and an expiry. `app_enter_scope` checks it
+ * and keeps, for the current transaction only, a signature bound to that transaction
+ * (drizzle/0021_scope_hmac_bound_to_transaction.sql); what a request can read back opens nothing
+ * in another transaction.
+ */
+export function signScope(claim: string, key: string, expires = Math.floor(Date.now() / 1000) + SCOPE_SIGNATURE_SECONDS): { expires: number; signature: string } {
+	return { expires, signature: createHmac('sha256', key).update(`enter|${expires}|${claim}`, 'utf8').digest('hex') };
 }
 
 export async function withScope<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, options: ScopeOptions = {}): Promise<T> {
@@ -50,10 +59,11 @@ export async function withScope<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, opt
 
 function setScope(tx: Tx, scope: Scope): Promise<unknown> {
 	const claim = scopeClaim(scope);
-	return executeNamed(tx, 'app_scope', sql`select
+	const { expires, signature } = signScope(claim, database().scopeKey);
+	// The role first: app_enter_scope then runs as its owner and sets the scope for mtandao_app.
+	return executeNamed(tx, 'app_enter_scope', sql`select
 		set_config('role', 'mtandao_app', true),
-		set_config('app.scope', ${claim}, true),
-		set_config('app.scope_sig', ${signScope(claim, database().scopeKey)}, true)`);
+		app_enter_scope(${claim}, ${expires}::bigint, ${signature})`);
 }
 
 /**
