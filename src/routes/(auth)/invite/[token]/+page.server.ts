@@ -1,5 +1,4 @@
 import { error, redirect, type Actions } from '@sveltejs/kit';
-import { z } from 'zod';
 import type { PageServerLoad } from './$types';
 import { homeFor } from '$lib/server/auth/guards';
 import { createSession, generateSessionToken, setSessionTokenCookie } from '$lib/server/auth/session';
@@ -7,13 +6,7 @@ import { config } from '$lib/server/config';
 import { formFailure, parseForm } from '$lib/server/http/forms';
 import { LoginTaken, acceptInvitation, findInvitation } from '$lib/server/staff/invitations';
 import { m } from '$lib/paraglide/messages';
-
-const schema = z
-	.object({
-		password: z.string({ error: () => m.error_required() }).min(8, { error: () => m.error_password_short() }).max(200, { error: () => m.error_too_long() }),
-		confirm: z.string({ error: () => m.error_required() })
-	})
-	.refine((v) => v.password === v.confirm, { path: ['confirm'], error: () => m.error_password_mismatch() });
+import { newPasswordSchema } from '$lib/new-password';
 
 export const load: PageServerLoad = async ({ params }) => {
 	const invitation = await findInvitation(params.token);
@@ -26,7 +19,7 @@ export const actions: Actions = {
 		const invitation = await findInvitation(params.token!);
 		if (!invitation) error(404, 'This invitation is not valid any more');
 		const form = await request.formData();
-		const parsed = parseForm(schema, form, m.error_check_form());
+		const parsed = parseForm(newPasswordSchema, form, m.error_check_form());
 		if (!parsed.ok) return parsed.failure;
 		let user;
 		try {

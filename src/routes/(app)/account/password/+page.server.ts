@@ -1,0 +1,27 @@
+import { redirect, type Actions } from '@sveltejs/kit';
+import type { PageServerLoad } from './$types';
+import { STAFF, requireRole } from '$lib/server/auth/guards';
+import { changeOwnPassword } from '$lib/server/auth/password-change';
+import { formFailure, parseForm } from '$lib/server/http/forms';
+import { m } from '$lib/paraglide/messages';
+import { changePasswordSchema } from './schema';
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	const { user } = requireRole(locals, STAFF, url);
+	return { login: user.phone ?? user.email, changed: url.searchParams.has('changed') };
+};
+
+export const actions: Actions = {
+	default: async ({ locals, url, request, getClientAddress }) => {
+		const { user } = requireRole(locals, STAFF, url);
+		const form = await request.formData();
+		const parsed = parseForm(changePasswordSchema, form, m.error_check_form());
+		if (!parsed.ok) return parsed.failure;
+		const result = await changeOwnPassword(user, locals.session!.id, { current: parsed.data.current, next: parsed.data.password }, { ip: getClientAddress() });
+		if (!result.ok) {
+			if (result.reason === 'locked') return formFailure(400, form, m.login_locked());
+			return formFailure(400, form, m.error_check_form(), { current: m.password_current_wrong() });
+		}
+		redirect(303, '/account/password?changed');
+	}
+};

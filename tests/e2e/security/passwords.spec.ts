@@ -1,0 +1,74 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { LOGINS, LoginPage } from '../fixtures/login';
+
+const PHONE = { width: 360, height: 740 };
+
+/** A fresh phone number per run, so a test never finds the account of an earlier one. */
+function freshPhone(): string {
+	return `07${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+}
+
+async function newPhone(browser: Browser): Promise<Page> {
+	return (await browser.newContext({ viewport: PHONE })).newPage();
+}
+
+async function expectFitsThePhone(page: Page) {
+	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+}
+
+/** The manager invites an agent and the agent joins with `password`; returns the agent's phone. */
+async function inviteAgent(manager: Page, agent: Page, name: string, password: string): Promise<string> {
+	const phone = freshPhone();
+	await manager.goto('/manage/team');
+	await manager.getByLabel('Full name').fill(name);
+	await manager.getByLabel('Phone number or email').fill(phone);
+	await manager.getByRole('button', { name: 'Create invitation' }).click();
+	const link = (await manager.getByTestId('invite-link').textContent())!.trim();
+	await agent.goto(link);
+	await agent.getByLabel('Password', { exact: true }).fill(password);
+	await agent.getByLabel('Password again').fill(password);
+	await agent.getByRole('button', { name: 'Create my account' }).click();
+	await expect(agent).toHaveURL(/\/agent$/);
+	return phone;
+}
+
+test('a staff member changes the password: the current one is required, other devices are logged out, the new one logs in', async ({ page, browser }) => {
+	await new LoginPage(page).logIn(LOGINS.nyotaManager);
+	await expect(page).toHaveURL(/\/manage$/);
+	const agent = await newPhone(browser);
+	const phone = await inviteAgent(page, agent, 'Amina Changes', 'first password 1');
+
+	const otherDevice = await newPhone(browser);
+	await new LoginPage(otherDevice).logIn(phone, 'first password 1');
+	await expect(otherDevice).toHaveURL(/\/agent$/);
+
+	await agent.getByTestId('account-link').click();
+	await expect(agent).toHaveURL(/\/account\/password$/);
+	await expect(agent.getByRole('heading', { name: 'Change your password' })).toBeVisible();
+	await expectFitsThePhone(agent);
+
+	await agent.getByLabel('Current password').fill('not my password');
+	await agent.getByLabel('New password').fill('second password 2');
+	await agent.getByLabel('Password again').fill('second password 2');
+	await agent.getByRole('button', { name: 'Change password' }).click();
+	await expect(agent.getByText('That is not your current password.')).toBeVisible();
+
+	await agent.getByLabel('Current password').fill('first password 1');
+	await agent.getByLabel('New password').fill('second password 2');
+	await agent.getByLabel('Password again').fill('second password 2');
+	await agent.getByRole('button', { name: 'Change password' }).click();
+	await expect(agent.getByTestId('password-changed')).toBeVisible();
+	await expectFitsThePhone(agent);
+
+	// The other device's session ended; this one did not.
+	await otherDevice.goto('/agent');
+	await expect(otherDevice).toHaveURL(/\/login/);
+	await agent.goto('/agent');
+	await expect(agent).toHaveURL(/\/agent$/);
+
+	await agent.getByTestId('logout').click();
+	await new LoginPage(agent).logIn(phone, 'first password 1');
+	await expect(agent.getByRole('alert')).toBeVisible();
+	await new LoginPage(agent).logIn(phone, 'second password 2');
+	await expect(agent).toHaveURL(/\/agent$/);
+});
