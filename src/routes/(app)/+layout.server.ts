@@ -1,13 +1,15 @@
 import type { LayoutServerLoad } from './$types';
 import { requireUser } from '$lib/server/auth/guards';
+import { takeLoginNotice } from '$lib/server/auth/login-notice';
 import { withTenant } from '$lib/server/db';
 import { getTenant } from '$lib/server/tenants/tenants';
 
-export const load: LayoutServerLoad = async ({ locals, url }) => {
+export const load: LayoutServerLoad = async ({ locals, url, cookies }) => {
 	const { user, tenantId } = requireUser(locals, url);
 	const tenant = await withTenant(tenantId, (tx) => getTenant(tx, tenantId));
 	return {
 		user: { name: user.name, role: user.role },
+		failedLogins: takeLoginNotice(cookies),
 		tenant: tenant ? { name: tenant.name, slug: tenant.slug, brandColor: tenant.brandColor, kind: tenant.kind } : null
 	};
 };

@@ -1,6 +1,7 @@
 /** What the top-up page and the captive portal share on the server: the tenant, the caller's address. */
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { publicTenant, type PublicTenant } from '$lib/server/self-service/tenant';
+import { addressKey } from '$lib/server/security/address-key';
 import { m } from '$lib/paraglide/messages';
 
 /** The tenant named by the address, or the 404 page: an unknown slug tells nothing more. */
@@ -13,11 +14,11 @@ export async function tenantOr404(slug: string): Promise<PublicTenant> {
 /**
  * The caller's address for rate limits. When the adapter cannot tell (ADDRESS_HEADER is set and a
  * request came round the proxy without it), every such caller shares one count: the limits hold
- * rather than lapse.
+ * rather than lapse. IPv6 callers are grouped by /64 (addressKey): one phone holds a whole prefix.
  */
 export function clientAddress(event: Pick<RequestEvent, 'getClientAddress'>): string {
 	try {
-		return event.getClientAddress();
+		return addressKey(event.getClientAddress());
 	} catch {
 		return 'unknown';
 	}

@@ -47,28 +47,28 @@ describe('login', () => {
 		expect(unknown).toEqual(wrong);
 	});
 
-	it('refuses the sixth attempt inside the window even with the right password', async () => {
+	it('refuses the sixth attempt from one address inside the window even with the right password', async () => {
 		await addUser('254712000003');
 		for (let i = 0; i < MAX_FAILURES; i++) {
-			expect(await login('0712000003', `guess ${i}`, { ip: `10.0.1.${i}` })).toMatchObject({ ok: false, reason: 'invalid' });
+			expect(await login('0712000003', `guess ${i}`, { ip: '10.0.1.1' })).toMatchObject({ ok: false, reason: 'invalid' });
 		}
-		const sixth = await login('0712000003', PASSWORD, { ip: '10.0.1.99' });
+		const sixth = await login('0712000003', PASSWORD, { ip: '10.0.1.1' });
 		expect(sixth).toMatchObject({ ok: false, reason: 'locked' });
 		expect(sixth.ok === false && sixth.reason === 'locked' && sixth.until.getTime() - Date.now()).toBeGreaterThan(14 * 60 * 1000);
 	});
 
 	it('locks an unknown account just like a known one', async () => {
-		for (let i = 0; i < MAX_FAILURES; i++) await login('0798000000', 'x', { ip: `10.0.2.${i}` });
-		expect(await login('0798000000', 'x', { ip: '10.0.2.50' })).toMatchObject({ ok: false, reason: 'locked' });
+		for (let i = 0; i < MAX_FAILURES; i++) await login('0798000000', 'x', { ip: '10.0.2.1' });
+		expect(await login('0798000000', 'x', { ip: '10.0.2.1' })).toMatchObject({ ok: false, reason: 'locked' });
 	});
 
 	it('counts failures per IP across accounts', async () => {
 		const ip = '10.9.9.9';
 		for (let i = 0; i < 30; i++) await login(`07970000${String(i).padStart(2, '0')}`, 'x', { ip });
-		const [row] = await withTenant(tenantId, (tx) => tx.select().from(loginThrottle).where(eq(loginThrottle.key, `ip:${ip}`)));
-		expect(row?.lockedUntil?.getTime()).toBeGreaterThan(Date.now());
 		await addUser('254712000004');
 		expect(await login('0712000004', PASSWORD, { ip })).toMatchObject({ ok: false, reason: 'locked' });
+		const [row] = await withTenant(tenantId, (tx) => tx.select().from(loginThrottle).where(eq(loginThrottle.key, `ip:${ip}`)));
+		expect(row?.lockedUntil?.getTime()).toBeGreaterThan(Date.now());
 		expect(await login('0712000004', PASSWORD, { ip: '10.9.9.10' })).toMatchObject({ ok: true });
 	});
 

@@ -11,10 +11,13 @@ import { lt, sql } from 'drizzle-orm';
 import { withTenant, type Tx } from '../db';
 import { rateLimits } from '../db/schema';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
+import { addressKey } from './address-key';
 
 export interface RateRule {
 	/** The key prefix, e.g. `push:phone`. */
 	name: string;
+	/** The subject is a client address: counted per addressKey (IPv6 per /64). */
+	perAddress?: boolean;
 	limit: number;
 	windowMs: number;
 }
@@ -30,9 +33,9 @@ export const RATE_RULES = {
 	 * limit must not turn them away. A flood from one address is still cut off at this, and each
 	 * phone has its own limit above.
 	 */
-	pushPerIp: { name: 'push:ip', limit: 120, windowMs: TEN_MINUTES },
+	pushPerIp: { name: 'push:ip', perAddress: true, limit: 120, windowMs: TEN_MINUTES },
 	/** Account and phone look-ups from one address. */
-	lookupPerIp: { name: 'lookup:ip', limit: 60, windowMs: TEN_MINUTES }
+	lookupPerIp: { name: 'lookup:ip', perAddress: true, limit: 60, windowMs: TEN_MINUTES }
 } as const satisfies Record<string, RateRule>;
 
 export interface RateVerdict {
@@ -77,7 +80,10 @@ export async function takeHits(checks: RateCheck[], now = new Date()): Promise<R
 	if (counted.length === 0) return { allowed: true, hits: 0, retryAfterSeconds: 0 };
 	return withTenant(PLATFORM_TENANT_ID, async (tx) => {
 		const verdicts: RateVerdict[] = [];
-		for (const check of counted) verdicts.push(await countHit(tx, check.rule, check.subject, now));
+		for (const check of counted) {
+			const subject = check.rule.perAddress ? addressKey(check.subject) : check.subject;
+			verdicts.push(await countHit(tx, check.rule, subject, now));
+		}
 		const refused = verdicts.filter((v) => !v.allowed);
 		if (refused.length === 0) return { allowed: true, hits: Math.max(...verdicts.map((v) => v.hits)), retryAfterSeconds: 0 };
 		return { allowed: false, hits: Math.max(...refused.map((v) => v.hits)), retryAfterSeconds: Math.max(...refused.map((v) => v.retryAfterSeconds)) };

@@ -2,6 +2,7 @@ import { redirect, type Actions } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { homeFor } from '$lib/server/auth/guards';
 import { login } from '$lib/server/auth/login';
+import { rememberLoginNotice } from '$lib/server/auth/login-notice';
 import { setSessionTokenCookie } from '$lib/server/auth/session';
 import { config } from '$lib/server/config';
 import { formFailure, parseForm } from '$lib/server/http/forms';
@@ -30,7 +31,9 @@ async function signIn({ request, cookies, getClientAddress, url }: Parameters<Ac
 		const message = result.reason === 'locked' ? m.login_locked() : m.login_invalid();
 		return formFailure(400, form, message);
 	}
-	setSessionTokenCookie(cookies, result.token, result.session.expiresAt, config().production && url.protocol === 'https:');
+	const secure = config().production && url.protocol === 'https:';
+	setSessionTokenCookie(cookies, result.token, result.session.expiresAt, secure);
+	rememberLoginNotice(cookies, result.failedAttempts, secure);
 	if (result.user.locale) cookies.set('lang', result.user.locale, { path: '/', httpOnly: false, sameSite: 'lax', maxAge: 400 * 24 * 3600 });
 	redirect(303, safeNext(parsed.data.next) ?? homeFor(result.user.role));
 }

@@ -1,0 +1,23 @@
+/**
+ * The failed-attempts notice travels from the login action to the first page after it in a short
+ * cookie: it only ever tells the signed-in owner what the server told them a moment ago.
+ */
+import type { Cookies } from '@sveltejs/kit';
+import type { FailedLoginNotice } from './throttle';
+
+const COOKIE = 'login_notice';
+
+export function rememberLoginNotice(cookies: Cookies, notice: FailedLoginNotice | null, secure: boolean): void {
+	if (!notice) return;
+	cookies.set(COOKIE, `${notice.failures}.${notice.since.getTime()}`, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: 600 });
+}
+
+/** The notice, once: reading it removes the cookie. */
+export function takeLoginNotice(cookies: Cookies): { failures: number; since: string } | null {
+	const value = cookies.get(COOKIE);
+	if (!value) return null;
+	cookies.delete(COOKIE, { path: '/' });
+	const match = /^(\d{1,6})\.(\d{1,15})$/.exec(value);
+	if (!match) return null;
+	return { failures: Number(match[1]), since: new Date(Number(match[2])).toISOString() };
+}
