@@ -11,7 +11,7 @@ import { writeAudit } from '../audit';
 import { loginKey } from './login';
 import { hashPassword, verifyPassword } from './password';
 import type { SessionUser } from './session';
-import { clearFailures, lockedUntil, recordFailure } from './throttle';
+import { settleSuccess, takeAttempt } from './throttle';
 
 export type PasswordChangeResult = { ok: true } | { ok: false; reason: 'wrong_current' } | { ok: false; reason: 'locked'; until: Date };
 
@@ -23,21 +23,19 @@ export async function changeOwnPassword(
 ): Promise<PasswordChangeResult> {
 	const account = loginKey(user.phone ?? user.email ?? user.id);
 	const keys = { account, ip: client.ip };
-	const until = await withScope({ login: account }, (tx) => lockedUntil(tx, keys));
-	if (until) return { ok: false, reason: 'locked', until };
+	// Counted before the check, like a login: a burst of guesses cannot all be checked.
+	const attempt = await withScope({ login: account }, (tx) => takeAttempt(tx, keys));
+	if (attempt.lockedUntil) return { ok: false, reason: 'locked', until: attempt.lockedUntil };
 	const [row] = await withTenant(user.tenantId, (tx) =>
 		tx.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id))
 	);
-	if (!row || !(await verifyPassword(row.passwordHash, passwords.current))) {
-		await withScope({ login: account }, (tx) => recordFailure(tx, keys));
-		return { ok: false, reason: 'wrong_current' };
-	}
+	if (!row || !(await verifyPassword(row.passwordHash, passwords.current))) return { ok: false, reason: 'wrong_current' };
 	const passwordHash = await hashPassword(passwords.next);
 	await withTenant(user.tenantId, async (tx) => {
 		await tx.update(users).set({ passwordHash }).where(eq(users.id, user.id));
 		await tx.delete(sessions).where(and(eq(sessions.userId, user.id), ne(sessions.id, currentSessionId)));
 		await writeAudit(tx, { tenantId: user.tenantId, actor: { userId: user.id, name: user.name, ip: client.ip }, action: 'staff.password_change', target: user.name });
 	});
-	await withScope({ login: account }, (tx) => clearFailures(tx, keys));
+	await withScope({ login: account }, (tx) => settleSuccess(tx, keys));
 	return { ok: true };
 }
