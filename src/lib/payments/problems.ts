@@ -67,6 +67,8 @@ export interface PublicPaymentState {
 	receipt: string | null;
 	/** The subscriber's expiry (ISO), once paid. */
 	expiresAt: string | null;
+	/** Settled over an hour ago: the receipt, the expiry and the hotspot login are no longer shown. */
+	detailsHidden: boolean;
 	amountKes: number;
 	packageName: string | null;
 	phoneEnding: string;

@@ -1,12 +1,13 @@
 /**
  * The top-up page's look-up: a customer types an account number or a phone, and sees just enough
- * to know it is their account (a masked name, the package, the expiry, the balance) and the
- * packages they can buy. Only the tenant named by the page, never its sub-tenants.
+ * to know it is their account (a masked name, whether it is active) and the packages they can buy.
+ * Anyone can type anyone's phone, so nothing else leaves the server: not the balance, the expiry,
+ * the kind of service, the phone's digits, nor the account number of a phone. Only the tenant named
+ * by the page, never its sub-tenants.
  */
 import { and, asc, eq, or } from 'drizzle-orm';
 import { withTenant, type Tx } from '../db';
-import { packages, subscribers, type Package, type ServiceKind, type Subscriber, type SubscriberStatus, type ValidityUnit } from '../db/schema';
-import { walletBalance } from '../billing/wallet';
+import { packages, type Package, type Subscriber, type ValidityUnit } from '../db/schema';
 import { matchSubscriber } from '../network/subscribers';
 
 /** "Wanjiku Kamau" → "Wa***u Ka***u": enough for the owner to recognise, too little to learn a stranger's name. */
@@ -40,19 +41,17 @@ export interface OfferedPackage {
 	rateLimit: string;
 }
 
+/** What a stranger who typed an account number or a phone may learn: the page data, no more. */
 export interface PayerView {
-	accountNumber: string;
 	maskedName: string;
-	kind: ServiceKind;
-	status: SubscriberStatus;
-	packageId: string | null;
-	packageName: string | null;
-	expiresAt: Date | null;
-	balanceKes: number;
-	/** The last three digits of the subscriber's phone, the default payer. */
-	phoneEnding: string;
+	/** In service now (active and not past its expiry), or not: the expiry itself stays hidden. */
+	status: PublicSubscriberStatus;
+	/** The package to suggest (the current one, if still offered); null when none. */
+	suggestedPackageId: string | null;
 	packages: OfferedPackage[];
 }
+
+export type PublicSubscriberStatus = 'active' | 'expired';
 
 export type PayerResult = { ok: true; subscriber: Subscriber; view: PayerView } | { ok: false; reason: 'none' | 'ambiguous' };
 
@@ -66,21 +65,19 @@ export async function findPayer(tenantId: string, lookup: PayerLookup): Promise<
 	});
 }
 
-async function payerView(tx: Tx, subscriber: Subscriber): Promise<PayerView> {
+async function payerView(tx: Tx, subscriber: Subscriber, now = new Date()): Promise<PayerView> {
 	const offered = await offeredPackages(tx, subscriber);
-	const [current] = subscriber.packageId ? await tx.select({ name: packages.name }).from(packages).where(eq(packages.id, subscriber.packageId)) : [];
 	return {
-		accountNumber: subscriber.accountNumber,
 		maskedName: maskName(subscriber.name),
-		kind: subscriber.kind,
-		status: subscriber.status,
-		packageId: subscriber.packageId,
-		packageName: current?.name ?? null,
-		expiresAt: subscriber.expiresAt,
-		balanceKes: await walletBalance(tx, subscriber.id),
-		phoneEnding: subscriber.phone.slice(-3),
+		status: publicSubscriberStatus(subscriber, now),
+		suggestedPackageId: offered.some((p) => p.id === subscriber.packageId) ? subscriber.packageId : null,
 		packages: offered
 	};
+}
+
+/** Suspended, pending and lapsed accounts all read "expired": the reason is for the provider to tell. */
+export function publicSubscriberStatus(subscriber: Pick<Subscriber, 'status' | 'expiresAt'>, now = new Date()): PublicSubscriberStatus {
+	return subscriber.status === 'active' && subscriber.expiresAt !== null && subscriber.expiresAt.getTime() > now.getTime() ? 'active' : 'expired';
 }
 
 /**

@@ -27,7 +27,8 @@ async function find(event: RequestEvent) {
 		const message = result.reason === 'ambiguous' ? m.pay_error_phone_shared() : m.pay_error_not_found();
 		return formFailure(404, form, message, { account: message });
 	}
-	return { payer: result.view };
+	// What was typed goes back with step 2, so the page never needs the account number itself.
+	return { payer: result.view, account: String(form.get('account')).trim() };
 }
 
 /** Step 2: the package and the paying phone → an M-Pesa prompt, then the live status page. */
@@ -38,12 +39,12 @@ async function pay(event: RequestEvent) {
 	// Step 2 shows the account again, so it counts as a look-up too.
 	const verdict = await takeHits([{ rule: RATE_RULES.lookupPerIp, subject: clientAddress(event) }]);
 	if (!verdict.allowed) return tooMany(form, verdict.retryAfterSeconds);
-	const account = String(form.get('account') ?? '').replace(/[\s-]+/g, '').toUpperCase();
-	const found = /^[0-9A-Z]{1,12}$/.test(account) ? await findPayer(tenant.id, { account, phone: null }) : null;
+	const account = findSchema.safeParse({ account: form.get('account') ?? '' });
+	const found = account.success ? await findPayer(tenant.id, account.data.account) : null;
 	if (!found?.ok) return formFailure(404, form, m.pay_error_not_found(), { account: m.pay_error_not_found() });
 	// The failure shows step 2 again, with the account it was about.
 	const again = (status: number, message: string, errors: Record<string, string> = {}) =>
-		fail(status, { ...formFailure(status, form, message, errors).data, payer: found.view as PayerView });
+		fail(status, { ...formFailure(status, form, message, errors).data, payer: found.view as PayerView, account: String(form.get('account')).trim() });
 	if (!parsed.ok) return again(400, parsed.failure.data.message, parsed.failure.data.errors);
 	const { packageId, phone } = parsed.data;
 	if (!found.view.packages.some((p) => p.id === packageId)) return again(400, m.error_check_form(), { packageId: m.pay_error_choose_package() });

@@ -25,7 +25,7 @@ describe('the top-up look-up', () => {
 
 describe('the top-up payment', () => {
 	it('pays from the subscriber’s own phone when the phone is left empty', () => {
-		expect(paySchema.parse({ account: '123456', packageId: PACKAGE })).toEqual({ account: '123456', packageId: PACKAGE, phone: null });
+		expect(paySchema.parse({ account: '123456', packageId: PACKAGE })).toEqual({ account: { account: '123456', phone: null }, packageId: PACKAGE, phone: null });
 		expect(paySchema.parse({ account: '123456', packageId: PACKAGE, phone: '0722 000 301' }).phone).toBe('254722000301');
 	});
 

@@ -7,8 +7,7 @@ const ACCOUNT = /^[0-9A-Z]{1,12}$/;
 const compactAccount = (value: string) => value.replace(/[\s-]+/g, '').toUpperCase();
 
 /** What a customer types to find the account: the account number, or the phone it is registered to. */
-export const findSchema = z.object({
-	account: z
+const lookup = z
 		.string({ error: () => m.error_required() })
 		.trim()
 		.min(1, { error: () => m.error_required() })
@@ -20,8 +19,9 @@ export const findSchema = z.object({
 			const tooLong = /^[0-9A-Z]+$/.test(compact);
 			ctx.addIssue({ code: 'custom', message: tooLong ? m.pay_error_account_long() : m.pay_error_account_shape() });
 			return z.NEVER;
-		})
-});
+		});
+
+export const findSchema = z.object({ account: lookup });
 
 /** Blank: the subscriber's own phone pays. */
 export const payerPhone = z
@@ -36,11 +36,12 @@ export const payerPhone = z
 		return phone;
 	});
 
+/**
+ * Step 2 posts back what was typed in step 1 (an account number or a phone), not the account number
+ * it found: a stranger who types a phone never learns the account number behind it.
+ */
 export const paySchema = z.object({
-	account: z
-		.string({ error: () => m.error_required() })
-		.transform(compactAccount)
-		.refine((value) => ACCOUNT.test(value), { error: () => m.pay_error_account_shape() }),
+	account: lookup,
 	packageId: z.uuid({ error: () => m.pay_error_choose_package() }),
 	phone: payerPhone
 });

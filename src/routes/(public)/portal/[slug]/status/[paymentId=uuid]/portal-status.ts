@@ -7,7 +7,8 @@ import { provisioningWorker } from '$lib/server/startup';
 export async function portalStatus(tenantId: string, paymentId: string, options: { retryLogin?: boolean } = {}) {
 	const found = await readPublicPayment(tenantId, paymentId, 'portal');
 	if (!found) return null;
-	const paid = found.state.status === 'succeeded' && found.subscriber !== null;
+	// The hotspot password too is for the hour after paying, not for whoever opens the history later.
+	const paid = found.state.status === 'succeeded' && found.subscriber !== null && !found.state.detailsHidden;
 	return {
 		state: found.state,
 		// Starts the API login on the first look after payment; later looks read how it went.
