@@ -29,7 +29,13 @@ const schema = z.object({
 	ORIGIN: z.string().url().optional(),
 	PORT: z.coerce.number().int().min(1).max(65535).optional(),
 	/** Applies router jobs and expiries in this process; several processes may all run one. */
-	PROVISIONING_WORKER: z.enum(['on', 'off']).default('on')
+	PROVISIONING_WORKER: z.enum(['on', 'off']).default('on'),
+	/** What a router's reply may hold before the connection is cut (a hostile router must not stall the server). */
+	ROUTER_MAX_WORD_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+	ROUTER_MAX_SENTENCE_WORDS: z.coerce.number().int().min(16).default(10_000),
+	ROUTER_MAX_REPLY_BYTES: z.coerce.number().int().min(65_536).default(64 * 1024 * 1024),
+	/** From the first byte of a reply sentence to its end; a router that trickles is cut after this. */
+	ROUTER_SENTENCE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000)
 });
 
 /** The base of our M-Pesa callback URLs. */

@@ -20,11 +20,15 @@ import {
 	scrubSecrets,
 	type RouterAddress
 } from './errors';
-import { applyNodeRouterosPatches } from './node-routeros-patches';
+import { applyNodeRouterosPatches, destroyConnection, limitReplies } from './node-routeros-patches';
+import type { ReplyLimits } from './reply-reader';
+import { config } from '../../config';
 
 export {
 	RouterCommandFailed,
 	RouterLoginFailed,
+	RouterReplyTooLarge,
+	RouterReplyTooSlow,
 	RouterUnreachable,
 	isRouterFailure,
 	type RouterFailure,
@@ -43,6 +47,19 @@ export interface RouterTarget {
 	password: string;
 	/** Connect timeout, per-command timeout and idle lifetime of a cached connection. */
 	timeoutMs?: number;
+	/** What a reply may hold (defaults: ROUTER_MAX_* settings, see reply-reader.ts). */
+	replyLimits?: Partial<ReplyLimits>;
+}
+
+/** The configured reply limits: a hostile router must not be able to stall or exhaust the server. */
+export function configuredReplyLimits(): ReplyLimits {
+	const cfg = config();
+	return {
+		maxWordBytes: cfg.ROUTER_MAX_WORD_BYTES,
+		maxSentenceWords: cfg.ROUTER_MAX_SENTENCE_WORDS,
+		maxReplyBytes: cfg.ROUTER_MAX_REPLY_BYTES,
+		sentenceTimeoutMs: cfg.ROUTER_SENTENCE_TIMEOUT_MS
+	};
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -105,9 +122,11 @@ export class RouterConnection implements RouterApi {
 		const connection = new RouterConnection(target, api);
 		const address = connection.#address;
 		let timer: NodeJS.Timeout | undefined;
+		const connecting = api.connect();
+		limitReplies(api, { ...configuredReplyLimits(), ...target.replyLimits });
 		try {
 			await Promise.race([
-				api.connect(),
+				connecting,
 				// node-routeros neither resolves nor rejects when the router hangs up mid-login.
 				connection.closed.then(() => {
 					throw connection.#failure ?? connectionLost(undefined, address);
@@ -123,7 +142,8 @@ export class RouterConnection implements RouterApi {
 					? closedBeforeLogin(address)
 					: connectFailure(error, address, timeoutMs);
 			connection.#fail(new RouterUnreachable(target.id, 'dropped', 'login did not complete'));
-			void api.close().catch(() => undefined);
+			// Not a polite close: a router that never finished the login would not finish that either.
+			destroyConnection(api);
 			throw failure;
 		} finally {
 			clearTimeout(timer);
@@ -197,7 +217,8 @@ export class RouterConnection implements RouterApi {
 			pending.reject(failure);
 		}
 		this.#pending.clear();
-		if (failure.reason === 'timeout') void this.#api.close().catch(() => undefined);
+		// A router that stopped answering (or trickles) will not answer a goodbye: cut it.
+		if (failure.reason === 'timeout') destroyConnection(this.#api);
 		this.#markClosed();
 	}
 }

@@ -7,17 +7,41 @@
  * job rows and the manager's screen.
  */
 import { getSystemErrorName } from 'node:util';
+import { ProtocolViolation, ReplyLimitExceeded, ReplyTooSlow } from './reply-reader';
 
 export type UnreachableReason = 'refused' | 'timeout' | 'unreachable' | 'dropped';
 
 export class RouterUnreachable extends Error {
-	override readonly name = 'RouterUnreachable';
+	override readonly name: string = 'RouterUnreachable';
 	constructor(
 		readonly routerId: string,
 		readonly reason: UnreachableReason,
 		message: string
 	) {
 		super(message);
+	}
+}
+
+/**
+ * The router sent more than a reply may hold (a word, a sentence or a whole answer over its
+ * limit, see reply-reader.ts); the connection was cut. Retried like any lost connection.
+ */
+export class RouterReplyTooLarge extends RouterUnreachable {
+	override readonly name = 'RouterReplyTooLarge';
+	constructor(
+		routerId: string,
+		readonly limit: ReplyLimitExceeded['limit'],
+		message: string
+	) {
+		super(routerId, 'dropped', message);
+	}
+}
+
+/** The router kept a reply coming without finishing it (a trickle); the connection was cut. */
+export class RouterReplyTooSlow extends RouterUnreachable {
+	override readonly name = 'RouterReplyTooSlow';
+	constructor(routerId: string, message: string) {
+		super(routerId, 'timeout', message);
 	}
 }
 
@@ -96,6 +120,8 @@ export function errnoName(error: unknown): string | undefined {
 /** Maps a failure to connect (before or during login) to the typed errors. */
 export function connectFailure(error: unknown, router: RouterAddress, timeoutMs: number): RouterFailure {
 	if (isRouterFailure(error)) return error;
+	const refusal = replyRefusal(error, router);
+	if (refusal) return refusal;
 	const where = `router ${router.id} (${router.host}:${router.port})`;
 	const name = errnoName(error);
 	if (name === 'CANTLOGIN') {
@@ -136,12 +162,23 @@ export function closedBeforeLogin(router: RouterAddress, cause?: string): Router
 
 /** Maps an error on an established connection (socket error, idle timeout, close). */
 export function connectionLost(error: unknown, router: RouterAddress): RouterUnreachable {
+	const refusal = replyRefusal(error, router);
+	if (refusal) return refusal;
 	const where = `router ${router.id} (${router.host}:${router.port})`;
 	const name = errnoName(error);
 	if (name && TIMED_OUT.has(name)) {
 		return new RouterUnreachable(router.id, 'timeout', `${where} stopped answering`);
 	}
 	return new RouterUnreachable(router.id, 'dropped', `${where} dropped the connection${name ? ` (${name})` : ''}`);
+}
+
+/** The reader's refusal of a reply (no router id there) as the typed error for this router. */
+function replyRefusal(error: unknown, router: RouterAddress): RouterUnreachable | undefined {
+	const where = `router ${router.id} (${router.host}:${router.port})`;
+	if (error instanceof ReplyLimitExceeded) return new RouterReplyTooLarge(router.id, error.limit, `${where} ${error.message}`);
+	if (error instanceof ReplyTooSlow) return new RouterReplyTooSlow(router.id, `${where} ${error.message}`);
+	if (error instanceof ProtocolViolation) return new RouterUnreachable(router.id, 'dropped', `${where} ${error.message}`);
+	return undefined;
 }
 
 /**

@@ -9,8 +9,11 @@
  *
  * 1. Reply framing (Receiver.processRawData). The stock parser cuts sentences at reply words
  *    and loses track when TCP splits a reply between a sentence's last word and its zero
- *    terminator, or inside a multi-byte length: the command then never settles. Replaced by
- *    a parser that buffers until a sentence is complete, then routes it by `.tag`.
+ *    terminator, or inside a multi-byte length: the command then never settles. It also trusts
+ *    declared word lengths and re-copies its buffer per chunk (a hostile router declaring a
+ *    4 GiB word blocked the event loop for seconds). Replaced by reply-reader.ts (linear, with
+ *    word, sentence, reply-size and trickle limits), routing whole sentences by `.tag`. A broken
+ *    limit destroys the socket, and Connector.onError passes that typed error on unwrapped.
  * 2. `!empty` (RouterOS 7.18+: a print that found nothing, followed by `!done`). The stock
  *    Channel calls it unknown and throws UNKNOWNREPLY from a socket handler, which kills the
  *    process. It is skipped here, so the `!done` after it resolves the print with [].
@@ -23,10 +26,18 @@
  *    connection). Now one buffer per sentence, TCP_NODELAY, and the sentences written in one
  *    turn of the event loop (a pipelined batch) leave together.
  */
-import { isAscii } from 'node:buffer';
 import type { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { Channel, Connector, Receiver } from 'node-routeros';
+import { Channel, Connector, Receiver, type RouterOSAPI } from 'node-routeros';
+import {
+	DEFAULT_REPLY_LIMITS,
+	ProtocolViolation,
+	ReplyLimitExceeded,
+	ReplyTooSlow,
+	SentenceReader,
+	type ReplyLimits,
+	type Sentence
+} from './reply-reader';
 
 interface ChannelInternals extends EventEmitter {
 	processPacket(packet: string[]): void;
@@ -50,23 +61,30 @@ interface ConnectorInternals extends EventEmitter {
 	connect(): unknown;
 	write(words: string[]): unknown;
 	destroy(): void;
+	onError(error: Error): void;
+	onEnd(): void;
 }
 
 const PATCHED = Symbol.for('mtandao.node-routeros.patched');
 const TERMINATOR = Buffer.from([0]);
-const windows1252 = new TextDecoder('windows-1252');
 
 /** Sockets holding writes until the end of the current tick. */
 const corked = new WeakSet<Socket>();
 
-/** Bytes received but not yet a whole sentence, per connection. */
-const unparsed = new WeakMap<object, Buffer>();
+interface ReceiverState {
+	readonly reader: SentenceReader;
+	/** Bytes received so far per command (tag) still being answered. */
+	readonly replyBytes: Map<string, number>;
+}
+
+const receivers = new WeakMap<object, ReceiverState>();
+
+/** The limits of each connection's replies, by its socket (set by limitReplies). */
+const limitsFor = new WeakMap<Socket, Partial<ReplyLimits>>();
 
 const ignore = () => undefined;
 
-export class ProtocolViolation extends Error {
-	override readonly name = 'ProtocolViolation';
-}
+export { ProtocolViolation };
 
 export function applyNodeRouterosPatches(): void {
 	const channel = Channel.prototype as unknown as ChannelInternals & Record<symbol, unknown>;
@@ -79,7 +97,9 @@ export function applyNodeRouterosPatches(): void {
 		['Receiver.processRawData', receiver.processRawData],
 		['Connector.connect', connector.connect],
 		['Connector.write', connector.write],
-		['Connector.destroy', connector.destroy]
+		['Connector.destroy', connector.destroy],
+		['Connector.onError', connector.onError],
+		['Connector.onEnd', connector.onEnd]
 	] as const) {
 		if (typeof value !== 'function') {
 			throw new Error(`node-routeros internals changed (${what} is missing): review node-routeros-patches.ts`);
@@ -131,6 +151,15 @@ export function applyNodeRouterosPatches(): void {
 		return this;
 	};
 
+	const onError = connector.onError;
+	// Bound in connect(), so patching the prototype reaches every new connector. The stock one
+	// wraps every error in a RosException keyed by errno, which loses ours (no errno).
+	connector.onError = function (this: ConnectorInternals, error: Error) {
+		if (!isReplyRefusal(error)) return onError.call(this, error);
+		this.emit('error', error, this);
+		this.destroy();
+	};
+
 	const destroy = connector.destroy;
 	connector.destroy = function (this: ConnectorInternals) {
 		destroy.call(this);
@@ -140,41 +169,54 @@ export function applyNodeRouterosPatches(): void {
 	channel[PATCHED] = true;
 }
 
+/** Errors the reply reader raises to cut a connection. */
+export function isReplyRefusal(error: unknown): error is ReplyLimitExceeded | ReplyTooSlow | ProtocolViolation {
+	return error instanceof ReplyLimitExceeded || error instanceof ReplyTooSlow || error instanceof ProtocolViolation;
+}
+
+/**
+ * Sets the reply limits of a connection; call right after `api.connect()` (which creates the
+ * socket synchronously), before any byte can arrive.
+ */
+export function limitReplies(api: RouterOSAPI, limits: Partial<ReplyLimits>): void {
+	const socket = (api as unknown as { connector?: ConnectorInternals }).connector?.socket;
+	if (!socket) throw new Error('node-routeros internals changed (no socket after connect): review node-routeros-patches.ts');
+	limitsFor.set(socket, limits);
+}
+
+/**
+ * Cuts a connection now: for a router that stopped answering or broke a limit, a polite close
+ * would wait on that same router. The API object sees it as a close.
+ */
+export function destroyConnection(api: RouterOSAPI): void {
+	const connector = (api as unknown as { connector?: ConnectorInternals | null }).connector;
+	if (!connector?.socket || connector.socket.destroyed) return;
+	connector.onEnd();
+}
+
 function receiveChunk(receiver: ReceiverInternals, chunk: Buffer): void {
-	const before = unparsed.get(receiver);
-	const data = before ? Buffer.concat([before, chunk]) : chunk;
-	let offset = 0;
-	let failure: unknown;
+	let state = receivers.get(receiver);
+	if (!state) {
+		state = { reader: new SentenceReader(limitsFor.get(receiver.socket)), replyBytes: new Map() };
+		receivers.set(receiver, state);
+	}
 	try {
-		for (;;) {
-			const sentence = readSentence(data, offset);
-			if (!sentence) break;
-			offset = sentence.end;
-			if (!deliver(receiver, sentence.words)) {
-				unparsed.delete(receiver);
-				return;
-			}
+		for (const sentence of state.reader.push(chunk)) {
+			if (!deliver(receiver, state, sentence)) return;
 		}
 	} catch (error) {
-		failure = error;
-	}
-	if (failure !== undefined) {
-		// Never throw from a socket handler (that ends the process): fail the connection instead,
+		// Never throw from a socket handler (that ends the process): cut the connection instead,
 		// and its commands reject through the API object's 'error' event.
-		unparsed.delete(receiver);
-		receiver.socket.destroy(failure instanceof Error ? failure : new Error(String(failure)));
-		return;
+		receivers.delete(receiver);
+		receiver.socket.destroy(error instanceof Error ? error : new Error(String(error)));
 	}
-	if (offset >= data.length) unparsed.delete(receiver);
-	// A copy, so one small leftover does not pin a whole 64 KiB read buffer.
-	else unparsed.set(receiver, Buffer.from(data.subarray(offset)));
 }
 
 /** Hands one sentence to its command; false when the connection is finished. */
-function deliver(receiver: ReceiverInternals, words: string[]): boolean {
+function deliver(receiver: ReceiverInternals, state: ReceiverState, sentence: Sentence): boolean {
 	let tag: string | undefined;
 	const packet: string[] = [];
-	for (const word of words) {
+	for (const word of sentence.words) {
 		if (word.startsWith('.tag=')) tag = word.slice(5);
 		else packet.push(word);
 	}
@@ -186,43 +228,19 @@ function deliver(receiver: ReceiverInternals, words: string[]): boolean {
 	// Untagged sentences and late replies to abandoned commands have nobody waiting: drop them
 	// (the stock client threw UNREGISTEREDTAG from the socket handler here).
 	if (tag === undefined) return true;
-	receiver.tags.get(tag)?.callback(packet);
+	const waiting = receiver.tags.get(tag);
+	if (!waiting) return true;
+	const limit = limitsFor.get(receiver.socket)?.maxReplyBytes ?? DEFAULT_REPLY_LIMITS.maxReplyBytes;
+	const total = (state.replyBytes.get(tag) ?? 0) + sentence.bytes;
+	if (total > limit) throw new ReplyLimitExceeded('reply', `sent more than ${limit} bytes in answer to one command`);
+	if (packet[0] === '!done') state.replyBytes.delete(tag);
+	else state.replyBytes.set(tag, total);
+	waiting.callback(packet);
 	return true;
 }
 
-/** One complete sentence starting at `offset`, or undefined when more bytes are needed. */
+/** One complete sentence starting at `offset`, or undefined when more bytes are needed (tests). */
 export function readSentence(data: Buffer, offset: number): { words: string[]; end: number } | undefined {
-	const words: string[] = [];
-	let at = offset;
-	for (;;) {
-		const length = readLength(data, at);
-		if (!length) return undefined;
-		at += length.size;
-		if (length.value === 0) return { words, end: at };
-		if (at + length.value > data.length) return undefined;
-		const bytes = data.subarray(at, at + length.value);
-		words.push(isAscii(bytes) ? bytes.toString('latin1') : windows1252.decode(bytes));
-		at += length.value;
-	}
-}
-
-/** A word length (API manual encoding); undefined when its bytes have not all arrived. */
-function readLength(data: Buffer, at: number): { value: number; size: number } | undefined {
-	if (at >= data.length) return undefined;
-	const first = data[at] as number;
-	const size = first < 0x80 ? 1 : first < 0xc0 ? 2 : first < 0xe0 ? 3 : first < 0xf0 ? 4 : 5;
-	if (first > 0xf0) throw new ProtocolViolation(`reserved control byte 0x${first.toString(16)} from the router`);
-	if (at + size > data.length) return undefined;
-	switch (size) {
-		case 1:
-			return { value: first, size };
-		case 2:
-			return { value: ((first & 0x3f) << 8) | (data[at + 1] as number), size };
-		case 3:
-			return { value: ((first & 0x1f) << 16) | data.readUInt16BE(at + 1), size };
-		case 4:
-			return { value: (first & 0x0f) * 0x1000000 + data.readUIntBE(at + 1, 3), size };
-		default:
-			return { value: data.readUInt32BE(at + 1), size };
-	}
+	const [sentence] = new SentenceReader({ maxWordBytes: Infinity }).push(data.subarray(offset));
+	return sentence && { words: sentence.words, end: offset + sentence.bytes };
 }
