@@ -37,7 +37,9 @@ export default defineConfig({
 			HOST: '127.0.0.1',
 			ORIGIN: origin,
 			...(dataDir ? { DATA_DIR: dataDir } : {}),
-			...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {})
+			// A DATABASE_URL alone means production (no demo, no simulators): the e2e runs on Postgres are
+			// demo runs, which is what SEED_DEMO=yes says.
+			...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL, SEED_DEMO: 'yes' } : {})
 		}
 	}
 });

@@ -1,9 +1,18 @@
 #!/usr/bin/env node
 // `npm start`: build when the sources are newer than the build, then serve. The server migrates
-// the database and seeds the demo on first run (src/lib/server/startup.ts).
+// the database and, in demo mode, seeds the demo on first run (src/lib/server/startup.ts).
 import { execSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { modeOf, REFUSAL_PREFIX, startRefusal } from '../src/lib/server/modes.js';
+
+// Refused before a build is spent on it; the server checks again (it can be started without us).
+const refusal = startRefusal(process.env);
+if (refusal) {
+	console.error(`${REFUSAL_PREFIX} ${refusal}`);
+	process.exit(1);
+}
+const mode = modeOf(process.env);
 
 const root = new URL('..', import.meta.url).pathname;
 const stamp = join(root, 'build', 'index.js');
@@ -32,10 +41,11 @@ process.env.NODE_ENV ??= 'production';
 process.chdir(root);
 
 // The demo has no Safaricom and no MikroTik to talk to: it runs the simulators beside the app,
-// and the demo tenants' routers and M-Pesa settings point at them.
-const demo = process.env.SEED_DEMO !== 'no' && process.env.DEMO_SIMULATORS !== 'no';
+// and the demo tenants' routers and M-Pesa settings point at them. Production never runs them.
+const seeded = mode === 'demo' && process.env.SEED_DEMO !== 'no';
+const simulators = seeded && process.env.DEMO_SIMULATORS !== 'no';
 const children = [];
-if (demo) {
+if (simulators) {
 	process.env.DEMO_ROUTER_PORT ??= '18728';
 	process.env.DEMO_MPESA_PORT ??= '18089';
 	const tsx = ['--import', 'tsx'];
@@ -49,19 +59,22 @@ if (demo) {
 
 // adapter-node takes a request it cannot place for https unless ORIGIN says otherwise, and then
 // refuses every form post from the page it served (SvelteKit's cross-site check). Served straight
-// from here, the address is plain http on this host and port.
+// from here, the demo's address is plain http on this host and port; production's is PUBLIC_URL.
 const host = process.env.HOST && process.env.HOST !== '0.0.0.0' ? process.env.HOST : 'localhost';
-if (!process.env.ORIGIN && !process.env.PROTOCOL_HEADER) process.env.ORIGIN = `http://${host}:${process.env.PORT ?? 3000}`;
-const url = process.env.ORIGIN ?? `http://${host}:${process.env.PORT ?? 3000}`;
+const served = mode === 'production' ? new URL(process.env.PUBLIC_URL ?? '').origin : `http://${host}:${process.env.PORT ?? 3000}`;
+if (!process.env.ORIGIN && !process.env.PROTOCOL_HEADER) process.env.ORIGIN = served;
+const url = process.env.ORIGIN ?? served;
+// The demo answers this machine only unless HOST says otherwise.
+if (mode === 'demo') process.env.HOST ??= '127.0.0.1';
 
 await import(stamp);
-console.log(`\nMtandao is running at ${url}`);
-if (process.env.SEED_DEMO !== 'no') {
+console.log(`\nMtandao is running at ${url} (${mode} mode)`);
+if (seeded) {
 	const { DEMO_LOGINS, DEMO_PASSWORD } = await import('../src/lib/server/demo/logins.js');
 	console.log(`Demo logins (password for all: ${DEMO_PASSWORD}):`);
 	for (const { who, login } of DEMO_LOGINS) console.log(`  ${who.padEnd(36)} ${login}`);
 }
-if (demo) {
+if (simulators) {
 	console.log(`Simulated MikroTik (RouterOS API): 127.0.0.1:${process.env.DEMO_ROUTER_PORT}, login admin with an empty password`);
 	console.log(`Simulated M-Pesa (Daraja): http://127.0.0.1:${process.env.DEMO_MPESA_PORT}`);
 }

@@ -3,6 +3,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { modeOf } from './modes.js';
 
 const schema = z.object({
 	DATABASE_URL: z.string().url().optional(),
@@ -46,14 +47,13 @@ export function callbackBase(requestOrigin?: string): string {
 
 /**
  * Demo: demo seed, simulators, a DEMO banner, loopback routers allowed. Production: none of that, ever.
+ * The rules live in modes.js, which scripts/start.js reads before anything is built.
  */
 export type Mode = 'demo' | 'production';
+export { modeOf, startRefusal } from './modes.js';
 
-export function modeOf(env: { MTANDAO_MODE?: Mode; DATABASE_URL?: string; SEED_DEMO?: string }): Mode {
-	if (env.MTANDAO_MODE) return env.MTANDAO_MODE;
-	if (env.SEED_DEMO === 'yes') return 'demo';
-	return env.DATABASE_URL ? 'production' : 'demo';
-}
+/** The environment does not parse (a setting with a wrong shape); the message names the settings. */
+export class InvalidConfiguration extends Error {}
 
 export type Config = z.infer<typeof schema> & { production: boolean; mode: Mode; demo: boolean };
 
@@ -64,7 +64,7 @@ export function config(): Config {
 		const parsed = schema.safeParse(process.env);
 		if (!parsed.success) {
 			const fields = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-			throw new Error(`Invalid configuration: ${fields.join('; ')}`);
+			throw new InvalidConfiguration(`Invalid configuration: ${fields.join('; ')}`);
 		}
 		cached = {
 			...parsed.data,

@@ -3,6 +3,7 @@ import { requireUser } from '$lib/server/auth/guards';
 import { takeLoginNotice } from '$lib/server/auth/login-notice';
 import { withTenant } from '$lib/server/db';
 import { getTenant } from '$lib/server/tenants/tenants';
+import { config } from '$lib/server/config';
 
 export const load: LayoutServerLoad = async ({ locals, url, cookies }) => {
 	const { user, tenantId } = requireUser(locals, url);
@@ -10,6 +11,7 @@ export const load: LayoutServerLoad = async ({ locals, url, cookies }) => {
 	return {
 		user: { name: user.name, role: user.role },
 		failedLogins: takeLoginNotice(cookies),
+		demo: config().demo,
 		tenant: tenant ? { name: tenant.name, slug: tenant.slug, brandColor: tenant.brandColor, kind: tenant.kind } : null
 	};
 };
