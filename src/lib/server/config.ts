@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { modeOf } from './modes.js';
+import { parseAddressList } from './http/address-list';
 
 const schema = z.object({
 	DATABASE_URL: z.string().url().optional(),
@@ -23,10 +24,21 @@ const schema = z.object({
 	DEMO_MPESA_URL: z.string().url().optional(),
 	DEMO_MPESA_PORT: z.coerce.number().int().min(1).max(65535).default(18089),
 	/**
-	 * The address Safaricom can reach this app at, for callback URLs (https in production).
-	 * Defaults to ORIGIN, then to the address of the request that starts a payment.
+	 * The address Safaricom and customers reach this app at (https in production): every URL we
+	 * give to an outside party is built from it. Defaults to ORIGIN, then to http://127.0.0.1:PORT.
 	 */
 	PUBLIC_URL: z.string().url().optional(),
+	/**
+	 * Safaricom's callback source addresses (comma-separated IPs or CIDR prefixes). Unset: callbacks
+	 * are taken from any address (the URL's token still guards them); production start warns.
+	 */
+	MPESA_ALLOWED_IPS: z
+		.string()
+		.optional()
+		.superRefine((value, ctx) => {
+			const bad = value ? parseAddressList(value).bad : [];
+			if (bad.length) ctx.addIssue({ code: 'custom', message: `not an IP address or CIDR prefix: ${bad.join(', ')}` });
+		}),
 	ORIGIN: z.string().url().optional(),
 	PORT: z.coerce.number().int().min(1).max(65535).optional(),
 	/** Applies router jobs and expiries in this process; several processes may all run one. */
@@ -39,10 +51,14 @@ const schema = z.object({
 	ROUTER_SENTENCE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000)
 });
 
-/** The base of our M-Pesa callback URLs. */
-export function callbackBase(requestOrigin?: string): string {
+/**
+ * The base of every URL given to an outside party (M-Pesa callback URLs, invitation links, the
+ * captive portal address), from configuration only. Never from the request: behind a proxy that
+ * forwards Host / X-Forwarded-Host, anyone can choose those, and would receive the callback token.
+ */
+export function publicUrl(): string {
 	const cfg = config();
-	return (cfg.PUBLIC_URL ?? cfg.ORIGIN ?? requestOrigin ?? `http://127.0.0.1:${cfg.PORT ?? 3000}`).replace(/\/+$/, '');
+	return (cfg.PUBLIC_URL ?? cfg.ORIGIN ?? `http://127.0.0.1:${cfg.PORT ?? 3000}`).replace(/\/+$/, '');
 }
 
 /**

@@ -2,7 +2,7 @@
  * Start-up, once per process: refuse a production start that is not safe, open (and migrate) the
  * database, then, in demo mode only, seed the demo on first run.
  */
-import { callbackBase, config, InvalidConfiguration, startRefusal } from './config';
+import { config, InvalidConfiguration, publicUrl, startRefusal } from './config';
 import { REFUSAL_PREFIX } from './modes.js';
 import { accountsAcceptingDemoPassword } from './auth/demo-password';
 import { loginKey } from './auth/login';
@@ -11,6 +11,7 @@ import type { Database } from './db';
 import { openConfiguredDatabase } from './db/configured';
 import { registerDemoPaybills, seedDemoIfEmpty } from './demo/seed';
 import { PaymentReconciler } from './payments/reconciler';
+import { sourcesWarning } from './payments/safaricom-sources';
 import { ProvisioningWorker } from './network/worker';
 import { closeAllRouterConnections } from './network/routeros/client';
 import { sweepRateLimitsEvery } from './security/rate-limit';
@@ -63,6 +64,8 @@ async function openAndSeed(): Promise<Database> {
 	if (cfg.demo && !process.env.HOST) process.env.HOST = '127.0.0.1';
 	const db = await openConfiguredDatabase();
 	console.log(`Database: ${db.kind === 'pglite' ? `PGlite in ${cfg.DATA_DIR}` : 'PostgreSQL'}; ${cfg.mode} mode`);
+	const unfenced = sourcesWarning();
+	if (unfenced) console.warn(unfenced);
 	if (cfg.mode === 'production') {
 		const open = await accountsAcceptingDemoPassword();
 		if (open.length > 0) {
@@ -83,7 +86,7 @@ async function openAndSeed(): Promise<Database> {
 		reconciler.start();
 		stopSweeping = sweepRateLimitsEvery();
 	}
-	if (cfg.demo && cfg.SEED_DEMO !== 'no') void registerDemoPaybills(callbackBase());
+	if (cfg.demo && cfg.SEED_DEMO !== 'no') void registerDemoPaybills(publicUrl());
 	// adapter-node emits this once it has stopped taking requests; then let go of everything.
 	process.once('sveltekit:shutdown' as 'beforeExit', () => void shutdown(db));
 	return db;

@@ -4,9 +4,13 @@ import type { CallbackKind } from '../db/schema';
 import { MAX_BODY_BYTES, readTextLimited } from '../http/body';
 import { provisioningWorker } from '../startup';
 import { handleMpesaCallback } from './callbacks';
+import { fromSafaricom } from './safaricom-sources';
 
 export function mpesaHook(kind: CallbackKind) {
 	return async (event: RequestEvent): Promise<Response> => {
+		const remoteAddress = safeAddress(event);
+		// Outside MPESA_ALLOWED_IPS: refused before the body is read, so nothing is stored or credited.
+		if (!fromSafaricom(remoteAddress)) return json({ ResultCode: 1, ResultDesc: 'Forbidden' }, { status: 403 });
 		const body = await readTextLimited(event.request, MAX_BODY_BYTES);
 		if (!body.ok) return json({ ResultCode: 1, ResultDesc: `The body is larger than ${MAX_BODY_BYTES} bytes` }, { status: 400 });
 		const answer = await handleMpesaCallback({
@@ -15,7 +19,7 @@ export function mpesaHook(kind: CallbackKind) {
 			kind,
 			body: body.text,
 			contentType: event.request.headers.get('content-type'),
-			remoteAddress: safeAddress(event),
+			remoteAddress,
 			paymentHint: event.url.searchParams.get('payment')
 		});
 		if (answer.provisioned) provisioningWorker()?.poke();

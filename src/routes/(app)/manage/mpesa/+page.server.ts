@@ -1,7 +1,7 @@
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { MANAGERS, requireRole } from '$lib/server/auth/guards';
 import { writeAudit, type AuditActor } from '$lib/server/audit';
-import { callbackBase } from '$lib/server/config';
+import { publicUrl } from '$lib/server/config';
 import { withTenant } from '$lib/server/db';
 import { formFailure, parseForm } from '$lib/server/http/forms';
 import { getMpesaSettings, mpesaSettingsView, rotateCallbackToken, saveMpesaSettings, tenantDarajaClient } from '$lib/server/mpesa/settings';
@@ -18,7 +18,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const row = await withTenant(tenantId, (tx) => getMpesaSettings(tx, tenantId));
 	return {
 		settings: row ? mpesaSettingsView(row) : null,
-		callbackUrls: row ? c2bCallbackUrls(callbackBase(url.origin), tenantId, row.callbackToken) : null
+		callbackUrls: row ? c2bCallbackUrls(publicUrl(), tenantId, row.callbackToken) : null
 	};
 };
 
@@ -87,7 +87,7 @@ export const actions: Actions = {
 		const { user, tenantId } = requireRole(event.locals, MANAGERS, event.url);
 		const row = await withTenant(tenantId, (tx) => getMpesaSettings(tx, tenantId));
 		if (!row) return { registerFailed: m.mpesa_not_configured() };
-		const base = callbackBase(event.url.origin);
+		const base = publicUrl();
 		let outcome: { registered: { description: string; conversationId: string } } | { registerFailed: string };
 		try {
 			const answer = await registerC2bUrls(tenantId, base);

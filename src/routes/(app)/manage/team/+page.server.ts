@@ -1,5 +1,6 @@
 import type { Actions, PageServerLoad } from './$types';
 import { MANAGERS, requireRole } from '$lib/server/auth/guards';
+import { publicUrl } from '$lib/server/config';
 import { withTenant } from '$lib/server/db';
 import { tenants } from '$lib/server/db/schema';
 import { formFailure, parseForm } from '$lib/server/http/forms';
@@ -32,6 +33,6 @@ export const actions: Actions = {
 			{ tenantId: invite.tenantId, role: invite.role, name: invite.name, phone: invite.phone, email: invite.email },
 			{ userId: user.id, name: user.name, ip: getClientAddress() }
 		);
-		return { invited: { name: invite.name, link: `${url.origin}/invite/${token}` } };
+		return { invited: { name: invite.name, link: `${publicUrl()}/invite/${token}` } };
 	}
 };

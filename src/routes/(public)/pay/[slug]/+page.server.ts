@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, RequestEvent } from './$types';
-import { callbackBase } from '$lib/server/config';
+import { publicUrl } from '$lib/server/config';
 import { formFailure, parseForm } from '$lib/server/http/forms';
 import { findPayer, type PayerView } from '$lib/server/self-service/payer';
 import { startSelfServicePush } from '$lib/server/self-service/push';
@@ -55,7 +55,7 @@ async function pay(event: RequestEvent) {
 		phone: phone ?? found.subscriber.phone,
 		channel: 'pay',
 		clientAddress: clientAddress(event),
-		callbackBase: callbackBase(event.url.origin)
+		callbackBase: publicUrl()
 	});
 	if (outcome.ok) redirect(303, `/pay/${tenant.slug}/status/${outcome.paymentId}`);
 	const { refusal } = outcome;

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { withTenant } from '$lib/server/db';
-import { callbackBase } from '$lib/server/config';
+import { publicUrl } from '$lib/server/config';
 import { formFailure, parseForm } from '$lib/server/http/forms';
 import { deviceRecord, portalDevice } from '$lib/server/self-service/device';
 import { PortalRefused, hotspotPackages, portalPurchase, portalRouterId } from '$lib/server/self-service/portal';
@@ -36,7 +36,7 @@ async function buy(event: RequestEvent) {
 	let outcome;
 	try {
 		outcome = await portalPurchase(
-			{ tenantId: tenant.id, phone, packageId, routerId: router || null, device: deviceRecord(device), clientAddress: clientAddress(event), callbackBase: callbackBase(event.url.origin) },
+			{ tenantId: tenant.id, phone, packageId, routerId: router || null, device: deviceRecord(device), clientAddress: clientAddress(event), callbackBase: publicUrl() },
 			// The new hotspot user (disabled until paid) goes to the router now, not after the idle wait.
 			() => provisioningWorker()?.poke()
 		);

@@ -2,6 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { MANAGERS, requireRole } from '$lib/server/auth/guards';
 import { writeAudit } from '$lib/server/audit';
+import { publicUrl } from '$lib/server/config';
 import { withTenant } from '$lib/server/db';
 import { formFailure, parseForm } from '$lib/server/http/forms';
 import { reconcileRouter } from '$lib/server/network/reconcile';
@@ -132,8 +133,8 @@ export const actions: Actions = {
 			script = onboardingScript({
 				apiUser: router.username,
 				apiPassword: target.password,
-				billingHost: url.hostname,
-				portalUrl: `${url.origin}/portal/${tenant?.slug ?? ''}`,
+				billingHost: new URL(publicUrl()).hostname,
+				portalUrl: `${publicUrl()}/portal/${tenant?.slug ?? ''}`,
 				apiPort: router.port,
 				apiTls: router.tls,
 				hotspotServer: router.hotspotServer === 'all' ? undefined : router.hotspotServer

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { MANAGERS, STAFF, requireRole } from '$lib/server/auth/guards';
 import { writeAudit, type AuditActor } from '$lib/server/audit';
 import { WalletError, walletBalance, walletEntries } from '$lib/server/billing/wallet';
-import { callbackBase } from '$lib/server/config';
+import { publicUrl } from '$lib/server/config';
 import { withTenant, type Tx } from '$lib/server/db';
 import { ledgerEntries } from '$lib/server/db/schema';
 import { parseForm, formValues, type FieldErrors } from '$lib/server/http/forms';
@@ -188,7 +188,7 @@ export async function sendPrompt(event: RequestEvent<{ id: string }>) {
 			phone,
 			channel: 'staff',
 			initiatedBy: user.id,
-			callbackBase: callbackBase(event.url.origin)
+			callbackBase: publicUrl()
 		});
 		paymentId = payment.id;
 		await withTenant(tenantId, (tx) =>

@@ -1,5 +1,6 @@
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '$lib/server/auth/guards';
+import { publicUrl } from '$lib/server/config';
 import { withTenant } from '$lib/server/db';
 import { formFailure, parseForm } from '$lib/server/http/forms';
 import { createInvitation } from '$lib/server/staff/invitations';
@@ -31,7 +32,7 @@ export const actions: Actions = {
 				{ tenantId: tenant.id, role: 'tenant_admin', name: input.managerName, phone: input.managerPhone, email: input.managerEmail },
 				actor
 			);
-			return { created: { id: tenant.id, name: tenant.name, link: `${url.origin}/invite/${token}` } };
+			return { created: { id: tenant.id, name: tenant.name, link: `${publicUrl()}/invite/${token}` } };
 		} catch (error) {
 			if (error instanceof SlugTaken) return formFailure(400, form, m.error_check_form(), { slug: m.error_slug_taken() });
 			throw error;
