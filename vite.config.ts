@@ -20,6 +20,10 @@ export default defineConfig({
 		hookTimeout: 60_000,
 		fileParallelism: false,
 		// Tests never touch the developer's real key file.
-		env: { SECRET_KEY: Buffer.from('mtandao-test-key-0123456789abcde').toString('base64') }
+		env: {
+			SECRET_KEY: Buffer.from('mtandao-test-key-0123456789abcde').toString('base64'),
+			// The router simulators listen on loopback; tests that check the refusal set their own policy.
+			ROUTER_NETWORKS: '127.0.0.0/8'
+		}
 	}
 });

@@ -48,7 +48,12 @@ const schema = z.object({
 	ROUTER_MAX_SENTENCE_WORDS: z.coerce.number().int().min(16).default(10_000),
 	ROUTER_MAX_REPLY_BYTES: z.coerce.number().int().min(65_536).default(64 * 1024 * 1024),
 	/** From the first byte of a reply sentence to its end; a router that trickles is cut after this. */
-	ROUTER_SENTENCE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000)
+	ROUTER_SENTENCE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+	/**
+	 * The operator's VPN subnets (comma list of CIDRs): the only private and CGNAT addresses a
+	 * tenant's router may have. See network/router-address.ts.
+	 */
+	ROUTER_NETWORKS: z.string().default('')
 });
 
 /**

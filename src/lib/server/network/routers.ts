@@ -7,6 +7,7 @@ import type { Tx } from '../db';
 import { routers, type Router } from '../db/schema';
 import { decryptSecret, encryptSecret } from '../security/secrets';
 import type { RouterTarget } from './routeros/client';
+import { hasControlCharacters } from './router-address';
 
 export interface RouterInput {
 	name: string;
@@ -19,7 +20,23 @@ export interface RouterInput {
 	hotspotServer: string;
 }
 
+/** A router field with a control character (CR, LF, NUL, …): it would reach the API socket as is. */
+export class RouterInputInvalid extends Error {
+	override readonly name = 'RouterInputInvalid';
+	constructor(readonly field: 'name' | 'host' | 'username' | 'password' | 'hotspotServer') {
+		super(`The router's ${field} contains control characters`);
+	}
+}
+
+function assertNoControlCharacters(input: RouterInput): void {
+	for (const field of ['name', 'host', 'username', 'password', 'hotspotServer'] as const) {
+		const value = input[field];
+		if (value !== undefined && hasControlCharacters(value)) throw new RouterInputInvalid(field);
+	}
+}
+
 export async function createRouter(tx: Tx, tenantId: string, input: RouterInput): Promise<Router> {
+	assertNoControlCharacters(input);
 	const [row] = await tx
 		.insert(routers)
 		.values({ tenantId, ...input, passwordEnc: encryptSecret(input.password ?? '') })
@@ -28,6 +45,7 @@ export async function createRouter(tx: Tx, tenantId: string, input: RouterInput)
 }
 
 export async function updateRouter(tx: Tx, id: string, input: RouterInput): Promise<Router | undefined> {
+	assertNoControlCharacters(input);
 	const { password, ...rest } = input;
 	const [row] = await tx
 		.update(routers)

@@ -10,6 +10,7 @@ import { withTenant, type Tx } from '../db';
 import { packages, subscribers, type ProvisioningJob, type Router, type ServiceKind } from '../db/schema';
 import { decryptSecret } from '../security/secrets';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
+import { RouterAddressRefused } from './router-address';
 import { DEFAULT_RETRY, claimJobs, completeJob, failJob, type RetryPolicy } from './jobs';
 import { getRouter, recordRouterError, recordRouterSeen, routerSafe, routerTarget } from './routers';
 import { expireDueSubscribers } from './subscribers';
@@ -156,7 +157,9 @@ export class ProvisioningWorker {
 			const message = describeRouterError(error);
 			const outcome = await withTenant(job.tenantId, async (tx) => {
 				await recordRouterError(tx, job.routerId, message);
-				return failJob(tx, job, this.id, message, this.retry);
+				// A refused address or password stays refused until a manager changes it: park now.
+				const retry = error instanceof RouterAddressRefused ? { ...this.retry, maxAttempts: 0 } : this.retry;
+				return failJob(tx, job, this.id, message, retry);
 			});
 			this.log(`job ${job.id} (${job.action}) on router ${job.routerId}: ${message}; ${outcome === 'retry' ? 'will retry' : 'parked as failed'}`);
 		}

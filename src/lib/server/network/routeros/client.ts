@@ -23,6 +23,7 @@ import {
 import { applyNodeRouterosPatches, destroyConnection, limitReplies } from './node-routeros-patches';
 import type { ReplyLimits } from './reply-reader';
 import { config } from '../../config';
+import { assertConnectedTo, checkRouterTarget } from '../router-address';
 
 export {
 	RouterCommandFailed,
@@ -110,8 +111,10 @@ export class RouterConnection implements RouterApi {
 	/** Connects and logs in, or rejects with RouterUnreachable / RouterLoginFailed. */
 	static async open(target: RouterTarget): Promise<RouterConnection> {
 		const timeoutMs = target.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+		// Only where a router may be, and to the address that was checked, not the name again.
+		const checked = await checkRouterTarget(target);
 		const api = new RouterOSAPI({
-			host: target.host,
+			host: checked.address,
 			port: target.port,
 			user: target.user,
 			password: target.password,
@@ -147,6 +150,12 @@ export class RouterConnection implements RouterApi {
 			throw failure;
 		} finally {
 			clearTimeout(timer);
+		}
+		try {
+			assertConnectedTo(remoteAddressOf(api), checked, target.host, target.id);
+		} catch (refusal) {
+			await connection.close();
+			throw refusal;
 		}
 		return connection;
 	}
@@ -221,6 +230,11 @@ export class RouterConnection implements RouterApi {
 		if (failure.reason === 'timeout') destroyConnection(this.#api);
 		this.#markClosed();
 	}
+}
+
+/** node-routeros keeps its socket private; the address it actually connected to. */
+function remoteAddressOf(api: RouterOSAPI): string | undefined {
+	return (api as unknown as { connector?: { socket?: { remoteAddress?: string } } }).connector?.socket?.remoteAddress;
 }
 
 /** A short-lived connection, not cached: onboarding checks, tests. Close it when done. */

@@ -8,6 +8,9 @@
  */
 import { getSystemErrorName } from 'node:util';
 import { ProtocolViolation, ReplyLimitExceeded, ReplyTooSlow } from './reply-reader';
+import { RouterAddressRefused } from '../router-address';
+
+export { RouterAddressRefused };
 
 export type UnreachableReason = 'refused' | 'timeout' | 'unreachable' | 'dropped';
 
@@ -67,13 +70,15 @@ export class RouterCommandFailed extends Error {
 	}
 }
 
-export type RouterFailure = RouterUnreachable | RouterLoginFailed | RouterCommandFailed;
+/** RouterAddressRefused: the host, port or credentials break the outbound rules (router-address.ts). */
+export type RouterFailure = RouterUnreachable | RouterLoginFailed | RouterCommandFailed | RouterAddressRefused;
 
 export function isRouterFailure(error: unknown): error is RouterFailure {
 	return (
 		error instanceof RouterUnreachable ||
 		error instanceof RouterLoginFailed ||
-		error instanceof RouterCommandFailed
+		error instanceof RouterCommandFailed ||
+		error instanceof RouterAddressRefused
 	);
 }
 

@@ -8,7 +8,7 @@ import { createRouter } from '$lib/server/network/routers';
 import { listRouterSummaries } from '$lib/server/network/views';
 import { isUniqueViolation } from '$lib/server/tenants/tenants';
 import { m } from '$lib/paraglide/messages';
-import { routerSchema } from './schema';
+import { refusedAddress, routerSchema } from './schema';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const { tenantId } = requireRole(locals, MANAGERS, url);
@@ -21,6 +21,8 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const parsed = parseForm(routerSchema, form, m.error_check_form());
 		if (!parsed.ok) return parsed.failure;
+		const refused = await refusedAddress(parsed.data.host, parsed.data.port, form);
+		if (refused) return refused;
 		let router;
 		try {
 			router = await withTenant(tenantId, async (tx) => {

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages';
+import { formFailure } from '$lib/server/http/forms';
+import { hasControlCharacters, routerAddressProblem } from '$lib/server/network/router-address';
+import { routerAddressMessage } from './address-message';
 
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
@@ -27,12 +30,18 @@ const routerText = (max: number) =>
  */
 export const routerSchema = z
 	.object({
-		name: z.string({ error: () => m.error_required() }).trim().min(2, { error: () => m.error_required() }).max(60, { error: () => m.error_too_long() }),
+		name: z
+			.string({ error: () => m.error_required() })
+			.trim()
+			.min(2, { error: () => m.error_required() })
+			.max(60, { error: () => m.error_too_long() })
+			.refine((v) => !hasControlCharacters(v), { error: () => m.router_address_control() }),
 		host: z
 			.string({ error: () => m.error_required() })
 			.trim()
 			.toLowerCase()
 			.min(1, { error: () => m.error_required() })
+			.refine((v) => !hasControlCharacters(v), { error: () => m.router_address_control() })
 			.refine(isHostOrIpv4, { error: () => m.error_host_shape() }),
 		port: z
 			.string()
@@ -44,7 +53,12 @@ export const routerSchema = z
 			.optional()
 			.transform((v) => v === 'on' || v === 'true'),
 		username: routerText(60),
-		password: z.string().max(200, { error: () => m.error_too_long() }).default(''),
+		// CR or LF in a password would reach the router's socket as is.
+		password: z
+			.string()
+			.max(200, { error: () => m.error_too_long() })
+			.refine((v) => !hasControlCharacters(v), { error: () => m.router_address_control() })
+			.default(''),
 		/** Editing only: a blank password keeps the stored one, so "none" needs saying. */
 		noPassword: z
 			.string()
@@ -54,3 +68,15 @@ export const routerSchema = z
 	})
 	// A blank port is the RouterOS default for the chosen service.
 	.transform((v) => ({ ...v, port: v.port === '' ? (v.tls ? 8729 : 8728) : Number(v.port) }));
+
+/**
+ * Save time: a host or port where no router may be (loopback, metadata, a private address outside
+ * ROUTER_NETWORKS, a name resolving to one of those, a port below 1024) is a field error, 400.
+ * Connecting checks again: a name can resolve differently later.
+ */
+export async function refusedAddress(host: string, port: number, form: FormData) {
+	const problem = await routerAddressProblem(host, port);
+	if (!problem) return undefined;
+	const field = problem.reason === 'port' ? 'port' : 'host';
+	return formFailure(400, form, m.error_check_form(), { [field]: routerAddressMessage(problem) });
+}

@@ -15,7 +15,7 @@ import { describeRouterError } from '$lib/server/network/router-errors';
 import { getTenant, isUniqueViolation } from '$lib/server/tenants/tenants';
 import { m } from '$lib/paraglide/messages';
 import { routerErrorMessage } from '../router-error';
-import { routerSchema } from '../schema';
+import { refusedAddress, routerSchema } from '../schema';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const { tenantId } = requireRole(locals, MANAGERS, url);
@@ -57,6 +57,8 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const parsed = parseForm(routerSchema, form, m.error_check_form());
 		if (!parsed.ok) return parsed.failure;
+		const refused = await refusedAddress(parsed.data.host, parsed.data.port, form);
+		if (refused) return refused;
 		// A blank password field keeps the stored password, unless "no password" is ticked.
 		const { password: typed, noPassword, ...rest } = parsed.data;
 		const password = noPassword ? '' : typed === '' ? undefined : typed;
