@@ -9,7 +9,7 @@ import { benchSubscriberList } from './subscribers';
 import { benchPayments } from './payments';
 
 // The simulated routers listen on loopback, which a router may only be on when listed here.
-process.env.ROUTER_NETWORKS ||= '127.0.0.0/8';
+process.env.ROUTER_NETWORKS ||= '127.0.0.0/8,::1/128';
 
 const results: Record<string, number> = {};
 const targets: Record<string, string> = {

@@ -18,7 +18,8 @@ const names: Record<string, string[]> = {
 	'lan.example.com': ['192.168.1.1'],
 	'vpn.example.com': ['10.8.3.4'],
 	'router.example.com': ['203.0.113.7'],
-	'ipv6.example.com': ['::1']
+	'ipv6.example.com': ['::1'],
+	localhost: ['::1', '127.0.0.1']
 };
 const lookup: HostLookup = async (host) => {
 	const found = names[host];

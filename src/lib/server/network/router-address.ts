@@ -114,8 +114,8 @@ export function routerPortRefusal(port: number): string | undefined {
 	return undefined;
 }
 
-/** Names that always mean the cloud's metadata service or this machine. */
-const FORBIDDEN_NAMES = /^(?:metadata|metadata\.google\.internal|metadata\.goog|instance-data(?:\.ec2\.internal)?|localhost|.+\.localhost)$/;
+/** Names that always mean the cloud's metadata service, whatever they resolve to here. */
+const FORBIDDEN_NAMES = /^(?:metadata|metadata\.google\.internal|metadata\.goog|instance-data(?:\.ec2\.internal)?)$/;
 
 /**
  * Checks one address (already an IP, in any spelling Node or inet_aton accepts) against the
@@ -227,7 +227,7 @@ function describe(reason: AddressRefusal, resolvedTo?: string): string {
 }
 
 async function resolveName(name: string, host: string, lookup: HostLookup): Promise<CheckedAddress[]> {
-	if (FORBIDDEN_NAMES.test(name)) throw refused(name.includes('localhost') ? 'loopback' : 'metadata', host, 'a name reserved for this machine or the cloud metadata service');
+	if (FORBIDDEN_NAMES.test(name)) throw refused('metadata', host, 'a name reserved for the cloud metadata service');
 	let answers: readonly { address: string; family: number }[];
 	try {
 		answers = await lookup(name);
@@ -241,7 +241,8 @@ async function resolveName(name: string, host: string, lookup: HostLookup): Prom
 		checked.push(literal);
 	}
 	if (checked.length === 0) throw refused('unresolved', host, 'the name does not resolve');
-	return checked;
+	// One address is connected to, not each in turn: IPv4 first, as most routers' API is.
+	return checked.sort((a, b) => a.family - b.family);
 }
 
 /** `[::1]` → `::1`, trailing dot and zone id dropped, lower case. */

@@ -23,7 +23,7 @@ import {
 import { applyNodeRouterosPatches, destroyConnection, limitReplies } from './node-routeros-patches';
 import type { ReplyLimits } from './reply-reader';
 import { config } from '../../config';
-import { assertConnectedTo, checkRouterTarget } from '../router-address';
+import { RouterAddressRefused, assertConnectedTo, checkRouterTarget } from '../router-address';
 
 export {
 	RouterCommandFailed,
@@ -112,7 +112,13 @@ export class RouterConnection implements RouterApi {
 	static async open(target: RouterTarget): Promise<RouterConnection> {
 		const timeoutMs = target.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 		// Only where a router may be, and to the address that was checked, not the name again.
-		const checked = await checkRouterTarget(target);
+		const checked = await checkRouterTarget(target).catch((refusal: unknown) => {
+			// A name that does not resolve today may tomorrow: unreachable (retried), not refused.
+			if (refusal instanceof RouterAddressRefused && refusal.reason === 'unresolved') {
+				throw connectFailure({ errno: 'ENOTFOUND' }, { id: target.id, host: target.host, port: target.port }, timeoutMs);
+			}
+			throw refusal;
+		});
 		const api = new RouterOSAPI({
 			host: checked.address,
 			port: target.port,
