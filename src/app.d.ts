@@ -1,4 +1,4 @@
-import type { SessionUser, ValidSession } from '$lib/server/auth/session';
+import type { ActAsGrant, SessionUser, ValidSession } from '$lib/server/auth/session';
 
 declare global {
 	namespace App {
@@ -11,6 +11,8 @@ declare global {
 			session: ValidSession | null;
 			/** The tenant whose data this request may touch; from the session, never from input. */
 			tenantId: string | null;
+			/** A platform admin's active "act as tenant" grant (hooks/act-as.ts). */
+			actingAs: ActAsGrant | null;
 		}
 	}
 }

@@ -1,6 +1,7 @@
 import { sequence } from '@sveltejs/kit/hooks';
 import type { HandleServerError, ServerInit } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
+import { actAsHandle } from './hooks/act-as';
 import { authHandle } from './hooks/auth';
 import { i18nHandle } from './hooks/i18n';
 import { requestGuardHandle } from './hooks/request-guard';
@@ -12,7 +13,7 @@ export const init: ServerInit = async () => {
 	await startApp();
 };
 
-export const handle = sequence(securityHeadersHandle, requestGuardHandle, i18nHandle, authHandle);
+export const handle = sequence(securityHeadersHandle, requestGuardHandle, i18nHandle, authHandle, actAsHandle);
 
 /**
  * Users see a message in their language and an id to quote; the stack stays in the server log.

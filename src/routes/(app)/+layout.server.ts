@@ -1,4 +1,5 @@
 import type { LayoutServerLoad } from './$types';
+import { grantTenantName } from '$lib/server/auth/act-as';
 import { requireUser } from '$lib/server/auth/guards';
 import { takeLoginNotice } from '$lib/server/auth/login-notice';
 import { withTenant } from '$lib/server/db';
@@ -8,10 +9,12 @@ import { config } from '$lib/server/config';
 export const load: LayoutServerLoad = async ({ locals, url, cookies }) => {
 	const { user, tenantId } = requireUser(locals, url);
 	const tenant = await withTenant(tenantId, (tx) => getTenant(tx, tenantId));
+	const grant = locals.actingAs;
 	return {
 		user: { name: user.name, role: user.role },
 		failedLogins: takeLoginNotice(cookies),
 		demo: config().demo,
+		actingAs: grant ? { tenantId: grant.tenantId, tenantName: (await grantTenantName(user, grant)) ?? '', until: grant.until.toISOString() } : null,
 		tenant: tenant ? { name: tenant.name, slug: tenant.slug, brandColor: tenant.brandColor, kind: tenant.kind } : null
 	};
 };

@@ -36,7 +36,11 @@ const ACTIONS: Record<string, () => string> = {
 	'mpesa.rotate': m.audit_mpesa_rotate,
 	'mpesa.register_urls': m.audit_mpesa_register_urls,
 	'job.retry': m.audit_job_retry,
-	'platform.drilldown': m.audit_platform_drilldown
+	'platform.drilldown': m.audit_platform_drilldown,
+	'platform.act_as_start': m.audit_platform_act_as_start,
+	'platform.act_as_stop': m.audit_platform_act_as_stop,
+	'platform.act_as_expire': m.audit_platform_act_as_expire,
+	'platform.act_as_write': m.audit_platform_act_as_write
 };
 
 /** An action in words; one this list does not know yet is shown as stored rather than hidden. */

@@ -32,6 +32,14 @@ export interface ValidSession {
 	lastVerifiedAt: Date;
 	/** When the cookie should now expire (it moves forward when the session is extended). */
 	expiresAt: Date;
+	/** A platform admin's "act as tenant" grant, as stored (it may have run out: see platform/act-as). */
+	actAs: ActAsGrant | null;
+}
+
+export interface ActAsGrant {
+	tenantId: string;
+	reason: string;
+	until: Date;
 }
 
 export type SessionValidationResult =
@@ -68,7 +76,7 @@ export async function createSession(
 			userAgent: client.userAgent?.slice(0, 300)
 		})
 	);
-	return { id, tenantId: user.tenantId, userId: user.id, lastVerifiedAt: now, expiresAt: new Date(now.getTime() + INACTIVITY_TIMEOUT_MS) };
+	return { id, tenantId: user.tenantId, userId: user.id, lastVerifiedAt: now, expiresAt: new Date(now.getTime() + INACTIVITY_TIMEOUT_MS), actAs: null };
 }
 
 export async function validateSessionToken(token: string): Promise<SessionValidationResult> {
@@ -105,7 +113,11 @@ export async function validateSessionToken(token: string): Promise<SessionValida
 				tenantId: row.session.tenantId,
 				userId: user.id,
 				lastVerifiedAt,
-				expiresAt: new Date(lastVerifiedAt.getTime() + INACTIVITY_TIMEOUT_MS)
+				expiresAt: new Date(lastVerifiedAt.getTime() + INACTIVITY_TIMEOUT_MS),
+				actAs:
+					row.session.actAsTenantId && row.session.actAsUntil
+						? { tenantId: row.session.actAsTenantId, reason: row.session.actAsReason ?? '', until: row.session.actAsUntil }
+						: null
 			},
 			user: {
 				id: user.id,

@@ -154,6 +154,13 @@ export const sessions = pgTable(
 		lastVerifiedAt: timestamp('last_verified_at', { withTimezone: true }).notNull().defaultNow(),
 		ip: text('ip'),
 		userAgent: text('user_agent'),
+		/**
+		 * A platform admin's "act as tenant" grant: until `act_as_until` this session may write in
+		 * `act_as_tenant_id` (and only there); without it the drill-down is read-only.
+		 */
+		actAsTenantId: uuid('act_as_tenant_id').references(() => tenants.id, { onDelete: 'set null' }),
+		actAsReason: text('act_as_reason'),
+		actAsUntil: timestamp('act_as_until', { withTimezone: true }),
 		createdAt: createdAt()
 	},
 	(t) => [
