@@ -36,7 +36,7 @@ beforeAll(async () => {
 	const [user] = await withTenant(tenantId, (tx) =>
 		tx.insert(users).values({ tenantId, role: 'tenant_admin', name: 'Manager', phone: '254700000111', passwordHash: 'x' }).returning()
 	);
-	locals = { user: { id: user!.id, tenantId, role: 'tenant_admin', name: 'Manager', email: null, phone: user!.phone, locale: null }, session: null, tenantId };
+	locals = { user: { id: user!.id, tenantId, role: 'tenant_admin', name: 'Manager', email: null, phone: user!.phone, locale: null }, session: null, tenantId, actingAs: null };
 	internal = net.createServer((socket) => {
 		connections++;
 		socket.destroy();
