@@ -72,3 +72,38 @@ test('a staff member changes the password: the current one is required, other de
 	await new LoginPage(agent).logIn(phone, 'second password 2');
 	await expect(agent).toHaveURL(/\/agent$/);
 });
+
+test('a manager makes a one-time reset link; it sets a new password, logs the person out everywhere and works once', async ({ page, browser }) => {
+	await new LoginPage(page).logIn(LOGINS.nyotaManager);
+	await expect(page).toHaveURL(/\/manage$/);
+	const agent = await newPhone(browser);
+	const phone = await inviteAgent(page, agent, 'Baraka Forgets', 'first password 1');
+
+	await page.goto('/manage/team');
+	await page.getByRole('link', { name: /Baraka Forgets/ }).click();
+	await page.getByRole('button', { name: 'Make a password reset link' }).click();
+	const link = (await page.getByTestId('reset-link').textContent())!.trim();
+	// Built from the configured address, not from whatever Host the request carried.
+	expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/reset\/[a-z2-7]{24}\.[a-z2-7]{32}$/);
+	await expectFitsThePhone(page);
+
+	const stranger = await newPhone(browser);
+	await stranger.goto(link);
+	await expect(stranger.getByRole('heading', { name: 'Choose a new password' })).toBeVisible();
+	await expect(stranger.getByText('For Baraka Forgets')).toBeVisible();
+	await expectFitsThePhone(stranger);
+	await stranger.getByLabel('New password').fill('reset password 3');
+	await stranger.getByLabel('Password again').fill('reset password 3');
+	await stranger.getByRole('button', { name: 'Save the new password' }).click();
+	await expect(stranger).toHaveURL(/\/agent$/);
+
+	// The session opened before the reset is gone; the link does not open twice.
+	await agent.goto('/agent');
+	await expect(agent).toHaveURL(/\/login/);
+	const again = await agent.goto(link);
+	expect(again?.status()).toBe(404);
+	await expect(agent.getByText('This password reset link is not valid any more.')).toBeVisible();
+
+	await new LoginPage(agent).logIn(phone, 'reset password 3');
+	await expect(agent).toHaveURL(/\/agent$/);
+});

@@ -195,6 +195,8 @@ export const invitations = pgTable(
 		invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
 		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 		acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+		/** A manager took the invitation back before it was used; its link opens nothing. */
+		revokedAt: timestamp('revoked_at', { withTimezone: true }),
 		createdAt: createdAt()
 	},
 	(t) => [
@@ -211,6 +213,44 @@ export const invitations = pgTable(
 			to: appRole,
 			using: sql`${t.id} = (SELECT app_scope_value('invite'))`,
 			withCheck: sql`${t.id} = (SELECT app_scope_value('invite'))`
+		})
+	]
+).enableRLS();
+
+/**
+ * A one-time link a manager gives a staff member who forgot their password. Like an invitation the
+ * link is `<id>.<secret>` and only the secret's SHA-256 is kept; it works once, for a day.
+ */
+export const passwordResets = pgTable(
+	'password_resets',
+	{
+		id: text('id').primaryKey(),
+		secretHash: text('secret_hash').notNull(),
+		tenantId: uuid('tenant_id')
+			.notNull()
+			.references(() => tenants.id, { onDelete: 'cascade' }),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		issuedBy: uuid('issued_by').references(() => users.id, { onDelete: 'set null' }),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		usedAt: timestamp('used_at', { withTimezone: true }),
+		createdAt: createdAt()
+	},
+	(t) => [
+		index('password_resets_tenant_user_idx').on(t.tenantId, t.userId),
+		pgPolicy('password_resets_tenant_isolation', {
+			for: 'all',
+			to: appRole,
+			using: visibleTenant,
+			withCheck: visibleTenant
+		}),
+		// Opening the link: the scope names the one reset it is about, to read and nothing more;
+		// the new password is then written in the reset's tenant.
+		pgPolicy('password_resets_own', {
+			for: 'select',
+			to: appRole,
+			using: sql`${t.id} = (SELECT app_scope_value('reset'))`
 		})
 	]
 ).enableRLS();

@@ -16,7 +16,8 @@ export type Scope =
 	| { tenantId: string }
 	| { login: string }
 	| { session: string }
-	| { invite: string };
+	| { invite: string }
+	| { reset: string };
 
 export interface ScopeOptions {
 	/** The transaction refuses every write (platform drill-down is read-only). */
@@ -27,7 +28,8 @@ export function scopeClaim(scope: Scope): string {
 	if ('tenantId' in scope) return `tenant:${scope.tenantId}`;
 	if ('login' in scope) return `login:${scope.login}`;
 	if ('session' in scope) return `session:${scope.session}`;
-	return `invite:${scope.invite}`;
+	if ('invite' in scope) return `invite:${scope.invite}`;
+	return `reset:${scope.reset}`;
 }
 
 /** How long a signed request for a scope stays good (the database accepts up to 300 s ahead). */

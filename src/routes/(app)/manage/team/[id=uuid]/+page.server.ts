@@ -1,4 +1,4 @@
-import { error, redirect } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import { and, eq } from 'drizzle-orm';
 import type { Actions, PageServerLoad } from './$types';
 import { MANAGERS, requireRole } from '$lib/server/auth/guards';
@@ -6,6 +6,9 @@ import { invalidateUserSessions } from '$lib/server/auth/session';
 import { writeAudit } from '$lib/server/audit';
 import { withTenant } from '$lib/server/db';
 import { tenants, users } from '$lib/server/db/schema';
+import { callbackBase } from '$lib/server/config';
+import { StaffNotFound, issuePasswordReset } from '$lib/server/staff/password-resets';
+import { m } from '$lib/paraglide/messages';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const { tenantId } = requireRole(locals, MANAGERS, url);
@@ -39,7 +42,21 @@ async function setDisabled(disabled: boolean, { locals, params, url, getClientAd
 	redirect(303, `/manage/team/${id}`);
 }
 
+/** A one-time link for a staff member who forgot their password, built from our configured address, never the request's. */
+async function issueResetLink({ locals, params, url, getClientAddress }: Parameters<Actions[string]>[0]) {
+	const { user, tenantId } = requireRole(locals, MANAGERS, url);
+	if (params.id === user.id) return fail(400, { message: m.reset_self() });
+	try {
+		const { token, name } = await issuePasswordReset(tenantId, params.id!, { userId: user.id, name: user.name, ip: getClientAddress() });
+		return { reset: { name, link: `${callbackBase()}/reset/${token}` } };
+	} catch (e) {
+		if (e instanceof StaffNotFound) error(404, 'Not found');
+		throw e;
+	}
+}
+
 export const actions: Actions = {
 	disable: (event) => setDisabled(true, event),
-	enable: (event) => setDisabled(false, event)
+	enable: (event) => setDisabled(false, event),
+	reset: issueResetLink
 };
