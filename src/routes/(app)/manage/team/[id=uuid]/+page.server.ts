@@ -6,7 +6,7 @@ import { invalidateUserSessions } from '$lib/server/auth/session';
 import { writeAudit } from '$lib/server/audit';
 import { withTenant } from '$lib/server/db';
 import { tenants, users } from '$lib/server/db/schema';
-import { callbackBase } from '$lib/server/config';
+import { publicUrl } from '$lib/server/config';
 import { StaffNotFound, issuePasswordReset } from '$lib/server/staff/password-resets';
 import { m } from '$lib/paraglide/messages';
 
@@ -48,7 +48,7 @@ async function issueResetLink({ locals, params, url, getClientAddress }: Paramet
 	if (params.id === user.id) return fail(400, { message: m.reset_self() });
 	try {
 		const { token, name } = await issuePasswordReset(tenantId, params.id!, { userId: user.id, name: user.name, ip: getClientAddress() });
-		return { reset: { name, link: `${callbackBase()}/reset/${token}` } };
+		return { reset: { name, link: `${publicUrl()}/reset/${token}` } };
 	} catch (e) {
 		if (e instanceof StaffNotFound) error(404, 'Not found');
 		throw e;
