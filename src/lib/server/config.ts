@@ -17,6 +17,8 @@ const schema = z.object({
 	/** Unset: production when DATABASE_URL is set (unless SEED_DEMO=yes, for CI and e2e on Postgres), else demo. */
 	MTANDAO_MODE: z.enum(['demo', 'production']).optional(),
 	DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+	/** M-Pesa prompts the public pages (/pay, the captive portal) may start per tenant per day. */
+	PUBLIC_PROMPTS_PER_TENANT_DAY: z.coerce.number().int().min(1).default(3000),
 	/** Where the demo's simulated MikroTik listens (scripts/start.js starts it). */
 	DEMO_ROUTER_HOST: z.string().default('127.0.0.1'),
 	DEMO_ROUTER_PORT: z.coerce.number().int().min(1).max(65535).default(18728),

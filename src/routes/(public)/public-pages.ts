@@ -2,6 +2,7 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { publicTenant, type PublicTenant } from '$lib/server/self-service/tenant';
 import { addressKey } from '$lib/server/security/address-key';
+import type { PromptLimit } from '$lib/server/self-service/prompt-limits';
 import { m } from '$lib/paraglide/messages';
 
 /** The tenant named by the address, or the 404 page: an unknown slug tells nothing more. */
@@ -27,4 +28,19 @@ export function clientAddress(event: Pick<RequestEvent, 'getClientAddress'>): st
 /** The brand a public page shows: the tenant's name and colour, not its id. */
 export function brandOf(tenant: PublicTenant) {
 	return { slug: tenant.slug, name: tenant.name, brandColor: tenant.brandColor };
+}
+
+/** Why a prompt was refused, in the reader's language: each limit says what the customer can do. */
+export function promptLimitMessage(refusal: { limit: PromptLimit; retryAfterSeconds: number }): string {
+	const minutes = Math.max(1, Math.ceil(refusal.retryAfterSeconds / 60));
+	switch (refusal.limit) {
+		case 'tenant-day':
+			return m.prompt_limit_tenant_day();
+		case 'phone-day':
+			return m.prompt_limit_phone_day();
+		case 'foreign-payer':
+			return m.prompt_limit_foreign_payer({ minutes });
+		default:
+			return m.pay_too_many({ minutes });
+	}
 }

@@ -222,7 +222,7 @@ describe('paying on the captive portal', () => {
 		const bare = await paymentTenant({ slug: 'portal-bare', darajaUrl: daraja.url });
 		await withTenant(bare.tenantId, (tx) => tx.delete(mpesaSettings).where(eq(mpesaSettings.tenantId, bare.tenantId)));
 		const s = await bare.subscriber(nextPhone());
-		const outcome = await startSelfServicePush({ tenantId: bare.tenantId, subscriberId: s.id, packageId: bare.dailyId, phone: s.phone, channel: 'pay', clientAddress: '10.9.9.9', callbackBase: hooks.url });
+		const outcome = await startSelfServicePush({ tenantId: bare.tenantId, subscriberId: s.id, packageId: bare.dailyId, phone: s.phone, ownPhone: s.phone, channel: 'pay', clientAddress: '10.9.9.9', callbackBase: hooks.url });
 		expect(outcome).toEqual({ ok: false, refusal: { kind: 'problem', status: 503, problem: 'not-configured' } });
 	});
 });

@@ -123,5 +123,5 @@ export async function portalPurchase(
 	const { subscriber, routerId } = await portalCustomer(input);
 	customerReady();
 	// The hotspot it was bought at goes with the payment, for a customer moved only once it is paid.
-	return sendSelfServicePush({ ...input, device: { ...input.device, router: routerId }, subscriberId: subscriber.id, channel: 'portal' });
+	return sendSelfServicePush({ ...input, device: { ...input.device, router: routerId }, subscriberId: subscriber.id, ownPhone: subscriber.phone, channel: 'portal' });
 }

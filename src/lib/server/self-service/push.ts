@@ -1,10 +1,11 @@
 /**
- * Starting an M-Pesa prompt from a public page: the rate limits first (per phone and per address),
- * then the push, with every way it can fail turned into something the page can say.
+ * Starting an M-Pesa prompt from a public page: the limits first (prompt-limits.ts: per phone, per
+ * address, per foreign payer, per tenant), then the push, with every way it can fail turned into
+ * something the page can say. A refused prompt never reaches Daraja.
  */
 import type { PaymentChannel } from '../db/schema';
 import { startStkPush, StkStartFailed } from '../payments/stk';
-import { RATE_RULES, takeHits } from '../security/rate-limit';
+import { takePromptAllowance, type PromptLimit } from './prompt-limits';
 import type { PaymentProblem } from '../../payments/problems';
 
 export interface SelfServicePush {
@@ -13,6 +14,8 @@ export interface SelfServicePush {
 	packageId: string;
 	/** The MSISDN that gets the prompt. */
 	phone: string;
+	/** The subscriber's own phone: a prompt to any other is held to the tighter foreign-payer limit. */
+	ownPhone: string | null;
 	channel: Extract<PaymentChannel, 'pay' | 'portal'>;
 	device?: Record<string, string> | null;
 	clientAddress: string | null;
@@ -20,7 +23,7 @@ export interface SelfServicePush {
 }
 
 export type PushRefusal =
-	| { kind: 'too-many'; status: 429; retryAfterSeconds: number }
+	| { kind: 'too-many'; status: 429; limit: PromptLimit; retryAfterSeconds: number }
 	/** Something the customer typed or chose: shown beside that field. */
 	| { kind: 'field'; status: 400; field: 'phone' | 'packageId' }
 	| { kind: 'problem'; status: number; problem: PaymentProblem };
@@ -30,20 +33,20 @@ export type PushOutcome = { ok: true; paymentId: string } | { ok: false; refusal
 const STATUS_FOR: Record<string, number> = { 'not-configured': 503, unavailable: 503, merchant: 502, rejected: 502, 'prompt-open': 409, subscriber: 404 };
 
 /**
- * Counts a prompt against the limits for this phone and this address; the refusal when over. The
- * portal takes it before it creates the customer's hotspot user, then sends with `sendSelfServicePush`.
+ * Counts a prompt against the limits; the refusal when over. The portal takes it before it creates
+ * the customer's hotspot user, then sends with `sendSelfServicePush`.
  */
-export async function pushAllowance(input: Pick<SelfServicePush, 'phone' | 'clientAddress'>): Promise<PushRefusal | null> {
-	const verdict = await takeHits([
-		{ rule: RATE_RULES.pushPerPhone, subject: input.phone },
-		{ rule: RATE_RULES.pushPerIp, subject: input.clientAddress }
-	]);
-	return verdict.allowed ? null : { kind: 'too-many', status: 429, retryAfterSeconds: verdict.retryAfterSeconds };
+export async function pushAllowance(
+	input: Pick<SelfServicePush, 'tenantId' | 'phone' | 'clientAddress'> & Partial<Pick<SelfServicePush, 'subscriberId' | 'ownPhone'>>,
+	now = new Date()
+): Promise<PushRefusal | null> {
+	const verdict = await takePromptAllowance(input, now);
+	return verdict.allowed ? null : { kind: 'too-many', status: 429, limit: verdict.limit, retryAfterSeconds: verdict.retryAfterSeconds };
 }
 
 /** The limits, then the prompt. */
-export async function startSelfServicePush(input: SelfServicePush): Promise<PushOutcome> {
-	const refusal = await pushAllowance(input);
+export async function startSelfServicePush(input: SelfServicePush, now = new Date()): Promise<PushOutcome> {
+	const refusal = await pushAllowance(input, now);
 	return refusal ? { ok: false, refusal } : sendSelfServicePush(input);
 }
 

@@ -6,6 +6,7 @@ import { findPayer, type PayerView } from '$lib/server/self-service/payer';
 import { startSelfServicePush } from '$lib/server/self-service/push';
 import { RATE_RULES, takeHits } from '$lib/server/security/rate-limit';
 import { problemMessage } from '$lib/payments/problem-messages';
+import { promptLimitMessage } from '../../public-pages';
 import { m } from '$lib/paraglide/messages';
 import { clientAddress, tenantOr404 } from '../../public-pages';
 import { findSchema, paySchema } from './schema';
@@ -53,13 +54,17 @@ async function pay(event: RequestEvent) {
 		subscriberId: found.subscriber.id,
 		packageId,
 		phone: phone ?? found.subscriber.phone,
+		ownPhone: found.subscriber.phone,
 		channel: 'pay',
 		clientAddress: clientAddress(event),
 		callbackBase: publicUrl()
 	});
 	if (outcome.ok) redirect(303, `/pay/${tenant.slug}/status/${outcome.paymentId}`);
 	const { refusal } = outcome;
-	if (refusal.kind === 'too-many') return again(429, m.pay_too_many({ minutes: Math.max(1, Math.ceil(refusal.retryAfterSeconds / 60)) }));
+	if (refusal.kind === 'too-many') {
+		const message = promptLimitMessage(refusal);
+		return again(429, message, refusal.limit === 'foreign-payer' || refusal.limit === 'phone-day' ? { phone: message } : {});
+	}
 	if (refusal.kind === 'field') {
 		const message = refusal.field === 'phone' ? m.pay_error_phone() : m.pay_error_choose_package();
 		return again(400, m.error_check_form(), { [refusal.field]: message });

@@ -8,7 +8,7 @@ import { PortalRefused, hotspotPackages, portalPurchase, portalRouterId } from '
 import { provisioningWorker } from '$lib/server/startup';
 import { problemMessage } from '$lib/payments/problem-messages';
 import { m } from '$lib/paraglide/messages';
-import { clientAddress, tenantOr404 } from '../../public-pages';
+import { clientAddress, promptLimitMessage, tenantOr404 } from '../../public-pages';
 import { buySchema } from './schema';
 
 /** MikroTik's login page sends the customer here with the device in the query string. */
@@ -47,7 +47,10 @@ async function buy(event: RequestEvent) {
 	}
 	if (outcome.ok) redirect(303, `/portal/${tenant.slug}/status/${outcome.paymentId}`);
 	const { refusal } = outcome;
-	if (refusal.kind === 'too-many') return formFailure(429, form, m.pay_too_many({ minutes: Math.max(1, Math.ceil(refusal.retryAfterSeconds / 60)) }));
+	if (refusal.kind === 'too-many') {
+		const message = promptLimitMessage(refusal);
+		return formFailure(429, form, message, refusal.limit === 'phone-day' ? { phone: message } : {});
+	}
 	if (refusal.kind === 'field') {
 		const message = refusal.field === 'phone' ? m.portal_error_phone() : m.portal_error_choose_package();
 		return formFailure(400, form, m.error_check_form(), { [refusal.field]: message });
