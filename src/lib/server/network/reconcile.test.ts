@@ -63,7 +63,7 @@ describe('reconciling a router with the database', () => {
 			['/ip/hotspot/user/remove', [`=.id=${idOf(one.routerUsername)}`]],
 			['/ip/hotspot/user/set', [`=.id=${idOf(two.routerUsername)}`, '=profile=default']],
 			['/ip/hotspot/user/set', [`=.id=${idOf(three.routerUsername)}`, '=disabled=no']],
-			['/ip/hotspot/user/add', ['=name=999999', '=password=x', '=comment=mtandao:00000000-0000-4000-8000-000000000999']],
+			['/ip/hotspot/user/add', ['=name=999999', '=password=x', `=comment=mtandao:00000000-0000-4000-8000-000000000999 t=${tenantId} r=${routerId}`]],
 			['/ip/hotspot/user/add', ['=name=guest-lobby', '=password=lobby', '=comment=front desk']]
 		]);
 
@@ -91,7 +91,7 @@ describe('reconciling a router with the database', () => {
 
 	it('repairs drift on its own in the periodic pass, once per router per interval', async () => {
 		await withTenant(tenantId, (tx) => tx.update(routers).set({ lastReconciledAt: new Date(Date.now() - 3_600_000) }).where(eq(routers.id, routerId)));
-		await onRouter([['/ip/hotspot/user/add', ['=name=888888', '=password=x', '=comment=mtandao:00000000-0000-4000-8000-000000000888']]]);
+		await onRouter([['/ip/hotspot/user/add', ['=name=888888', '=password=x', `=comment=mtandao:00000000-0000-4000-8000-000000000888 t=${tenantId} r=${routerId}`]]]);
 		expect(await reconcileDueRouters(60_000, () => {})).toBe(1);
 		expect(sim.router.rows('/ip/hotspot/user').some((u) => u.name === '888888')).toBe(false);
 		const router = await withTenant(tenantId, (tx) => getRouter(tx, routerId));

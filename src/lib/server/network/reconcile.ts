@@ -1,9 +1,11 @@
 /**
  * Reconcile: compare what a router has with what the database says it should have, repair the
- * drift and report each change. Only users we created (comment "mtandao:<id>") are ever removed:
- * an ISP's own accounts on the same router are listed as unmanaged and left alone.
+ * drift and report each change. Only entries tagged for this tenant and this router (comment
+ * "mtandao:<id> t=<tenant> r=<router>", see entry-tags.ts) are ever removed, and entries with the
+ * older tag "mtandao:<id>" only when that subscriber is this tenant's. An ISP's own accounts are
+ * listed as unmanaged and left alone; another tenant's entries on the same MikroTik are skipped.
  */
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf, withTenant } from '../db';
 import { packages, routers, subscribers, type ServiceKind } from '../db/schema';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
@@ -13,6 +15,7 @@ import { withRouter } from './routeros/client';
 import { ensureProfile, ensureUser, listProfiles, listUsers, removeUser } from './routeros/operations';
 import { profileFor } from './packages';
 import { describeRouterError } from './router-errors';
+import { entryTag, readEntryTag, taggedForAnotherTenant } from './routeros/entry-tags';
 
 export interface ReconcileChange {
 	kind: ServiceKind;
@@ -44,6 +47,7 @@ export async function reconcileRouter(tenantId: string, routerId: string, option
 	});
 	if (!desired) return null;
 	const { router } = desired;
+	const owner = { tenantId: router.tenantId, routerId };
 	const now = new Date();
 	const report: ReconcileReport = { routerId, changes: [], unmanaged: [], checkedUsers: 0 };
 	try {
@@ -65,6 +69,11 @@ export async function reconcileRouter(tenantId: string, routerId: string, option
 				for (const { subscriber, pkg } of wantedUsers) {
 					report.checkedUsers++;
 					const actual = onRouter.get(subscriber.routerUsername);
+					if (actual && taggedForAnotherTenant(actual.comment, owner.tenantId)) {
+						// The same name, made by another tenant on this MikroTik: theirs, not ours to repair.
+						report.unmanaged.push({ kind, name: actual.name });
+						continue;
+					}
 					const enabled = subscriber.status === 'active' && subscriber.expiresAt !== null && subscriber.expiresAt > now;
 					const profile = pkg?.profileName ?? 'default';
 					const drift: ReconcileChange['change'][] = [];
@@ -73,7 +82,9 @@ export async function reconcileRouter(tenantId: string, routerId: string, option
 						if (actual.profile !== profile) drift.push('profile');
 						if (actual.disabled === enabled) drift.push(enabled ? 'enabled' : 'disabled');
 					}
-					if (drift.length === 0) continue;
+					// Entries tagged before tenants and routers were written get the full tag, unreported.
+					const retag = actual !== undefined && readEntryTag(actual.comment)?.owner === undefined;
+					if (drift.length === 0 && !(retag && !options.dryRun)) continue;
 					for (const change of drift) report.changes.push({ kind, name: subscriber.routerUsername, change, detail: change === 'profile' ? profile : undefined });
 					if (!options.dryRun) {
 						await ensureUser(api, kind, {
@@ -81,20 +92,27 @@ export async function reconcileRouter(tenantId: string, routerId: string, option
 							password: decryptSecret(subscriber.routerPasswordEnc),
 							profile,
 							disabled: !enabled,
-							comment: `mtandao:${subscriber.id}`,
+							comment: entryTag(subscriber.id, owner),
 							server: kind === 'hotspot' ? router.hotspotServer : undefined,
 							limitBytesTotal: pkg?.dataCapMb ? pkg.dataCapMb * 1024 * 1024 : undefined
 						});
 					}
 				}
-				for (const [name, user] of onRouter) {
-					if (wantedNames.has(name)) continue;
-					if (user.comment?.startsWith('mtandao:')) {
-						report.changes.push({ kind, name, change: 'removed' });
-						if (!options.dryRun) await removeUser(api, kind, name);
-					} else {
-						report.unmanaged.push({ kind, name });
+				const extra = [...onRouter.values()].filter((user) => !wantedNames.has(user.name));
+				const legacyOurs = await legacyEntriesOfTenant(tenantId, router.tenantId, extra);
+				for (const user of extra) {
+					const tag = readEntryTag(user.comment);
+					if (!tag) {
+						report.unmanaged.push({ kind, name: user.name });
+						continue;
 					}
+					const ours = tag.owner
+						? tag.owner.tenantId === owner.tenantId && tag.owner.routerId === owner.routerId
+						: legacyOurs.has(tag.subscriberId);
+					// Another tenant's (or another router record's) entry: none of our business.
+					if (!ours) continue;
+					report.changes.push({ kind, name: user.name, change: 'removed' });
+					if (!options.dryRun) await removeUser(api, kind, user.name, { tenantId: owner.tenantId });
 				}
 			}
 		});
@@ -110,6 +128,25 @@ export async function reconcileRouter(tenantId: string, routerId: string, option
 	}
 	return report;
 }
+
+/**
+ * Subscriber ids in old-style tags ("mtandao:<id>", no tenant) that are this tenant's: only those
+ * may be removed. Row-level security hides every other tenant's subscribers from the query.
+ */
+async function legacyEntriesOfTenant(scope: string, tenantId: string, entries: readonly { comment: string }[]): Promise<Set<string>> {
+	const ids = entries
+		.map((entry) => readEntryTag(entry.comment))
+		.filter((tag) => tag !== undefined && tag.owner === undefined)
+		.map((tag) => tag!.subscriberId)
+		.filter((id) => UUID.test(id));
+	if (ids.length === 0) return new Set();
+	const rows = await withTenant(scope, (tx) =>
+		tx.select({ id: subscribers.id }).from(subscribers).where(and(eq(subscribers.tenantId, tenantId), inArray(subscribers.id, ids)))
+	);
+	return new Set(rows.map((row) => row.id));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * What the router page shows after the last reconcile, kept as counts (JSON) so the page can say it

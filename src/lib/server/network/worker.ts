@@ -18,6 +18,7 @@ import { profileFor } from './packages';
 import { reconcileDueRouters } from './reconcile';
 import { withRouter, type RouterApi } from './routeros/client';
 import { describeRouterError } from './router-errors';
+import { entryTag } from './routeros/entry-tags';
 import { dropSessions, ensureProfile, ensureUser, removeUser } from './routeros/operations';
 
 export interface WorkerOptions {
@@ -59,7 +60,7 @@ async function planJob(tx: Tx, job: ProvisioningJob, router: Router): Promise<Ro
 				password: decryptSecret(subscriber.routerPasswordEnc),
 				profile: pkg?.profileName ?? 'default',
 				disabled: !enabled,
-				comment: `mtandao:${subscriber.id}`,
+				comment: entryTag(subscriber.id, { tenantId: subscriber.tenantId, routerId: router.id }),
 				server: subscriber.kind === 'hotspot' ? router.hotspotServer : undefined,
 				limitBytesTotal: pkg?.dataCapMb ? pkg.dataCapMb * 1024 * 1024 : undefined
 			};
@@ -73,7 +74,7 @@ async function planJob(tx: Tx, job: ProvisioningJob, router: Router): Promise<Ro
 		case 'remove_subscriber': {
 			const kind = (job.payload?.kind ?? 'hotspot') as ServiceKind;
 			const username = routerSafe(job.payload?.username ?? '');
-			return username ? (api) => removeUser(api, kind, username) : null;
+			return username ? (api) => removeUser(api, kind, username, { tenantId: job.tenantId }) : null;
 		}
 		case 'sync_package': {
 			const [pkg] = await tx.select().from(packages).where(eq(packages.id, job.packageId!));

@@ -36,15 +36,21 @@ export function wantField(
 	return { field, value, matches, skipOnAdd };
 }
 
+export interface UpsertOptions {
+	/** Why an existing item must not be changed (it is someone else's), or undefined to go on. */
+	refuse?: (current: RouterReply) => string | undefined;
+}
+
 export async function upsertByName(
 	api: RouterApi,
 	menu: string,
 	name: string,
-	wanted: readonly WantedField[]
+	wanted: readonly WantedField[],
+	options: UpsertOptions = {}
 ): Promise<UpsertOutcome> {
 	const fields = wanted.map((w) => w.field);
 	const current = await findByName(api, menu, name, fields);
-	if (current) return updateItem(api, menu, current, wanted);
+	if (current) return updateItem(api, menu, current, wanted, options);
 	try {
 		const words = wanted.filter((w) => !w.skipOnAdd).map((w) => `=${w.field}=${w.value}`);
 		await api.write(`${menu}/add`, [`=name=${name}`, ...words]);
@@ -54,7 +60,7 @@ export async function upsertByName(
 		if (!(error instanceof RouterCommandFailed)) throw error;
 		const raced = await findByName(api, menu, name, fields);
 		if (!raced) throw error;
-		return updateItem(api, menu, raced, wanted);
+		return updateItem(api, menu, raced, wanted, options);
 	}
 }
 
@@ -62,8 +68,11 @@ async function updateItem(
 	api: RouterApi,
 	menu: string,
 	current: RouterReply,
-	wanted: readonly WantedField[]
+	wanted: readonly WantedField[],
+	options: UpsertOptions
 ): Promise<UpsertOutcome> {
+	const refusal = options.refuse?.(current);
+	if (refusal) throw new RouterCommandFailed(api.routerId, `${menu}/set`, refusal);
 	const changes = wanted.filter((w) => !w.matches(current[w.field])).map((w) => `=${w.field}=${w.value}`);
 	if (changes.length === 0) return 'unchanged';
 	await api.write(`${menu}/set`, [`=.id=${current['.id']}`, ...changes]);

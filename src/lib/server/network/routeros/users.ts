@@ -13,6 +13,7 @@ import {
 	routerComment,
 	type ServiceKind
 } from './menus';
+import { readEntryTag, taggedForAnotherTenant } from './entry-tags';
 import { dropSessions } from './sessions';
 import { upsertByName, wantField, wantText, type UpsertOutcome, type WantedField } from './upsert';
 
@@ -51,8 +52,18 @@ export interface RemoveOutcome {
 /** RouterOS keeps this hotspot entry for trial logins: never ours, never to reconcile away. */
 const TRIAL_USER = 'default-trial';
 
+/**
+ * Makes the router's entry match `spec`. An entry of that name tagged for another tenant (two
+ * ISPs on one MikroTik, account numbers that happen to match) is refused, never taken over.
+ */
 export async function ensureUser(api: RouterApi, kind: ServiceKind, spec: UserSpec): Promise<UpsertOutcome> {
-	return upsertByName(api, MENUS[kind].users, spec.name, userFields(kind, spec));
+	const owner = readEntryTag(spec.comment)?.owner;
+	return upsertByName(api, MENUS[kind].users, spec.name, userFields(kind, spec), {
+		refuse: (current) =>
+			owner && taggedForAnotherTenant(current.comment, owner.tenantId)
+				? `the name ${spec.name} is already used on this router by another billing account`
+				: undefined
+	});
 }
 
 /** The fields ensureUser manages, checked up front (bulk callers check a whole batch first). */
@@ -111,10 +122,16 @@ export async function setUserDisabled(
 	return { found: current !== undefined, changed, sessionsDropped };
 }
 
-/** Removes a subscriber and ends its sessions; removing one that is not there is a no-op. */
-export async function removeUser(api: RouterApi, kind: ServiceKind, name: string): Promise<RemoveOutcome> {
+/**
+ * Removes a subscriber and ends its sessions; removing one that is not there is a no-op. Given
+ * the tenant, an entry of that name tagged for another tenant is left alone, sessions included.
+ */
+export async function removeUser(api: RouterApi, kind: ServiceKind, name: string, options: { tenantId?: string } = {}): Promise<RemoveOutcome> {
 	const menu = MENUS[kind].users;
-	const current = await findByName(api, menu, name, []);
+	const current = await findByName(api, menu, name, ['comment']);
+	if (current && options.tenantId && taggedForAnotherTenant(current.comment, options.tenantId)) {
+		return { removed: false, sessionsDropped: 0 };
+	}
 	if (current) await api.write(`${menu}/remove`, [`=.id=${current['.id']}`]);
 	const sessionsDropped = await dropSessions(api, kind, name);
 	return { removed: current !== undefined, sessionsDropped };
