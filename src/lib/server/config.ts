@@ -55,7 +55,9 @@ const schema = z.object({
 	 * The operator's VPN subnets (comma list of CIDRs): the only private and CGNAT addresses a
 	 * tenant's router may have. See network/router-address.ts.
 	 */
-	ROUTER_NETWORKS: z.string().default('')
+	ROUTER_NETWORKS: z.string().default(''),
+	/** How far apart an STK push and a paybill confirmation may be and still be one transaction (payments/same-transaction.ts). */
+	MPESA_SAME_TRANSACTION_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10)
 });
 
 /**

@@ -6,7 +6,7 @@ import { m } from '$lib/paraglide/messages';
 import { formatMsisdn } from '$lib/phone';
 import { problemForResultCode, type PaymentProblem } from '$lib/payments/problems';
 
-export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'unmatched' | 'flagged';
+export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'unmatched' | 'flagged' | 'duplicate';
 export type LedgerKind = 'payment' | 'cash' | 'correction' | 'purchase' | 'reversal';
 
 export const PAYMENT_FILTERS: PaymentStatus[] = ['pending', 'failed', 'unmatched', 'flagged'];
@@ -36,7 +36,8 @@ export function paymentStatusLabel(status: PaymentStatus): string {
 		succeeded: m.payments_status_succeeded,
 		failed: m.payments_status_failed,
 		unmatched: m.payments_status_unmatched,
-		flagged: m.payments_status_flagged
+		flagged: m.payments_status_flagged,
+		duplicate: m.payments_status_duplicate
 	}[status]();
 }
 
@@ -57,6 +58,7 @@ export function paymentReason(p: Pick<PaymentView, 'status' | 'resultCode' | 're
 	}
 	if (p.status === 'unmatched') return m.payments_reason_unmatched({ account: p.accountReference ?? '' });
 	if (p.status === 'flagged') return m.payments_reason_flagged({ note: p.note ?? '' });
+	if (p.status === 'duplicate') return m.payments_reason_duplicate();
 	return null;
 }
 

@@ -543,9 +543,12 @@ export type PaymentSource = (typeof PAYMENT_SOURCES)[number];
 /**
  * pending: an STK push waits for the customer; succeeded: money in (credited); failed: the customer
  * did not pay; unmatched: money in, but we do not know whose (a manager assigns it); flagged: a
- * callback that does not fit (unknown request, wrong shortcode or amount): recorded, never credited.
+ * callback that does not fit (unknown request, wrong shortcode or amount, or a paybill confirmation
+ * that may be the same transaction as more than one paid push): recorded, never credited;
+ * duplicate: a paybill confirmation of a push that carries the money and the receipt
+ * (`duplicate_of`, see payments/same-transaction.ts): recorded, credited once through the push.
  */
-export const PAYMENT_STATUSES = ['pending', 'succeeded', 'failed', 'unmatched', 'flagged'] as const;
+export const PAYMENT_STATUSES = ['pending', 'succeeded', 'failed', 'unmatched', 'flagged', 'duplicate'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 /** Where an STK push was started: the self-service page, the captive portal, or by staff. */
 export const PAYMENT_CHANNELS = ['pay', 'portal', 'staff', 'paybill'] as const;
@@ -582,6 +585,8 @@ export const payments = pgTable(
 		/** Why a payment is flagged or unmatched, in words a manager reads. */
 		note: text('note'),
 		payerName: text('payer_name'),
+		/** The payment that carries this one's money: the same M-Pesa transaction, reported twice. */
+		duplicateOf: uuid('duplicate_of').references((): AnyPgColumn => payments.id, { onDelete: 'set null' }),
 		initiatedBy: uuid('initiated_by').references(() => users.id, { onDelete: 'set null' }),
 		/** The captive portal's device: mac, ip, where to log it in. */
 		device: jsonb('device').$type<Record<string, string>>(),

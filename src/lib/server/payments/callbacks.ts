@@ -16,6 +16,7 @@ import { C2B_ACCEPT, C2B_CONFIRMED, C2B_REJECT, parseC2bPayment, parseStkCallbac
 import { lockPayment, lockPaymentByCheckout, lockReference, paymentByReceipt, settleFailed, settleSucceeded } from './settle';
 import { matchSubscriber } from '../network/subscribers';
 import { applyStkBatch, lockBatchPayments, type StkBatchItem, type StkBatchResult } from './stk-batch';
+import { recordIfPushCredited, settleIfPaybillCredited } from './same-transaction';
 import { isUuid } from '../../uuid';
 
 export interface CallbackRequest {
@@ -340,6 +341,11 @@ export async function settleStk(tx: Tx, payment: Payment, callback: Pick<StkCall
 			.where(eq(payments.id, payment.id));
 		return ack('flagged', payment, note, ref);
 	}
+	if (!callback.receipt) {
+		// Settled by the STK query: its paybill confirmation may have credited the money already.
+		const same = await settleIfPaybillCredited(tx, payment, callback.resultDesc);
+		if (same) return ack(same.outcome, same.payment, same.note, ref);
+	}
 	const settled = await settleSucceeded(tx, payment, { receipt: callback.receipt ?? null, amountKes: payment.amountKes, resultDesc: callback.resultDesc });
 	return ack('applied', payment, null, ref, settled.renewedPackageId !== null);
 }
@@ -429,8 +435,13 @@ async function confirmC2b(tx: Tx, settings: MpesaSettings, body: unknown): Promi
 		const [flagged] = await tx.insert(payments).values({ ...base, status: 'flagged', note, settledAt: new Date() }).returning();
 		return ack('flagged', flagged!, note, c2b.transId, false, C2B_CONFIRMED);
 	}
-	const [row] = await tx.insert(payments).values({ ...base, status: 'pending' }).returning();
 	const payer = await matchSubscriber(tx, settings.tenantId, { account: c2b.accountKey || null, phone: c2b.phone });
+	if (payer.found) {
+		// The confirmation of a push the STK query already settled and credited?
+		const same = await recordIfPushCredited(tx, payer.found.id, base);
+		if (same) return ack(same.outcome, same.payment, same.note, c2b.transId, false, C2B_CONFIRMED);
+	}
+	const [row] = await tx.insert(payments).values({ ...base, status: 'pending' }).returning();
 	const note = payer.found ? null : `Account "${c2b.billRefNumber}" matches no subscriber${c2b.phone ? ', and the phone matches none or several' : ''}`;
 	const settled = await settleSucceeded(tx, row!, { receipt: c2b.transId, amountKes: c2b.amount, subscriberId: payer.found?.id ?? null, note });
 	return ack('applied', row!, note, c2b.transId, settled.renewedPackageId !== null, C2B_CONFIRMED);

@@ -109,7 +109,7 @@ export async function paymentCounts(tx: Tx, tenantId: string): Promise<Record<Pa
 		.from(payments)
 		.where(and(eq(payments.tenantId, tenantId), inArray(payments.status, ['pending', 'unmatched', 'flagged', 'failed'])))
 		.groupBy(payments.status);
-	const counts = { pending: 0, succeeded: 0, failed: 0, unmatched: 0, flagged: 0 } as Record<PaymentStatus, number>;
+	const counts = { pending: 0, succeeded: 0, failed: 0, unmatched: 0, flagged: 0, duplicate: 0 } as Record<PaymentStatus, number>;
 	for (const row of rows) counts[row.status] = row.n;
 	return counts;
 }

@@ -118,7 +118,9 @@ export async function applyStkBatch(
 		const settleable = payment.status === 'pending' || payment.status === 'failed';
 		const amountOk = callback.amount === undefined || callback.amount === payment.amount_kes;
 		const receiptFree = receipt === null || !seenReceipt.has(receipt);
-		if (!settleable || !amountOk || !receiptFree || !payment.subscriber_id || seenSubscriber.has(payment.subscriber_id)) return slowItems.push(index);
+		// A success without a receipt (parseStkCallback refuses one today) would need matching with
+		// its paybill confirmation (same-transaction.ts): the slow path does that.
+		if (!settleable || !amountOk || !receiptFree || receipt === null || !payment.subscriber_id || seenSubscriber.has(payment.subscriber_id)) return slowItems.push(index);
 		seenSubscriber.add(payment.subscriber_id);
 		if (receipt) seenReceipt.add(receipt);
 		successes.push({ index, id: payment.id, receipt, descr: callback.resultDesc, sid: payment.subscriber_id, amount: payment.amount_kes, ref: receipt ?? callback.checkoutRequestId });
