@@ -23,7 +23,9 @@ export default defineConfig({
 		env: {
 			SECRET_KEY: Buffer.from('mtandao-test-key-0123456789abcde').toString('base64'),
 			// The router simulators listen on loopback; tests that check the refusal set their own policy.
-			ROUTER_NETWORKS: '127.0.0.0/8,::1/128'
+			ROUTER_NETWORKS: '127.0.0.0/8,::1/128',
+			// The Daraja simulators listen on random loopback ports.
+			MPESA_BASE_URLS: 'http://127.0.0.1:*'
 		}
 	}
 });

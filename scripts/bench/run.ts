@@ -10,6 +10,8 @@ import { benchPayments } from './payments';
 
 // The simulated routers listen on loopback, which a router may only be on when listed here.
 process.env.ROUTER_NETWORKS ||= '127.0.0.0/8,::1/128';
+// Likewise the simulated Daraja: a custom base URL only where the server configuration allows it.
+process.env.MPESA_BASE_URLS ||= 'http://127.0.0.1:*';
 
 const results: Record<string, number> = {};
 const targets: Record<string, string> = {

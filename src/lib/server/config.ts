@@ -57,7 +57,12 @@ const schema = z.object({
 	 */
 	ROUTER_NETWORKS: z.string().default(''),
 	/** How far apart an STK push and a paybill confirmation may be and still be one transaction (payments/same-transaction.ts). */
-	MPESA_SAME_TRANSACTION_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10)
+	MPESA_SAME_TRANSACTION_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
+	/**
+	 * Daraja base URLs besides Safaricom's sandbox and production that tenants may choose (comma
+	 * list of origins; `:*` allows any port). See mpesa/base-url.ts.
+	 */
+	MPESA_BASE_URLS: z.string().default('')
 });
 
 /**

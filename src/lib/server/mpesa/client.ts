@@ -2,7 +2,7 @@
  * Daraja (M-Pesa) client for one tenant's credentials: OAuth, STK push and query, C2B URL
  * registration. Server-only; relative imports so scripts can run it under tsx too.
  */
-import { DarajaAuthFailed, DarajaRejected, DarajaUnavailable } from './errors';
+import { DarajaAuthFailed, DarajaError, DarajaRejected, DarajaUnavailable } from './errors';
 import { darajaTimestamp, stkPassword } from './kenya-time';
 import { checkStkPush, type StkPushInput } from './stk-input';
 import { TokenCache, readTokenAnswer } from './token-cache';
@@ -51,7 +51,7 @@ export interface C2bRegistered {
 
 export type CredentialsCheck =
 	| { ok: true }
-	| { ok: false; error: DarajaAuthFailed | DarajaRejected | DarajaUnavailable };
+	| { ok: false; error: DarajaError };
 
 export interface DarajaClient {
 	getToken(): Promise<string>;
@@ -179,7 +179,8 @@ export function createDarajaClient(options: DarajaClientOptions): DarajaClient {
 				await tokens.renew(cacheKey);
 				return { ok: true };
 			} catch (error) {
-				if (error instanceof DarajaAuthFailed || error instanceof DarajaRejected || error instanceof DarajaUnavailable) {
+				// Any typed failure, a refused base URL included; anything else is a bug.
+				if (error instanceof DarajaError) {
 					return { ok: false, error };
 				}
 				throw error;

@@ -7,12 +7,10 @@ import { eq } from 'drizzle-orm';
 import type { Tx } from '../db';
 import { mpesaSettings, type MpesaSettings } from '../db/schema';
 import { MASKED, decryptSecret, encryptSecret } from '../security/secrets';
+import { DARAJA_BASE_URLS, DarajaBaseUrlRefused, customBaseUrlAllowed } from './base-url';
 import { createDarajaClient, type DarajaClient, type DarajaClientOptions } from './client';
 
-export const DARAJA_BASE_URLS = {
-	sandbox: 'https://sandbox.safaricom.co.ke',
-	production: 'https://api.safaricom.co.ke'
-} as const;
+export { DARAJA_BASE_URLS, DarajaBaseUrlRefused } from './base-url';
 
 export interface MpesaSettingsInput {
 	kind: 'paybill' | 'till';
@@ -49,6 +47,8 @@ export async function saveMpesaSettings(tx: Tx, tenantId: string, input: MpesaSe
 	const consumerSecretEnc = secret(input.consumerSecret, existing?.consumerSecretEnc);
 	const passkeyEnc = secret(input.passkey, existing?.passkeyEnc);
 	if (!consumerKeyEnc || !consumerSecretEnc || !passkeyEnc) throw new MpesaSecretsMissing();
+	// Safaricom's sandbox or production; any other address only if the server configuration allows it.
+	if (input.environment === 'custom' && !(input.baseUrl && customBaseUrlAllowed(input.baseUrl))) throw new DarajaBaseUrlRefused();
 	const values = {
 		kind: input.kind,
 		shortcode: input.shortcode,

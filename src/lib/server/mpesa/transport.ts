@@ -2,6 +2,7 @@
  * One HTTP exchange with Daraja, turned into parsed JSON or a typed error, plus the back-off
  * Daraja asks for when its gateway is busy.
  */
+import { baseUrlAllowed, DarajaBaseUrlRefused } from './base-url';
 import { DarajaAuthFailed, DarajaRejected, DarajaUnavailable } from './errors';
 
 export interface DarajaRequest {
@@ -21,12 +22,19 @@ export type JsonObject = Record<string, unknown>;
 
 const AUTH_CODES = new Set(['400.008.01', '400.008.02']);
 
+/** Daraja's answers are a few hundred bytes; a larger one is not Daraja's, and is not read further. */
+export const MAX_ANSWER_BYTES = 64 * 1024;
+
 export async function sendDarajaRequest(options: TransportOptions, request: DarajaRequest): Promise<JsonObject> {
+	// Safaricom's own, or a base URL the server configuration allows; never one a tenant typed.
+	if (!baseUrlAllowed(options.baseUrl)) throw new DarajaBaseUrlRefused();
 	const url = new URL(request.path, options.baseUrl);
 	let response: Response;
 	let text: string;
 	try {
 		response = await options.fetch(url, {
+			// A redirect is not followed: it could lead anywhere, with our credentials.
+			redirect: 'manual',
 			method: request.method,
 			headers: {
 				Authorization: request.authorization,
@@ -36,18 +44,23 @@ export async function sendDarajaRequest(options: TransportOptions, request: Dara
 			body: request.body === undefined ? undefined : JSON.stringify(request.body),
 			signal: AbortSignal.timeout(options.timeoutMs)
 		});
-		text = await response.text();
+		if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+			void response.body?.cancel().catch(() => undefined);
+			throw new DarajaUnavailable('http', response.status || undefined, 'redirect not followed');
+		}
+		text = await readCapped(response, MAX_ANSWER_BYTES);
 	} catch (error) {
+		if (error instanceof DarajaUnavailable) throw error;
 		throw toUnavailable(error);
 	}
 
 	const body = parseJsonObject(text);
 	const isOauth = request.path.startsWith('/oauth/');
-	const errorCode = typeof body?.errorCode === 'string' ? body.errorCode : undefined;
+	const errorCode = typeof body?.errorCode === 'string' ? remoteCode(body.errorCode) : undefined;
 	if (errorCode) {
-		const errorMessage = typeof body?.errorMessage === 'string' ? body.errorMessage : '';
+		const errorMessage = typeof body?.errorMessage === 'string' ? remoteText(body.errorMessage) : '';
 		if (AUTH_CODES.has(errorCode)) throw new DarajaAuthFailed(errorCode, errorMessage, response.status);
-		const requestId = typeof body?.requestId === 'string' ? body.requestId : undefined;
+		const requestId = typeof body?.requestId === 'string' ? remoteText(body.requestId, 64) : undefined;
 		throw new DarajaRejected(errorCode, errorMessage, response.status, requestId);
 	}
 	if (!response.ok) {
@@ -56,10 +69,48 @@ export async function sendDarajaRequest(options: TransportOptions, request: Dara
 		if (isOauth && (response.status === 400 || response.status === 401)) {
 			throw new DarajaAuthFailed(`http.${response.status}`, 'Authentication refused', response.status);
 		}
-		throw new DarajaRejected(`http.${response.status}`, response.statusText || 'HTTP error', response.status);
+		throw new DarajaRejected(`http.${response.status}`, remoteText(response.statusText) || 'HTTP error', response.status);
 	}
 	if (!body) throw new DarajaUnavailable('http', response.status, 'answer was not a JSON object');
 	return body;
+}
+
+/** The body as text, or DarajaUnavailable once it passes `max` bytes (the rest is not read). */
+async function readCapped(response: Response, max: number): Promise<string> {
+	const declared = Number(response.headers.get('content-length') ?? '');
+	if (declared > max) {
+		void response.body?.cancel().catch(() => undefined);
+		throw new DarajaUnavailable('http', response.status, 'answer too large');
+	}
+	if (!response.body) return '';
+	const reader = response.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		size += value.byteLength;
+		if (size > max) {
+			void reader.cancel().catch(() => undefined);
+			throw new DarajaUnavailable('http', response.status, 'answer too large');
+		}
+		chunks.push(value);
+	}
+	return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Text from the remote side, for our logs and our own checks only (it is never shown to a manager
+ * as is): control characters out, length capped.
+ */
+export function remoteText(text: string, max = 300): string {
+	return text.replace(/[\x00-\x1f\x7f]+/g, ' ').slice(0, max);
+}
+
+/** Daraja's error codes look like 500.001.1001 or C2B00012; anything else is not one. */
+function remoteCode(code: string): string | undefined {
+	if (!code) return undefined;
+	return /^[A-Za-z0-9.]{1,24}$/.test(code) ? code : 'unknown';
 }
 
 function parseJsonObject(text: string): JsonObject | null {

@@ -8,7 +8,7 @@ import { getMpesaSettings, mpesaSettingsView, rotateCallbackToken, saveMpesaSett
 import { c2bCallbackUrls, registerC2bUrls } from '$lib/server/payments/c2b';
 import { m } from '$lib/paraglide/messages';
 import { redirect } from '@sveltejs/kit';
-import { darajaErrorMessage } from './daraja-error';
+import { darajaErrorDetail, darajaErrorMessage } from './daraja-error';
 import { mpesaSettingsSchema } from './schema';
 
 const SECRETS = ['consumerKey', 'consumerSecret', 'passkey'] as const;
@@ -76,8 +76,9 @@ export const actions: Actions = {
 		if (!row) return { testFailed: m.mpesa_not_configured() };
 		const check = await tenantDarajaClient(row).testCredentials();
 		const reason = check.ok ? null : darajaErrorMessage(check.error);
+		if (!check.ok) console.warn(`[mpesa] credentials test for tenant ${tenantId}: ${darajaErrorDetail(check.error)}`);
 		await withTenant(tenantId, (tx) =>
-			writeAudit(tx, { tenantId, actor: actorOf(event, user), action: 'mpesa.test', target: row.shortcode, detail: check.ok ? { ok: true } : { ok: false, error: check.error.message } })
+			writeAudit(tx, { tenantId, actor: actorOf(event, user), action: 'mpesa.test', target: row.shortcode, detail: check.ok ? { ok: true } : { ok: false, error: reason } })
 		);
 		return check.ok ? { testOk: true } : { testFailed: reason };
 	},
@@ -93,6 +94,7 @@ export const actions: Actions = {
 			const answer = await registerC2bUrls(tenantId, base);
 			outcome = { registered: { description: answer.responseDescription, conversationId: answer.originatorConversationId } };
 		} catch (error) {
+			console.warn(`[mpesa] URL registration for tenant ${tenantId}: ${darajaErrorDetail(error)}`);
 			outcome = { registerFailed: darajaErrorMessage(error) };
 		}
 		await withTenant(tenantId, (tx) =>

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages';
+import { customBaseUrlAllowed, customBaseUrlChoices } from '$lib/server/mpesa/base-url';
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4_OR_CIDR = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}(?:/(?:3[0-2]|[12]?\\d))?$`);
@@ -61,6 +62,11 @@ export const mpesaSettingsSchema = z
 			}
 			if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password) {
 				ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: v.baseUrl ? m.mpesa_error_base_url() : m.error_required() });
+			} else if (!customBaseUrlAllowed(v.baseUrl)) {
+				// Tenants choose Safaricom's sandbox or production; other addresses are the operator's to allow.
+				const choices = customBaseUrlChoices();
+				const listed = choices.length ? ` ${m.mpesa_error_base_url_choices({ urls: choices.join(', ') })}` : '';
+				ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: m.mpesa_error_base_url_refused() + listed });
 			}
 		}
 		const { bad } = parseAllowlist(v.callbackIpAllowlist);
