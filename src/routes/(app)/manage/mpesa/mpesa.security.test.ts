@@ -29,7 +29,7 @@ beforeAll(async () => {
 	const [user] = await withTenant(tenantId, (tx) =>
 		tx.insert(users).values({ tenantId, role: 'tenant_admin', name: 'Manager', phone: '254700000333', passwordHash: 'x' }).returning()
 	);
-	locals = { user: { id: user!.id, tenantId, role: 'tenant_admin', name: 'Manager', email: null, phone: user!.phone, locale: null }, session: null, tenantId };
+	locals = { user: { id: user!.id, tenantId, role: 'tenant_admin', name: 'Manager', email: null, phone: user!.phone, locale: null }, session: null, tenantId, actingAs: null };
 	// A gateway (allowed by the server configuration) whose every answer carries text of its choosing.
 	hostile = createServer((_, response) => {
 		response.writeHead(500, { 'Content-Type': 'application/json' });
