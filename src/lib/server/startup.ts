@@ -15,6 +15,7 @@ import { sourcesWarning } from './payments/safaricom-sources';
 import { ProvisioningWorker } from './network/worker';
 import { closeAllRouterConnections } from './network/routeros/client';
 import { sweepRateLimitsEvery } from './security/rate-limit';
+import { sweepUnpaidPortalCustomersEvery } from './self-service/unpaid-portal';
 
 /** Logins printed in the README: naming them in a log tells nobody anything new. */
 const PUBLIC_LOGINS = new Set(DEMO_LOGINS.map(({ login }) => loginKey(login)));
@@ -84,7 +85,8 @@ async function openAndSeed(): Promise<Database> {
 		worker.start();
 		reconciler = new PaymentReconciler(15_000, () => worker?.poke());
 		reconciler.start();
-		stopSweeping = sweepRateLimitsEvery();
+		const sweeps = [sweepRateLimitsEvery(), sweepUnpaidPortalCustomersEvery()];
+		stopSweeping = () => sweeps.forEach((stop) => stop());
 	}
 	if (cfg.demo && cfg.SEED_DEMO !== 'no') void registerDemoPaybills(publicUrl());
 	// adapter-node emits this once it has stopped taking requests; then let go of everything.

@@ -51,6 +51,11 @@ export interface RegistrationInput {
 	longitude?: number | null;
 	clientRef?: string | null;
 	accountNumber?: string;
+	/**
+	 * Whether the router gets the (disabled) user now. The captive portal says no: anyone can type
+	 * a phone there, and its user goes to the router with the first payment (the renewal syncs it).
+	 */
+	routerUserNow?: boolean;
 }
 
 /**
@@ -90,7 +95,7 @@ export async function registerSubscriber(tx: Tx, input: RegistrationInput): Prom
 					.returning();
 				return row!;
 			});
-			if (subscriber.routerId) {
+			if (subscriber.routerId && input.routerUserNow !== false) {
 				// The router gets the user at once, disabled until the first payment or activation.
 				await enqueueJobs(tx, [{ tenantId: subscriber.tenantId, routerId: subscriber.routerId, action: 'sync_subscriber', subscriberId: subscriber.id }]);
 			}

@@ -1,7 +1,8 @@
 /**
  * The hotspot captive portal's side of things: which router the customer stands behind, the
  * hotspot packages on sale, and the hotspot subscriber a phone number pays for, created on first
- * purchase.
+ * purchase with no router user until it is paid for; the ones never paid for are removed
+ * (unpaid-portal.ts).
  */
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { withTenant, type Tx } from '../db';
@@ -89,7 +90,9 @@ export async function portalCustomer(input: {
 			kind: 'hotspot',
 			routerId,
 			packageId,
-			registeredBy: null
+			registeredBy: null,
+			// No router user for a phone that has not paid: the first payment's renewal makes it.
+			routerUserNow: false
 		});
 		return { ...registered, routerId };
 	});

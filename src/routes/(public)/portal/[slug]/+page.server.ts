@@ -37,7 +37,7 @@ async function buy(event: RequestEvent) {
 	try {
 		outcome = await portalPurchase(
 			{ tenantId: tenant.id, phone, packageId, routerId: router || null, device: deviceRecord(device), clientAddress: clientAddress(event), callbackBase: publicUrl() },
-			// The new hotspot user (disabled until paid) goes to the router now, not after the idle wait.
+			// A returning customer moved to this hotspot goes to its router now, not after the idle wait.
 			() => provisioningWorker()?.poke()
 		);
 	} catch (error) {
