@@ -107,3 +107,26 @@ test('a manager makes a one-time reset link; it sets a new password, logs the pe
 	await new LoginPage(agent).logIn(phone, 'reset password 3');
 	await expect(agent).toHaveURL(/\/agent$/);
 });
+
+test('a manager revokes an invitation that was not used; its link then says so and creates no account', async ({ page, browser }) => {
+	await new LoginPage(page).logIn(LOGINS.nyotaManager);
+	await expect(page).toHaveURL(/\/manage$/);
+	await page.goto('/manage/team');
+	await page.getByLabel('Full name').fill('Chebet Wrong Number');
+	await page.getByLabel('Phone number or email').fill(freshPhone());
+	await page.getByRole('button', { name: 'Create invitation' }).click();
+	const link = (await page.getByTestId('invite-link').textContent())!.trim();
+
+	const invitations = page.getByTestId('invitations');
+	await expect(invitations).toContainText('Chebet Wrong Number');
+	await expectFitsThePhone(page);
+	await invitations.getByRole('button', { name: 'Revoke: Chebet Wrong Number' }).click();
+	await expect(page.getByRole('status')).toContainText('The invitation for Chebet Wrong Number is revoked');
+	await expect(page.getByTestId('invitations').getByText('Chebet Wrong Number')).toHaveCount(0);
+
+	const invitee = await newPhone(browser);
+	const response = await invitee.goto(link);
+	expect(response?.status()).toBe(410);
+	await expect(invitee.getByText('This invitation was cancelled by your manager.')).toBeVisible();
+	await expect(invitee.getByRole('button', { name: 'Create my account' })).toHaveCount(0);
+});

@@ -1,18 +1,20 @@
+import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { MANAGERS, requireRole } from '$lib/server/auth/guards';
 import { publicUrl } from '$lib/server/config';
 import { withTenant } from '$lib/server/db';
 import { tenants } from '$lib/server/db/schema';
 import { formFailure, parseForm } from '$lib/server/http/forms';
-import { createInvitation, listStaff } from '$lib/server/staff/invitations';
+import { InvitationNotFound, createInvitation, listOpenInvitations, listStaff, revokeInvitation } from '$lib/server/staff/invitations';
 import { m } from '$lib/paraglide/messages';
-import { inviteSchema } from './schema';
+import { inviteSchema, revokeSchema } from './schema';
 import { eq } from 'drizzle-orm';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const { tenantId } = requireRole(locals, MANAGERS, url);
 	return withTenant(tenantId, async (tx) => ({
 		staff: await listStaff(tx),
+		invitations: await listOpenInvitations(tx),
 		tenants: await tx.select({ id: tenants.id, name: tenants.name }).from(tenants).orderBy(tenants.path)
 	}));
 };
@@ -34,5 +36,18 @@ export const actions: Actions = {
 			{ userId: user.id, name: user.name, ip: getClientAddress() }
 		);
 		return { invited: { name: invite.name, link: `${publicUrl()}/invite/${token}` } };
+	},
+	revoke: async ({ request, locals, url, getClientAddress }) => {
+		const { user, tenantId } = requireRole(locals, MANAGERS, url);
+		const parsed = parseForm(revokeSchema, await request.formData(), m.error_check_form());
+		if (!parsed.ok) error(404, 'Not found');
+		try {
+			const { name } = await revokeInvitation(tenantId, parsed.data.id, { userId: user.id, name: user.name, ip: getClientAddress() });
+			return { revoked: { name } };
+		} catch (e) {
+			// Another tenant's, already used or revoked: nothing here to revoke.
+			if (e instanceof InvitationNotFound) error(404, 'Not found');
+			throw e;
+		}
 	}
 };

@@ -13,3 +13,5 @@ export const inviteSchema = z
 		const contact = parseContact(v.contact, 'contact', ctx);
 		return { ...v, ...contact };
 	});
+
+export const revokeSchema = z.object({ id: z.string().regex(/^[a-z2-7]{24}$/) });
