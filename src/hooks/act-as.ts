@@ -1,14 +1,9 @@
 import { error, json, type Handle, type RequestEvent } from '@sveltejs/kit';
 import { auditGrantedWrite, isActive, scopedByGrant, stopActingAs, writeNeedsGrant } from '$lib/server/auth/act-as';
+import { clientAddressOf } from '$lib/server/security/address-key';
 import { m } from '$lib/paraglide/messages';
 
-function clientIp(event: RequestEvent): string | undefined {
-	try {
-		return event.getClientAddress();
-	} catch {
-		return undefined;
-	}
-}
+const clientIp = clientAddressOf;
 
 /** A refused write: 403 with the reason, as an action result for enhanced forms, else as the error page. */
 function refuse(event: RequestEvent): Response {

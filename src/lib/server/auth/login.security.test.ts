@@ -85,6 +85,14 @@ describe('logins under attack', () => {
 		expect(accountDelayMs(1000)).toBeLessThanOrEqual(5_000);
 	});
 
+	it('still locks when the client address is unknown (a proxy that did not say)', async () => {
+		await addManager('254713000004');
+		const { pause } = pauses();
+		for (let i = 0; i < MAX_FAILURES; i++) await login('0713000004', `guess ${i}`, {}, { pause });
+		expect(await login('0713000004', PASSWORD, {}, { pause })).toMatchObject({ ok: false, reason: 'locked' });
+		expect(await login('0713000004', PASSWORD, { ip: '192.0.2.80' }, { pause })).toMatchObject({ ok: true });
+	});
+
 	it('counts guesses from one IPv6 /64 together, whichever address in it they come from', async () => {
 		await addManager('254713000003');
 		const { pause } = pauses();

@@ -32,7 +32,7 @@ export const MAX_ACCOUNT_DELAY_MS = 4_000;
 
 export interface ThrottleKeys {
 	account: string;
-	/** The client's address as the adapter gives it; grouped by addressKey here. */
+	/** The client's address as the adapter gives it (grouped by addressKey here); undefined: unknown. */
 	ip: string | undefined;
 }
 
@@ -43,12 +43,13 @@ interface Counted {
 }
 
 function countedKeys({ account, ip }: ThrottleKeys): Counted[] {
-	const keys: Counted[] = [{ key: `account:${account}`, limit: null }];
-	if (ip) {
-		const address = addressKey(ip);
-		keys.push({ key: `pair:${account}|${address}`, limit: MAX_FAILURES }, { key: `ip:${address}`, limit: MAX_FAILURES_PER_IP });
-	}
-	return keys;
+	// No address (a proxy that did not say): every such attempt shares one, so the locks hold rather than lapse.
+	const address = addressKey(ip ?? 'unknown');
+	return [
+		{ key: `account:${account}`, limit: null },
+		{ key: `pair:${account}|${address}`, limit: MAX_FAILURES },
+		{ key: `ip:${address}`, limit: MAX_FAILURES_PER_IP }
+	];
 }
 
 /** The keys that lock (the account key only slows down). */
@@ -120,9 +121,9 @@ export function accountDelayMs(accountAttempts: number): number {
  * the address (the failures others made there still count).
  */
 export async function settleSuccess(tx: Tx, keys: ThrottleKeys): Promise<void> {
-	const [account, pair, ip] = countedKeys(keys).map((k) => k.key);
-	if (pair) await tx.delete(loginThrottle).where(eq(loginThrottle.key, pair));
-	const back = [account!, ...(ip ? [ip] : [])];
+	const [account, pair, ip] = countedKeys(keys).map((k) => k.key) as [string, string, string];
+	await tx.delete(loginThrottle).where(eq(loginThrottle.key, pair));
+	const back = [account, ip];
 	await tx
 		.update(loginThrottle)
 		.set({ failures: sql`greatest(${loginThrottle.failures} - 1, 0)` })
@@ -146,8 +147,8 @@ export async function recordFailure(tx: Tx, keys: ThrottleKeys, now = new Date()
 
 /** Forgets the failures of this account from this address (after a success or a password reset). */
 export async function clearFailures(tx: Tx, keys: ThrottleKeys): Promise<void> {
-	const [, pair] = countedKeys(keys).map((k) => k.key);
-	await tx.delete(loginThrottle).where(inArray(loginThrottle.key, pair ? [pair] : [`account:${keys.account}`]));
+	const keysToClear = keys.ip ? [countedKeys(keys)[1]!.key] : [`account:${keys.account}`];
+	await tx.delete(loginThrottle).where(inArray(loginThrottle.key, keysToClear));
 }
 
 export interface FailedLoginNotice {

@@ -41,3 +41,15 @@ function mappedIPv4(groups: number[]): string | null {
 	const [hi, lo] = [groups[6]!, groups[7]!];
 	return [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff].join('.');
 }
+
+/**
+ * The client's address, or undefined when the adapter cannot tell (ADDRESS_HEADER is set and the
+ * request came round the proxy without it): adapter-node throws then, and a login must not 500.
+ */
+export function clientAddressOf(event: { getClientAddress(): string }): string | undefined {
+	try {
+		return event.getClientAddress();
+	} catch {
+		return undefined;
+	}
+}

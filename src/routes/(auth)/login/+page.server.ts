@@ -8,6 +8,7 @@ import { config } from '$lib/server/config';
 import { formFailure, parseForm } from '$lib/server/http/forms';
 import { m } from '$lib/paraglide/messages';
 import { loginSchema } from './schema';
+import { clientAddressOf } from '$lib/server/security/address-key';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.user) redirect(303, homeFor(locals.user.role));
@@ -24,7 +25,7 @@ async function signIn({ request, cookies, getClientAddress, url }: Parameters<Ac
 	const parsed = parseForm(loginSchema, form, m.error_check_form());
 	if (!parsed.ok) return parsed.failure;
 	const result = await login(parsed.data.login, parsed.data.password, {
-		ip: getClientAddress(),
+		ip: clientAddressOf({ getClientAddress }),
 		userAgent: request.headers.get('user-agent') ?? undefined
 	});
 	if (!result.ok) {

@@ -5,6 +5,7 @@ import { changeOwnPassword } from '$lib/server/auth/password-change';
 import { formFailure, parseForm } from '$lib/server/http/forms';
 import { m } from '$lib/paraglide/messages';
 import { changePasswordSchema } from './schema';
+import { clientAddressOf } from '$lib/server/security/address-key';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	const { user } = requireRole(locals, STAFF, url);
@@ -17,7 +18,7 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const parsed = parseForm(changePasswordSchema, form, m.error_check_form());
 		if (!parsed.ok) return parsed.failure;
-		const result = await changeOwnPassword(user, locals.session!.id, { current: parsed.data.current, next: parsed.data.password }, { ip: getClientAddress() });
+		const result = await changeOwnPassword(user, locals.session!.id, { current: parsed.data.current, next: parsed.data.password }, { ip: clientAddressOf({ getClientAddress }) });
 		if (!result.ok) {
 			if (result.reason === 'locked') return formFailure(400, form, m.login_locked());
 			return formFailure(400, form, m.error_check_form(), { current: m.password_current_wrong() });
