@@ -94,7 +94,8 @@ export async function reconcileRouter(tenantId: string, routerId: string, option
 							disabled: !enabled,
 							comment: entryTag(subscriber.id, owner),
 							server: kind === 'hotspot' ? router.hotspotServer : undefined,
-							limitBytesTotal: pkg?.dataCapMb ? pkg.dataCapMb * 1024 * 1024 : undefined
+							// RouterOS has no byte cap on a PPP secret (PPPoE quotas are not built yet): hotspot only.
+							limitBytesTotal: kind === 'hotspot' && pkg?.dataCapMb ? pkg.dataCapMb * 1024 * 1024 : undefined
 						});
 					}
 				}

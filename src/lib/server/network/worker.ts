@@ -62,7 +62,8 @@ async function planJob(tx: Tx, job: ProvisioningJob, router: Router): Promise<Ro
 				disabled: !enabled,
 				comment: entryTag(subscriber.id, { tenantId: subscriber.tenantId, routerId: router.id }),
 				server: subscriber.kind === 'hotspot' ? router.hotspotServer : undefined,
-				limitBytesTotal: pkg?.dataCapMb ? pkg.dataCapMb * 1024 * 1024 : undefined
+				// RouterOS has no byte cap on a PPP secret (PPPoE quotas are not built yet): hotspot only.
+				limitBytesTotal: subscriber.kind === 'hotspot' && pkg?.dataCapMb ? pkg.dataCapMb * 1024 * 1024 : undefined
 			};
 			return async (api) => {
 				if (pkg) await ensureProfile(api, subscriber.kind, profileFor(pkg));

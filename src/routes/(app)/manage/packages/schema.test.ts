@@ -26,4 +26,10 @@ describe('the package form', () => {
 		expect(form({ dataCapMb: ' ' }).data?.dataCapMb).toBeNull();
 		expect(fieldsWithErrors({ dataCapMb: '1.5' })).toEqual(['dataCapMb']);
 	});
+
+	it('refuses a data cap on a PPPoE package with a field message (PPPoE quotas do not exist yet)', () => {
+		expect(fieldsWithErrors({ kind: 'pppoe', dataCapMb: '5000' })).toEqual(['dataCapMb']);
+		expect(form({ kind: 'pppoe', dataCapMb: '' }).data?.dataCapMb).toBeNull();
+		expect(form({ kind: 'hotspot', dataCapMb: '5000' }).data?.dataCapMb).toBe(5000);
+	});
 });

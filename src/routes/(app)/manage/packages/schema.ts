@@ -34,7 +34,20 @@ const packageFields = {
 	sharedDevices: wholeNumber(1, 50)
 };
 
-export const newPackageSchema = z.object({ ...packageFields, kind: z.enum(SERVICE_KINDS, { error: () => m.error_choose() }) });
+export const newPackageSchema = z
+	.object({ ...packageFields, kind: z.enum(SERVICE_KINDS, { error: () => m.error_choose() }) })
+	.superRefine((pkg, ctx) => {
+		const refusal = dataCapRefusal(pkg.kind, pkg.dataCapMb);
+		if (refusal) ctx.addIssue({ code: 'custom', path: ['dataCapMb'], message: refusal });
+	});
+
+/**
+ * RouterOS has no byte cap on a PPP secret, and PPPoE quotas (a queue or RADIUS) are not built:
+ * a capped PPPoE package would never reach the router. Null when the cap is allowed.
+ */
+export function dataCapRefusal(kind: (typeof SERVICE_KINDS)[number], dataCapMb: number | null): string | null {
+	return kind === 'pppoe' && dataCapMb !== null ? m.package_error_cap_pppoe() : null;
+}
 
 /** The kind is fixed once created: the router profile lives under hotspot or PPP for good. */
 export const editPackageSchema = z.object(packageFields);

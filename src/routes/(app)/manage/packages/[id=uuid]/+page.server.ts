@@ -8,7 +8,7 @@ import { getPackage, setPackageActive, updatePackage } from '$lib/server/network
 import { isUniqueViolation } from '$lib/server/tenants/tenants';
 import { provisioningWorker } from '$lib/server/startup';
 import { m } from '$lib/paraglide/messages';
-import { editPackageSchema } from '../schema';
+import { dataCapRefusal, editPackageSchema } from '../schema';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const { tenantId } = requireRole(locals, MANAGERS, url);
@@ -42,6 +42,10 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const parsed = parseForm(editPackageSchema, form, m.error_check_form());
 		if (!parsed.ok) return parsed.failure;
+		const current = await withTenant(tenantId, (tx) => getPackage(tx, params.id));
+		if (!current) error(404, 'Not found');
+		const capRefusal = dataCapRefusal(current.kind, parsed.data.dataCapMb);
+		if (capRefusal) return formFailure(400, form, m.error_check_form(), { dataCapMb: capRefusal });
 		let pkg;
 		try {
 			pkg = await withTenant(tenantId, async (tx) => {
