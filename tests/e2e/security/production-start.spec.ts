@@ -80,7 +80,8 @@ async function logIn(login: string, password: string) {
 		headers: { origin: PUBLIC_URL, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
 		body: new URLSearchParams({ login, password })
 	});
-	return { status: response.status, location: response.headers.get('location'), session: /(^|,\s*)session=[^;]+/.test(response.headers.get('set-cookie') ?? '') };
+	const session = /(?:^|,\s*)(session=[^;]+)/.exec(response.headers.get('set-cookie') ?? '');
+	return { status: response.status, location: response.headers.get('location'), session: Boolean(session), cookie: session?.[1] };
 }
 
 test.beforeAll(async () => {
@@ -118,11 +119,34 @@ test('with an https PUBLIC_URL it starts with no demo account and no simulator l
 		select (select count(*)::int from users) as users, (select count(*)::int from tenants where id <> ${PLATFORM_TENANT_ID}) as tenants`;
 	await db.end();
 	expect(counts).toEqual({ users: 0, tenants: 0 });
+});
+
+test('npm run admin -- create-platform-admin makes the first admin, who logs in to pages with no DEMO badge', async () => {
+	test.setTimeout(120_000);
+	const created = await new Promise<{ code: number | null; out: string }>((done) => {
+		const child = spawn('npm', ['run', '--silent', 'admin', '--', 'create-platform-admin', '--email', 'root@isp.example'], {
+			env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: dbUrl },
+			stdio: ['pipe', 'pipe', 'pipe']
+		});
+		let out = '';
+		child.stdout.on('data', (d) => (out += d));
+		child.stderr.on('data', (d) => (out += d));
+		child.on('exit', (code) => done({ code, out }));
+		child.stdin.end('first-admin-password\n');
+	});
+	expect(created.code, created.out).toBe(0);
+	const signedIn = await logIn('root@isp.example', 'first-admin-password');
+	expect(signedIn).toMatchObject({ status: 303, location: '/platform', session: true });
+	const cookie = signedIn.cookie!;
+	const page = await fetch(`http://127.0.0.1:${port}/platform`, { headers: { cookie } });
+	expect(page.status).toBe(200);
+	expect(await page.text()).not.toContain('data-testid="demo-banner"');
 	await stop(server);
 });
 
 test('it refuses to start while any account accepts the demo password', async () => {
 	test.setTimeout(180_000);
+	await stop(server);
 	const db = postgres(dbUrl, { max: 1, onnotice: () => {} });
 	await db`insert into users (tenant_id, role, name, email, password_hash)
 		values (${PLATFORM_TENANT_ID}, 'platform_admin', 'Left from a demo', 'admin@mtandao.local', ${await hashPassword(DEMO_PASSWORD)})`;
