@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { withTenant } from '$lib/server/db';
 import { users } from '$lib/server/db/schema';
 import { formFailure } from '$lib/server/http/forms';
+import { safeRedirectTarget } from '$lib/server/http/redirect-target';
 import type { PageServerLoad } from './$types';
 import { m } from '$lib/paraglide/messages';
 
@@ -12,7 +13,7 @@ const schema = z.object({ lang: z.enum(['en', 'sw']), back: z.string().max(500).
 export const load: PageServerLoad = () => redirect(303, '/');
 
 export const actions: Actions = {
-	default: async ({ request, cookies, locals }) => {
+	default: async ({ request, cookies, locals, url }) => {
 		const form = await request.formData();
 		const parsed = schema.safeParse(Object.fromEntries(form));
 		if (!parsed.success) return formFailure(400, form, m.language_choose_error(), { lang: m.language_choose_error() });
@@ -23,6 +24,6 @@ export const actions: Actions = {
 			const userId = locals.user.id;
 			await withTenant(locals.tenantId, (tx) => tx.update(users).set({ locale: lang }).where(eq(users.id, userId)));
 		}
-		redirect(303, back && back.startsWith('/') && !back.startsWith('//') ? back : '/');
+		redirect(303, safeRedirectTarget(back, url) ?? '/');
 	}
 };

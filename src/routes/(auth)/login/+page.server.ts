@@ -6,19 +6,16 @@ import { rememberLoginNotice } from '$lib/server/auth/login-notice';
 import { setSessionTokenCookie } from '$lib/server/auth/session';
 import { config } from '$lib/server/config';
 import { formFailure, parseForm } from '$lib/server/http/forms';
+import { safeRedirectTarget } from '$lib/server/http/redirect-target';
 import { m } from '$lib/paraglide/messages';
 import { loginSchema } from './schema';
 import { clientAddressOf } from '$lib/server/security/address-key';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.user) redirect(303, homeFor(locals.user.role));
-	return { next: url.searchParams.get('next') ?? '' };
+	// Only our own paths: a login link must not bounce the user to another site.
+	return { next: safeRedirectTarget(url.searchParams.get('next'), url) ?? '' };
 };
-
-/** Only our own paths: a login link must not bounce the user to another site. */
-function safeNext(next: string | undefined): string | null {
-	return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : null;
-}
 
 async function signIn({ request, cookies, getClientAddress, url }: Parameters<Actions[string]>[0]) {
 	const form = await request.formData();
@@ -36,7 +33,7 @@ async function signIn({ request, cookies, getClientAddress, url }: Parameters<Ac
 	setSessionTokenCookie(cookies, result.token, result.session.expiresAt, secure);
 	rememberLoginNotice(cookies, result.failedAttempts, secure);
 	if (result.user.locale) cookies.set('lang', result.user.locale, { path: '/', httpOnly: false, sameSite: 'lax', maxAge: 400 * 24 * 3600 });
-	redirect(303, safeNext(parsed.data.next) ?? homeFor(result.user.role));
+	redirect(303, safeRedirectTarget(parsed.data.next, url) ?? homeFor(result.user.role));
 }
 
 export const actions: Actions = { default: signIn };

@@ -3,6 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { MANAGERS, requireRole } from '$lib/server/auth/guards';
 import { writeAudit } from '$lib/server/audit';
 import { withTenant } from '$lib/server/db';
+import { safeRedirectTarget } from '$lib/server/http/redirect-target';
 import { retryFailedJobs } from '$lib/server/network/jobs';
 import { failedJobIds, listJobViews } from '$lib/server/network/views';
 import { provisioningWorker } from '$lib/server/startup';
@@ -17,8 +18,10 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 };
 
 /** Only a page of this app: never an outside address or a protocol-relative one. */
-function backTo(value: FormDataEntryValue | null): string | null {
-	return typeof value === 'string' && /^\/manage\/[A-Za-z0-9/_-]*$/.test(value) ? value : null;
+/** The page the retry button was on (a subscriber's or a router's), nothing else. */
+function backTo(value: FormDataEntryValue | null, url: URL): string | null {
+	const target = safeRedirectTarget(value, url);
+	return target && /^\/manage\/[A-Za-z0-9/_-]*$/.test(target) ? target : null;
 }
 
 export const actions: Actions = {
@@ -49,7 +52,7 @@ export const actions: Actions = {
 			return count;
 		});
 		if (count > 0) provisioningWorker()?.poke();
-		const back = backTo(form.get('back'));
+		const back = backTo(form.get('back'), url);
 		if (back) redirect(303, back);
 		return { retried: count };
 	}
