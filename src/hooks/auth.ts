@@ -1,5 +1,4 @@
 import type { Handle } from '@sveltejs/kit';
-import { config } from '$lib/server/config';
 import {
 	SESSION_COOKIE,
 	deleteSessionTokenCookie,
@@ -15,14 +14,13 @@ export const authHandle: Handle = async ({ event, resolve }) => {
 	const token = event.cookies.get(SESSION_COOKIE);
 	if (token) {
 		const { session, user } = await validateSessionToken(token);
-		const secure = config().production && event.url.protocol === 'https:';
 		if (session) {
-			setSessionTokenCookie(event.cookies, token, session.expiresAt, secure);
+			setSessionTokenCookie(event, token, session.expiresAt);
 			event.locals.user = user;
 			event.locals.session = session;
 			event.locals.tenantId = user.tenantId;
 		} else {
-			deleteSessionTokenCookie(event.cookies, secure);
+			deleteSessionTokenCookie(event);
 		}
 	}
 	return resolve(event);

@@ -1,6 +1,7 @@
 import { redirect, type Actions } from '@sveltejs/kit';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { setLanguageCookie } from '$lib/server/auth/session';
 import { withTenant } from '$lib/server/db';
 import { users } from '$lib/server/db/schema';
 import { formFailure } from '$lib/server/http/forms';
@@ -18,7 +19,7 @@ export const actions: Actions = {
 		const parsed = schema.safeParse(Object.fromEntries(form));
 		if (!parsed.success) return formFailure(400, form, m.language_choose_error(), { lang: m.language_choose_error() });
 		const { lang, back } = parsed.data;
-		cookies.set('lang', lang, { path: '/', httpOnly: false, sameSite: 'lax', maxAge: 400 * 24 * 3600 });
+		setLanguageCookie({ cookies, url }, lang);
 		// Remembered on the account too, so the next phone the user logs in on speaks the same language.
 		if (locals.user && locals.tenantId) {
 			const userId = locals.user.id;

@@ -3,13 +3,14 @@
  * cookie: it only ever tells the signed-in owner what the server told them a moment ago.
  */
 import type { Cookies } from '@sveltejs/kit';
+import { secureCookies, type CookieEvent } from './session';
 import type { FailedLoginNotice } from './throttle';
 
 const COOKIE = 'login_notice';
 
-export function rememberLoginNotice(cookies: Cookies, notice: FailedLoginNotice | null, secure: boolean): void {
+export function rememberLoginNotice(event: CookieEvent, notice: FailedLoginNotice | null): void {
 	if (!notice) return;
-	cookies.set(COOKIE, `${notice.failures}.${notice.since.getTime()}`, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: 600 });
+	event.cookies.set(COOKIE, `${notice.failures}.${notice.since.getTime()}`, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies(event), maxAge: 600 });
 }
 
 /** The notice, once: reading it removes the cookie. */

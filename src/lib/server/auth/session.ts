@@ -143,10 +143,32 @@ export async function invalidateUserSessions(tenantId: string, userId: string): 
 	);
 }
 
-export function setSessionTokenCookie(cookies: Cookies, token: string, expiresAt: Date, secure: boolean): void {
-	cookies.set(SESSION_COOKIE, token, { httpOnly: true, secure, sameSite: 'lax', path: '/', expires: expiresAt });
+/** What the cookie helpers need of a request: its cookies, and whether it came over https. */
+export interface CookieEvent {
+	cookies: Cookies;
+	url: URL;
 }
 
-export function deleteSessionTokenCookie(cookies: Cookies, secure: boolean): void {
-	cookies.set(SESSION_COOKIE, '', { httpOnly: true, secure, sameSite: 'lax', path: '/', maxAge: 0 });
+/**
+ * The one place that decides `Secure`: over https every cookie we set is Secure (never sent back
+ * over plain http, where anyone on the café's Wi-Fi could read it); over plain http (the demo on a
+ * laptop) a Secure cookie would simply not be kept.
+ */
+export function secureCookies(event: Pick<CookieEvent, 'url'>): boolean {
+	return event.url.protocol === 'https:';
+}
+
+export function setSessionTokenCookie(event: CookieEvent, token: string, expiresAt: Date): void {
+	event.cookies.set(SESSION_COOKIE, token, { httpOnly: true, secure: secureCookies(event), sameSite: 'lax', path: '/', expires: expiresAt });
+}
+
+export function deleteSessionTokenCookie(event: CookieEvent): void {
+	event.cookies.set(SESSION_COOKIE, '', { httpOnly: true, secure: secureCookies(event), sameSite: 'lax', path: '/', maxAge: 0 });
+}
+
+export const LANGUAGE_COOKIE = 'lang';
+
+/** The language choice; paraglide reads it on every request (not httpOnly: nothing secret in it). */
+export function setLanguageCookie(event: CookieEvent, locale: string): void {
+	event.cookies.set(LANGUAGE_COOKIE, locale, { path: '/', httpOnly: false, secure: secureCookies(event), sameSite: 'lax', maxAge: 400 * 24 * 3600 });
 }

@@ -3,8 +3,7 @@ import type { PageServerLoad } from './$types';
 import { homeFor } from '$lib/server/auth/guards';
 import { login } from '$lib/server/auth/login';
 import { rememberLoginNotice } from '$lib/server/auth/login-notice';
-import { setSessionTokenCookie } from '$lib/server/auth/session';
-import { config } from '$lib/server/config';
+import { setLanguageCookie, setSessionTokenCookie } from '$lib/server/auth/session';
 import { formFailure, parseForm } from '$lib/server/http/forms';
 import { safeRedirectTarget } from '$lib/server/http/redirect-target';
 import { m } from '$lib/paraglide/messages';
@@ -29,10 +28,9 @@ async function signIn({ request, cookies, getClientAddress, url }: Parameters<Ac
 		const message = result.reason === 'locked' ? m.login_locked() : m.login_invalid();
 		return formFailure(400, form, message);
 	}
-	const secure = config().production && url.protocol === 'https:';
-	setSessionTokenCookie(cookies, result.token, result.session.expiresAt, secure);
-	rememberLoginNotice(cookies, result.failedAttempts, secure);
-	if (result.user.locale) cookies.set('lang', result.user.locale, { path: '/', httpOnly: false, sameSite: 'lax', maxAge: 400 * 24 * 3600 });
+	setSessionTokenCookie({ cookies, url }, result.token, result.session.expiresAt);
+	rememberLoginNotice({ cookies, url }, result.failedAttempts);
+	if (result.user.locale) setLanguageCookie({ cookies, url }, result.user.locale);
 	redirect(303, safeRedirectTarget(parsed.data.next, url) ?? homeFor(result.user.role));
 }
 

@@ -2,7 +2,6 @@ import { redirect, type Actions } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { stopActingAs } from '$lib/server/auth/act-as';
 import { deleteSessionTokenCookie, invalidateSession } from '$lib/server/auth/session';
-import { config } from '$lib/server/config';
 
 export const load: PageServerLoad = () => redirect(303, '/');
 
@@ -11,7 +10,7 @@ export const actions: Actions = {
 		// A grant ends with the session, and says so in both audit logs.
 		if (locals.session?.actAs && locals.user) await stopActingAs({ admin: locals.user, sessionId: locals.session.id, cause: 'logout', ip: getClientAddress() });
 		if (locals.session) await invalidateSession(locals.session.id);
-		deleteSessionTokenCookie(cookies, config().production && url.protocol === 'https:');
+		deleteSessionTokenCookie({ cookies, url });
 		redirect(303, '/login');
 	}
 };

@@ -2,7 +2,6 @@ import { error, redirect, type Actions } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { homeFor } from '$lib/server/auth/guards';
 import { createSession, generateSessionToken, setSessionTokenCookie } from '$lib/server/auth/session';
-import { config } from '$lib/server/config';
 import { parseForm } from '$lib/server/http/forms';
 import { ResetLinkClosed, findPasswordReset, usePasswordReset } from '$lib/server/staff/password-resets';
 import { newPasswordSchema } from '$lib/new-password';
@@ -30,7 +29,7 @@ export const actions: Actions = {
 		}
 		const token = generateSessionToken();
 		const session = await createSession(token, user, { ip: getClientAddress(), userAgent: request.headers.get('user-agent') ?? undefined });
-		setSessionTokenCookie(cookies, token, session.expiresAt, config().production && url.protocol === 'https:');
+		setSessionTokenCookie({ cookies, url }, token, session.expiresAt);
 		redirect(303, homeFor(user.role));
 	}
 };
