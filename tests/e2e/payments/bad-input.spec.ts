@@ -29,7 +29,8 @@ test('an account nobody has gets a 404 and says so beside the field', async ({ b
 test('a paying phone of the wrong shape is refused field by field, and no prompt is sent', async ({ baseURL }) => {
 	const anon = await apiAs(playwright, baseURL!);
 	const found = await (await anon.post('/pay/nyota?/find', { form: { account: '0712 000 103' } })).text();
-	const account = /<input type="hidden" name="account" value="(\d+)"/.exec(found)?.[1];
+	// Step 2 carries what was typed in step 1 (here the phone), not the account number it found.
+	const account = /<input type="hidden" name="account" value="([^"]+)"/.exec(found)?.[1];
 	const packageId = /<input type="radio" name="packageId" value="([0-9a-f-]{36})"[^>]*checked/.exec(found)?.[1];
 	expect(account).toBeTruthy();
 	for (const phone of ['0712', '0612345678', '+1 202 555 0100', '07123456789']) {
