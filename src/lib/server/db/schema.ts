@@ -308,6 +308,11 @@ export const routers = pgTable(
 		/** When a worker last compared this router with the database (see network/reconcile.ts). */
 		lastReconciledAt: timestamp('last_reconciled_at', { withTimezone: true }),
 		lastReconcileSummary: text('last_reconcile_summary'),
+		/**
+		 * api-ssl: SHA-256 of the certificate trusted for this router (`AB:CD:…`), pinned at the first
+		 * successful "Test connection". RouterOS certificates are self-signed, so this is the check.
+		 */
+		tlsFingerprint: text('tls_fingerprint'),
 		createdAt: createdAt()
 	},
 	(t) => [

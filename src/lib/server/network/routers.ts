@@ -2,7 +2,7 @@
  * A tenant's routers: stored with the API password encrypted, tested on demand, and their
  * reachability recorded by every job that talks to them.
  */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Tx } from '../db';
 import { routers, type Router } from '../db/schema';
 import { decryptSecret, encryptSecret } from '../security/secrets';
@@ -76,8 +76,34 @@ export function routerTarget(router: Router): RouterTarget {
 		port: router.port,
 		tls: router.tls,
 		user: router.username,
-		password: decryptSecret(router.passwordEnc)
+		password: decryptSecret(router.passwordEnc),
+		tlsFingerprint: router.tlsFingerprint
 	};
+}
+
+/** SHA-256 fingerprints as Node prints them: 32 upper-case hex pairs joined by colons. */
+export const CERTIFICATE_FINGERPRINT = /^[0-9A-F]{2}(?::[0-9A-F]{2}){31}$/;
+
+/**
+ * Pins the certificate seen at the first successful "Test connection" over api-ssl. Only when
+ * none is pinned yet: a changed certificate needs the manager's explicit trust (trustCertificate).
+ * True when this call pinned it.
+ */
+export async function pinFirstCertificate(tx: Tx, id: string, fingerprint: string): Promise<boolean> {
+	if (!CERTIFICATE_FINGERPRINT.test(fingerprint)) return false;
+	const pinned = await tx
+		.update(routers)
+		.set({ tlsFingerprint: fingerprint })
+		.where(and(eq(routers.id, id), isNull(routers.tlsFingerprint)))
+		.returning({ id: routers.id });
+	return pinned.length > 0;
+}
+
+/** The manager accepted the certificate the router now presents. */
+export async function trustCertificate(tx: Tx, id: string, fingerprint: string): Promise<Router | undefined> {
+	if (!CERTIFICATE_FINGERPRINT.test(fingerprint)) throw new RangeError('not a SHA-256 certificate fingerprint');
+	const [row] = await tx.update(routers).set({ tlsFingerprint: fingerprint }).where(eq(routers.id, id)).returning();
+	return row;
 }
 
 export async function recordRouterSeen(tx: Tx, id: string, details: { identity?: string; version?: string } = {}): Promise<void> {

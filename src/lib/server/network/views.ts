@@ -13,6 +13,7 @@ const routerColumns = {
 	host: routers.host,
 	port: routers.port,
 	tls: routers.tls,
+	tlsFingerprint: routers.tlsFingerprint,
 	username: routers.username,
 	hotspotServer: routers.hotspotServer,
 	identity: routers.identity,

@@ -20,12 +20,13 @@ import {
 	scrubSecrets,
 	type RouterAddress
 } from './errors';
-import { applyNodeRouterosPatches, destroyConnection, limitReplies } from './node-routeros-patches';
+import { applyNodeRouterosPatches, destroyConnection, limitReplies, pinCertificate } from './node-routeros-patches';
 import type { ReplyLimits } from './reply-reader';
 import { config } from '../../config';
 import { RouterAddressRefused, assertConnectedTo, checkRouterTarget } from '../router-address';
 
 export {
+	RouterCertificateChanged,
 	RouterCommandFailed,
 	RouterLoginFailed,
 	RouterReplyTooLarge,
@@ -42,12 +43,17 @@ export interface RouterTarget {
 	id: string;
 	host: string;
 	port: number;
-	/** api-ssl. The router's certificate is not verified: RouterOS certificates are self-signed. */
+	/** api-ssl. RouterOS certificates are self-signed: no CA check, the fingerprint is pinned instead. */
 	tls: boolean;
 	user: string;
 	password: string;
 	/** Connect timeout, per-command timeout and idle lifetime of a cached connection. */
 	timeoutMs?: number;
+	/**
+	 * api-ssl: the SHA-256 fingerprint (`AB:CD:…`) of the router's trusted certificate. A router
+	 * presenting another is refused before login (RouterCertificateChanged). Null: not pinned yet.
+	 */
+	tlsFingerprint?: string | null;
 	/** What a reply may hold (defaults: ROUTER_MAX_* settings, see reply-reader.ts). */
 	replyLimits?: Partial<ReplyLimits>;
 }
@@ -94,6 +100,7 @@ export class RouterConnection implements RouterApi {
 	readonly #password: string;
 	readonly #pending = new Set<PendingCommand>();
 	#failure: RouterUnreachable | undefined;
+	#certificate: string | undefined;
 	#markClosed!: () => void;
 
 	private constructor(target: RouterTarget, api: RouterOSAPI) {
@@ -133,6 +140,7 @@ export class RouterConnection implements RouterApi {
 		let timer: NodeJS.Timeout | undefined;
 		const connecting = api.connect();
 		limitReplies(api, { ...configuredReplyLimits(), ...target.replyLimits });
+		if (target.tls) pinCertificate(api, target.tlsFingerprint ?? null, (fingerprint) => (connection.#certificate = fingerprint));
 		try {
 			await Promise.race([
 				connecting,
@@ -164,6 +172,11 @@ export class RouterConnection implements RouterApi {
 			throw refusal;
 		}
 		return connection;
+	}
+
+	/** api-ssl: the SHA-256 fingerprint of the certificate the router presented (`AB:CD:…`). */
+	get certificateFingerprint(): string | undefined {
+		return this.#certificate;
 	}
 
 	get isOpen(): boolean {
@@ -325,6 +338,6 @@ function retire(entry: CachedConnection): void {
 /** Identifies the credentials without keeping the password itself around. */
 function fingerprintOf(target: RouterTarget): string {
 	return createHash('sha256')
-		.update(JSON.stringify([target.host, target.port, target.tls, target.user, target.password, target.timeoutMs ?? null]))
+		.update(JSON.stringify([target.host, target.port, target.tls, target.user, target.password, target.timeoutMs ?? null, target.tlsFingerprint ?? null]))
 		.digest('hex');
 }

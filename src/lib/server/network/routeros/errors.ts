@@ -7,7 +7,7 @@
  * job rows and the manager's screen.
  */
 import { getSystemErrorName } from 'node:util';
-import { ProtocolViolation, ReplyLimitExceeded, ReplyTooSlow } from './reply-reader';
+import { CertificateMismatch, ProtocolViolation, ReplyLimitExceeded, ReplyTooSlow } from './reply-reader';
 import { RouterAddressRefused } from '../router-address';
 
 export { RouterAddressRefused };
@@ -71,14 +71,31 @@ export class RouterCommandFailed extends Error {
 }
 
 /** RouterAddressRefused: the host, port or credentials break the outbound rules (router-address.ts). */
-export type RouterFailure = RouterUnreachable | RouterLoginFailed | RouterCommandFailed | RouterAddressRefused;
+/**
+ * api-ssl: the router presented a certificate other than the one pinned for it, so the login (and
+ * its password) was never sent. A manager must look, then trust the new one (or find the impostor).
+ */
+export class RouterCertificateChanged extends Error {
+	override readonly name = 'RouterCertificateChanged';
+	constructor(
+		readonly routerId: string,
+		/** SHA-256 of the certificate the router presented, `AB:CD:…`. */
+		readonly presented: string,
+		message: string
+	) {
+		super(message);
+	}
+}
+
+export type RouterFailure = RouterUnreachable | RouterLoginFailed | RouterCommandFailed | RouterAddressRefused | RouterCertificateChanged;
 
 export function isRouterFailure(error: unknown): error is RouterFailure {
 	return (
 		error instanceof RouterUnreachable ||
 		error instanceof RouterLoginFailed ||
 		error instanceof RouterCommandFailed ||
-		error instanceof RouterAddressRefused
+		error instanceof RouterAddressRefused ||
+		error instanceof RouterCertificateChanged
 	);
 }
 
@@ -168,7 +185,7 @@ export function closedBeforeLogin(router: RouterAddress, cause?: string): Router
 /** Maps an error on an established connection (socket error, idle timeout, close). */
 export function connectionLost(error: unknown, router: RouterAddress): RouterUnreachable {
 	const refusal = replyRefusal(error, router);
-	if (refusal) return refusal;
+	if (refusal instanceof RouterUnreachable) return refusal;
 	const where = `router ${router.id} (${router.host}:${router.port})`;
 	const name = errnoName(error);
 	if (name && TIMED_OUT.has(name)) {
@@ -178,8 +195,11 @@ export function connectionLost(error: unknown, router: RouterAddress): RouterUnr
 }
 
 /** The reader's refusal of a reply (no router id there) as the typed error for this router. */
-function replyRefusal(error: unknown, router: RouterAddress): RouterUnreachable | undefined {
+function replyRefusal(error: unknown, router: RouterAddress): RouterUnreachable | RouterCertificateChanged | undefined {
 	const where = `router ${router.id} (${router.host}:${router.port})`;
+	if (error instanceof CertificateMismatch) {
+		return new RouterCertificateChanged(router.id, error.presented, `${where} presented a certificate other than the trusted one (SHA-256 ${error.presented})`);
+	}
 	if (error instanceof ReplyLimitExceeded) return new RouterReplyTooLarge(router.id, error.limit, `${where} ${error.message}`);
 	if (error instanceof ReplyTooSlow) return new RouterReplyTooSlow(router.id, `${where} ${error.message}`);
 	if (error instanceof ProtocolViolation) return new RouterUnreachable(router.id, 'dropped', `${where} ${error.message}`);

@@ -28,8 +28,10 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { Channel, Connector, Receiver, type RouterOSAPI } from 'node-routeros';
 import {
+	CertificateMismatch,
 	DEFAULT_REPLY_LIMITS,
 	ProtocolViolation,
 	ReplyLimitExceeded,
@@ -63,6 +65,7 @@ interface ConnectorInternals extends EventEmitter {
 	destroy(): void;
 	onError(error: Error): void;
 	onEnd(): void;
+	onConnect(): void;
 }
 
 const PATCHED = Symbol.for('mtandao.node-routeros.patched');
@@ -78,6 +81,9 @@ interface ReceiverState {
 }
 
 const receivers = new WeakMap<object, ReceiverState>();
+
+/** The certificate expected of each api-ssl connection, by its socket (set by pinCertificate). */
+const pins = new WeakMap<Socket, { expected: string | null; seen(fingerprint: string): void }>();
 
 /** The limits of each connection's replies, by its socket (set by limitReplies). */
 const limitsFor = new WeakMap<Socket, Partial<ReplyLimits>>();
@@ -99,7 +105,8 @@ export function applyNodeRouterosPatches(): void {
 		['Connector.write', connector.write],
 		['Connector.destroy', connector.destroy],
 		['Connector.onError', connector.onError],
-		['Connector.onEnd', connector.onEnd]
+		['Connector.onEnd', connector.onEnd],
+		['Connector.onConnect', connector.onConnect]
 	] as const) {
 		if (typeof value !== 'function') {
 			throw new Error(`node-routeros internals changed (${what} is missing): review node-routeros-patches.ts`);
@@ -160,6 +167,20 @@ export function applyNodeRouterosPatches(): void {
 		this.destroy();
 	};
 
+	const onConnect = connector.onConnect;
+	// api-ssl: the certificate is checked here, after the handshake and before the login (with
+	// its password) is written. Bound in connect(), like onError.
+	connector.onConnect = function (this: ConnectorInternals) {
+		const socket = this.socket;
+		const pin = socket && pins.get(socket);
+		if (pin && socket instanceof TLSSocket) {
+			const presented = socket.getPeerCertificate().fingerprint256 ?? '';
+			pin.seen(presented);
+			if (pin.expected && presented !== pin.expected) return this.onError(new CertificateMismatch(presented));
+		}
+		return onConnect.call(this);
+	};
+
 	const destroy = connector.destroy;
 	connector.destroy = function (this: ConnectorInternals) {
 		destroy.call(this);
@@ -170,8 +191,24 @@ export function applyNodeRouterosPatches(): void {
 }
 
 /** Errors the reply reader raises to cut a connection. */
-export function isReplyRefusal(error: unknown): error is ReplyLimitExceeded | ReplyTooSlow | ProtocolViolation {
-	return error instanceof ReplyLimitExceeded || error instanceof ReplyTooSlow || error instanceof ProtocolViolation;
+export function isReplyRefusal(error: unknown): error is ReplyLimitExceeded | ReplyTooSlow | ProtocolViolation | CertificateMismatch {
+	return (
+		error instanceof ReplyLimitExceeded ||
+		error instanceof ReplyTooSlow ||
+		error instanceof ProtocolViolation ||
+		error instanceof CertificateMismatch
+	);
+}
+
+/**
+ * api-ssl: tells `seen` the SHA-256 fingerprint (`AB:CD:…`) of the certificate the router
+ * presents, and refuses the connection before login when `expected` is set and differs. Call
+ * right after `api.connect()`, like limitReplies.
+ */
+export function pinCertificate(api: RouterOSAPI, expected: string | null, seen: (fingerprint: string) => void): void {
+	const socket = (api as unknown as { connector?: ConnectorInternals }).connector?.socket;
+	if (!socket) throw new Error('node-routeros internals changed (no socket after connect): review node-routeros-patches.ts');
+	pins.set(socket, { expected, seen });
 }
 
 /**

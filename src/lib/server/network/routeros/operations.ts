@@ -34,12 +34,15 @@ export interface RouterInfo {
 	uptime: string;
 	uptimeSeconds: number;
 	boardName: string;
+	/** api-ssl: SHA-256 of the certificate the router presented (`AB:CD:…`). */
+	certificateFingerprint?: string;
 }
 
 /**
  * Checks a router's address and credentials on a connection of its own (not the shared one,
  * so a manager testing new credentials never disturbs running jobs). Rejects with
- * RouterUnreachable (reason says why), RouterLoginFailed or RouterCommandFailed.
+ * RouterUnreachable (reason says why), RouterLoginFailed, RouterCommandFailed, or over api-ssl
+ * RouterCertificateChanged when the target pins another certificate.
  */
 export async function testConnection(target: RouterTarget): Promise<RouterInfo> {
 	const connection = await connectRouter(target);
@@ -54,7 +57,8 @@ export async function testConnection(target: RouterTarget): Promise<RouterInfo> 
 			version: resource?.version ?? '',
 			uptime,
 			uptimeSeconds: routerDurationSeconds(uptime) ?? 0,
-			boardName: resource?.['board-name'] ?? ''
+			boardName: resource?.['board-name'] ?? '',
+			certificateFingerprint: connection.certificateFingerprint
 		};
 	} finally {
 		await connection.close();

@@ -49,6 +49,14 @@ export class ReplyTooSlow extends Error {
 	override readonly name = 'ReplyTooSlow';
 }
 
+/** api-ssl: the certificate is not the pinned one (raised before the login is sent). */
+export class CertificateMismatch extends Error {
+	override readonly name = 'CertificateMismatch';
+	constructor(readonly presented: string) {
+		super(`presented the certificate ${presented}, not the trusted one`);
+	}
+}
+
 /** A byte the API manual reserves for control: no router sends it in a reply. */
 export class ProtocolViolation extends Error {
 	override readonly name = 'ProtocolViolation';

@@ -1,4 +1,4 @@
-import { error, redirect } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { MANAGERS, requireRole } from '$lib/server/auth/guards';
 import { writeAudit } from '$lib/server/audit';
@@ -6,10 +6,19 @@ import { publicUrl } from '$lib/server/config';
 import { withTenant } from '$lib/server/db';
 import { formFailure, parseForm } from '$lib/server/http/forms';
 import { reconcileRouter } from '$lib/server/network/reconcile';
-import { isRouterFailure } from '$lib/server/network/routeros/client';
+import { RouterCertificateChanged, isRouterFailure } from '$lib/server/network/routeros/client';
 import { onboardingScript } from '$lib/server/network/routeros/onboarding-script';
 import { testConnection } from '$lib/server/network/routeros/operations';
-import { getRouter, recordRouterError, recordRouterSeen, routerTarget, updateRouter } from '$lib/server/network/routers';
+import {
+	CERTIFICATE_FINGERPRINT,
+	getRouter,
+	pinFirstCertificate,
+	recordRouterError,
+	recordRouterSeen,
+	routerTarget,
+	trustCertificate,
+	updateRouter
+} from '$lib/server/network/routers';
 import { getRouterSummary, listJobViews } from '$lib/server/network/views';
 import { describeRouterError } from '$lib/server/network/router-errors';
 import { getTenant, isUniqueViolation } from '$lib/server/tenants/tenants';
@@ -37,19 +46,52 @@ export const actions: Actions = {
 		// The router is asked outside any transaction: a slow one must not hold a database connection.
 		try {
 			const info = await testConnection(routerTarget(router));
-			await withTenant(tenantId, async (tx) => {
+			// api-ssl: the first successful test pins the certificate; later ones must present it.
+			const fingerprint = router.tls ? (info.certificateFingerprint ?? null) : null;
+			const pinned = await withTenant(tenantId, async (tx) => {
 				await recordRouterSeen(tx, router.id, { identity: info.identity, version: info.version });
-				await writeAudit(tx, { tenantId: router.tenantId, actor, action: 'router.test', target: router.name, detail: { ok: true, identity: info.identity, version: info.version } });
+				const pinned = fingerprint !== null && (await pinFirstCertificate(tx, router.id, fingerprint));
+				await writeAudit(tx, {
+					tenantId: router.tenantId,
+					actor,
+					action: 'router.test',
+					target: router.name,
+					detail: { ok: true, identity: info.identity, version: info.version, certificate: fingerprint, certificatePinned: pinned }
+				});
+				return pinned;
 			});
-			return { tested: { identity: info.identity, version: info.version, uptime: info.uptime, boardName: info.boardName } };
+			return { tested: { identity: info.identity, version: info.version, uptime: info.uptime, boardName: info.boardName, certificate: fingerprint, pinned } };
 		} catch (failure) {
 			const logged = describeRouterError(failure);
 			await withTenant(tenantId, async (tx) => {
 				await recordRouterError(tx, router.id, logged);
 				await writeAudit(tx, { tenantId: router.tenantId, actor, action: 'router.test', target: router.name, detail: { ok: false, error: logged } });
 			});
-			return { testFailed: routerErrorMessage(failure) };
+			const presented = failure instanceof RouterCertificateChanged ? failure.presented : null;
+			return { testFailed: routerErrorMessage(failure), presentedCertificate: presented };
 		}
+	},
+
+	/** The manager accepts the certificate the router now presents (after a change was refused). */
+	trustCertificate: async ({ request, locals, params, url, getClientAddress }) => {
+		const { user, tenantId } = requireRole(locals, MANAGERS, url);
+		const fingerprint = String((await request.formData()).get('fingerprint') ?? '').trim().toUpperCase();
+		if (!CERTIFICATE_FINGERPRINT.test(fingerprint)) return fail(400, { testFailed: m.router_certificate_invalid(), presentedCertificate: null });
+		const trusted = await withTenant(tenantId, async (tx) => {
+			const before = await getRouter(tx, params.id);
+			if (!before) return null;
+			const router = await trustCertificate(tx, before.id, fingerprint);
+			await writeAudit(tx, {
+				tenantId: before.tenantId,
+				actor: { userId: user.id, name: user.name, ip: getClientAddress() },
+				action: 'router.trust_certificate',
+				target: before.name,
+				detail: { previous: before.tlsFingerprint, fingerprint }
+			});
+			return router;
+		});
+		if (!trusted) error(404, 'Not found');
+		redirect(303, `/manage/routers/${params.id}?trusted=1`);
 	},
 
 	edit: async ({ request, locals, params, url, getClientAddress }) => {
