@@ -16,7 +16,7 @@ import { C2B_ACCEPT, C2B_CONFIRMED, C2B_REJECT, parseC2bPayment, parseStkCallbac
 import { lockPayment, lockPaymentByCheckout, lockReference, paymentByReceipt, settleFailed, settleSucceeded } from './settle';
 import { matchSubscriber } from '../network/subscribers';
 import { applyStkBatch, lockBatchPayments, type StkBatchItem, type StkBatchResult } from './stk-batch';
-import { recordIfPushCredited, settleIfPaybillCredited } from './same-transaction';
+import { recordIfPushCredited, settleIfPaybillCredited, settleWithPaybillReceipt } from './same-transaction';
 import { isUuid } from '../../uuid';
 
 export interface CallbackRequest {
@@ -324,10 +324,13 @@ export async function settleStk(tx: Tx, payment: Payment, callback: Pick<StkCall
 	// Pending, or failed by the 10-minute rule and paid after all: the money moved, so it counts.
 	if (callback.receipt) {
 		const other = await paymentByReceipt(tx, payment.tenantId, callback.receipt);
+		// Its paybill confirmation came first and credited this push's subscriber: credited once.
+		const same = other && (callback.amount === undefined || callback.amount === payment.amountKes) ? await settleWithPaybillReceipt(tx, payment, callback.receipt, callback.resultDesc) : null;
+		if (same) return ack(same.outcome, same.payment, same.note, ref);
 		if (other) {
-			// The money is already in (say the customer's paybill confirmation came first, for the same
-			// transaction). This push is closed for the manager to look at: left pending, the STK query
-			// would later settle it a second time, and its answer carries no receipt to tell.
+			// The money is already in, on a payment that is not simply this push's (unassigned, another
+			// subscriber's, another amount). This push is closed for the manager to look at: left pending,
+			// the STK query would later settle it a second time, and its answer carries no receipt to tell.
 			const note = `Receipt ${callback.receipt} is already recorded on another payment`;
 			await tx.update(payments).set({ status: 'flagged', resultCode: 0, resultDesc: callback.resultDesc, note, settledAt: new Date(), nextQueryAt: null }).where(eq(payments.id, payment.id));
 			return ack('duplicate', other, note, ref);

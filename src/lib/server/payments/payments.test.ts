@@ -157,7 +157,7 @@ describe('an STK push paid on the phone', () => {
 		expect((await ledgerOf(a, s.id)).map((e) => e.kind)).toEqual(['payment', 'purchase']);
 	});
 
-	it('closes a push whose receipt the paybill confirmation already credited, so the STK query cannot credit it again', async () => {
+	it('settles a push whose receipt the paybill confirmation already credited without crediting it again, and the STK query cannot either', async () => {
 		const s = await a.subscriber(nextPhone());
 		daraja.setOutcome(s.phone, { deliver: 'never' });
 		const started = await push(a, s.id);
@@ -166,9 +166,9 @@ describe('an STK push paid on the phone', () => {
 		expect(confirmed.status).toBe(200);
 		const late = await postHook(a, 'stk', stkSuccessBody(started.merchantRequestId!, started.checkoutRequestId!, 50, 'TKD0000001', s.phone));
 		expect(late.status).toBe(200);
-		expect(await paymentRow(a, started.id)).toMatchObject({ status: 'flagged', nextQueryAt: null });
+		expect(await paymentRow(a, started.id)).toMatchObject({ status: 'succeeded', receipt: 'TKD0000001', nextQueryAt: null });
 		await reconcilePendingPayments(new Date(Date.now() + 3 * 60_000));
-		expect((await paymentRow(a, started.id)).status).toBe('flagged');
+		expect((await paymentRow(a, started.id)).status).toBe('succeeded');
 		expect((await ledgerOf(a, s.id)).filter((e) => e.kind === 'payment').map((e) => e.amountKes)).toEqual([50]);
 	});
 

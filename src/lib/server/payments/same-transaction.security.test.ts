@@ -123,6 +123,26 @@ describe('one M-Pesa transaction reported by the STK query and by the paybill co
 		expect(JSON.stringify(listed)).toContain(confirmation.id);
 	});
 
+	it('credits once when the paybill confirmation comes before the push’s own callback with the same receipt', async () => {
+		const s = await a.subscriber(nextPhone());
+		// The sim sends no callback: this test posts it itself, after the confirmation.
+		const started = await lostCallbackPush(s.id, s.phone);
+		const receipt = nextReceipt();
+		expect((await paybill(s, receipt)).status).toBe(200);
+		const callback = await fetch(`${hooks.url}/hooks/daraja/${a.tenantId}/${a.callbackToken}/stk`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: stkSuccessBody(started.merchantRequestId!, started.checkoutRequestId!, 50, receipt, s.phone)
+		});
+		expect(callback.status).toBe(200);
+		// The customer's page sees the push paid (the portal logs the device in on that).
+		expect(await paymentRow(started.id)).toMatchObject({ status: 'succeeded', receipt, nextQueryAt: null });
+		expect((await paymentsOf(s.id)).find((p) => p.source === 'c2b')).toMatchObject({ status: 'duplicate', duplicateOf: started.id });
+		await settleByQuery();
+		expect(await creditsOf(s.id)).toEqual([50]);
+		expect(await balanceOf(s.id)).toBe(0);
+	});
+
 	it('credits once when both reports arrive at the same moment', async () => {
 		const customers = await Promise.all(Array.from({ length: 4 }, () => a.subscriber(nextPhone())));
 		const pushes = [];
@@ -196,3 +216,17 @@ describe('samePayer', () => {
 		expect(samePayer('254708374149', createHash('sha256').update('254708374148').digest('hex'))).toBe(false);
 	});
 });
+
+function stkSuccessBody(merchantRequestId: string, checkoutRequestId: string, amount: number, receipt: string, phone: string): string {
+	return JSON.stringify({
+		Body: {
+			stkCallback: {
+				MerchantRequestID: merchantRequestId,
+				CheckoutRequestID: checkoutRequestId,
+				ResultCode: 0,
+				ResultDesc: 'The service request is processed successfully.',
+				CallbackMetadata: { Item: [{ Name: 'Amount', Value: amount }, { Name: 'MpesaReceiptNumber', Value: receipt }, { Name: 'TransactionDate', Value: 20261203101010 }, { Name: 'PhoneNumber', Value: Number(phone) }] }
+			}
+		}
+	});
+}

@@ -199,3 +199,23 @@ export async function recordIfPushCredited(
 	const [flagged] = await tx.insert(payments).values({ ...paid, subscriberId, status: 'flagged', note, settledAt: new Date() }).returning();
 	return { outcome: 'flagged', payment: flagged!, note };
 }
+
+/**
+ * A push's own callback carries a receipt that a paybill confirmation already credited (the usual
+ * order for a push to a paybill: the confirmation often comes first). Same receipt, same
+ * transaction: if that confirmation credited this push's subscriber with this push's amount, the push
+ * is marked paid with the receipt, credits nothing, and the confirmation becomes its duplicate.
+ * Null otherwise (another subscriber's or an unassigned payment): the caller flags the push.
+ */
+export async function settleWithPaybillReceipt(tx: Tx, push: Payment, receipt: string, resultDesc: string): Promise<Matched | null> {
+	if (!push.subscriberId) return null;
+	await lockPayerMatching(tx, push.subscriberId);
+	const [paybill] = await tx
+		.select()
+		.from(payments)
+		.where(and(eq(payments.tenantId, push.tenantId), eq(payments.receipt, receipt)))
+		.for('update');
+	if (!paybill || paybill.source !== 'c2b' || paybill.status !== 'succeeded' || paybill.subscriberId !== push.subscriberId || paybill.amountKes !== push.amountKes) return null;
+	const settled = await settlePushCreditedByPaybill(tx, push, paybill, resultDesc);
+	return { outcome: 'duplicate', payment: settled, note: settled.note! };
+}
