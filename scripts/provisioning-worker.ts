@@ -7,6 +7,7 @@
 import { openConfiguredDatabase } from '../src/lib/server/db/configured';
 import { ProvisioningWorker } from '../src/lib/server/network/worker';
 import { closeAllRouterConnections } from '../src/lib/server/network/routeros/client';
+import { sweepUnpaidPortalCustomersEvery } from '../src/lib/server/self-service/unpaid-portal';
 
 const number = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
 const db = await openConfiguredDatabase(4);
@@ -16,9 +17,12 @@ const retry = Object.fromEntries(
 );
 const worker = new ProvisioningWorker({ retry, idleMs: number('PROVISIONING_IDLE_MS'), log: (line) => console.log(line) });
 worker.start();
+// Also here, for deployments whose web processes run no worker (PROVISIONING_WORKER=off).
+const stopSweep = sweepUnpaidPortalCustomersEvery(undefined, (line) => console.log(line));
 console.log(`provisioning worker ${worker.id} running`);
 
 const stop = async () => {
+	stopSweep();
 	await worker.stop();
 	await closeAllRouterConnections();
 	await db.close();
