@@ -6,7 +6,27 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter({ out: 'build' }),
-		alias: { $messages: 'src/lib/paraglide/messages' }
+		alias: { $messages: 'src/lib/paraglide/messages' },
+		// Scripts only from us or with the nonce SvelteKit puts on its own inline start-up script.
+		// Styles may be inline: Svelte's style: directives and transitions write style attributes.
+		// A page that posts to the hotspot's login page adds that origin (hooks/security-headers.ts).
+		csp: {
+			mode: 'auto',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self'],
+				'style-src': ['self', 'unsafe-inline'],
+				'img-src': ['self', 'data:'],
+				'font-src': ['self'],
+				'connect-src': ['self'],
+				'manifest-src': ['self'],
+				'worker-src': ['self'],
+				'object-src': ['none'],
+				'base-uri': ['self'],
+				'form-action': ['self'],
+				'frame-ancestors': ['none']
+			}
+		}
 	}
 };
 

@@ -13,6 +13,8 @@ declare global {
 			tenantId: string | null;
 			/** A platform admin's active "act as tenant" grant (hooks/act-as.ts). */
 			actingAs: ActAsGrant | null;
+			/** Origins this page's forms may post to beyond our own (the hotspot's login page); see http/content-security.ts. */
+			formTargets?: string[];
 		}
 	}
 }

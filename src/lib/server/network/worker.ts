@@ -18,6 +18,7 @@ import { profileFor } from './packages';
 import { reconcileDueRouters } from './reconcile';
 import { withRouter, type RouterApi } from './routeros/client';
 import { describeRouterError } from './router-errors';
+import { safeErrorText, scrubLogText } from '../logging/safe-error';
 import { entryTag } from './routeros/entry-tags';
 import { dropSessions, ensureProfile, ensureUser, removeUser } from './routeros/operations';
 
@@ -105,13 +106,13 @@ export class ProvisioningWorker {
 		this.running = true;
 		this.loop = this.run();
 		const every = this.options.expiryEveryMs ?? 10_000;
-		this.expiryTimer = setInterval(() => void this.expireNow().catch((e) => this.log(`expiry failed: ${e}`)), every);
+		this.expiryTimer = setInterval(() => void this.expireNow().catch((e) => this.log(`expiry failed: ${safeErrorText(e)}`)), every);
 		const reconcileEvery = this.options.reconcileEveryMs ?? 15 * 60_000;
 		if (reconcileEvery > 0) {
 			this.reconcileTimer = setInterval(() => {
 				// One pass at a time: a slow router must not pile passes up.
 				this.reconciling ??= reconcileDueRouters(reconcileEvery, (line) => this.log(line))
-					.catch((e) => this.log(`reconcile pass failed: ${e}`))
+					.catch((e) => this.log(`reconcile pass failed: ${safeErrorText(e)}`))
 					.finally(() => (this.reconciling = undefined));
 			}, Math.min(reconcileEvery, 60_000));
 		}
@@ -163,7 +164,7 @@ export class ProvisioningWorker {
 				const retry = error instanceof RouterAddressRefused ? { ...this.retry, maxAttempts: 0 } : this.retry;
 				return failJob(tx, job, this.id, message, retry);
 			});
-			this.log(`job ${job.id} (${job.action}) on router ${job.routerId}: ${message}; ${outcome === 'retry' ? 'will retry' : 'parked as failed'}`);
+			this.log(`job ${job.id} (${job.action}) on router ${job.routerId}: ${scrubLogText(message)}; ${outcome === 'retry' ? 'will retry' : 'parked as failed'}`);
 		}
 	}
 
@@ -173,7 +174,7 @@ export class ProvisioningWorker {
 			try {
 				handled = await this.runOnce();
 			} catch (error) {
-				this.log(`claim failed: ${error instanceof Error ? error.message : error}`);
+				this.log(`claim failed: ${safeErrorText(error)}`);
 			}
 			if (handled === 0 && this.running) {
 				await new Promise<void>((resolve) => {

@@ -17,6 +17,7 @@ import { lockPayment, lockPaymentByCheckout, lockReference, paymentByReceipt, se
 import { matchSubscriber } from '../network/subscribers';
 import { applyStkBatch, lockBatchPayments, type StkBatchItem, type StkBatchResult } from './stk-batch';
 import { recordIfPushCredited, settleIfPaybillCredited, settleWithPaybillReceipt } from './same-transaction';
+import { safeErrorText } from '../logging/safe-error';
 import { isUuid } from '../../uuid';
 
 export interface CallbackRequest {
@@ -452,7 +453,5 @@ async function confirmC2b(tx: Tx, settings: MpesaSettings, body: unknown): Promi
 
 /** The database's own words for a failed query (drizzle wraps them with the whole SQL text). */
 function describeDbError(error: unknown): string {
-	const cause = (error as { cause?: { message?: string; code?: string } })?.cause;
-	if (cause?.message) return `${cause.code ?? ''} ${cause.message}`.trim();
-	return error instanceof Error ? error.message.slice(0, 200) : String(error);
+	return safeErrorText(error);
 }

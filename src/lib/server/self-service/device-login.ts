@@ -14,6 +14,7 @@ import { getSubscriber } from '../network/subscribers';
 import { getRouter, routerTarget } from '../network/routers';
 import { RouterCommandFailed, withRouter, type RouterTarget } from '../network/routeros/client';
 import { hotspotLogin } from '../network/routeros/operations';
+import { logError } from '../logging/safe-error';
 import { decryptSecret } from '../security/secrets';
 import { deviceFromRecord } from './device';
 import { moveToPortalRouter } from './portal';
@@ -148,7 +149,7 @@ export function deviceLoginState(tenantId: string, paymentId: string, options: D
 		.then(
 			(result) => (entry.result = result),
 			(error: unknown) => {
-				console.error(`[portal] logging in the device of payment ${paymentId} failed:`, error);
+				logError(`[portal] logging in the device of payment ${paymentId} failed`, error);
 				entry.result = { state: 'failed', problem: 'unreachable' };
 			}
 		)

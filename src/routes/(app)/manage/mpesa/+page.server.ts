@@ -2,6 +2,7 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { MANAGERS, requireRole } from '$lib/server/auth/guards';
 import { writeAudit, type AuditActor } from '$lib/server/audit';
 import { publicUrl } from '$lib/server/config';
+import { scrubLogText } from '$lib/server/logging/safe-error';
 import { withTenant } from '$lib/server/db';
 import { formFailure, parseForm } from '$lib/server/http/forms';
 import { getMpesaSettings, mpesaSettingsView, rotateCallbackToken, saveMpesaSettings, tenantDarajaClient } from '$lib/server/mpesa/settings';
@@ -94,7 +95,7 @@ export const actions: Actions = {
 			const answer = await registerC2bUrls(tenantId, base);
 			outcome = { registered: { description: answer.responseDescription, conversationId: answer.originatorConversationId } };
 		} catch (error) {
-			console.warn(`[mpesa] URL registration for tenant ${tenantId}: ${darajaErrorDetail(error)}`);
+			console.warn(`[mpesa] URL registration for tenant ${tenantId}: ${scrubLogText(darajaErrorDetail(error))}`);
 			outcome = { registerFailed: darajaErrorMessage(error) };
 		}
 		await withTenant(tenantId, (tx) =>

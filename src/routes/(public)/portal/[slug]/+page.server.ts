@@ -2,6 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { withTenant } from '$lib/server/db';
 import { publicUrl } from '$lib/server/config';
+import { allowFormTarget } from '$lib/server/http/content-security';
 import { formFailure, parseForm } from '$lib/server/http/forms';
 import { deviceRecord, portalDevice } from '$lib/server/self-service/device';
 import { PortalRefused, hotspotPackages, portalPurchase, portalRouterId } from '$lib/server/self-service/portal';
@@ -12,14 +13,16 @@ import { clientAddress, promptLimitMessage, tenantOr404 } from '../../public-pag
 import { buySchema } from './schema';
 
 /** MikroTik's login page sends the customer here with the device in the query string. */
-export const load: PageServerLoad = async ({ params, url }) => {
+export const load: PageServerLoad = async ({ params, url, locals }) => {
 	const tenant = await tenantOr404(params.slug);
 	const router = url.searchParams.get('router') ?? '';
 	const { packages, ready } = await withTenant(tenant.id, async (tx) => ({
 		packages: await hotspotPackages(tx, tenant.id),
 		ready: (await portalRouterId(tx, tenant.id, router)) !== null
 	}));
-	return { packages, ready, device: portalDevice((name) => url.searchParams.get(name)), router: /^[0-9a-f-]{36}$/i.test(router) ? router : '' };
+	const device = portalDevice((name) => url.searchParams.get(name));
+	allowFormTarget(locals, device.linkLoginOnly);
+	return { packages, ready, device, router: /^[0-9a-f-]{36}$/i.test(router) ? router : '' };
 };
 
 /** A phone and a tapped package → the hotspot subscriber for that phone, an M-Pesa prompt, the status page. */
@@ -28,7 +31,11 @@ async function buy(event: RequestEvent) {
 	const form = await event.request.formData();
 	// A login page that posts its variables instead of linking (same site only: SvelteKit refuses
 	// cross-site form posts) lands here with no phone yet: show the packages for that device.
-	if (!form.has('phone') && !form.has('packageId')) return { device: portalDevice((name) => form.get(name)?.toString()) };
+	if (!form.has('phone') && !form.has('packageId')) {
+		const device = portalDevice((name) => form.get(name)?.toString());
+		allowFormTarget(event.locals, device.linkLoginOnly);
+		return { device };
+	}
 	const parsed = parseForm(buySchema, form, m.error_check_form());
 	if (!parsed.ok) return parsed.failure;
 	const { phone, packageId, router } = parsed.data;
