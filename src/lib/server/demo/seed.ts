@@ -17,6 +17,7 @@ import { registerSubscriber, renewSubscription } from '../network/subscribers';
 import { mpesaSettings } from '../db/schema';
 import { saveMpesaSettings } from '../mpesa/settings';
 import { registerC2bUrls } from '../payments/c2b';
+import { safeErrorText } from '../logging/safe-error';
 
 /** The sandbox's public STK passkey: the simulator signs every demo shortcode with it. */
 const SANDBOX_PASSKEY = 'bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919';
@@ -205,7 +206,7 @@ export async function registerDemoPaybills(base: string, log: (line: string) => 
 			await registerC2bUrls(pending[0]!.tenantId, base);
 			pending.shift();
 		} catch (error) {
-			if (attempt >= 10) return log(`Demo paybill URLs not registered: ${error instanceof Error ? error.message : error}`);
+			if (attempt >= 10) return log(`Demo paybill URLs not registered: ${safeErrorText(error)}`);
 			await new Promise((r) => setTimeout(r, 1_000));
 		}
 	}

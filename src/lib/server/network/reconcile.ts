@@ -16,6 +16,7 @@ import { ensureProfile, ensureUser, listProfiles, listUsers, removeUser } from '
 import { profileFor } from './packages';
 import { describeRouterError } from './router-errors';
 import { entryTag, readEntryTag, taggedForAnotherTenant } from './routeros/entry-tags';
+import { scrubLogText } from '../logging/safe-error';
 
 export interface ReconcileChange {
 	kind: ServiceKind;
@@ -191,7 +192,7 @@ export async function reconcileDueRouters(everyMs: number, log: (line: string) =
 			const report = await reconcileRouter(router.tenant_id, router.id);
 			if (report?.changes.length) log(`reconciled router ${router.id}: ${summarize(report)}`);
 		} catch (error) {
-			log(`reconcile of router ${router.id} failed: ${describeRouterError(error)}`);
+			log(`reconcile of router ${router.id} failed: ${scrubLogText(describeRouterError(error))}`);
 		}
 	}
 	return due.length;

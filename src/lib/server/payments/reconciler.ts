@@ -4,6 +4,7 @@
  * in each settlement keeps two from settling the same payment.
  */
 import { reconcilePendingPayments } from './stk';
+import { safeErrorText } from '../logging/safe-error';
 
 export class PaymentReconciler {
 	private timer: ReturnType<typeof setInterval> | undefined;
@@ -24,7 +25,7 @@ export class PaymentReconciler {
 			.then((summary) => {
 				if (summary.settled > 0) this.onSettled();
 			})
-			.catch((error) => this.log(`payment reconciliation failed: ${error instanceof Error ? error.message : error}`))
+			.catch((error) => this.log(`payment reconciliation failed: ${safeErrorText(error)}`))
 			.finally(() => (this.running = undefined));
 		return this.running;
 	}

@@ -12,6 +12,7 @@ import { withTenant, type Tx } from '../db';
 import { rateLimits } from '../db/schema';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
 import { addressKey } from './address-key';
+import { safeErrorText } from '../logging/safe-error';
 
 export interface RateRule {
 	/** The key prefix, e.g. `push:phone`. */
@@ -103,7 +104,7 @@ export async function pruneRateLimits(tx: Tx, before: Date): Promise<number> {
 export function sweepRateLimitsEvery(everyMs = 3_600_000, log: (line: string) => void = console.warn): () => void {
 	const timer = setInterval(() => {
 		withTenant(PLATFORM_TENANT_ID, (tx) => pruneRateLimits(tx, new Date(Date.now() - 24 * 3_600_000))).catch((error) =>
-			log(`[rate-limit] sweeping old windows failed: ${error instanceof Error ? error.message : error}`)
+			log(`[rate-limit] sweeping old windows failed: ${safeErrorText(error)}`)
 		);
 	}, everyMs);
 	timer.unref();
