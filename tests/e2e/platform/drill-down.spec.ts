@@ -33,9 +33,9 @@ test('the platform admin creates a tenant and gets an invitation link for its ma
 	await invitee.getByLabel('Password again').fill('malindi-2026');
 	await invitee.getByRole('button', { name: 'Create my account' }).click();
 	await expect(invitee.getByTestId('home-title')).toHaveText('Malindi Spot');
-	// The link works once.
+	// The link works once: used, it is gone (410) and says so.
 	const again = await phone.request.get(link!);
-	expect(again.status()).toBe(404);
+	expect(again.status()).toBe(410);
 	await phone.close();
 
 	// The same short name again is refused with a field message.
