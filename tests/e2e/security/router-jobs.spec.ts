@@ -54,4 +54,12 @@ test("a subscriber's page tells the manager that its router jobs are failing", a
 	await expect(page.getByTestId('jobs-stuck')).toContainText('Router changes for this subscriber are not going through');
 	await expect(page.getByTestId('jobs-stuck')).toContainText('retrying');
 	await expectFitsPhone(page);
+
+	// A second subscriber on that router: its job waits behind the failing one, and its page says so.
+	await register.open();
+	await register.register({ name: `Queued ${run}`, phone: phone(8), router: `Down ${run}`, packageName: `Daily down ${run}` });
+	await expect(page).toHaveURL(/\/manage\/subscribers\/[0-9a-f-]{36}$/);
+	await expect(page.getByTestId('jobs-stuck')).toHaveAttribute('data-job-status', 'blocked');
+	await expect(page.getByTestId('jobs-stuck')).toContainText('waiting behind another change that keeps failing');
+	await expectFitsPhone(page);
 });

@@ -4,7 +4,7 @@
  * A router's jobs are applied strictly in id order: a job is claimable only when no earlier job of
  * the same router is still pending or running. Failed (parked) jobs do not block later ones.
  */
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../db';
 import { provisioningJobs, type JobAction, type ProvisioningJob } from '../db/schema';
 
@@ -133,4 +133,18 @@ export async function listJobs(tx: Tx, filter: { status?: ProvisioningJob['statu
 		.where(conditions.length ? and(...conditions) : undefined)
 		.orderBy(desc(provisioningJobs.id))
 		.limit(filter.limit ?? 50);
+}
+
+/**
+ * The job at the head of a router's queue when it is failing (retrying or not yet parked): jobs
+ * run one at a time per router, so every later job for that router waits behind it.
+ */
+export async function failingHeadJob(tx: Tx, routerId: string): Promise<ProvisioningJob | undefined> {
+	const [head] = await tx
+		.select()
+		.from(provisioningJobs)
+		.where(and(eq(provisioningJobs.routerId, routerId), inArray(provisioningJobs.status, ['pending', 'running'])))
+		.orderBy(asc(provisioningJobs.id))
+		.limit(1);
+	return head && head.attempts > 0 && head.lastError ? head : undefined;
 }

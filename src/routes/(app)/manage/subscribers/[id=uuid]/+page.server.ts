@@ -7,6 +7,7 @@ import type { Subscriber } from '$lib/server/db/schema';
 import { listPackages } from '$lib/server/network/packages';
 import { getRouter } from '$lib/server/network/routers';
 import { NotInTenant, SubscriberHasHistory, deleteSubscriber, getSubscriber, renewSubscription, setSuspended, updateSubscriber } from '$lib/server/network/subscribers';
+import { failingHeadJob } from '$lib/server/network/jobs';
 import { getSubscriberView, listJobViews } from '$lib/server/network/views';
 import { provisioningWorker } from '$lib/server/startup';
 import { decryptSecret } from '$lib/server/security/secrets';
@@ -28,6 +29,8 @@ export const load: PageServerLoad = async ({ locals, params, url, request }) => 
 			subscriber,
 			router,
 			jobs: manager ? await listJobViews(tx, { subscriberId: subscriber.id, limit: 10 }) : [],
+			// This subscriber's router changes may be queued behind another failing one on the router.
+			blockedBy: manager && router ? ((await failingHeadJob(tx, router.id))?.lastError ?? null) : null,
 			// Agents need them too: they send M-Pesa prompts for a package.
 			packages: (await listPackages(tx, { activeOnly: true, tenantId: subscriber.tenantId }))
 				.filter((p) => p.kind === subscriber.kind)
@@ -36,10 +39,11 @@ export const load: PageServerLoad = async ({ locals, params, url, request }) => 
 		};
 	});
 	if (!view) error(404, 'Not found');
-	const { subscriber, router, jobs, packages, wallet } = view;
+	const { subscriber, router, jobs, blockedBy, packages, wallet } = view;
 	return {
 		subscriber,
 		jobs,
+		blockedBy,
 		packages,
 		wallet,
 		manager,
