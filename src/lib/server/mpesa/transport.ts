@@ -2,6 +2,7 @@
  * One HTTP exchange with Daraja, turned into parsed JSON or a typed error, plus the back-off
  * Daraja asks for when its gateway is busy.
  */
+import { readTextLimited } from '../http/body';
 import { baseUrlAllowed, DarajaBaseUrlRefused } from './base-url';
 import { DarajaAuthFailed, DarajaRejected, DarajaUnavailable } from './errors';
 
@@ -78,25 +79,12 @@ export async function sendDarajaRequest(options: TransportOptions, request: Dara
 /** The body as text, or DarajaUnavailable once it passes `max` bytes (the rest is not read). */
 async function readCapped(response: Response, max: number): Promise<string> {
 	const declared = Number(response.headers.get('content-length') ?? '');
-	if (declared > max) {
+	const body = declared > max ? { ok: false as const } : await readTextLimited(response, max);
+	if (!body.ok) {
 		void response.body?.cancel().catch(() => undefined);
 		throw new DarajaUnavailable('http', response.status, 'answer too large');
 	}
-	if (!response.body) return '';
-	const reader = response.body.getReader();
-	const chunks: Uint8Array[] = [];
-	let size = 0;
-	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		size += value.byteLength;
-		if (size > max) {
-			void reader.cancel().catch(() => undefined);
-			throw new DarajaUnavailable('http', response.status, 'answer too large');
-		}
-		chunks.push(value);
-	}
-	return Buffer.concat(chunks).toString('utf8');
+	return body.text;
 }
 
 /**
