@@ -60,6 +60,10 @@ describe('router addresses a tenant cannot use', () => {
 		['::ffff:a9fe:a9fe', 'metadata'],
 		['64:ff9b::a9fe:a9fe', 'metadata'],
 		['fd00:ec2::254', 'metadata'],
+		// 6to4 and Teredo carry an IPv4 address (here 127.0.0.1 and 169.254.169.254) through a tunnel.
+		['2002:7f00:1::1', 'reserved'],
+		['2002:a9fe:a9fe::', 'reserved'],
+		['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'reserved'],
 		['100.100.100.200', 'metadata'],
 		['metadata.google.internal', 'metadata'],
 		['169.254.1.1', 'link-local'],

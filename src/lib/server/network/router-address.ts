@@ -364,6 +364,10 @@ function ipv6Kind(bytes: Uint8Array): Kind {
 	if ((a & 0xfe) === 0xfc || (a === 0xfe && (b & 0xc0) === 0xc0)) return 'private';
 	// Discard-only (100::/64) and documentation ranges are not routers either.
 	if (a === 0x01 && b === 0x00 && bytes.slice(2, 8).every((x) => x === 0)) return 'reserved';
+	// 6to4 (2002::/16) and Teredo (2001::/32) tunnel to an IPv4 address hidden inside them (any of
+	// the kinds refused above); no router is reached that way, so neither is allowed.
+	if (a === 0x20 && b === 0x02) return 'reserved';
+	if (a === 0x20 && b === 0x01 && bytes[2] === 0 && bytes[3] === 0) return 'reserved';
 	return 'public';
 }
 
