@@ -59,6 +59,19 @@ describe('password reset links', () => {
 		expect(audit.map((a) => a.action).sort()).toEqual(['staff.password_reset', 'staff.password_reset_issue']);
 	});
 
+	it('do nothing for a person disabled after the link was made, even on a page opened before', async () => {
+		const agent = await addUser(ispId, '254714000099');
+		const { token } = await issuePasswordReset(ispId, agent.id, manager);
+		const reset = await findPasswordReset(token);
+		expect(reset).not.toBeNull();
+		await withTenant(ispId, (tx) => tx.update(users).set({ disabledAt: new Date() }).where(eq(users.id, agent.id)));
+
+		expect(await findPasswordReset(token)).toBeNull();
+		await expect(usePasswordReset(reset!, NEW)).rejects.toBeInstanceOf(ResetLinkClosed);
+		const [row] = await withTenant(ispId, (tx) => tx.select().from(users).where(eq(users.id, agent.id)));
+		expect(row!.passwordHash).toBe(agent.passwordHash);
+	});
+
 	it('expire after 24 hours, even on a page opened before', async () => {
 		const agent = await addUser(ispId, '254714000011');
 		const old = await issuePasswordReset(ispId, agent.id, manager, new Date(Date.now() - RESET_TTL_MS - 1000));

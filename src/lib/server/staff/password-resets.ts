@@ -72,7 +72,11 @@ export async function findPasswordReset(token: string, now = new Date()): Promis
 	if (!row || !linkSecretMatches(parsed.secret, row.secretHash)) return null;
 	// The link has proved itself: the person's name and login are read in the reset's tenant.
 	const [member] = await withTenant(row.tenantId, (tx) =>
-		tx.select({ name: users.name, phone: users.phone, email: users.email }).from(users).where(eq(users.id, row.userId))
+		tx
+			.select({ name: users.name, phone: users.phone, email: users.email })
+			.from(users)
+			// A person disabled after the link was made (someone who left) cannot use it.
+			.where(and(eq(users.id, row.userId), isNull(users.disabledAt)))
 	);
 	if (!member) return null;
 	return { id: row.id, tenantId: row.tenantId, userId: row.userId, name: member.name, login: member.phone ?? member.email };
@@ -93,7 +97,7 @@ export async function usePasswordReset(reset: OpenReset, password: string, clien
 		const [user] = await tx
 			.update(users)
 			.set({ passwordHash })
-			.where(eq(users.id, reset.userId))
+			.where(and(eq(users.id, reset.userId), isNull(users.disabledAt)))
 			.returning({ id: users.id, tenantId: users.tenantId, role: users.role, name: users.name });
 		if (!user) throw new ResetLinkClosed();
 		await tx.delete(sessions).where(eq(sessions.userId, user.id));
