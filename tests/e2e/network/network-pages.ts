@@ -114,7 +114,10 @@ export class PackagesPage {
 		await form.getByLabel('Unit').selectOption({ label: pkg.unit });
 		await form.getByLabel('Speed limit (upload/download)').fill(pkg.rate);
 		await form.getByLabel('Devices at once').fill(pkg.devices ?? '1');
+		// Done when the server has answered: a caller that navigates next must not cut the post short.
+		const answered = this.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).search.includes('/create'));
 		await form.getByRole('button', { name: 'Save package' }).click();
+		await answered;
 	}
 }
 
