@@ -12,6 +12,7 @@ import { openConfiguredDatabase } from './db/configured';
 import { registerDemoPaybills, seedDemoIfEmpty } from './demo/seed';
 import { PaymentReconciler } from './payments/reconciler';
 import { sourcesWarning } from './payments/safaricom-sources';
+import { secretKeyWarning } from './security/secrets';
 import { ProvisioningWorker } from './network/worker';
 import { closeAllRouterConnections } from './network/routeros/client';
 import { sweepRateLimitsEvery } from './security/rate-limit';
@@ -65,8 +66,7 @@ async function openAndSeed(): Promise<Database> {
 	if (cfg.demo && !process.env.HOST) process.env.HOST = '127.0.0.1';
 	const db = await openConfiguredDatabase();
 	console.log(`Database: ${db.kind === 'pglite' ? `PGlite in ${cfg.DATA_DIR}` : 'PostgreSQL'}; ${cfg.mode} mode`);
-	const unfenced = sourcesWarning();
-	if (unfenced) console.warn(unfenced);
+	for (const warning of [sourcesWarning(), secretKeyWarning(cfg.mode)]) if (warning) console.warn(warning);
 	if (cfg.mode === 'production') {
 		const open = await accountsAcceptingDemoPassword();
 		if (open.length > 0) {

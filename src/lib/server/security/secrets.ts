@@ -23,6 +23,16 @@ export function secretKeyFile(): string {
 	return process.env.SECRET_KEY_FILE ?? join(homedir(), '.config', 'mtandao', 'secret.key');
 }
 
+/**
+ * A production start without SECRET_KEY works from a key file on this machine: losing that file
+ * (a new container, a rebuilt server) leaves every stored M-Pesa key and router password unreadable.
+ * Said once at start-up, in one line; null when the key comes from the environment or in the demo.
+ */
+export function secretKeyWarning(mode: 'demo' | 'production'): string | null {
+	if (mode !== 'production' || process.env.SECRET_KEY) return null;
+	return `Warning: SECRET_KEY is not set, so M-Pesa keys and router passwords are encrypted with the key file ${secretKeyFile()}; back it up, or set SECRET_KEY (32 bytes in base64) from your secret store.`;
+}
+
 function loadKey(): Buffer {
 	if (process.env.SECRET_KEY) return parseKey(process.env.SECRET_KEY, 'SECRET_KEY');
 	const file = secretKeyFile();
