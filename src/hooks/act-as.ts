@@ -3,8 +3,6 @@ import { auditGrantedWrite, isActive, scopedByGrant, stopActingAs, writeNeedsGra
 import { clientAddressOf } from '$lib/server/security/address-key';
 import { m } from '$lib/paraglide/messages';
 
-const clientIp = clientAddressOf;
-
 /** A refused write: 403 with the reason, as an action result for enhanced forms, else as the error page. */
 function refuse(event: RequestEvent): Response {
 	const message = m.act_as_required();
@@ -25,7 +23,7 @@ export const actAsHandle: Handle = async ({ event, resolve }) => {
 
 	let grant = session.actAs;
 	if (grant && !isActive(grant)) {
-		await stopActingAs({ admin: user, sessionId: session.id, cause: 'expired', ip: clientIp(event) });
+		await stopActingAs({ admin: user, sessionId: session.id, cause: 'expired', ip: clientAddressOf(event) });
 		grant = null;
 	}
 	const path = event.url.pathname;
@@ -37,7 +35,7 @@ export const actAsHandle: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	if (needsGrant) {
 		const action = event.url.search.startsWith('?/') ? event.url.search.slice(2, 60) : null;
-		await auditGrantedWrite({ admin: user, grant, method: event.request.method, path, action, status: response.status, ip: clientIp(event) });
+		await auditGrantedWrite({ admin: user, grant, method: event.request.method, path, action, status: response.status, ip: clientAddressOf(event) });
 	}
 	return response;
 };
