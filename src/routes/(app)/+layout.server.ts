@@ -1,6 +1,6 @@
 import type { LayoutServerLoad } from './$types';
 import { grantTenantName } from '$lib/server/auth/act-as';
-import { requireUser } from '$lib/server/auth/guards';
+import { homeFor, requireUser } from '$lib/server/auth/guards';
 import { takeLoginNotice } from '$lib/server/auth/login-notice';
 import { withTenant } from '$lib/server/db';
 import { getTenant } from '$lib/server/tenants/tenants';
@@ -12,6 +12,8 @@ export const load: LayoutServerLoad = async ({ locals, url, cookies }) => {
 	const grant = locals.actingAs;
 	return {
 		user: { name: user.name, role: user.role },
+		/** Where this person's app starts: the way back from an error page. */
+		home: homeFor(user.role),
 		failedLogins: takeLoginNotice(cookies),
 		demo: config().demo,
 		actingAs: grant ? { tenantId: grant.tenantId, tenantName: (await grantTenantName(user, grant)) ?? '', until: grant.until.toISOString() } : null,

@@ -2,6 +2,7 @@ import { redirect, type Actions } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { homeFor } from '$lib/server/auth/guards';
 import { login } from '$lib/server/auth/login';
+import { lockedMessage } from '$lib/server/auth/locked-message';
 import { rememberLoginNotice } from '$lib/server/auth/login-notice';
 import { setLanguageCookie, setSessionTokenCookie } from '$lib/server/auth/session';
 import { formFailure, parseForm } from '$lib/server/http/forms';
@@ -25,7 +26,7 @@ async function signIn({ request, cookies, getClientAddress, url }: Parameters<Ac
 		userAgent: request.headers.get('user-agent') ?? undefined
 	});
 	if (!result.ok) {
-		const message = result.reason === 'locked' ? m.login_locked() : m.login_invalid();
+		const message = result.reason === 'locked' ? lockedMessage(result.until) : m.login_invalid();
 		return formFailure(400, form, message);
 	}
 	setSessionTokenCookie({ cookies, url }, result.token, result.session.expiresAt);

@@ -2,6 +2,7 @@ import { redirect, type Actions } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { STAFF, requireRole } from '$lib/server/auth/guards';
 import { changeOwnPassword } from '$lib/server/auth/password-change';
+import { lockedMessage } from '$lib/server/auth/locked-message';
 import { formFailure, parseForm } from '$lib/server/http/forms';
 import { m } from '$lib/paraglide/messages';
 import { changePasswordSchema } from './schema';
@@ -20,7 +21,7 @@ export const actions: Actions = {
 		if (!parsed.ok) return parsed.failure;
 		const result = await changeOwnPassword(user, locals.session!.id, { current: parsed.data.current, next: parsed.data.password }, { ip: clientAddressOf({ getClientAddress }) });
 		if (!result.ok) {
-			if (result.reason === 'locked') return formFailure(400, form, m.login_locked());
+			if (result.reason === 'locked') return formFailure(400, form, lockedMessage(result.until));
 			return formFailure(400, form, m.error_check_form(), { current: m.password_current_wrong() });
 		}
 		redirect(303, '/account/password?changed');
