@@ -59,3 +59,28 @@ export function rateLabel(rateLimit: string): string {
 	const [up, down] = rateLimit.split('/');
 	return `↑ ${up} ↓ ${down}`;
 }
+
+/** One side of a RouterOS rate ("512k", "5M", "1G", or plain bits per second) in words: "5 Mbps". */
+function bitsLabel(value: string): string | null {
+	const match = /^(\d+(?:\.\d+)?)([kMG]?)$/i.exec(value.trim());
+	if (!match) return null;
+	const scale = { '': 1, k: 1e3, m: 1e6, g: 1e9 }[match[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+	const bits = Number(match[1]) * scale;
+	if (bits === 0) return null;
+	const [size, unit] = bits >= 1e9 ? [bits / 1e9, 'Gbps'] : bits >= 1e6 ? [bits / 1e6, 'Mbps'] : [bits / 1e3, 'kbps'];
+	return `${Number(size.toFixed(1))} ${unit}`;
+}
+
+/**
+ * A package's speed as a buyer reads it: "Speed up to 5 Mbps (upload 2 Mbps)". The rate is stored
+ * as the router sees it, "rx/tx" = the customer's upload/download ("2M/5M": 2M up, 5M down), and
+ * may carry burst settings after a space, which the buyer does not need.
+ */
+export function speedLabel(rateLimit: string): string {
+	const [upText = '', downText = upText] = rateLimit.trim().split(/\s+/)[0]!.split('/');
+	const up = bitsLabel(upText);
+	const down = bitsLabel(downText);
+	if (!up && !down && /^0*(\/0*)?$/.test(rateLimit.trim().split(/\s+/)[0]!)) return m.speed_unlimited();
+	if (!down) return rateLimit;
+	return !up || up === down ? m.speed_up_to({ down }) : m.speed_up_to_upload({ down, up });
+}
