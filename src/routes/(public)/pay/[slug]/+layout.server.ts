@@ -1,4 +1,8 @@
 import type { LayoutServerLoad } from './$types';
+import { manifestPath } from '$lib/server/self-service/manifest';
 import { brandOf, tenantOr404 } from '../../public-pages';
 
-export const load: LayoutServerLoad = async ({ params }) => ({ brand: brandOf(await tenantOr404(params.slug)) });
+export const load: LayoutServerLoad = async ({ params }) => {
+	const tenant = await tenantOr404(params.slug);
+	return { brand: brandOf(tenant), manifest: manifestPath('pay', tenant.slug) };
+};
