@@ -87,7 +87,7 @@ describe('two tenants on one MikroTik', () => {
 		beta = await tenantOnSharedRouter('beta-isp', ['620001', '620002']);
 		await drainJobs();
 		for (const { tenantId, routerId, usernames } of [alpha, beta]) {
-			for (const name of usernames) expect(commentOf(name)).toMatch(new RegExp(`^mtandao:\\S+ t=${tenantId} r=${routerId}$`));
+			for (const name of usernames) expect(commentOf(name)).toMatch(new RegExp(`^mtandao:\\S+ t=${tenantId} r=${routerId} `));
 		}
 	});
 

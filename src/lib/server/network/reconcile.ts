@@ -6,16 +6,18 @@
  * listed as unmanaged and left alone; another tenant's entries on the same MikroTik are skipped.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { rowsOf, withTenant } from '../db';
+import { rowsOf, withTenant, type Tx } from '../db';
+import { enqueueJobs, type NewJob } from './jobs';
 import { packages, routers, subscribers, type ServiceKind } from '../db/schema';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
 import { decryptSecret } from '../security/secrets';
 import { getRouter, recordRouterError, recordRouterSeen, routerTarget } from './routers';
 import { withRouter } from './routeros/client';
 import { ensureProfile, ensureUser, listProfiles, listUsers, removeUser } from './routeros/operations';
+import { routerComment } from './routeros/menus';
 import { profileFor } from './packages';
 import { describeRouterError } from './router-errors';
-import { entryTag, readEntryTag, taggedForAnotherTenant } from './routeros/entry-tags';
+import { readEntryTag, subscriberEntryComment, taggedForAnotherTenant } from './routeros/entry-tags';
 import { scrubLogText } from '../logging/safe-error';
 
 export interface ReconcileChange {
@@ -51,6 +53,7 @@ export async function reconcileRouter(tenantId: string, routerId: string, option
 	const owner = { tenantId: router.tenantId, routerId };
 	const now = new Date();
 	const report: ReconcileReport = { routerId, changes: [], unmanaged: [], checkedUsers: 0 };
+	const touched: TouchedEntry[] = [];
 	try {
 		await withRouter(routerTarget(router), async (api) => {
 			for (const kind of KINDS) {
@@ -83,17 +86,19 @@ export async function reconcileRouter(tenantId: string, routerId: string, option
 						if (actual.profile !== profile) drift.push('profile');
 						if (actual.disabled === enabled) drift.push(enabled ? 'enabled' : 'disabled');
 					}
-					// Entries tagged before tenants and routers were written get the full tag, unreported.
-					const retag = actual !== undefined && readEntryTag(actual.comment)?.owner === undefined;
+					// An entry whose comment is behind (tagged before tenants and routers were written, or a
+					// name or phone corrected while a sync was parked) is rewritten, unreported.
+					const retag = actual !== undefined && actual.comment !== routerComment(subscriberEntryComment(subscriber, owner));
 					if (drift.length === 0 && !(retag && !options.dryRun)) continue;
 					for (const change of drift) report.changes.push({ kind, name: subscriber.routerUsername, change, detail: change === 'profile' ? profile : undefined });
+					if (!options.dryRun && !actual) touched.push({ subscriberId: subscriber.id, kind, name: subscriber.routerUsername, change: 'added' });
 					if (!options.dryRun) {
 						await ensureUser(api, kind, {
 							name: subscriber.routerUsername,
 							password: decryptSecret(subscriber.routerPasswordEnc),
 							profile,
 							disabled: !enabled,
-							comment: entryTag(subscriber.id, owner),
+							comment: subscriberEntryComment(subscriber, owner),
 							server: kind === 'hotspot' ? router.hotspotServer : undefined,
 							// RouterOS has no byte cap on a PPP secret (PPPoE quotas are not built yet): hotspot only.
 							limitBytesTotal: kind === 'hotspot' && pkg?.dataCapMb ? pkg.dataCapMb * 1024 * 1024 : undefined
@@ -114,11 +119,15 @@ export async function reconcileRouter(tenantId: string, routerId: string, option
 					// Another tenant's (or another router record's) entry: none of our business.
 					if (!ours) continue;
 					report.changes.push({ kind, name: user.name, change: 'removed' });
-					if (!options.dryRun) await removeUser(api, kind, user.name, { tenantId: owner.tenantId });
+					if (!options.dryRun) {
+						await removeUser(api, kind, user.name, { tenantId: owner.tenantId, routerId: owner.routerId });
+						touched.push({ subscriberId: tag.subscriberId, kind, name: user.name, change: 'removed' });
+					}
 				}
 			}
 		});
 		await withTenant(tenantId, async (tx) => {
+			await requeueMovedSince(tx, router.tenantId, routerId, touched);
 			await recordRouterSeen(tx, routerId);
 			if (!options.dryRun) {
 				await tx.update(routers).set({ lastReconciledAt: new Date(), lastReconcileSummary: summaryRecord(report) }).where(eq(routers.id, routerId));
@@ -129,6 +138,41 @@ export async function reconcileRouter(tenantId: string, routerId: string, option
 		throw error;
 	}
 	return report;
+}
+
+interface TouchedEntry {
+	subscriberId: string;
+	kind: ServiceKind;
+	name: string;
+	change: 'added' | 'removed';
+}
+
+/**
+ * The pass compared the router with the database as it was when the pass began. A subscriber
+ * moved or deleted meanwhile (its jobs may already have run) could have been added back to the
+ * router it left, or removed from the one it joined. Each entry the pass added or removed is
+ * checked against the database now, and where they disagree a job is queued behind the pass's
+ * own writes, so the router ends as the database says.
+ */
+async function requeueMovedSince(tx: Tx, tenantId: string, routerId: string, touched: TouchedEntry[]): Promise<void> {
+	const ids = [...new Set(touched.map((t) => t.subscriberId).filter((id) => UUID.test(id)))];
+	if (ids.length === 0) return;
+	const rows = await tx
+		.select({ id: subscribers.id, routerId: subscribers.routerId, kind: subscribers.kind })
+		.from(subscribers)
+		.where(and(eq(subscribers.tenantId, tenantId), inArray(subscribers.id, ids)));
+	const nowById = new Map(rows.map((row) => [row.id, row]));
+	const jobs: NewJob[] = [];
+	for (const entry of touched) {
+		const now = nowById.get(entry.subscriberId);
+		const belongsHere = now !== undefined && now.routerId === routerId && now.kind === entry.kind;
+		if (entry.change === 'added' && !belongsHere) {
+			jobs.push({ tenantId, routerId, action: 'remove_subscriber', subscriberId: entry.subscriberId, payload: { username: entry.name, kind: entry.kind } });
+		} else if (entry.change === 'removed' && belongsHere) {
+			jobs.push({ tenantId, routerId, action: 'sync_subscriber', subscriberId: entry.subscriberId });
+		}
+	}
+	await enqueueJobs(tx, jobs);
 }
 
 /**

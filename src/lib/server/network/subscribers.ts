@@ -9,7 +9,7 @@ import { ledgerEntries, packages, subscriberSearchTerms, subscribers, tenants, t
 import { encryptSecret } from '../security/secrets';
 import { isUniqueViolation } from '../tenants/tenants';
 import { normalizeMsisdn } from '../../phone';
-import { enqueueJobs } from './jobs';
+import { enqueueJobs, type NewJob } from './jobs';
 import { validityInterval } from './packages';
 import { cursorTime, olderThan, type PageCursor } from '../db/keyset';
 
@@ -200,30 +200,91 @@ export async function setSuspended(tx: Tx, subscriberId: string, suspended: bool
 	return row;
 }
 
-/** Moving to another router removes the user from the old one, then creates it on the new one. */
-export async function updateSubscriber(
-	tx: Tx,
-	subscriberId: string,
-	changes: { name?: string; phone?: string; routerId?: string | null; packageId?: string | null }
-): Promise<Subscriber | undefined> {
-	const before = await getSubscriber(tx, subscriberId);
+/** A package of another kind than the subscriber's service: a hotspot plan cannot run on a PPPoE secret. */
+export class PackageKindMismatch extends Error {
+	readonly field = 'packageId';
+	constructor() {
+		super("The package is for another kind of service than the subscriber's");
+	}
+}
+
+export interface SubscriberChanges {
+	name?: string;
+	phone?: string;
+	kind?: ServiceKind;
+	routerId?: string | null;
+	packageId?: string | null;
+}
+
+export type ChangedField = keyof SubscriberChanges;
+
+export interface SubscriberChange {
+	before: Subscriber;
+	after: Subscriber;
+	/** The fields whose value changed, in a fixed order; empty when the edit changed nothing. */
+	changed: ChangedField[];
+}
+
+const CHANGE_FIELDS: ChangedField[] = ['name', 'phone', 'kind', 'routerId', 'packageId'];
+
+/**
+ * Corrects a subscriber: name, phone, service kind, router and package, in one transaction with
+ * the router jobs that make the routers follow. The router entry is named by the router username
+ * (the account number), which never changes, so a rename is a sync of the same entry (its
+ * comment carries the name and phone). A move or a change of kind removes the old entry (old
+ * router, old kind) and creates the new one: two jobs in the same outbox, each retried until its
+ * router answers, and each applied against the subscriber as it then is (worker.ts), so a late
+ * removal never undoes a later move back. Throws NotInTenant for another tenant's router or
+ * package (the composite foreign keys decide, under row-level security), PackageKindMismatch when
+ * the package would not fit the kind.
+ */
+export async function changeSubscriber(tx: Tx, subscriberId: string, changes: SubscriberChanges): Promise<SubscriberChange | undefined> {
+	const [before] = await tx.select().from(subscribers).where(eq(subscribers.id, subscriberId)).for('update');
 	if (!before) return undefined;
-	let row: Subscriber | undefined;
+	const wanted = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as SubscriberChanges;
+	const kind = wanted.kind ?? before.kind;
+	const packageId = wanted.packageId !== undefined ? wanted.packageId : before.packageId;
+	if (packageId && (wanted.kind !== undefined || wanted.packageId !== undefined)) {
+		// Row-level security hides other tenants' packages; the tenant check says so in the query too.
+		const [pkg] = await tx.select({ kind: packages.kind }).from(packages).where(and(eq(packages.id, packageId), eq(packages.tenantId, before.tenantId)));
+		if (!pkg) throw new NotInTenant('packageId');
+		if (pkg.kind !== kind) throw new PackageKindMismatch();
+	}
+	const changed = CHANGE_FIELDS.filter((field) => field in wanted && wanted[field] !== before[field]);
+	if (changed.length === 0) return { before, after: before, changed };
+	let after: Subscriber | undefined;
 	try {
-		[row] = await tx.update(subscribers).set({ ...changes, updatedAt: new Date() }).where(eq(subscribers.id, subscriberId)).returning();
+		[after] = await tx.update(subscribers).set({ ...wanted, updatedAt: new Date() }).where(eq(subscribers.id, subscriberId)).returning();
 	} catch (error) {
 		if (isForeignKeyViolation(error, 'subscribers_router_fk')) throw new NotInTenant('routerId');
 		if (isForeignKeyViolation(error, 'subscribers_package_fk')) throw new NotInTenant('packageId');
 		throw error;
 	}
-	if (!row) return undefined;
-	if (before.routerId && before.routerId !== row.routerId) {
-		await enqueueJobs(tx, [
-			{ tenantId: row.tenantId, routerId: before.routerId, action: 'remove_subscriber', payload: { username: before.routerUsername, kind: before.kind } }
-		]);
+	if (!after) return undefined;
+	const jobs: NewJob[] = [];
+	if (before.routerId && (before.routerId !== after.routerId || before.kind !== after.kind)) {
+		// The subscriber id lets the worker skip this removal if the subscriber is back here by then.
+		jobs.push({
+			tenantId: after.tenantId,
+			routerId: before.routerId,
+			action: 'remove_subscriber',
+			subscriberId: after.id,
+			payload: { username: before.routerUsername, kind: before.kind }
+		});
 	}
-	await queueSync(tx, row);
-	return row;
+	if (after.routerId) jobs.push({ tenantId: after.tenantId, routerId: after.routerId, action: 'sync_subscriber', subscriberId: after.id });
+	await enqueueJobs(tx, jobs);
+	return { before, after, changed };
+}
+
+/** Moves a subscriber to another router of its tenant: removed from the old one, created on the new one. */
+export async function moveSubscriber(tx: Tx, subscriberId: string, routerId: string | null): Promise<SubscriberChange | undefined> {
+	return changeSubscriber(tx, subscriberId, { routerId });
+}
+
+/** The subscriber as it is after the change (see changeSubscriber). */
+export async function updateSubscriber(tx: Tx, subscriberId: string, changes: SubscriberChanges): Promise<Subscriber | undefined> {
+	return (await changeSubscriber(tx, subscriberId, changes))?.after;
 }
 
 /** A subscriber with wallet history is kept: money records are never deleted. Suspend instead. */

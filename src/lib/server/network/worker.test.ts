@@ -61,7 +61,7 @@ describe('the provisioning worker', () => {
 		const worker = new ProvisioningWorker({ workerId: 'w-test' });
 		const subscriber = await register('Wanjiru Kamau', '254712300001');
 		await drain(worker);
-		expect(userOnRouter(subscriber.routerUsername)).toMatchObject({ disabled: 'true', comment: `mtandao:${subscriber.id} t=${tenantId} r=${routerId}` });
+		expect(userOnRouter(subscriber.routerUsername)).toMatchObject({ disabled: 'true', comment: `mtandao:${subscriber.id} t=${tenantId} r=${routerId} Wanjiru Kamau 0712 300 001` });
 
 		await withTenant(tenantId, (tx) => renewSubscription(tx, subscriber.id));
 		await drain(worker);

@@ -19,7 +19,7 @@ import { reconcileDueRouters } from './reconcile';
 import { withRouter, type RouterApi } from './routeros/client';
 import { describeRouterError } from './router-errors';
 import { safeErrorText, scrubLogText } from '../logging/safe-error';
-import { entryTag } from './routeros/entry-tags';
+import { subscriberEntryComment } from './routeros/entry-tags';
 import { dropSessions, ensureProfile, ensureUser, removeUser } from './routeros/operations';
 
 export interface WorkerOptions {
@@ -61,7 +61,7 @@ async function planJob(tx: Tx, job: ProvisioningJob, router: Router): Promise<Ro
 				password: decryptSecret(subscriber.routerPasswordEnc),
 				profile: pkg?.profileName ?? 'default',
 				disabled: !enabled,
-				comment: entryTag(subscriber.id, { tenantId: subscriber.tenantId, routerId: router.id }),
+				comment: subscriberEntryComment(subscriber, { tenantId: subscriber.tenantId, routerId: router.id }),
 				server: subscriber.kind === 'hotspot' ? router.hotspotServer : undefined,
 				// RouterOS has no byte cap on a PPP secret (PPPoE quotas are not built yet): hotspot only.
 				limitBytesTotal: subscriber.kind === 'hotspot' && pkg?.dataCapMb ? pkg.dataCapMb * 1024 * 1024 : undefined
@@ -76,7 +76,18 @@ async function planJob(tx: Tx, job: ProvisioningJob, router: Router): Promise<Ro
 		case 'remove_subscriber': {
 			const kind = (job.payload?.kind ?? 'hotspot') as ServiceKind;
 			const username = routerSafe(job.payload?.username ?? '');
-			return username ? (api) => removeUser(api, kind, username, { tenantId: job.tenantId }) : null;
+			if (!username) return null;
+			if (job.subscriberId) {
+				// A removal left behind by a move or a change of kind: if the subscriber is back on this
+				// router as this kind by now (moved back while the router was down, or a parked removal
+				// retried later), the entry is wanted again and the later sync job keeps it.
+				const [now] = await tx
+					.select({ routerId: subscribers.routerId, kind: subscribers.kind })
+					.from(subscribers)
+					.where(eq(subscribers.id, job.subscriberId));
+				if (now && now.routerId === router.id && now.kind === kind) return null;
+			}
+			return (api) => removeUser(api, kind, username, { tenantId: job.tenantId, routerId: router.id });
 		}
 		case 'sync_package': {
 			const [pkg] = await tx.select().from(packages).where(eq(packages.id, job.packageId!));

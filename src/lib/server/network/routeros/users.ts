@@ -13,7 +13,7 @@ import {
 	routerComment,
 	type ServiceKind
 } from './menus';
-import { readEntryTag, taggedForAnotherTenant } from './entry-tags';
+import { readEntryTag, taggedForAnother, taggedForAnotherTenant } from './entry-tags';
 import { dropSessions } from './sessions';
 import { upsertByName, wantField, wantText, type UpsertOutcome, type WantedField } from './upsert';
 
@@ -124,12 +124,19 @@ export async function setUserDisabled(
 
 /**
  * Removes a subscriber and ends its sessions; removing one that is not there is a no-op. Given
- * the tenant, an entry of that name tagged for another tenant is left alone, sessions included.
+ * the tenant, an entry of that name tagged for another tenant is left alone, sessions included;
+ * given the router too, so is one tagged for another router record of the tenant (the same
+ * MikroTik registered twice, and the subscriber moved from one record to the other).
  */
-export async function removeUser(api: RouterApi, kind: ServiceKind, name: string, options: { tenantId?: string } = {}): Promise<RemoveOutcome> {
+export async function removeUser(
+	api: RouterApi,
+	kind: ServiceKind,
+	name: string,
+	options: { tenantId?: string; routerId?: string } = {}
+): Promise<RemoveOutcome> {
 	const menu = MENUS[kind].users;
 	const current = await findByName(api, menu, name, ['comment']);
-	if (current && options.tenantId && taggedForAnotherTenant(current.comment, options.tenantId)) {
+	if (current && options.tenantId && taggedForAnother(current.comment, { tenantId: options.tenantId, routerId: options.routerId })) {
 		return { removed: false, sessionsDropped: 0 };
 	}
 	if (current) await api.write(`${menu}/remove`, [`=.id=${current['.id']}`]);
