@@ -1,0 +1,95 @@
+/**
+ * Long text on a phone: data made of one-word, maximum-length values, and the check that a page
+ * still fits a 360 px screen with its bottom navigation on screen.
+ */
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PASSWORD } from '../fixtures/login';
+
+const VIEWPORT = { width: 360, height: 740 };
+
+/** One word of exactly `length` characters, unique to the run, readable in a screenshot. */
+export function longWord(prefix: string, run: string, length = 80): string {
+	const filler = 'Wanjikuwamwangikamaunairobikenya';
+	let word = `${prefix}${run}`;
+	while (word.length < length) word += filler;
+	return word.slice(0, length);
+}
+
+/**
+ * Opens `path` and checks it fits the phone: nothing wider than the viewport, and the bottom
+ * navigation (on staff pages) on screen. With LONG_TEXT_SHOTS=<dir> it also keeps a screenshot.
+ */
+export async function expectPageFits(page: Page, path: string | null, shot: string) {
+	if (path !== null) await page.goto(path);
+	await page.waitForLoadState('networkidle').catch(() => {});
+	const width = await page.evaluate(() => document.documentElement.scrollWidth);
+	const dir = process.env.LONG_TEXT_SHOTS;
+	if (dir) {
+		mkdirSync(dir, { recursive: true });
+		await page.screenshot({ path: join(dir, `${shot}.png`), fullPage: true, scale: 'css' });
+	}
+	// LONG_TEXT_MEASURE=1 only reports the widths (to measure a build before a fix).
+	if (process.env.LONG_TEXT_MEASURE) {
+		const nav = (await page.locator('nav.bottom-nav').count()) ? await page.locator('nav.bottom-nav').boundingBox() : null;
+		console.log(`width ${String(width).padStart(5)} px  nav right ${nav ? Math.round(nav.x + nav.width) : '-'}  ${shot}`);
+		return;
+	}
+	expect.soft(width, `${shot} (${page.url()}) is ${width} px wide`).toBeLessThanOrEqual(VIEWPORT.width);
+	const nav = page.locator('nav.bottom-nav');
+	if (await nav.count()) {
+		const box = (await nav.boundingBox())!;
+		expect.soft(box.x, `${shot}: bottom navigation starts on screen`).toBeGreaterThanOrEqual(0);
+		expect.soft(box.x + box.width, `${shot}: bottom navigation ends on screen`).toBeLessThanOrEqual(VIEWPORT.width);
+		expect.soft(box.y + box.height, `${shot}: bottom navigation is at the bottom of the screen`).toBeLessThanOrEqual(VIEWPORT.height + 0.5);
+		for (const link of await nav.getByRole('link').all()) {
+			const linkBox = (await link.boundingBox())!;
+			expect.soft(linkBox.x + linkBox.width, `${shot}: "${await link.textContent()}" is on screen`).toBeLessThanOrEqual(VIEWPORT.width + 0.5);
+		}
+	}
+}
+
+/** Logs a browser in through the form once it is hydrated; resolves on the user's home page. */
+export async function logInAs(page: Page, login: string, password = PASSWORD) {
+	await page.context().clearCookies();
+	await page.goto('/login');
+	await page.waitForLoadState('networkidle');
+	await page.getByLabel(/Phone number or email|Nambari ya simu au barua pepe/).fill(login);
+	await page.getByLabel(/^(Password|Nenosiri)$/).fill(password);
+	await page.getByRole('button', { name: /^(Log in|Ingia)$/ }).click();
+	await expect(page).toHaveURL(/\/(manage|agent|platform)$/);
+}
+
+/** Switches the page (and the account's saved choice) to `lang`, if it is not already. */
+export async function useLanguage(page: Page, lang: 'en' | 'sw') {
+	const languageSwitch = page.getByTestId('language-switch');
+	if ((await languageSwitch.getAttribute('lang')) === lang) {
+		await languageSwitch.click();
+		await expect(languageSwitch).toHaveAttribute('lang', lang === 'en' ? 'sw' : 'en');
+	}
+}
+
+/** Posts a form action the way a browser without JavaScript does; returns the answer. */
+export async function postForm(request: APIRequestContext, path: string, form: Record<string, string>) {
+	const response = await request.post(path, { form, maxRedirects: 0 });
+	expect(response.status(), `${path}: ${response.status()}`).toBeLessThan(400);
+	return response;
+}
+
+/** Where a 303 after a form post goes. */
+export function locationOf(response: { headers(): Record<string, string> }): string {
+	return response.headers()['location'] ?? '';
+}
+
+/** The invitation link on a page that just created one. */
+export function inviteLinkIn(html: string): string {
+	const match = /\/invite\/[a-z2-7]{24}\.[a-z2-7]{32}/.exec(html);
+	expect(match, 'an invitation link on the page').not.toBeNull();
+	return match![0];
+}
+
+/** A Kenyan mobile number that no other spec of the run uses. */
+export function freshPhone(): string {
+	return `0719${String(Math.floor(Math.random() * 1_000_000)).padStart(6, '0')}`;
+}
