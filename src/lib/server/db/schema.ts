@@ -313,6 +313,12 @@ export const routers = pgTable(
 		 * successful "Test connection". RouterOS certificates are self-signed, so this is the check.
 		 */
 		tlsFingerprint: text('tls_fingerprint'),
+		/**
+		 * When a manager retired it (network/router-retirement.ts): no longer offered for new
+		 * subscribers, the worker sends it only the jobs queued up to this moment, reconcile skips it.
+		 * Kept, not deleted, so its subscribers, payments and audit entries still name it.
+		 */
+		retiredAt: timestamp('retired_at', { withTimezone: true }),
 		createdAt: createdAt()
 	},
 	(t) => [

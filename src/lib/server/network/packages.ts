@@ -2,7 +2,7 @@
  * Packages: what subscribers buy. Saving one queues a profile sync to every router of the tenant,
  * in the same transaction (outbox), so routers converge even if one is down right now.
  */
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../db';
 import { packages, routers, type Package, type ServiceKind, type ValidityUnit } from '../db/schema';
 import { enqueueJobs } from './jobs';
@@ -29,7 +29,8 @@ export function profileNameFor(name: string, id: string): string {
 }
 
 async function queueProfileSync(tx: Tx, pkg: Package): Promise<void> {
-	const targets = await tx.select({ id: routers.id }).from(routers).where(eq(routers.tenantId, pkg.tenantId));
+	// A retired router is sent nothing more; reconcile repairs its profiles if it is put back in service.
+	const targets = await tx.select({ id: routers.id }).from(routers).where(and(eq(routers.tenantId, pkg.tenantId), isNull(routers.retiredAt)));
 	await enqueueJobs(
 		tx,
 		targets.map((r) => ({ tenantId: pkg.tenantId, routerId: r.id, action: 'sync_package' as const, packageId: pkg.id }))

@@ -36,10 +36,19 @@ export interface ReconcileReport {
 
 const KINDS: ServiceKind[] = ['hotspot', 'pppoe'];
 
+/** A retired router is left as it is: reconcile it again after putting it back in service. */
+export class RouterRetired extends Error {
+	override readonly name = 'RouterRetired';
+	constructor() {
+		super('The router is retired');
+	}
+}
+
 export async function reconcileRouter(tenantId: string, routerId: string, options: { dryRun?: boolean } = {}): Promise<ReconcileReport | null> {
 	const desired = await withTenant(tenantId, async (tx) => {
 		const router = await getRouter(tx, routerId);
 		if (!router) return null;
+		if (router.retiredAt) throw new RouterRetired();
 		const users = await tx
 			.select({ subscriber: subscribers, pkg: packages })
 			.from(subscribers)
@@ -223,7 +232,8 @@ export async function reconcileDueRouters(everyMs: number, log: (line: string) =
 				update ${routers} set last_reconciled_at = now()
 				where id in (
 					select id from ${routers}
-					where last_reconciled_at is null or last_reconciled_at < now() - make_interval(secs => ${everyMs / 1000})
+					where retired_at is null
+					  and (last_reconciled_at is null or last_reconciled_at < now() - make_interval(secs => ${everyMs / 1000}))
 					order by last_reconciled_at nulls first
 					limit 20
 					for update skip locked

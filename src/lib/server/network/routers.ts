@@ -128,3 +128,22 @@ export function routerSafe(text: string, max = 60): string {
 		.replace(/[;"\\]/g, '')
 		.slice(0, max);
 }
+
+/** A router that cannot take this (retired, or the router being retired itself) was chosen. */
+export class RouterNotOpen extends Error {
+	override readonly name = 'RouterNotOpen';
+	constructor(readonly reason: 'retired' | 'same' | 'missing') {
+		super(reason === 'retired' ? 'That router is retired' : reason === 'same' ? 'Choose another router' : 'No such router in this tenant');
+	}
+}
+
+/**
+ * A router new subscribers (or moved ones) may be put on: this tenant's (row-level security hides
+ * any other) and not retired. Throws RouterNotOpen.
+ */
+export async function assertRouterOpen(tx: Tx, tenantId: string, routerId: string): Promise<Router> {
+	const [router] = await tx.select().from(routers).where(and(eq(routers.id, routerId), eq(routers.tenantId, tenantId)));
+	if (!router) throw new RouterNotOpen('missing');
+	if (router.retiredAt) throw new RouterNotOpen('retired');
+	return router;
+}

@@ -10,6 +10,7 @@ import { encryptSecret } from '../security/secrets';
 import { isUniqueViolation } from '../tenants/tenants';
 import { normalizeMsisdn } from '../../phone';
 import { enqueueJobs, type NewJob } from './jobs';
+import { RouterNotOpen, assertRouterOpen } from './routers';
 import { validityInterval } from './packages';
 import { cursorTime, olderThan, type PageCursor } from '../db/keyset';
 
@@ -69,6 +70,15 @@ export async function registerSubscriber(tx: Tx, input: RegistrationInput): Prom
 			.from(subscribers)
 			.where(and(eq(subscribers.tenantId, input.tenantId), eq(subscribers.clientRef, input.clientRef)));
 		if (existing) return { subscriber: existing, created: false };
+	}
+	if (input.routerId) {
+		// A retired router takes no new subscribers, whatever a (forged) form names.
+		try {
+			await assertRouterOpen(tx, input.tenantId, input.routerId);
+		} catch (error) {
+			if (error instanceof RouterNotOpen && error.reason === 'missing') throw new NotInTenant('routerId');
+			throw error;
+		}
 	}
 	for (let attempt = 0; attempt < 8; attempt++) {
 		const accountNumber = input.accountNumber ?? generateAccountNumber(attempt < 4 ? 6 : 7);

@@ -2,7 +2,7 @@
  * Read-only queries for the manager pages: the columns a page shows, never a password, joined
  * with the names a person reads instead of ids. Every function runs inside the caller's withTenant.
  */
-import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../db';
 import { packages, provisioningJobs, routers, subscribers, users, type JobStatus } from '../db/schema';
 
@@ -23,14 +23,22 @@ const routerColumns = {
 	lastErrorAt: routers.lastErrorAt,
 	lastReconciledAt: routers.lastReconciledAt,
 	lastReconcileSummary: routers.lastReconcileSummary,
+	retiredAt: routers.retiredAt,
 	createdAt: routers.createdAt
 };
 
 export type RouterSummary = Awaited<ReturnType<typeof listRouterSummaries>>[number];
 
-/** A tenant's own routers, by name, without the encrypted password. */
-export async function listRouterSummaries(tx: Tx, tenantId: string) {
-	return tx.select(routerColumns).from(routers).where(eq(routers.tenantId, tenantId)).orderBy(asc(routers.name));
+/**
+ * A tenant's own routers, by name, without the encrypted password. `openOnly`: the ones a
+ * subscriber may be put on (not retired), for registration and other pickers.
+ */
+export async function listRouterSummaries(tx: Tx, tenantId: string, options: { openOnly?: boolean } = {}) {
+	return tx
+		.select(routerColumns)
+		.from(routers)
+		.where(and(eq(routers.tenantId, tenantId), options.openOnly ? isNull(routers.retiredAt) : undefined))
+		.orderBy(sql`${routers.retiredAt} is not null`, asc(routers.name));
 }
 
 export async function getRouterSummary(tx: Tx, id: string) {

@@ -96,6 +96,14 @@ async function planJob(tx: Tx, job: ProvisioningJob, router: Router): Promise<Ro
 	}
 }
 
+/**
+ * A retired router is sent the jobs queued up to its retirement (the moves and disables the
+ * manager chose then, and anything still waiting); a job queued later (a "left" subscriber's
+ * renewal, say) is closed unsent. Reconcile repairs the router if it is put back in service.
+ */
+function sentAfterRetirement(job: ProvisioningJob, router: Router): boolean {
+	return router.retiredAt !== null && job.createdAt.getTime() > router.retiredAt.getTime();
+}
 
 export class ProvisioningWorker {
 	readonly id: string;
@@ -160,7 +168,8 @@ export class ProvisioningWorker {
 		try {
 			const planned = await withTenant(job.tenantId, async (tx) => {
 				const router = await getRouter(tx, job.routerId);
-				return router ? { target: routerTarget(router), work: await planJob(tx, job, router) } : null;
+				if (!router || sentAfterRetirement(job, router)) return null;
+				return { target: routerTarget(router), work: await planJob(tx, job, router) };
 			});
 			if (planned?.work) await withRouter(planned.target, planned.work);
 			await withTenant(job.tenantId, async (tx) => {

@@ -4,7 +4,7 @@
  * purchase with no router user until it is paid for; the ones never paid for are removed
  * (unpaid-portal.ts).
  */
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import { withTenant, type Tx } from '../db';
 import { packages, routers, subscribers, type Subscriber } from '../db/schema';
 import { registerSubscriber, updateSubscriber } from '../network/subscribers';
@@ -23,7 +23,8 @@ export async function portalRouterId(tx: Tx, tenantId: string, wanted: string | 
 	const own = await tx
 		.select({ id: routers.id })
 		.from(routers)
-		.where(eq(routers.tenantId, tenantId))
+		// A retired router sells nothing: its login page falls back to the tenant's first open one.
+		.where(and(eq(routers.tenantId, tenantId), isNull(routers.retiredAt)))
 		.orderBy(sql`${routers.id} = ${named} desc nulls last`, asc(routers.createdAt), asc(routers.id))
 		.limit(1);
 	return own[0]?.id ?? null;
@@ -106,7 +107,10 @@ const inService = (subscriber: Subscriber) => subscriber.status === 'active' && 
  */
 export async function moveToPortalRouter(tx: Tx, subscriber: Subscriber, paidAtRouter: string | undefined): Promise<Subscriber> {
 	if (!paidAtRouter || !isUuid(paidAtRouter) || subscriber.routerId === paidAtRouter) return subscriber;
-	const [own] = await tx.select({ id: routers.id }).from(routers).where(and(eq(routers.id, paidAtRouter), eq(routers.tenantId, subscriber.tenantId)));
+	const [own] = await tx
+		.select({ id: routers.id })
+		.from(routers)
+		.where(and(eq(routers.id, paidAtRouter), eq(routers.tenantId, subscriber.tenantId), isNull(routers.retiredAt)));
 	if (!own) return subscriber;
 	return (await updateSubscriber(tx, subscriber.id, { routerId: own.id })) ?? subscriber;
 }

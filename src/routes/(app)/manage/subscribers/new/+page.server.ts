@@ -8,6 +8,7 @@ import { formFailure, parseForm } from '$lib/server/http/forms';
 import { getPackage, listPackages } from '$lib/server/network/packages';
 import { listRouterSummaries } from '$lib/server/network/views';
 import { NotInTenant, SubscriberConflict, registerSubscriber } from '$lib/server/network/subscribers';
+import { RouterNotOpen } from '$lib/server/network/routers';
 import { provisioningWorker } from '$lib/server/startup';
 import { m } from '$lib/paraglide/messages';
 import { registerSchema } from './schema';
@@ -16,7 +17,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const { tenantId } = requireRole(locals, STAFF, url);
 	// A subscriber belongs to the signed-in tenant, so its router and package must be that tenant's own.
 	return withTenant(tenantId, async (tx) => ({
-		routers: (await listRouterSummaries(tx, tenantId)).map((r) => ({ id: r.id, name: r.name })),
+		routers: (await listRouterSummaries(tx, tenantId, { openOnly: true })).map((r) => ({ id: r.id, name: r.name })),
 		packages: (await listPackages(tx, { activeOnly: true, tenantId })).map((p) => ({
 			id: p.id,
 			name: p.name,
@@ -71,6 +72,7 @@ export const actions: Actions = {
 				return { id: subscriber.id };
 			} catch (error) {
 				if (error instanceof NotInTenant) return { field: error.field, message: m.error_choose() };
+				if (error instanceof RouterNotOpen) return { field: 'routerId', message: m.error_router_retired() };
 				if (error instanceof SubscriberConflict) return { field: 'name', message: m.error_generic() };
 				throw error;
 			}
