@@ -172,7 +172,7 @@ describe('retiring a router', () => {
 		expect(after!.lastReconciledAt!.getTime()).toBeLessThan(Date.now() - 3_000_000);
 		await expect(reconcileRouter(tenantId, id)).rejects.toBeInstanceOf(RouterRetired);
 
-		await withTenant(tenantId, (tx) => updatePackage(tx, dailyId, { name: 'Daily', kind: 'hotspot', priceKes: 50, validityUnit: 'days', validityCount: 1, rateLimit: '3M/6M', dataCapMb: null, sharedDevices: 1 }));
+		await withTenant(tenantId, (tx) => updatePackage(tx, dailyId, { name: 'Daily', priceKes: 50, validityUnit: 'days', validityCount: 1, rateLimit: '3M/6M', dataCapMb: null, sharedDevices: 1 }));
 		const profileJobs = await withTenant(tenantId, (tx) => tx.select().from(provisioningJobs).where(eq(provisioningJobs.routerId, id)));
 		expect(profileJobs.filter((j) => j.action === 'sync_package' && j.createdAt > after!.retiredAt!)).toEqual([]);
 

@@ -20,6 +20,8 @@ import {
 	updateRouter
 } from '$lib/server/network/routers';
 import { getRouterSummary, listJobViews } from '$lib/server/network/views';
+import { reactivateRouter } from '$lib/server/network/router-retirement';
+import { isUuid } from '$lib/uuid';
 import { describeRouterError } from '$lib/server/network/router-errors';
 import { getTenant, isUniqueViolation } from '$lib/server/tenants/tenants';
 import { m } from '$lib/paraglide/messages';
@@ -30,7 +32,11 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const { tenantId } = requireRole(locals, MANAGERS, url);
 	const view = await withTenant(tenantId, async (tx) => {
 		const router = await getRouterSummary(tx, params.id);
-		return router ? { router, jobs: await listJobViews(tx, { routerId: router.id, limit: 10 }) } : null;
+		if (!router) return null;
+		// After a retirement that moved its subscribers: the router they went to, by name (this tenant's only).
+		const to = url.searchParams.get('to');
+		const movedTo = to && isUuid(to) ? ((await getRouterSummary(tx, to))?.name ?? null) : null;
+		return { router, movedTo, jobs: await listJobViews(tx, { routerId: router.id, limit: 10 }) };
 	});
 	if (!view) error(404, 'Not found');
 	return view;
@@ -127,11 +133,32 @@ export const actions: Actions = {
 		redirect(303, `/manage/routers/${params.id}?saved=1`);
 	},
 
+	/** Back in service after a retirement. */
+	reactivate: async ({ locals, params, url, getClientAddress }) => {
+		const { user, tenantId } = requireRole(locals, MANAGERS, url);
+		const router = await withTenant(tenantId, async (tx) => {
+			const router = await reactivateRouter(tx, params.id);
+			if (router) {
+				await writeAudit(tx, {
+					tenantId: router.tenantId,
+					actor: { userId: user.id, name: user.name, ip: getClientAddress() },
+					action: 'router.reactivate',
+					target: router.name,
+					detail: { routerId: router.id }
+				});
+			}
+			return router;
+		});
+		if (!router) error(404, 'Not found');
+		redirect(303, `/manage/routers/${params.id}?reactivated=1`);
+	},
+
 	/** Repairs drift between the router and the database now, and shows what changed. */
 	reconcile: async ({ locals, params, url, getClientAddress }) => {
 		const { user, tenantId } = requireRole(locals, MANAGERS, url);
 		const router = await withTenant(tenantId, (tx) => getRouterSummary(tx, params.id));
 		if (!router) error(404, 'Not found');
+		if (router.retiredAt) return { reconcileFailed: m.router_not_in_service() };
 		const actor = { userId: user.id, name: user.name, ip: getClientAddress() };
 		let report;
 		try {
