@@ -10,7 +10,7 @@ import { createPackage, updatePackage } from './packages';
 import { RouterNotOpen, createRouter, getRouter } from './routers';
 import { RouterRetired, reconcileDueRouters, reconcileRouter } from './reconcile';
 import { closeAllRouterConnections } from './routeros/client';
-import { NotInTenant, registerSubscriber, renewSubscription, setSuspended } from './subscribers';
+import { NotInTenant, moveSubscriber, registerSubscriber, renewSubscription, setSuspended } from './subscribers';
 import { listRouterSummaries } from './views';
 import { ProvisioningWorker } from './worker';
 import { RouterInUse, deleteRouter, moveSubscribersAndRetire, reactivateRouter, retireRouter, routerDependants } from './router-retirement';
@@ -249,5 +249,17 @@ describe('deleting a router', () => {
 			tx.insert(payments).values({ tenantId, source: 'stk', channel: 'portal', status: 'failed', phone: '254712400999', amountKes: 50, device: { router: id, mac: 'AA:BB:CC:DD:EE:FF' } })
 		);
 		await expect(withTenant(tenantId, (tx) => deleteRouter(tx, id))).rejects.toMatchObject({ dependants: { paymentsAt: 1 } });
+	});
+});
+
+describe('a subscriber changed by hand', () => {
+	it('cannot be moved onto a retired router', async () => {
+		const from = await newRouter('Garissa');
+		const retired = await newRouter('Garissa Old');
+		const s = await subscriberOn(from.id);
+		await withTenant(tenantId, (tx) => retireRouter(tx, retired.id, { kind: 'leave' }));
+		await expect(withTenant(tenantId, (tx) => moveSubscriber(tx, s.id, retired.id))).rejects.toBeInstanceOf(NotInTenant);
+		const [still] = await withTenant(tenantId, (tx) => tx.select().from(subscribers).where(eq(subscribers.id, s.id)));
+		expect(still!.routerId).toBe(from.id);
 	});
 });

@@ -11,7 +11,7 @@ import type { Tx } from '../db';
 import { payments, provisioningJobs, routers, subscribers, type Router } from '../db/schema';
 import { enqueueJobs } from './jobs';
 import { RouterNotOpen, assertRouterOpen } from './routers';
-import { updateSubscriber } from './subscribers';
+import { moveSubscriber } from './subscribers';
 
 /** What the confirm step shows before a router is retired or deleted. */
 export interface RouterDependants {
@@ -90,7 +90,7 @@ async function applyFate(tx: Tx, router: Router, fate: SubscriberFate): Promise<
 		await assertRouterOpen(tx, router.tenantId, fate.routerId);
 		const onRouter = await tx.select({ id: subscribers.id }).from(subscribers).where(eq(subscribers.routerId, router.id)).for('update');
 		for (const { id } of onRouter) {
-			if (await updateSubscriber(tx, id, { routerId: fate.routerId })) outcome.moved++;
+			if ((await moveSubscriber(tx, id, fate.routerId))?.changed.includes('routerId')) outcome.moved++;
 		}
 		return outcome;
 	}

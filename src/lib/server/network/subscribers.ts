@@ -5,7 +5,7 @@
  */
 import { and, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../db';
-import { ledgerEntries, packages, subscriberSearchTerms, subscribers, tenants, type ServiceKind, type Subscriber, type SubscriberStatus } from '../db/schema';
+import { ledgerEntries, packages, routers, subscriberSearchTerms, subscribers, tenants, type ServiceKind, type Subscriber, type SubscriberStatus } from '../db/schema';
 import { encryptSecret } from '../security/secrets';
 import { isUniqueViolation } from '../tenants/tenants';
 import { normalizeMsisdn } from '../../phone';
@@ -252,6 +252,11 @@ export async function changeSubscriber(tx: Tx, subscriberId: string, changes: Su
 	const [before] = await tx.select().from(subscribers).where(eq(subscribers.id, subscriberId)).for('update');
 	if (!before) return undefined;
 	const wanted = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as SubscriberChanges;
+	if (wanted.routerId && wanted.routerId !== before.routerId) {
+		// A retired router takes no one new: to a picker it is not in the list, so "not one of ours".
+		const [target] = await tx.select({ retiredAt: routers.retiredAt }).from(routers).where(and(eq(routers.id, wanted.routerId), eq(routers.tenantId, before.tenantId)));
+		if (!target || target.retiredAt) throw new NotInTenant('routerId');
+	}
 	const kind = wanted.kind ?? before.kind;
 	const packageId = wanted.packageId !== undefined ? wanted.packageId : before.packageId;
 	if (packageId && (wanted.kind !== undefined || wanted.packageId !== undefined)) {
