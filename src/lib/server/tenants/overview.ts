@@ -4,32 +4,26 @@
  */
 import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../db';
-import { auditLog, tenants, users } from '../db/schema';
+import { auditLog, tenants } from '../db/schema';
 import { auditEntryFields } from '../audit';
+import { NO_COUNTS, countsByTenant, type TenantCounts } from './counts';
 
 export async function tenantOverview(tx: Tx, tenantId: string) {
 	const [tenant] = await tx.select().from(tenants).where(eq(tenants.id, tenantId));
 	if (!tenant) return null;
 	const inSubtree = sql`${tenantId}::uuid = any(${tenants.path})`;
-	const subTenants = await tx
-		.select({
-			id: tenants.id,
-			name: tenants.name,
-			slug: tenants.slug,
-			kind: tenants.kind,
-			staff: sql<number>`(select count(*)::int from ${users} u where u.tenant_id = ${tenants.id})`
-		})
+	const children = await tx
+		.select({ id: tenants.id, name: tenants.name, slug: tenants.slug, kind: tenants.kind })
 		.from(tenants)
 		.where(and(inSubtree, ne(tenants.id, tenantId)))
 		.orderBy(tenants.name);
-	const [team] = await tx
-		.select({
-			own: sql<number>`count(*) filter (where ${users.tenantId} = ${tenantId})::int`,
-			all: sql<number>`count(*)::int`,
-			agents: sql<number>`count(*) filter (where ${users.role} = 'agent')::int`
-		})
-		.from(users)
-		.where(sql`${users.tenantId} in (select id from tenants where ${inSubtree})`);
+	const counts = await countsByTenant(tx, [tenantId, ...children.map((t) => t.id)]);
+	const subTenants = children.map((t) => ({ ...t, ...counts.get(t.id)! }));
+	// The tenant's own people and customers together with those of everything below it.
+	const totals = [...counts.values()].reduce<TenantCounts>(
+		(sum, c) => ({ staff: sum.staff + c.staff, agents: sum.agents + c.agents, subscribers: sum.subscribers + c.subscribers, active: sum.active + c.active }),
+		{ ...NO_COUNTS }
+	);
 	const activity = await tx
 		.select({ ...auditEntryFields, tenantName: tenants.name })
 		.from(auditLog)
@@ -40,7 +34,7 @@ export async function tenantOverview(tx: Tx, tenantId: string) {
 	return {
 		tenant: { id: tenant.id, name: tenant.name, slug: tenant.slug, kind: tenant.kind, brandColor: tenant.brandColor, timezone: tenant.timezone, createdAt: tenant.createdAt },
 		subTenants,
-		team: team ?? { own: 0, all: 0, agents: 0 },
+		totals,
 		activity
 	};
 }

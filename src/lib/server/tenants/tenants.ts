@@ -4,7 +4,8 @@
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { withTenant, type Tx } from '../db';
-import { tenants, users, type Tenant, type TenantKind } from '../db/schema';
+import { tenants, type Tenant, type TenantKind } from '../db/schema';
+import { countsByTenant } from './counts';
 import { writeAudit, type AuditActor } from '../audit';
 
 export class SlugTaken extends Error {
@@ -56,9 +57,9 @@ export async function getTenantBySlug(tx: Tx, slug: string): Promise<Tenant | un
 	return tenant;
 }
 
-/** Every tenant visible from the scope, with its depth below the scope and staff count. */
+/** Every tenant visible from the scope, with its depth below the scope and its own counts. */
 export async function listVisibleTenants(tx: Tx) {
-	return tx
+	const rows = await tx
 		.select({
 			id: tenants.id,
 			name: tenants.name,
@@ -66,11 +67,12 @@ export async function listVisibleTenants(tx: Tx) {
 			kind: tenants.kind,
 			parentId: tenants.parentId,
 			depth: sql<number>`cardinality(${tenants.path})`,
-			brandColor: tenants.brandColor,
-			staff: sql<number>`(select count(*)::int from ${users} u where u.tenant_id = ${tenants.id})`
+			brandColor: tenants.brandColor
 		})
 		.from(tenants)
 		.orderBy(asc(sql`${tenants.path}`));
+	const counts = await countsByTenant(tx, rows.map((t) => t.id));
+	return rows.map((t) => ({ ...t, ...counts.get(t.id)! }));
 }
 
 export async function childrenOf(tx: Tx, parentId: string) {
