@@ -30,7 +30,8 @@ async function teamByTenant(page: Page): Promise<Record<string, { staff: number;
 		const tenant = text.split('·').pop()!.trim();
 		byTenant[tenant] ??= { staff: 0, agents: 0 };
 		byTenant[tenant].staff++;
-		if (text.includes('Field agent')) byTenant[tenant].agents++;
+		// Another spec may have left this manager in Kiswahili.
+		if (/Field agent|Wakala/.test(text)) byTenant[tenant].agents++;
 	}
 	return byTenant;
 }
