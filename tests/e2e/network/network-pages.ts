@@ -9,8 +9,11 @@ import { PASSWORD } from '../fixtures/login';
 /** The demo's simulated router (started by `npm start`), logged in as its admin with no password. */
 export const SIM_ROUTER = { host: '127.0.0.1', port: Number(process.env.DEMO_ROUTER_PORT ?? 18728), user: 'admin', password: '' };
 
-export async function askSimRouter<T>(fn: (api: RouterOSAPI) => Promise<T>): Promise<T> {
-	const api = new RouterOSAPI({ ...SIM_ROUTER, timeout: 5 });
+/** The demo tenant Nyota's own router on the simulator (one simulated router per login). */
+export const NYOTA_SIM_LOGIN = { user: 'nyota', password: 'nyota-api-demo' };
+
+export async function askSimRouter<T>(fn: (api: RouterOSAPI) => Promise<T>, login: { user: string; password: string } = SIM_ROUTER): Promise<T> {
+	const api = new RouterOSAPI({ ...SIM_ROUTER, ...login, timeout: 5 });
 	// Without a listener a socket error would end the test process.
 	api.on('error', () => {});
 	await api.connect();
@@ -21,8 +24,8 @@ export async function askSimRouter<T>(fn: (api: RouterOSAPI) => Promise<T>): Pro
 	}
 }
 
-export async function hotspotUser(name: string): Promise<Record<string, string> | undefined> {
-	const rows = (await askSimRouter((api) => api.write('/ip/hotspot/user/print', [`?name=${name}`]))) as Record<string, string>[];
+export async function hotspotUser(name: string, login: { user: string; password: string } = SIM_ROUTER): Promise<Record<string, string> | undefined> {
+	const rows = (await askSimRouter((api) => api.write('/ip/hotspot/user/print', [`?name=${name}`]), login)) as Record<string, string>[];
 	return rows[0];
 }
 
@@ -130,7 +133,7 @@ export class RegisterSubscriberPage {
 		await expect(this.page).toHaveURL(/\/manage\/subscribers\/new$/);
 	}
 
-	async register(s: { name: string; phone: string; router: string; packageName: string }) {
+	async register(s: { name: string; phone: string; router: string; packageName: string | RegExp }) {
 		await this.page.getByLabel('Full name').fill(s.name);
 		await this.page.getByLabel('Phone number').fill(s.phone);
 		await this.page.getByLabel('Service').selectOption({ label: 'Hotspot' });
@@ -138,5 +141,27 @@ export class RegisterSubscriberPage {
 		const option = this.page.locator('#packageId option', { hasText: s.packageName });
 		await this.page.getByLabel('Package').selectOption({ value: (await option.getAttribute('value'))! });
 		await this.page.getByRole('button', { name: 'Register', exact: true }).click();
+	}
+}
+
+/** The manager's "Edit details" on a subscriber's page. */
+export class EditSubscriberForm {
+	constructor(private readonly page: Page) {}
+
+	get root() {
+		return this.page.getByTestId('subscriber-edit');
+	}
+
+	async open() {
+		if (!(await this.root.evaluate((d) => (d as HTMLDetailsElement).open))) await this.root.locator('summary').click();
+	}
+
+	async save(changes: { name?: string; phone?: string; router?: string }) {
+		await this.open();
+		const form = this.root.locator('form');
+		if (changes.name !== undefined) await form.getByLabel('Full name').fill(changes.name);
+		if (changes.phone !== undefined) await form.getByLabel('Phone number').fill(changes.phone);
+		if (changes.router !== undefined) await form.getByLabel('Router', { exact: true }).selectOption({ label: changes.router });
+		await form.getByRole('button', { name: 'Save changes' }).click();
 	}
 }

@@ -29,6 +29,7 @@ const ACTIONS: Record<string, () => string> = {
 	'router.delete': m.audit_router_delete,
 	'router.move_subscribers': m.audit_router_move_subscribers,
 	'subscriber.register': m.audit_subscriber_register,
+	'subscriber.edit': m.audit_subscriber_edit,
 	'subscriber.delete': m.audit_subscriber_delete,
 	'subscriber.password_view': m.audit_subscriber_password_view,
 	'payment.cash': m.audit_payment_cash,

@@ -15,7 +15,7 @@ import { createPackage } from './packages';
 import { reconcileRouter } from './reconcile';
 import { createRouter } from './routers';
 import { closeAllRouterConnections } from './routeros/client';
-import { NotInTenant, PackageKindMismatch, changeSubscriber, getSubscriber, moveSubscriber, registerSubscriber, renewSubscription } from './subscribers';
+import { NotInTenant, PackageKindMismatch, changeSubscriber, getSubscriber, moveSubscriber, othersWithPhone, registerSubscriber, renewSubscription } from './subscribers';
 import { ProvisioningWorker } from './worker';
 
 let db: TestDatabase;
@@ -135,6 +135,15 @@ describe('correcting a subscriber', () => {
 		const after = await withTenant(tenantId, (tx) => getSubscriber(tx, s.id));
 		expect(after).toMatchObject({ name: 'Refused Rose', routerId: west, kind: 'hotspot', packageId: daily });
 		expect(await jobsOf(s.id)).toHaveLength(jobsBefore);
+	});
+
+	it('names the other subscriber of the tenant who has the phone (a family phone), and nobody of another tenant', async () => {
+		const first = await activeOn(west, 'Mama Njeri');
+		const second = await activeOn(west, 'Baba Njeri');
+		const others = await withTenant(tenantId, (tx) => othersWithPhone(tx, tenantId, first.phone, second.id));
+		expect(others).toEqual([{ id: first.id, name: 'Mama Njeri', accountNumber: first.accountNumber }]);
+		expect(await withTenant(tenantId, (tx) => othersWithPhone(tx, tenantId, first.phone, first.id))).toEqual([]);
+		expect(await withTenant(otherTenant.tenantId, (tx) => othersWithPhone(tx, otherTenant.tenantId, first.phone, second.id))).toEqual([]);
 	});
 
 	it('does not see another tenant\'s subscriber to change', async () => {

@@ -3,7 +3,7 @@
  * package, delete) and the list managers search. Every change a router must see writes a
  * provisioning job in the same transaction.
  */
-import { and, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../db';
 import { ledgerEntries, packages, routers, subscriberSearchTerms, subscribers, tenants, type ServiceKind, type Subscriber, type SubscriberStatus } from '../db/schema';
 import { encryptSecret } from '../security/secrets';
@@ -265,11 +265,16 @@ export async function changeSubscriber(tx: Tx, subscriberId: string, changes: Su
 		if (!pkg) throw new NotInTenant('packageId');
 		if (pkg.kind !== kind) throw new PackageKindMismatch();
 	}
+	if (wanted.routerId && wanted.routerId !== before.routerId) {
+		const [router] = await tx.select({ id: routers.id }).from(routers).where(and(eq(routers.id, wanted.routerId), eq(routers.tenantId, before.tenantId)));
+		if (!router) throw new NotInTenant('routerId');
+	}
 	const changed = CHANGE_FIELDS.filter((field) => field in wanted && wanted[field] !== before[field]);
 	if (changed.length === 0) return { before, after: before, changed };
 	let after: Subscriber | undefined;
 	try {
-		[after] = await tx.update(subscribers).set({ ...wanted, updatedAt: new Date() }).where(eq(subscribers.id, subscriberId)).returning();
+		// A savepoint: a refused key leaves the caller's transaction usable (it may answer and commit).
+		[after] = await tx.transaction((inner) => inner.update(subscribers).set({ ...wanted, updatedAt: new Date() }).where(eq(subscribers.id, subscriberId)).returning());
 	} catch (error) {
 		if (isForeignKeyViolation(error, 'subscribers_router_fk')) throw new NotInTenant('routerId');
 		if (isForeignKeyViolation(error, 'subscribers_package_fk')) throw new NotInTenant('packageId');
@@ -290,6 +295,20 @@ export async function changeSubscriber(tx: Tx, subscriberId: string, changes: Su
 	if (after.routerId) jobs.push({ tenantId: after.tenantId, routerId: after.routerId, action: 'sync_subscriber', subscriberId: after.id });
 	await enqueueJobs(tx, jobs);
 	return { before, after, changed };
+}
+
+/**
+ * The tenant's other subscribers with this phone (a family phone is allowed, but a manager who
+ * types it is told). Holds a lock on the phone until the transaction ends, so two edits to the
+ * same phone at once are checked one after the other.
+ */
+export async function othersWithPhone(tx: Tx, tenantId: string, phone: string, exceptId: string) {
+	await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`subscriber-phone:${tenantId}:${phone}`}, 0))`);
+	return tx
+		.select({ id: subscribers.id, name: subscribers.name, accountNumber: subscribers.accountNumber })
+		.from(subscribers)
+		.where(and(eq(subscribers.tenantId, tenantId), eq(subscribers.phone, phone), ne(subscribers.id, exceptId)))
+		.limit(3);
 }
 
 /** Moves a subscriber to another router of its tenant: removed from the old one, created on the new one. */

@@ -7,6 +7,8 @@ import type { Subscriber } from '$lib/server/db/schema';
 import { listPackages } from '$lib/server/network/packages';
 import { getRouter } from '$lib/server/network/routers';
 import { NotInTenant, SubscriberHasHistory, deleteSubscriber, getSubscriber, renewSubscription, setSuspended, updateSubscriber } from '$lib/server/network/subscribers';
+import { listRouterSummaries } from '$lib/server/network/views';
+import { editSubscriber } from './edit';
 import { failingHeadJob } from '$lib/server/network/jobs';
 import { getSubscriberView, listJobViews } from '$lib/server/network/views';
 import { provisioningWorker } from '$lib/server/startup';
@@ -35,13 +37,21 @@ export const load: PageServerLoad = async ({ locals, params, url, request }) => 
 			packages: (await listPackages(tx, { activeOnly: true, tenantId: subscriber.tenantId }))
 				.filter((p) => p.kind === subscriber.kind)
 				.map((p) => ({ id: p.id, name: p.name, priceKes: p.priceKes, validityUnit: p.validityUnit, validityCount: p.validityCount })),
-			wallet: await walletView(tx, subscriber, user, url.searchParams.get('payment'))
+			wallet: await walletView(tx, subscriber, user, url.searchParams.get('payment')),
+			// What the edit form offers: the subscriber's own tenant's routers and packages, both kinds.
+			editChoices: manager
+				? {
+						routers: (await listRouterSummaries(tx, subscriber.tenantId)).map((r) => ({ id: r.id, name: r.name })),
+						packages: (await listPackages(tx, { activeOnly: true, tenantId: subscriber.tenantId })).map((p) => ({ id: p.id, name: p.name, kind: p.kind }))
+					}
+				: null
 		};
 	});
 	if (!view) error(404, 'Not found');
-	const { subscriber, router, jobs, blockedBy, packages, wallet } = view;
+	const { subscriber, router, jobs, blockedBy, packages, wallet, editChoices } = view;
 	return {
 		subscriber,
+		editChoices,
 		jobs,
 		blockedBy,
 		packages,
@@ -104,6 +114,7 @@ export const actions: Actions = {
 			throw e;
 		}
 	},
+	edit: editSubscriber,
 	delete: async ({ locals, params, url, getClientAddress }) => {
 		const { user, tenantId } = requireRole(locals, MANAGERS, url);
 		const deleted = await withTenant(tenantId, async (tx) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cashSchema, promptSchema, reverseSchema } from './schema';
+import { cashSchema, editSchema, promptSchema, reverseSchema } from './schema';
 
 const PACKAGE = '0b4e7a43-5c1b-4f0e-8a55-3c1e2f9d7b21';
 const fieldsOf = (result: { error?: { issues: { path: PropertyKey[] }[] } }) => result.error?.issues.map((i) => i.path[0]);
@@ -42,5 +42,31 @@ describe('sending an M-Pesa prompt', () => {
 			['packageId', 'Choose one from the list.'],
 			['phone', 'Enter a Safaricom, Airtel or Telkom number like 0712 345 678.']
 		]);
+	});
+});
+
+describe('editing a subscriber', () => {
+	const ROUTER = '7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+
+	it('normalises the phone as registration does, trims the name, and keeps the package when left blank', () => {
+		expect(editSchema.safeParse({ name: '  Chebet Kiprotich ', phone: '+254 722 000 111', kind: 'pppoe', routerId: ROUTER, packageId: '' }).data).toEqual({
+			name: 'Chebet Kiprotich',
+			phone: '254722000111',
+			kind: 'pppoe',
+			routerId: ROUTER,
+			packageId: undefined,
+			sharedPhone: false
+		});
+		expect(editSchema.safeParse({ name: 'Ab', phone: '0110 123 456', kind: 'hotspot', routerId: ROUTER, packageId: PACKAGE, sharedPhone: 'on' }).data).toMatchObject({
+			phone: '254110123456',
+			packageId: PACKAGE,
+			sharedPhone: true
+		});
+	});
+
+	it('names every wrong field at once', () => {
+		const result = editSchema.safeParse({ name: 'x'.repeat(81), phone: '0712', kind: 'castle', routerId: 'nope', packageId: "' or 1=1 --" });
+		expect(fieldsOf(result)?.sort()).toEqual(['kind', 'name', 'packageId', 'phone', 'routerId']);
+		expect(fieldsOf(editSchema.safeParse({}))?.sort()).toEqual(['kind', 'name', 'phone', 'routerId']);
 	});
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages';
 import { normalizeMsisdn } from '$lib/phone';
+import { subscriberKind, subscriberName, subscriberPhone } from '$lib/subscriber-fields';
 
 const checkbox = z
 	.string()
@@ -62,4 +63,22 @@ export const promptSchema = z.object({
 			ctx.addIssue({ code: 'custom', message: m.error_phone_shape() });
 			return z.NEVER;
 		})
+});
+
+/**
+ * Correcting a subscriber (shared with the browser, which checks it before posting). The package
+ * may stay blank: the current one is kept, and must then fit the kind. `sharedPhone` confirms a
+ * phone that another subscriber of the tenant has too (a family phone).
+ */
+export const editSchema = z.object({
+	name: subscriberName,
+	phone: subscriberPhone,
+	kind: subscriberKind,
+	routerId: z.uuid({ error: () => m.error_choose() }),
+	packageId: z
+		.string()
+		.default('')
+		.transform((v) => v.trim())
+		.pipe(z.union([z.literal('').transform(() => undefined), z.uuid({ error: () => m.error_choose() })])),
+	sharedPhone: checkbox
 });
