@@ -41,7 +41,10 @@ export const load: PageServerLoad = async ({ locals, params, url, request }) => 
 			// What the edit form offers: the subscriber's own tenant's routers and packages, both kinds.
 			editChoices: manager
 				? {
-						routers: (await listRouterSummaries(tx, subscriber.tenantId)).map((r) => ({ id: r.id, name: r.name })),
+						// A retired router takes no one new; the subscriber's own still shows as the current choice.
+						routers: (await listRouterSummaries(tx, subscriber.tenantId))
+							.filter((r) => !r.retiredAt || r.id === subscriber.routerId)
+							.map((r) => ({ id: r.id, name: r.name })),
 						packages: (await listPackages(tx, { activeOnly: true, tenantId: subscriber.tenantId })).map((p) => ({ id: p.id, name: p.name, kind: p.kind }))
 					}
 				: null
