@@ -37,6 +37,8 @@ export async function expectPageFits(page: Page, path: string | null, shot: stri
 		return;
 	}
 	expect.soft(width, `${shot} (${page.url()}) is ${width} px wide`).toBeLessThanOrEqual(VIEWPORT.width);
+	const broken = await brokenButtonWords(page);
+	expect.soft(broken, `${shot}: buttons whose words are broken apart`).toEqual([]);
 	const nav = page.locator('nav.bottom-nav');
 	if (await nav.count()) {
 		const box = (await nav.boundingBox())!;
@@ -48,6 +50,34 @@ export async function expectPageFits(page: Page, path: string | null, shot: stri
 			expect.soft(linkBox.x + linkBox.width, `${shot}: "${await link.textContent()}" is on screen`).toBeLessThanOrEqual(VIEWPORT.width + 0.5);
 		}
 	}
+}
+
+/**
+ * Buttons (and links styled as buttons) too narrow for one of their own words: squeezed beside a
+ * long name, "Revoke" becomes a column of letters. Words longer than 20 characters are data (a
+ * long name on a button), which may wrap.
+ */
+async function brokenButtonWords(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const probe = document.createElement('span');
+		probe.style.cssText = 'position:absolute;visibility:hidden;white-space:nowrap;left:-9999px;top:0';
+		document.body.append(probe);
+		const broken: string[] = [];
+		for (const el of document.querySelectorAll<HTMLElement>('button, a.button, nav a')) {
+			const box = el.getBoundingClientRect();
+			if (box.width === 0 || el.closest('.sr-only')) continue;
+			const style = getComputedStyle(el);
+			probe.style.font = style.font;
+			probe.style.letterSpacing = style.letterSpacing;
+			const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+			for (const word of el.innerText.split(/\s+/).filter((w) => w && w.length <= 20)) {
+				probe.textContent = word;
+				if (probe.getBoundingClientRect().width > room + 1) broken.push(`${el.innerText.trim()} [${word}]`);
+			}
+		}
+		probe.remove();
+		return broken;
+	});
 }
 
 /** Logs a browser in through the form once it is hydrated; resolves on the user's home page. */

@@ -30,7 +30,11 @@ const LONG = {
 	note: longWord('Note', run),
 	// M-Pesa takes at most 20 characters for the account a customer types on the paybill menu.
 	billRef: longWord('REF', run, 20).toUpperCase(),
-	payer: longWord('PAYER', run)
+	payer: longWord('PAYER', run),
+	pending: longWord('Pending', run),
+	pendingEmail: `${longWord('pending', run, 60).toLowerCase()}@${longWord('pwani', run, 40).toLowerCase()}.co.ke`,
+	secondPackage: longWord('Second', run, 40),
+	reason: longWord('Reason', run)
 };
 const ids: { nyota?: string; tenant?: string; package?: string; router?: string; offlineRouter?: string; subscriber?: string; gone?: string; agent?: string; account?: string } = {};
 const links: { pay?: string; portal?: string } = {};
@@ -245,6 +249,77 @@ test('the subscriber’s top-up and the hotspot portal fit the phone, to the end
 	links.portal = page.url();
 	await expect(page.getByTestId('payment-status')).toHaveAttribute('data-status', 'succeeded', { timeout: 20_000 });
 	await expectPageFits(page, null, 'portal-status');
+});
+
+test('what a page shows after an action fits too: notices, invitations, matches, reset links, the acting-as banner', async ({ page }) => {
+	await logInAs(page, LOGINS.nyotaManager);
+	await useLanguage(page, 'en');
+
+	// An invitation not yet used: the notice with its link, and the pending list with Revoke.
+	await page.goto('/manage/team');
+	const invite = page.locator('form[action="?/invite"]');
+	await invite.getByLabel('Full name').fill(LONG.pending);
+	await invite.getByLabel('Phone number or email').fill(LONG.pendingEmail);
+	await invite.getByRole('button', { name: 'Create invitation' }).click();
+	await expect(page.getByTestId('invite-link')).toBeVisible();
+	await expect(page.getByTestId('invitations')).toContainText(LONG.pending);
+	await expectPageFits(page, null, 'after-invite');
+
+	// A new package: the "created" notice names it.
+	await page.goto('/manage/packages');
+	const form = page.locator('form[action="?/create"]');
+	await form.getByLabel('Name', { exact: true }).fill(LONG.secondPackage);
+	await form.getByLabel('Price (KES)').fill('45');
+	await form.getByLabel('Valid for').fill('2');
+	await form.getByLabel('Speed limit (upload/download)').fill('1M/1M');
+	await form.getByRole('button', { name: 'Save package' }).click();
+	await expect(page.getByRole('status')).toContainText(LONG.secondPackage);
+	await expectPageFits(page, null, 'after-package');
+
+	// An unmatched payment assigned through the search: the match names the subscriber.
+	await page.goto('/manage/payments?status=unmatched');
+	const row = page.getByTestId('payments').locator('li', { hasText: LONG.billRef });
+	await row.locator('summary', { hasText: 'Assign to a subscriber' }).click();
+	await row.getByLabel('Account number or phone').fill(ids.account!);
+	await row.getByRole('button', { name: 'Find subscriber' }).click();
+	await expect(page.getByTestId('assign-matches')).toContainText(LONG.subscriber);
+	await expectPageFits(page, null, 'after-assign-search');
+
+	// A credit taken back with a long reason, and a password reset link for the long-named agent.
+	await page.goto(`/manage/subscribers/${ids.subscriber}`);
+	const cash = page.getByTestId('wallet-entries').locator('li[data-kind="cash"]').first();
+	await cash.locator('summary', { hasText: 'Reverse' }).click();
+	await cash.getByLabel('Why?').fill(LONG.reason);
+	await cash.getByRole('button', { name: /^Yes, reverse/ }).click();
+	await expect(page.getByTestId('wallet-entries')).toContainText(LONG.reason);
+	await expectPageFits(page, null, 'after-reverse');
+	await page.goto('/manage/team');
+	await page.getByTestId('staff').getByRole('link', { name: new RegExp(LONG.agent) }).click();
+	await page.waitForLoadState('networkidle');
+	await page.getByRole('button', { name: 'Make a password reset link' }).click();
+	await expect(page.getByTestId('reset-link')).toContainText('/reset/');
+	await expectPageFits(page, null, 'after-reset-link');
+
+	// The platform admin acting as the long-named tenant: the banner names it on every page.
+	await logInAs(page, LOGINS.platform);
+	await page.goto(`/platform/tenants/${ids.tenant}`);
+	await page.waitForLoadState('networkidle');
+	await page.getByLabel('Reason').fill(LONG.reason);
+	await page.getByRole('button', { name: 'Start acting as this tenant' }).click();
+	await expect(page.getByTestId('act-as-banner')).toBeVisible();
+	try {
+		for (const [path, shot] of [
+			[null, 'acting-as'],
+			['/manage', 'acting-as-home'],
+			['/manage/subscribers', 'acting-as-subscribers'],
+			['/manage/activity', 'acting-as-activity']
+		] as const) {
+			await expectPageFits(page, path, shot);
+			await expect(page.getByTestId('act-as-banner')).toContainText(LONG.tenant);
+		}
+	} finally {
+		await page.getByTestId('act-as-stop').click();
+	}
 });
 
 test('after the subscriber is deleted, the activity feed still fits', async ({ page, baseURL }) => {
