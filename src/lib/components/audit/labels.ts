@@ -15,6 +15,7 @@ const ACTIONS: Record<string, () => string> = {
 	'staff.password_reset_issue': m.audit_staff_password_reset_issue,
 	'staff.password_reset': m.audit_staff_password_reset,
 	'staff.invite_revoke': m.audit_staff_invite_revoke,
+	'staff.invite_renew': m.audit_staff_invite_renew,
 	'package.create': m.audit_package_create,
 	'package.update': m.audit_package_update,
 	'package.retire': m.audit_package_retire,

@@ -185,6 +185,12 @@ export const invitations = pgTable(
 	{
 		id: text('id').primaryKey(),
 		secretHash: text('secret_hash').notNull(),
+		/**
+		 * The whole link token, encrypted with the secret key (security/secrets), so managers can copy
+		 * the link again until it is used, revoked or expired; cleared then. The hash above is what
+		 * opens the link: a copy of the table without the key opens nothing.
+		 */
+		tokenSealed: text('token_sealed'),
 		tenantId: uuid('tenant_id')
 			.notNull()
 			.references(() => tenants.id, { onDelete: 'cascade' }),

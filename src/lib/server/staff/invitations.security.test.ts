@@ -6,7 +6,7 @@ import { createTenant } from '../tenants/tenants';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
 import { openTestDatabase, type TestDatabase } from '../testing/database';
 import { hashPassword } from '../auth/password';
-import { INVITATION_TTL_MS, InvitationClosed, InvitationNotFound, acceptInvitation, createInvitation, findInvitation, listOpenInvitations, revokeInvitation } from './invitations';
+import { INVITATION_TTL_MS, InvitationClosed, InvitationNotFound, acceptInvitation, createInvitation, findInvitation, listOpenInvitations, renewInvitation, revokeInvitation } from './invitations';
 
 let db: TestDatabase;
 let ispId: string;
@@ -87,5 +87,43 @@ describe('invitations', () => {
 		const [id, secret] = token.split('.') as [string, string];
 		const forged = `${id}.${secret.slice(0, -1)}${secret.endsWith('a') ? 'b' : 'a'}`;
 		expect(await findInvitation(forged)).toEqual({ state: 'invalid' });
+	});
+
+	it('keep their link for the team page, encrypted, until used or revoked', async () => {
+		const token = await invite('254715000016');
+		const [row] = await withTenant(ispId, (tx) => tx.select().from(invitations).where(eq(invitations.id, idOf(token))));
+		expect(row!.tokenSealed).toBeTruthy();
+		expect(row!.tokenSealed).not.toContain(token.split('.')[1]!);
+		const listed = async () => (await withTenant(ispId, (tx) => listOpenInvitations(tx))).find((i) => i.id === idOf(token));
+		expect((await listed())?.token).toBe(token);
+
+		const found = await findInvitation(token);
+		if (found.state !== 'open') throw new Error('should be open');
+		await acceptInvitation(found.invitation, PASSWORD);
+		expect(await listed()).toBeUndefined();
+		const [used] = await withTenant(ispId, (tx) => tx.select().from(invitations).where(eq(invitations.id, idOf(token))));
+		expect(used!.tokenSealed).toBeNull();
+
+		const revoked = await invite('254715000017');
+		await revokeInvitation(ispId, idOf(revoked), manager);
+		const [gone] = await withTenant(ispId, (tx) => tx.select().from(invitations).where(eq(invitations.id, idOf(revoked))));
+		expect(gone!.tokenSealed).toBeNull();
+	});
+
+	it('show no link once expired; a new link replaces the old one, which stops working', async () => {
+		const old = await invite('254715000018', new Date(Date.now() - INVITATION_TTL_MS - 1000));
+		const listed = await withTenant(ispId, (tx) => listOpenInvitations(tx));
+		expect(listed.find((i) => i.id === idOf(old))).toMatchObject({ expired: true, token: null });
+
+		await expect(renewInvitation(otherIspId, idOf(old), otherManager)).rejects.toBeInstanceOf(InvitationNotFound);
+		const renewed = await renewInvitation(ispId, idOf(old), manager);
+		expect(renewed.name).toBe('Agent 254715000018');
+		expect(await findInvitation(old)).toEqual({ state: 'revoked' });
+		const found = await findInvitation(renewed.token);
+		if (found.state !== 'open') throw new Error('should be open');
+		expect(found.invitation).toMatchObject({ name: 'Agent 254715000018', phone: '254715000018', role: 'agent', tenantId: ispId });
+		const now = await withTenant(ispId, (tx) => listOpenInvitations(tx));
+		expect(now.filter((i) => i.phone === '254715000018').map((i) => i.token)).toEqual([renewed.token]);
+		await expect(renewInvitation(ispId, idOf(old), manager)).rejects.toBeInstanceOf(InvitationNotFound);
 	});
 });

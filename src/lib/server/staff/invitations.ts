@@ -1,8 +1,13 @@
 /**
  * Inviting staff: a manager names the person and the role; the person opens the link on their own
- * phone and chooses a password. The link is `<id>.<secret>`, stored like a session (hash only). It
- * works once, for INVITATION_TTL_MS, and a manager can revoke it before it is used (sent to the
+ * phone and chooses a password. The link is `<id>.<secret>`, checked like a session (by its hash).
+ * It works once, for INVITATION_TTL_MS, and a manager can revoke it before it is used (sent to the
  * wrong number, or the person did not join after all).
+ *
+ * Managers send the link later than they make it (the person is not at the counter yet, the SMS
+ * did not arrive): so the token is also kept encrypted (tokenSealed) and the team page shows the
+ * link until it is used, revoked or expired. An invitation whose link cannot be shown again (made
+ * before that, or the secret key changed) or has expired gets a new link instead (renewInvitation).
  */
 import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import { withScope, withTenant, type Tx } from '../db';
@@ -10,6 +15,7 @@ import { invitations, users, type Role } from '../db/schema';
 import { hashPassword } from '../auth/password';
 import { writeAudit, type AuditActor } from '../audit';
 import { isUniqueViolation } from '../tenants/tenants';
+import { decryptSecret, encryptSecret, SecretUnreadable } from '../security/secrets';
 import { linkSecretMatches, newLinkToken, parseLinkToken } from './link-tokens';
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -42,28 +48,31 @@ export interface NewInvitation {
 	phone?: string;
 }
 
-/** Returns the token to share; it is shown once and never stored. */
+/** Returns the token to share; the team page can show it again until it is used, revoked or expired. */
 export async function createInvitation(scopeTenantId: string, input: NewInvitation, actor: AuditActor, now = new Date()): Promise<string> {
+	return withTenant(scopeTenantId, (tx) => insertInvitation(tx, input, actor, now));
+}
+
+async function insertInvitation(tx: Tx, input: NewInvitation, actor: AuditActor, now: Date, action: 'staff.invite' | 'staff.invite_renew' = 'staff.invite'): Promise<string> {
 	const { id, secretHash, token } = newLinkToken();
-	await withTenant(scopeTenantId, async (tx) => {
-		await tx.insert(invitations).values({
-			id,
-			secretHash,
-			tenantId: input.tenantId,
-			role: input.role,
-			name: input.name,
-			email: input.email,
-			phone: input.phone,
-			invitedBy: actor.userId,
-			expiresAt: new Date(now.getTime() + INVITATION_TTL_MS)
-		});
-		await writeAudit(tx, {
-			tenantId: input.tenantId,
-			actor,
-			action: 'staff.invite',
-			target: input.phone ?? input.email,
-			detail: { role: input.role, name: input.name }
-		});
+	await tx.insert(invitations).values({
+		id,
+		secretHash,
+		tokenSealed: encryptSecret(token),
+		tenantId: input.tenantId,
+		role: input.role,
+		name: input.name,
+		email: input.email,
+		phone: input.phone,
+		invitedBy: actor.userId,
+		expiresAt: new Date(now.getTime() + INVITATION_TTL_MS)
+	});
+	await writeAudit(tx, {
+		tenantId: input.tenantId,
+		actor,
+		action,
+		target: input.phone ?? input.email,
+		detail: { role: input.role, name: input.name }
 	});
 	return token;
 }
@@ -95,7 +104,7 @@ export async function acceptInvitation(invitation: OpenInvitation, password: str
 		// manager revoked the invitation or before it expired.
 		const used = await tx
 			.update(invitations)
-			.set({ acceptedAt: now })
+			.set({ acceptedAt: now, tokenSealed: null })
 			.where(and(eq(invitations.id, invitation.id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now)))
 			.returning({ id: invitations.id });
 		if (used.length === 0) throw new InvitationClosed();
@@ -125,7 +134,7 @@ export async function revokeInvitation(scopeTenantId: string, id: string, actor:
 	return withTenant(scopeTenantId, async (tx) => {
 		const [row] = await tx
 			.update(invitations)
-			.set({ revokedAt: new Date() })
+			.set({ revokedAt: new Date(), tokenSealed: null })
 			.where(and(eq(invitations.id, id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
 			.returning({ tenantId: invitations.tenantId, name: invitations.name, phone: invitations.phone, email: invitations.email });
 		if (!row) throw new InvitationNotFound();
@@ -134,14 +143,46 @@ export async function revokeInvitation(scopeTenantId: string, id: string, actor:
 	});
 }
 
-/** Invitations not used or revoked yet, newest first; expired ones too, so a manager sees why someone could not join. */
-export async function listOpenInvitations(tx: Tx, limit = 50) {
-	return tx
-		.select({ id: invitations.id, name: invitations.name, role: invitations.role, phone: invitations.phone, email: invitations.email, tenantId: invitations.tenantId, expiresAt: invitations.expiresAt })
+/**
+ * A new link for an invitation nobody has used (expired, or its link cannot be shown again): the
+ * old link stops working, in the same transaction, and the same person is invited afresh.
+ */
+export async function renewInvitation(scopeTenantId: string, id: string, actor: AuditActor, now = new Date()): Promise<{ name: string; token: string }> {
+	return withTenant(scopeTenantId, async (tx) => {
+		const [old] = await tx
+			.update(invitations)
+			.set({ revokedAt: now, tokenSealed: null })
+			.where(and(eq(invitations.id, id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+			.returning();
+		if (!old) throw new InvitationNotFound();
+		const input = { tenantId: old.tenantId, role: old.role as NewInvitation['role'], name: old.name, email: old.email ?? undefined, phone: old.phone ?? undefined };
+		return { name: old.name, token: await insertInvitation(tx, input, actor, now, 'staff.invite_renew') };
+	});
+}
+
+/** The link token of an open invitation, or null when it cannot be shown (expired, made before links were kept, key changed). */
+function openToken(row: { tokenSealed: string | null; expiresAt: Date }, now: Date): string | null {
+	if (!row.tokenSealed || row.expiresAt <= now) return null;
+	try {
+		return decryptSecret(row.tokenSealed);
+	} catch (error) {
+		if (error instanceof SecretUnreadable) return null;
+		throw error;
+	}
+}
+
+/**
+ * Invitations not used or revoked yet, newest first, each with its link token while it works;
+ * expired ones too, so a manager sees why someone could not join.
+ */
+export async function listOpenInvitations(tx: Tx, limit = 50, now = new Date()) {
+	const rows = await tx
+		.select({ id: invitations.id, name: invitations.name, role: invitations.role, phone: invitations.phone, email: invitations.email, tenantId: invitations.tenantId, expiresAt: invitations.expiresAt, tokenSealed: invitations.tokenSealed })
 		.from(invitations)
 		.where(and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
 		.orderBy(desc(invitations.createdAt))
 		.limit(limit);
+	return rows.map(({ tokenSealed, ...row }) => ({ ...row, expired: row.expiresAt <= now, token: openToken({ tokenSealed, expiresAt: row.expiresAt }, now) }));
 }
 
 export async function listStaff(tx: Tx) {

@@ -5,19 +5,35 @@ import { publicUrl } from '$lib/server/config';
 import { withTenant } from '$lib/server/db';
 import { tenants } from '$lib/server/db/schema';
 import { formFailure, parseForm } from '$lib/server/http/forms';
-import { InvitationNotFound, createInvitation, listOpenInvitations, listStaff, revokeInvitation } from '$lib/server/staff/invitations';
+import { InvitationNotFound, createInvitation, listOpenInvitations, listStaff, renewInvitation, revokeInvitation } from '$lib/server/staff/invitations';
 import { m } from '$lib/paraglide/messages';
 import { inviteSchema, revokeSchema } from './schema';
 import { eq } from 'drizzle-orm';
+
+const inviteLink = (token: string) => `${publicUrl()}/invite/${token}`;
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const { tenantId } = requireRole(locals, MANAGERS, url);
 	return withTenant(tenantId, async (tx) => ({
 		staff: await listStaff(tx),
-		invitations: await listOpenInvitations(tx),
+		// Each link stays here until it is used, revoked or expired: managers send it when they can.
+		invitations: (await listOpenInvitations(tx)).map(({ token, ...invitation }) => ({ ...invitation, link: token ? inviteLink(token) : null })),
 		tenants: await tx.select({ id: tenants.id, name: tenants.name }).from(tenants).orderBy(tenants.path)
 	}));
 };
+
+/** Revoking and renewing name an invitation the same way; anything else is not one of this manager's. */
+async function onInvitation<T>(request: Request, act: (id: string) => Promise<T>): Promise<T> {
+	const parsed = parseForm(revokeSchema, await request.formData(), m.error_check_form());
+	if (!parsed.ok) error(404, 'Not found');
+	try {
+		return await act(parsed.data.id);
+	} catch (e) {
+		// Another tenant's, already used or revoked: nothing here to act on.
+		if (e instanceof InvitationNotFound) error(404, 'Not found');
+		throw e;
+	}
+}
 
 export const actions: Actions = {
 	invite: async ({ request, locals, url, getClientAddress }) => {
@@ -35,19 +51,16 @@ export const actions: Actions = {
 			{ tenantId: invite.tenantId, role: invite.role, name: invite.name, phone: invite.phone, email: invite.email },
 			{ userId: user.id, name: user.name, ip: getClientAddress() }
 		);
-		return { invited: { name: invite.name, link: `${publicUrl()}/invite/${token}` } };
+		return { invited: { name: invite.name, tenantId: invite.tenantId, link: inviteLink(token) } };
 	},
 	revoke: async ({ request, locals, url, getClientAddress }) => {
 		const { user, tenantId } = requireRole(locals, MANAGERS, url);
-		const parsed = parseForm(revokeSchema, await request.formData(), m.error_check_form());
-		if (!parsed.ok) error(404, 'Not found');
-		try {
-			const { name } = await revokeInvitation(tenantId, parsed.data.id, { userId: user.id, name: user.name, ip: getClientAddress() });
-			return { revoked: { name } };
-		} catch (e) {
-			// Another tenant's, already used or revoked: nothing here to revoke.
-			if (e instanceof InvitationNotFound) error(404, 'Not found');
-			throw e;
-		}
+		const { name } = await onInvitation(request, (id) => revokeInvitation(tenantId, id, { userId: user.id, name: user.name, ip: getClientAddress() }));
+		return { revoked: { name } };
+	},
+	renew: async ({ request, locals, url, getClientAddress }) => {
+		const { user, tenantId } = requireRole(locals, MANAGERS, url);
+		const { name } = await onInvitation(request, (id) => renewInvitation(tenantId, id, { userId: user.id, name: user.name, ip: getClientAddress() }));
+		return { renewed: { name } };
 	}
 };
