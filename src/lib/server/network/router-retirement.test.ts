@@ -13,6 +13,7 @@ import { closeAllRouterConnections } from './routeros/client';
 import { NotInTenant, moveSubscriber, registerSubscriber, renewSubscription, setSuspended } from './subscribers';
 import { listRouterSummaries } from './views';
 import { ProvisioningWorker } from './worker';
+import { portalRouterId } from '../self-service/portal';
 import { RouterInUse, deleteRouter, moveSubscribersAndRetire, reactivateRouter, retireRouter, routerDependants } from './router-retirement';
 
 let db: TestDatabase;
@@ -261,5 +262,21 @@ describe('a subscriber changed by hand', () => {
 		await expect(withTenant(tenantId, (tx) => moveSubscriber(tx, s.id, retired.id))).rejects.toBeInstanceOf(NotInTenant);
 		const [still] = await withTenant(tenantId, (tx) => tx.select().from(subscribers).where(eq(subscribers.id, s.id)));
 		expect(still!.routerId).toBe(from.id);
+	});
+});
+
+describe('the captive portal', () => {
+	it('does not sell at a retired router: its login page falls back to an open one, or to none', async () => {
+		const { id } = await newRouter('Portal Retired');
+		await withTenant(tenantId, (tx) => retireRouter(tx, id, { kind: 'leave' }));
+		const served = await withTenant(tenantId, (tx) => portalRouterId(tx, tenantId, id));
+		expect(served).not.toBeNull();
+		expect(served).not.toBe(id);
+
+		const lonely = (await createTenant(PLATFORM_TENANT_ID, { name: 'One Router ISP', slug: 'one-router-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' }, { userId: undefined as unknown as string, name: 't' })).id;
+		const only = await withTenant(lonely, async (tx) => (await createRouter(tx, lonely, { name: 'Only', host: '203.0.113.5', port: 8728, tls: false, username: 'a', password: '', hotspotServer: 'all' })).id);
+		expect(await withTenant(lonely, (tx) => portalRouterId(tx, lonely, only))).toBe(only);
+		await withTenant(lonely, (tx) => retireRouter(tx, only, { kind: 'leave' }));
+		expect(await withTenant(lonely, (tx) => portalRouterId(tx, lonely, only))).toBeNull();
 	});
 });

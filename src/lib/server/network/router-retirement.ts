@@ -11,7 +11,7 @@ import type { Tx } from '../db';
 import { payments, provisioningJobs, routers, subscribers, type Router } from '../db/schema';
 import { enqueueJobs } from './jobs';
 import { RouterNotOpen, assertRouterOpen } from './routers';
-import { moveSubscriber } from './subscribers';
+import { moveRouterSubscribers } from './subscribers';
 
 /** What the confirm step shows before a router is retired or deleted. */
 export interface RouterDependants {
@@ -88,10 +88,7 @@ async function applyFate(tx: Tx, router: Router, fate: SubscriberFate): Promise<
 	if (fate.kind === 'move') {
 		if (fate.routerId === router.id) throw new RouterNotOpen('same');
 		await assertRouterOpen(tx, router.tenantId, fate.routerId);
-		const onRouter = await tx.select({ id: subscribers.id }).from(subscribers).where(eq(subscribers.routerId, router.id)).for('update');
-		for (const { id } of onRouter) {
-			if ((await moveSubscriber(tx, id, fate.routerId))?.changed.includes('routerId')) outcome.moved++;
-		}
+		outcome.moved = await moveRouterSubscribers(tx, router.id, fate.routerId);
 		return outcome;
 	}
 	if (fate.kind === 'disable') {

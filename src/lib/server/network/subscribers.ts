@@ -281,6 +281,14 @@ export async function changeSubscriber(tx: Tx, subscriberId: string, changes: Su
 		throw error;
 	}
 	if (!after) return undefined;
+	await enqueueJobs(tx, changeJobs(before, after));
+	return { before, after, changed };
+}
+
+type RouterSide = Pick<Subscriber, 'tenantId' | 'id' | 'routerId' | 'kind' | 'routerUsername'>;
+
+/** The router jobs a change makes: the old entry removed on a move or a change of kind, then the subscriber synced where it now is. */
+function changeJobs(before: RouterSide, after: RouterSide): NewJob[] {
 	const jobs: NewJob[] = [];
 	if (before.routerId && (before.routerId !== after.routerId || before.kind !== after.kind)) {
 		// The subscriber id lets the worker skip this removal if the subscriber is back here by then.
@@ -293,8 +301,33 @@ export async function changeSubscriber(tx: Tx, subscriberId: string, changes: Su
 		});
 	}
 	if (after.routerId) jobs.push({ tenantId: after.tenantId, routerId: after.routerId, action: 'sync_subscriber', subscriberId: after.id });
-	await enqueueJobs(tx, jobs);
-	return { before, after, changed };
+	return jobs;
+}
+
+/**
+ * Moves every subscriber of one router to another in one statement (a router being retired), with
+ * the same jobs as one moveSubscriber each. The target is checked as in changeSubscriber: this
+ * tenant's and not retired, else NotInTenant. Returns how many moved.
+ */
+export async function moveRouterSubscribers(tx: Tx, fromRouterId: string, toRouterId: string): Promise<number> {
+	const [target] = await tx.select({ tenantId: routers.tenantId, retiredAt: routers.retiredAt }).from(routers).where(eq(routers.id, toRouterId));
+	if (!target || target.retiredAt) throw new NotInTenant('routerId');
+	let moved: RouterSide[];
+	try {
+		moved = await tx
+			.update(subscribers)
+			.set({ routerId: toRouterId, updatedAt: new Date() })
+			.where(and(eq(subscribers.routerId, fromRouterId), eq(subscribers.tenantId, target.tenantId)))
+			.returning({ tenantId: subscribers.tenantId, id: subscribers.id, routerId: subscribers.routerId, kind: subscribers.kind, routerUsername: subscribers.routerUsername });
+	} catch (error) {
+		if (isForeignKeyViolation(error, 'subscribers_router_fk')) throw new NotInTenant('routerId');
+		throw error;
+	}
+	await enqueueJobs(
+		tx,
+		moved.flatMap((after) => changeJobs({ ...after, routerId: fromRouterId }, after))
+	);
+	return moved.length;
 }
 
 /**
