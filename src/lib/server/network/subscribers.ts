@@ -396,6 +396,8 @@ export interface SubscriberFilter {
 	q?: string;
 	status?: SubscriberStatus;
 	packageId?: string;
+	/** Only the subscribers this staff member registered (an agent's own; never taken from the request). */
+	registeredBy?: string;
 	/** Keyset cursor: the last row of the previous page. */
 	after?: PageCursor;
 	limit?: number;
@@ -460,6 +462,7 @@ export async function listSubscribers(tx: Tx, filter: SubscriberFilter) {
 		filter.q ? searchCondition(filter.q, termScope) : undefined,
 		filter.status ? eq(subscribers.status, filter.status) : undefined,
 		filter.packageId ? eq(subscribers.packageId, filter.packageId) : undefined,
+		filter.registeredBy ? eq(subscribers.registeredBy, filter.registeredBy) : undefined,
 		filter.after ? olderThan(subscribers.createdAt, subscribers.id, filter.after) : undefined
 	].filter((c): c is SQL => c !== undefined);
 	const rows = await tx

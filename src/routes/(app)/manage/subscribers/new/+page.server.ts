@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actions, PageServerLoad } from './$types';
 import { STAFF, requireRole } from '$lib/server/auth/guards';
 import { writeAudit } from '$lib/server/audit';
-import { withTenant } from '$lib/server/db';
+import { withTenant, type Tx } from '$lib/server/db';
 import { formFailure, parseForm } from '$lib/server/http/forms';
 import { getPackage, listPackages } from '$lib/server/network/packages';
 import { listRouterSummaries } from '$lib/server/network/views';
@@ -30,6 +30,12 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	}));
 };
 
+/** The router a new subscriber goes on when nobody has to choose: the tenant's only one in service. */
+async function onlyOpenRouter(tx: Tx, tenantId: string): Promise<string | null> {
+	const open = await listRouterSummaries(tx, tenantId, { openOnly: true });
+	return open.length === 1 ? open[0]!.id : null;
+}
+
 export const actions: Actions = {
 	default: async ({ request, locals, url, getClientAddress }) => {
 		const { user, tenantId } = requireRole(locals, STAFF, url);
@@ -41,13 +47,15 @@ export const actions: Actions = {
 			const pkg = await getPackage(tx, input.packageId);
 			if (!pkg || pkg.tenantId !== tenantId || !pkg.active) return { field: 'packageId', message: m.error_choose() };
 			if (pkg.kind !== input.kind) return { field: 'packageId', message: m.error_package_kind() };
+			const routerId = input.routerId ?? (await onlyOpenRouter(tx, tenantId));
+			if (!routerId) return { field: 'routerId', message: m.error_choose() };
 			try {
 				const registration = {
 					tenantId,
 					name: input.name,
 					phone: input.phone,
 					kind: input.kind,
-					routerId: input.routerId,
+					routerId,
 					packageId: input.packageId,
 					registeredBy: user.id,
 					latitude: input.latitude,

@@ -15,7 +15,8 @@ export const registerSchema = z.object({
 	name: subscriberName,
 	phone: subscriberPhone,
 	kind: subscriberKind,
-	routerId: z.uuid({ error: () => m.error_choose() }),
+	/** Absent when the tenant has one router in service: the form shows it as text and the action picks it. */
+	routerId: z.preprocess((v) => (v === '' ? undefined : v), z.uuid({ error: () => m.error_choose() }).optional()),
 	packageId: z.uuid({ error: () => m.error_choose() }),
 	latitude: coordinate(90),
 	longitude: coordinate(180),
