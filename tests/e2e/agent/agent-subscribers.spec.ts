@@ -1,0 +1,156 @@
+/**
+ * Issue 12 item 7, at 360×740 on the production build: an agent finds the subscribers they
+ * registered by name, phone or account number (and nobody else's, whatever the address says), and
+ * the registration form names the router when there is only one in service instead of asking.
+ */
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import * as playwright from '@playwright/test';
+import { LOGINS, PASSWORD, apiAs, tenantIds } from '../fixtures/login';
+import { SIM_ROUTER } from '../network/network-pages';
+import { expectPageFits, freshPhone, inviteLinkIn, locationOf, logInAs, postForm, useLanguage } from '../layout/long-text-pages';
+
+const run = Date.now().toString(36).slice(-5);
+const SITE = `Mlima Site ${run}`;
+const ROUTER = `Mlima Router ${run}`;
+const SECOND_ROUTER = `Mlima Annex ${run}`;
+const PACKAGE = `Mlima Day ${run}`;
+const AGENT = { name: `Neema Agent ${run}`, email: `neema-${run}@agents.example` };
+const OTHER_AGENT = { name: `Baraka Agent ${run}`, email: `baraka-${run}@agents.example` };
+const MINE = `Zawadi Mwikali ${run}`;
+const THEIRS = `Zawadi Chebet ${run}`;
+
+/** A tenant of its own (one router, one package, two agents), so no other spec changes what it has. */
+async function setUp(baseURL: string) {
+	const admin = await apiAs(playwright, baseURL, LOGINS.platform);
+	const pwani = (await tenantIds(admin))['Pwani WiFi']!;
+	const created = await postForm(admin, '/platform/tenants/new', {
+		name: SITE,
+		slug: `mlima-${run}`,
+		parentId: pwani,
+		kind: 'site',
+		brandColor: '#0b7a45',
+		timezone: 'Africa/Nairobi',
+		managerName: `Mlima Manager ${run}`,
+		managerContact: `mlima-${run}@managers.example`
+	});
+	const manager = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL, accept: 'text/html' } });
+	await postForm(manager, inviteLinkIn(await created.text()), { password: PASSWORD, confirm: PASSWORD });
+	await admin.dispose();
+
+	await postForm(manager, '/manage/packages?/create', {
+		name: PACKAGE,
+		kind: 'hotspot',
+		priceKes: '30',
+		validityCount: '1',
+		validityUnit: 'days',
+		rateLimit: '2M/2M',
+		dataCapMb: '',
+		sharedDevices: '1'
+	});
+	const packages = await (await manager.get('/manage/packages')).text();
+	const packageId = packages
+		.split('data-package-id="')
+		.find((row) => row.includes(PACKAGE))!
+		.slice(0, 36);
+	const router = await postForm(manager, '/manage/routers?/create', {
+		name: ROUTER,
+		host: SIM_ROUTER.host,
+		port: String(SIM_ROUTER.port),
+		username: SIM_ROUTER.user,
+		password: SIM_ROUTER.password,
+		hotspotServer: 'all'
+	});
+	const routerId = locationOf(router).split('/').pop()!;
+
+	const team = await (await manager.get('/manage/team')).text();
+	const tenantId = /id="invite-tenant"[^]*?<option value="([0-9a-f-]{36})"/.exec(team)![1]!;
+	const agents: APIRequestContext[] = [];
+	for (const agent of [AGENT, OTHER_AGENT]) {
+		const invited = await postForm(manager, '/manage/team?/invite', { name: agent.name, contact: agent.email, role: 'agent', tenantId });
+		const phone = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL, accept: 'text/html' } });
+		await postForm(phone, inviteLinkIn(await invited.text()), { password: PASSWORD, confirm: PASSWORD });
+		agents.push(phone);
+	}
+	return { manager, agents, packageId, routerId, tenantId };
+}
+
+test('an agent registers with the only router named for them, then finds their own subscribers and nobody else’s', async ({ page, baseURL }) => {
+	test.setTimeout(120_000);
+	const { manager, agents, packageId } = await setUp(baseURL!);
+
+	// The other agent registers without naming a router: the server puts the subscriber on the only one.
+	const theirs = await postForm(agents[1]!, '/manage/subscribers/new', { name: THEIRS, phone: freshPhone(), kind: 'hotspot', packageId, latitude: '', longitude: '' });
+	expect(locationOf(theirs)).toMatch(/\/manage\/subscribers\/[0-9a-f-]{36}$/);
+	await agents[1]!.dispose();
+
+	await logInAs(page, AGENT.email);
+	await expect(page).toHaveURL(/\/agent$/);
+	await page.getByTestId('register-subscriber').click();
+	await expect(page).toHaveURL(/\/manage\/subscribers\/new$/);
+	// One router in service: named, not asked.
+	await expect(page.getByTestId('only-router')).toContainText(ROUTER);
+	await expect(page.locator('select#routerId')).toHaveCount(0);
+	await expectPageFits(page, null, 'agent-register-one-router');
+	const myPhone = freshPhone();
+	await page.getByLabel('Full name').fill(MINE);
+	await page.getByLabel('Phone number').fill(myPhone);
+	await page.getByLabel('Package').selectOption({ value: packageId });
+	await page.getByRole('button', { name: 'Register', exact: true }).click();
+	await expect(page).toHaveURL(/\/manage\/subscribers\/[0-9a-f-]{36}$/);
+	await expect(page.locator('#on-router')).toContainText(ROUTER);
+	const account = (await page.locator('.account').first().textContent())!.trim().replace(/^#/, '');
+
+	// The search on the agent's home: by name, by phone as typed, by account number.
+	const results = page.getByTestId('agent-subscribers');
+	for (const q of ['zawadi', myPhone.replace(/^(\d{4})(\d{3})(\d{3})$/, '$1 $2 $3'), account]) {
+		await page.goto('/agent');
+		await page.getByLabel('Find one of your subscribers').fill(q);
+		await page.getByRole('button', { name: 'Search', exact: true }).click();
+		await expect(page).toHaveURL(/\/agent\/subscribers\?q=/);
+		await expect(results.locator('li[data-subscriber-id]'), q).toHaveCount(1);
+		await expect(results, q).toContainText(MINE);
+	}
+	await expectPageFits(page, null, 'agent-search');
+
+	// Nobody else's: not the other agent's, not another tenant's, whatever the address adds.
+	for (const path of [
+		`/agent/subscribers?q=${encodeURIComponent(THEIRS)}`,
+		'/agent/subscribers?q=Achieng',
+		'/agent/subscribers?q=0712000101',
+		`/agent/subscribers?q=zawadi&registeredBy=${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}&tenantId=x&tenant=pwani&all=1`
+	]) {
+		await page.goto(path);
+		await expect(results, path).not.toContainText(THEIRS);
+		await expect(results, path).not.toContainText('Achieng');
+	}
+	await page.goto('/agent/subscribers');
+	await expect(results.locator('li[data-subscriber-id]')).toHaveCount(1);
+	// The other agent's subscriber's page is no more reachable than its name.
+	expect((await page.request.get(locationOf(theirs))).status()).toBe(404);
+
+	// In Kiswahili.
+	await useLanguage(page, 'sw');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Wateja wangu');
+	await page.goto('/agent/subscribers?q=hakuna-mtu');
+	await expect(results).toContainText('Hakuna mteja uliyemsajili anayelingana.');
+	await useLanguage(page, 'en');
+
+	// A second router in service makes it a real choice.
+	await postForm(manager, '/manage/routers?/create', {
+		name: SECOND_ROUTER,
+		host: SIM_ROUTER.host,
+		port: String(SIM_ROUTER.port),
+		username: SIM_ROUTER.user,
+		password: SIM_ROUTER.password,
+		hotspotServer: 'all'
+	});
+	await page.goto('/manage/subscribers/new');
+	await expect(page.getByTestId('only-router')).toHaveCount(0);
+	expect(await page.locator('select#routerId option').allTextContents()).toEqual(expect.arrayContaining([ROUTER, SECOND_ROUTER]));
+	// And the server no longer picks one when none is named.
+	const agentApi = await apiAs(playwright, baseURL!, AGENT.email);
+	const unnamed = await agentApi.post('/manage/subscribers/new', { form: { name: `No Router ${run}`, phone: freshPhone(), kind: 'hotspot', packageId, latitude: '', longitude: '' }, maxRedirects: 0 });
+	expect(unnamed.status()).toBe(400);
+	await agentApi.dispose();
+	await manager.dispose();
+});
