@@ -101,4 +101,6 @@ test('an address outside every area is answered in the reader\'s language', asyn
 	expect(response?.status()).toBe(404);
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ukurasa haupatikani');
 	await expect(page).toHaveTitle('Ukurasa haupatikani · Mtandao');
+	// A reference number is for server errors; a wrong address needs none.
+	await expect(page.getByTestId('error-page')).not.toContainText('Kumbukumbu');
 });
