@@ -22,6 +22,13 @@ test('a manager corrects the phone and the router entry follows; a router change
 	await routers.add({ name: NEW_ROUTER, ...SIM_ROUTER });
 
 	const register = new RegisterSubscriberPage(page);
+	// A relative on a family phone, for later.
+	const familyPhone = localPhone(13);
+	const relative = `Njeri Kiprotich ${run}`;
+	await register.open();
+	await register.register({ name: relative, phone: familyPhone, router: 'Nyota Net HQ', packageName: /^Daily · / });
+	await expect(page).toHaveURL(/\/manage\/subscribers\/[0-9a-f-]{36}$/);
+
 	await register.open();
 	const name = `Chebet Kiprotich ${run}`;
 	await register.register({ name, phone: localPhone(11), router: 'Nyota Net HQ', packageName: /^Daily · / });
@@ -36,6 +43,7 @@ test('a manager corrects the phone and the router entry follows; a router change
 	const edit = new EditSubscriberForm(page);
 	await edit.save({ phone: '0712' });
 	await expect(edit.root.getByText('Enter a Safaricom, Airtel or Telkom number like 0712 345 678.')).toBeVisible();
+	if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/edit-bad-phone.png`, fullPage: true });
 	await expectFitsPhone(page);
 
 	// The right phone, typed the international way: saved as 2547…, shown the Kenyan way.
@@ -61,6 +69,18 @@ test('a manager corrects the phone and the router entry follows; a router change
 		await expect(page.getByTestId('router-state')).toHaveAttribute('data-state', 'enabled', { timeout: 1_000 });
 	}).toPass({ timeout: 30_000 });
 	await expectFitsPhone(page);
+
+	// The relative's phone: allowed (a family phone), but only once the manager confirms it.
+	await edit.save({ phone: familyPhone });
+	await expect(edit.root.getByText(`${relative} (account`)).toBeVisible();
+	await expect(page.getByTestId('edit-notice')).toHaveCount(0);
+	if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/edit-shared-phone.png`, fullPage: true });
+	await expectFitsPhone(page);
+	await edit.root.getByTestId('shared-phone').check();
+	await edit.root.getByRole('button', { name: 'Save changes' }).click();
+	await expect(page.getByTestId('edit-notice')).toHaveText('Saved. The router is updated in a moment.');
+	await expect(page.getByText(`${spaced(familyPhone)} ·`)).toBeVisible();
+	await expect.poll(async () => (await hotspotUser(username))?.comment, { timeout: 30_000 }).toContain(`${name} ${spaced(familyPhone)}`);
 
 	// The activity feed names the change.
 	await page.goto('/manage/activity');
