@@ -169,8 +169,10 @@ test('the long-named tenant’s invitation, and its manager’s pages, fit the p
 
 	await logInAs(page, LONG.managerEmail);
 	await expectPageFits(page, '/manage', 'reseller-home-again');
+	await expectPageFits(page, '/manage/no-such-page', 'reseller-not-found');
 	await expectPageFits(page, `/pay/${LONG.tenantSlug}`, 'pay-long-tenant');
 	await expectPageFits(page, `/portal/${LONG.tenantSlug}`, 'portal-long-tenant');
+	await expectPageFits(page, `/pay/${LONG.tenantSlug}/no-such-page`, 'pay-long-tenant-not-found');
 });
 
 test('the agent’s pages fit the phone', async ({ page }) => {
@@ -194,6 +196,9 @@ test('the ISP manager’s pages fit the phone, in English and in Kiswahili', asy
 	await expectPageFits(page, `/manage/packages/${ids.package}`, 'nyota-package');
 	await expectPageFits(page, `/manage/routers/${ids.router}`, 'nyota-router');
 	await expectPageFits(page, `/manage/routers/${ids.offlineRouter}`, 'nyota-router-offline');
+	await expectPageFits(page, `/manage/routers/${ids.offlineRouter}/retire`, 'nyota-router-retire');
+	await expectPageFits(page, `/manage/routers/${ids.offlineRouter}/delete`, 'nyota-router-delete');
+	await expectPageFits(page, '/manage/no-such-page', 'nyota-not-found');
 	await expectPageFits(page, `/manage/tenants/${ids.tenant}`, 'nyota-sub-tenant');
 	await expectPageFits(page, '/manage/payments?status=unmatched', 'nyota-payments-unmatched');
 	const team = page.getByTestId('staff');
@@ -249,6 +254,19 @@ test('the subscriber’s top-up and the hotspot portal fit the phone, to the end
 	links.portal = page.url();
 	await expect(page.getByTestId('payment-status')).toHaveAttribute('data-status', 'succeeded', { timeout: 20_000 });
 	await expectPageFits(page, null, 'portal-status');
+
+	// Kiswahili says more with the same long names.
+	await page.goto('/pay/nyota');
+	await useLanguage(page, 'sw');
+	for (const [path, shot] of [
+		['/pay/nyota', 'sw-pay'],
+		[links.pay!, 'sw-pay-status'],
+		['/portal/nyota', 'sw-portal'],
+		[links.portal!, 'sw-portal-status'],
+		[`/pay/${LONG.tenantSlug}`, 'sw-pay-long-tenant']
+	] as const) {
+		await expectPageFits(page, path, shot);
+	}
 });
 
 test('what a page shows after an action fits too: notices, invitations, matches, reset links, the acting-as banner', async ({ page }) => {
@@ -299,6 +317,11 @@ test('what a page shows after an action fits too: notices, invitations, matches,
 	await page.getByRole('button', { name: 'Make a password reset link' }).click();
 	await expect(page.getByTestId('reset-link')).toContainText('/reset/');
 	await expectPageFits(page, null, 'after-reset-link');
+	// The agent opens the link: the page names them and their long e-mail.
+	const resetLink = new URL((await page.getByTestId('reset-link').textContent())!.trim()).pathname;
+	await page.context().clearCookies();
+	await expectPageFits(page, resetLink, 'reset-page');
+	await expect(page.locator('main')).toContainText(LONG.agent);
 
 	// The platform admin acting as the long-named tenant: the banner names it on every page.
 	await logInAs(page, LOGINS.platform);
