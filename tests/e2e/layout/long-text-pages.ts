@@ -33,12 +33,13 @@ export async function expectPageFits(page: Page, path: string | null, shot: stri
 	// LONG_TEXT_MEASURE=1 only reports the widths (to measure a build before a fix).
 	if (process.env.LONG_TEXT_MEASURE) {
 		const nav = (await page.locator('nav.bottom-nav').count()) ? await page.locator('nav.bottom-nav').boundingBox() : null;
-		console.log(`width ${String(width).padStart(5)} px  nav right ${nav ? Math.round(nav.x + nav.width) : '-'}  ${shot}`);
+		const clipped = await clippedLabels(page);
+		console.log(`width ${String(width).padStart(5)} px  nav right ${nav ? Math.round(nav.x + nav.width) : '-'}  ${shot}  ${clipped.join(' | ')}`);
 		return;
 	}
 	expect.soft(width, `${shot} (${page.url()}) is ${width} px wide`).toBeLessThanOrEqual(VIEWPORT.width);
-	const broken = await brokenButtonWords(page);
-	expect.soft(broken, `${shot}: buttons whose words are broken apart`).toEqual([]);
+	const broken = await clippedLabels(page);
+	expect.soft(broken, `${shot}: buttons whose words are broken apart, or menus whose label is cut off`).toEqual([]);
 	const nav = page.locator('nav.bottom-nav');
 	if (await nav.count()) {
 		const box = (await nav.boundingBox())!;
@@ -54,10 +55,10 @@ export async function expectPageFits(page: Page, path: string | null, shot: stri
 
 /**
  * Buttons (and links styled as buttons) too narrow for one of their own words: squeezed beside a
- * long name, "Revoke" becomes a column of letters. Words longer than 20 characters are data (a
- * long name on a button), which may wrap.
+ * long name, "Revoke" becomes a column of letters. And closed menus too narrow for their chosen
+ * label ("All packag|"). Text longer than 20 characters is data (a long name), which may be cut.
  */
-async function brokenButtonWords(page: Page): Promise<string[]> {
+async function clippedLabels(page: Page): Promise<string[]> {
 	return page.evaluate(() => {
 		const probe = document.createElement('span');
 		probe.style.cssText = 'position:absolute;visibility:hidden;white-space:nowrap;left:-9999px;top:0';
@@ -74,6 +75,16 @@ async function brokenButtonWords(page: Page): Promise<string[]> {
 				probe.textContent = word;
 				if (probe.getBoundingClientRect().width > room + 1) broken.push(`${el.innerText.trim()} [${word}]`);
 			}
+		}
+		for (const select of document.querySelectorAll<HTMLSelectElement>('select')) {
+			const label = select.selectedOptions[0]?.text.trim() ?? '';
+			if (!label || label.length > 20 || select.getBoundingClientRect().width === 0) continue;
+			const style = getComputedStyle(select);
+			probe.style.font = style.font;
+			probe.textContent = label;
+			// The menu's arrow takes about 20 px of the content box.
+			const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+			if (probe.getBoundingClientRect().width > room + 1) broken.push(`menu "${label}"`);
 		}
 		probe.remove();
 		return broken;
