@@ -6,7 +6,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db';
 import { ledgerEntries, packages, subscribers, type LedgerEntry, type LedgerKind, type Subscriber } from '../db/schema';
-import { renewSubscription } from '../network/subscribers';
+import { planPackageOf, renewSubscription } from '../network/subscribers';
 
 export class WalletError extends Error {
 	constructor(
@@ -59,9 +59,11 @@ export async function creditWallet(tx: Tx, credit: Credit): Promise<LedgerEntry>
  */
 export async function buyPackage(tx: Tx, subscriberId: string, packageId?: string, recordedBy?: string | null): Promise<{ entry: LedgerEntry; subscriber: Subscriber }> {
 	const subscriber = await lockSubscriber(tx, subscriberId);
-	const chosen = packageId ?? subscriber.packageId;
+	// Without a choice, the plan: not a package chosen once for an earlier payment (renewSubscription).
+	const chosen = packageId ?? planPackageOf(subscriber);
 	const [pkg] = chosen ? await tx.select().from(packages).where(and(eq(packages.id, chosen), eq(packages.tenantId, subscriber.tenantId))) : [];
-	if (!pkg || (!pkg.active && pkg.id !== subscriber.packageId)) throw new WalletError('package-unavailable', 'That package is not for sale');
+	// A retired package is still sold to whoever has it as plan or in force.
+	if (!pkg || (!pkg.active && pkg.id !== subscriber.packageId && pkg.id !== subscriber.planPackageId)) throw new WalletError('package-unavailable', 'That package is not for sale');
 	const balance = await walletBalance(tx, subscriberId);
 	if (balance < pkg.priceKes) throw new WalletError('insufficient', `The balance of KES ${balance} does not cover KES ${pkg.priceKes}`);
 	const [entry] = await tx

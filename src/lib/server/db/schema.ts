@@ -394,7 +394,14 @@ export const subscribers = pgTable(
 		phone: text('phone').notNull(),
 		kind: text('kind', { enum: SERVICE_KINDS }).notNull(),
 		routerId: uuid('router_id'),
+		/** The package in force: the router enforces its profile, and it is what the subscriber is on now. */
 		packageId: uuid('package_id'),
+		/**
+		 * The subscriber's plan when it differs from the package in force: a package chosen on /pay or the
+		 * portal is bought for that payment only, and the plan (what a paybill payment, a renewal and the
+		 * top-up page's suggestion buy) stays. Null: the package in force is the plan.
+		 */
+		planPackageId: uuid('plan_package_id'),
 		status: text('status', { enum: SUBSCRIBER_STATUSES }).notNull().default('pending'),
 		expiresAt: timestamp('expires_at', { withTimezone: true }),
 		routerUsername: text('router_username').notNull(),
@@ -411,6 +418,7 @@ export const subscribers = pgTable(
 		// A subscriber's router and package belong to its own tenant, not merely to one it can see.
 		foreignKey({ columns: [t.tenantId, t.routerId], foreignColumns: [routers.tenantId, routers.id], name: 'subscribers_router_fk' }).onDelete('restrict'),
 		foreignKey({ columns: [t.tenantId, t.packageId], foreignColumns: [packages.tenantId, packages.id], name: 'subscribers_package_fk' }).onDelete('restrict'),
+		foreignKey({ columns: [t.tenantId, t.planPackageId], foreignColumns: [packages.tenantId, packages.id], name: 'subscribers_plan_package_fk' }).onDelete('restrict'),
 		uniqueIndex('subscribers_tenant_account_key').on(t.tenantId, t.accountNumber),
 		uniqueIndex('subscribers_tenant_username_key').on(t.tenantId, t.routerUsername),
 		uniqueIndex('subscribers_tenant_client_ref_key').on(t.tenantId, t.clientRef),
@@ -589,6 +597,11 @@ export const payments = pgTable(
 		subscriberId: uuid('subscriber_id').references(() => subscribers.id, { onDelete: 'restrict' }),
 		/** The package the customer chose (STK); bought from the wallet once the money is in. */
 		packageId: uuid('package_id'),
+		/** What settling bought: the package and its price then; null when the money only went to the wallet. */
+		boughtPackageId: uuid('bought_package_id'),
+		boughtPriceKes: integer('bought_price_kes'),
+		/** The wallet's balance right after this payment was settled (and its package bought). */
+		walletAfterKes: integer('wallet_after_kes'),
 		/** 2547…/2541…, or as Safaricom sent it (masked or hashed) for C2B. */
 		phone: text('phone').notNull(),
 		amountKes: integer('amount_kes').notNull(),

@@ -3,7 +3,7 @@
  * package, delete) and the list managers search. Every change a router must see writes a
  * provisioning job in the same transaction.
  */
-import { and, desc, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, ne, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../db';
 import { ledgerEntries, packages, routers, subscriberSearchTerms, subscribers, tenants, type ServiceKind, type Subscriber, type SubscriberStatus } from '../db/schema';
 import { encryptSecret } from '../security/secrets';
@@ -169,14 +169,25 @@ async function queueSync(tx: Tx, subscriber: Pick<Subscriber, 'tenantId' | 'id' 
 	}
 }
 
+/** The package a subscriber's plan renews: the plan kept aside by a one-off purchase, else the one in force. */
+export function planPackageOf(subscriber: Pick<Subscriber, 'packageId' | 'planPackageId'>): string | null {
+	return subscriber.planPackageId ?? subscriber.packageId;
+}
+
 /**
- * Buys the package (the given one, or the current one): expiry becomes max(now, expiry) + validity,
+ * Buys the package (the given one, or the plan): expiry becomes max(now, expiry) + validity,
  * so renewing early never loses paid time, and the router is told in the same transaction.
  * A suspended subscriber keeps the new expiry but stays suspended.
+ *
+ * The package bought is put in force (the router gets its speed), but it does not change the plan:
+ * a package chosen for one payment (on /pay, on the portal) is for that payment, and the next
+ * paybill payment or renewal buys the plan again. Only a manager's change of package (or the first
+ * package a subscriber ever has) sets the plan. The batch path (payments/stk-batch.ts) keeps the
+ * same rule in SQL: `planAfterPurchaseSql` below is the one statement of it for both.
  */
 export async function renewSubscription(tx: Tx, subscriberId: string, packageId?: string): Promise<Subscriber | undefined> {
 	const current = await getSubscriber(tx, subscriberId);
-	const chosen = packageId ?? current?.packageId;
+	const chosen = packageId ?? (current ? planPackageOf(current) : null);
 	if (!current || !chosen) return undefined;
 	const [pkg] = await tx.select().from(packages).where(and(eq(packages.id, chosen), eq(packages.tenantId, current.tenantId)));
 	if (!pkg) throw new NotInTenant('packageId');
@@ -184,6 +195,7 @@ export async function renewSubscription(tx: Tx, subscriberId: string, packageId?
 		.update(subscribers)
 		.set({
 			packageId: pkg.id,
+			planPackageId: planAfterPurchaseSql(sql`${pkg.id}::uuid`, subscribers.planPackageId, subscribers.packageId),
 			kind: pkg.kind,
 			status: sql`case when ${subscribers.status} = 'suspended' then 'suspended' else 'active' end`,
 			expiresAt: sql`greatest(now(), coalesce(${subscribers.expiresAt}, now())) + ${validityInterval(pkg.validityUnit, pkg.validityCount)}`,
@@ -193,6 +205,15 @@ export async function renewSubscription(tx: Tx, subscriberId: string, packageId?
 		.returning();
 	if (row) await queueSync(tx, row);
 	return row;
+}
+
+/**
+ * The plan after buying `bought`: kept aside (non-null) while another package is in force, null
+ * once the plan itself is bought again (or when there was no plan: the first package becomes it).
+ * Column references are the subscriber's values before the update.
+ */
+export function planAfterPurchaseSql(bought: SQL | AnyColumn, plan: SQL | AnyColumn, inForce: SQL | AnyColumn): SQL {
+	return sql`nullif(coalesce(${plan}, ${inForce}, ${bought}), ${bought})`;
 }
 
 export async function setSuspended(tx: Tx, subscriberId: string, suspended: boolean): Promise<Subscriber | undefined> {
@@ -270,11 +291,14 @@ export async function changeSubscriber(tx: Tx, subscriberId: string, changes: Su
 		if (!router) throw new NotInTenant('routerId');
 	}
 	const changed = CHANGE_FIELDS.filter((field) => field in wanted && wanted[field] !== before[field]);
-	if (changed.length === 0) return { before, after: before, changed };
+	// A manager's choice of package is the plan: a plan kept aside by a one-off purchase goes
+	// (renewSubscription), even when the package chosen is the one already in force.
+	const plan = wanted.packageId !== undefined && before.planPackageId !== null ? { planPackageId: null } : {};
+	if (changed.length === 0 && !('planPackageId' in plan)) return { before, after: before, changed };
 	let after: Subscriber | undefined;
 	try {
 		// A savepoint: a refused key leaves the caller's transaction usable (it may answer and commit).
-		[after] = await tx.transaction((inner) => inner.update(subscribers).set({ ...wanted, updatedAt: new Date() }).where(eq(subscribers.id, subscriberId)).returning());
+		[after] = await tx.transaction((inner) => inner.update(subscribers).set({ ...wanted, ...plan, updatedAt: new Date() }).where(eq(subscribers.id, subscriberId)).returning());
 	} catch (error) {
 		if (isForeignKeyViolation(error, 'subscribers_router_fk')) throw new NotInTenant('routerId');
 		if (isForeignKeyViolation(error, 'subscribers_package_fk')) throw new NotInTenant('packageId');

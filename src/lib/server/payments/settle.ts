@@ -7,7 +7,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db';
 import { payments, type Payment } from '../db/schema';
-import { WalletError, buyPackage, creditWallet } from '../billing/wallet';
+import { WalletError, buyPackage, creditWallet, walletBalance } from '../billing/wallet';
 
 /** Serialises everything that concerns one CheckoutRequestID or TransID, even before a row exists. */
 export async function lockReference(tx: Tx, kind: 'stk' | 'c2b', reference: string): Promise<void> {
@@ -84,7 +84,11 @@ export async function settleSucceeded(
 	return { payment: updated!, ...(await creditAndBuy(tx, updated!, subscriberId)) };
 }
 
-/** The ledger half of a settlement: credit, then buy the package if the balance covers it. */
+/**
+ * The ledger half of a settlement: credit, then buy the package the payment chose (or the plan) if
+ * the balance covers it. What it bought and the balance left are kept on the payment, so the pages
+ * can say what became of an amount that matched no price (see paymentWalletNote).
+ */
 export async function creditAndBuy(tx: Tx, payment: Payment, subscriberId: string, recordedBy: string | null = null): Promise<{ renewedPackageId: string | null; expiresAt: Date | null }> {
 	await creditWallet(tx, {
 		subscriberId,
@@ -93,16 +97,19 @@ export async function creditAndBuy(tx: Tx, payment: Payment, subscriberId: strin
 		reference: payment.receipt ?? payment.checkoutRequestId ?? `payment:${payment.id}`,
 		recordedBy
 	});
+	let outcome: { renewedPackageId: string | null; expiresAt: Date | null; priceKes: number | null } = { renewedPackageId: null, expiresAt: null, priceKes: null };
 	try {
-		const { subscriber } = await buyPackage(tx, subscriberId, payment.packageId ?? undefined, recordedBy);
-		return { renewedPackageId: subscriber.packageId, expiresAt: subscriber.expiresAt };
+		const { entry, subscriber } = await buyPackage(tx, subscriberId, payment.packageId ?? undefined, recordedBy);
+		outcome = { renewedPackageId: entry.packageId, expiresAt: subscriber.expiresAt, priceKes: -entry.amountKes };
 	} catch (error) {
 		// Not enough for the package (a part payment), or no package yet: the money waits in the wallet.
-		if (error instanceof WalletError && (error.reason === 'insufficient' || error.reason === 'package-unavailable')) {
-			return { renewedPackageId: null, expiresAt: null };
-		}
-		throw error;
+		if (!(error instanceof WalletError && (error.reason === 'insufficient' || error.reason === 'package-unavailable'))) throw error;
 	}
+	await tx
+		.update(payments)
+		.set({ boughtPackageId: outcome.renewedPackageId, boughtPriceKes: outcome.priceKes, walletAfterKes: await walletBalance(tx, subscriberId) })
+		.where(eq(payments.id, payment.id));
+	return { renewedPackageId: outcome.renewedPackageId, expiresAt: outcome.expiresAt };
 }
 
 export async function settleFailed(tx: Tx, payment: Payment, resultCode: number, resultDesc: string): Promise<Payment> {

@@ -17,6 +17,7 @@ import { sql } from 'drizzle-orm';
 import { executeNamed, rowsOf, type Tx } from '../db';
 import type { CallbackOutcome, Payment } from '../db/schema';
 import type { StkCallback } from '../mpesa/callbacks';
+import { planAfterPurchaseSql } from '../network/subscribers';
 
 export interface StkBatchItem {
 	callbackId: number;
@@ -146,8 +147,9 @@ export async function applyStkBatch(
 /**
  * One statement: failed pushes marked failed; paid pushes marked succeeded, credited, and — where
  * the wallet (its balance, read under the lock taken before this statement, plus this credit)
- * covers the chosen or current package — the package bought, the expiry moved to
- * max(now, expiry) + validity and the router job queued. The same rules as settleSucceeded +
+ * covers the chosen package or the plan — the package bought (put in force, the plan kept aside as
+ * renewSubscription does), the expiry moved to max(now, expiry) + validity and the router job queued;
+ * each payment keeps what it bought and the balance it left. The same rules as settleSucceeded +
  * creditAndBuy (settle.ts) and buyPackage + renewSubscription, for many distinct wallets at once.
  * A batch without failures (the usual one) or without successes leaves that part out: each part
  * costs Postgres its plan nodes and policy checks even when it has no rows.
@@ -161,10 +163,6 @@ function settleStatement(tenantId: string, failures: unknown[], successes: unkno
 	if (successes.length === 0) return sql`with ${failing} select (select count(*) from failed) as failed, '[]'::json as jobs`;
 	const paying = sql`
 		v as (select * from jsonb_to_recordset(${json(successes)}) as v(id uuid, receipt text, descr text, sid uuid, amount int, ref text)),
-		paid as (
-			update payments p set status = 'succeeded', receipt = coalesce(v.receipt, p.receipt), result_code = 0, result_desc = v.descr,
-				note = null, settled_at = now(), next_query_at = null
-			from v where p.id = v.id and p.id = any(array(select id from v)) returning p.id, p.package_id),
 		bal as (
 			select l.subscriber_id, sum(l.amount_kes) as b from ledger_entries l
 			where l.subscriber_id = any(array(select sid from v)) group by l.subscriber_id),
@@ -173,11 +171,17 @@ function settleStatement(tenantId: string, failures: unknown[], successes: unkno
 				case pk.validity_unit when 'minutes' then make_interval(mins => pk.validity_count) when 'hours' then make_interval(hours => pk.validity_count)
 					when 'days' then make_interval(days => pk.validity_count) else make_interval(months => pk.validity_count) end as validity
 			from v
-			join paid on paid.id = v.id
+			join payments p on p.id = v.id
 			join subscribers s on s.id = v.sid
-			join packages pk on pk.id = coalesce(paid.package_id, s.package_id) and pk.tenant_id = ${tenantId}
+			join packages pk on pk.id = coalesce(p.package_id, s.plan_package_id, s.package_id) and pk.tenant_id = ${tenantId}
 			left join bal on bal.subscriber_id = v.sid
-			where (pk.active or pk.id = s.package_id) and coalesce(bal.b, 0) + v.amount >= pk.price_kes),
+			where (pk.active or pk.id = s.package_id or pk.id = s.plan_package_id) and coalesce(bal.b, 0) + v.amount >= pk.price_kes),
+		paid as (
+			update payments p set status = 'succeeded', receipt = coalesce(v.receipt, p.receipt), result_code = 0, result_desc = v.descr,
+				note = null, settled_at = now(), next_query_at = null,
+				bought_package_id = buy.pkg, bought_price_kes = buy.price_kes, wallet_after_kes = coalesce(bal.b, 0) + v.amount - coalesce(buy.price_kes, 0)
+			from v left join buy on buy.sid = v.sid left join bal on bal.subscriber_id = v.sid
+			where p.id = v.id and p.id = any(array(select id from v)) returning p.id),
 		-- Each wallet's credit, then its purchase: all credits come first, so ids keep that order.
 		entries as (
 			insert into ledger_entries (tenant_id, subscriber_id, kind, amount_kes, package_id, reference)
@@ -186,7 +190,7 @@ function settleStatement(tenantId: string, failures: unknown[], successes: unkno
 			select ${tenantId}::uuid, buy.sid, 'purchase', -buy.price_kes, buy.pkg, buy.pkg::text from buy
 			returning kind),
 		renewed as (
-			update subscribers s set package_id = buy.pkg, kind = buy.kind,
+			update subscribers s set package_id = buy.pkg, plan_package_id = ${planAfterPurchaseSql(sql`buy.pkg`, sql`s.plan_package_id`, sql`s.package_id`)}, kind = buy.kind,
 				status = case when s.status = 'suspended' then 'suspended' else 'active' end,
 				expires_at = greatest(now(), coalesce(s.expires_at, now())) + buy.validity, updated_at = now()
 			from buy where s.id = buy.sid and s.id = any(array(select sid from buy)) returning s.id, s.router_id),

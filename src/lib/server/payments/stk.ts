@@ -61,7 +61,7 @@ export async function startStkPush(input: StkStartInput): Promise<Payment> {
 		const [subscriber] = await tx.select().from(subscribers).where(and(eq(subscribers.id, input.subscriberId), eq(subscribers.tenantId, input.tenantId)));
 		if (!subscriber) throw new StkStartFailed('subscriber', 'No such subscriber');
 		const [pkg] = await tx.select().from(packages).where(and(eq(packages.id, input.packageId), eq(packages.tenantId, input.tenantId)));
-		if (!pkg || (!pkg.active && pkg.id !== subscriber.packageId)) throw new StkStartFailed('package', 'That package is not for sale');
+		if (!pkg || (!pkg.active && pkg.id !== subscriber.packageId && pkg.id !== subscriber.planPackageId)) throw new StkStartFailed('package', 'That package is not for sale');
 		const phone = normalizeMsisdn(input.phone ?? subscriber.phone);
 		if (!phone) throw new StkStartFailed('phone', 'Not a Kenyan mobile number');
 		const [payment] = await tx

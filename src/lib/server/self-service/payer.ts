@@ -5,10 +5,10 @@
  * the kind of service, the phone's digits, nor the account number of a phone. Only the tenant named
  * by the page, never its sub-tenants.
  */
-import { and, asc, eq, or } from 'drizzle-orm';
+import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import { withTenant, type Tx } from '../db';
 import { packages, type Package, type Subscriber, type ValidityUnit } from '../db/schema';
-import { matchSubscriber } from '../network/subscribers';
+import { matchSubscriber, planPackageOf } from '../network/subscribers';
 
 /** "Wanjiku Kamau" → "Wa***u Ka***u": enough for the owner to recognise, too little to learn a stranger's name. */
 export function maskName(name: string): string {
@@ -70,7 +70,8 @@ async function payerView(tx: Tx, subscriber: Subscriber, now = new Date()): Prom
 	return {
 		maskedName: maskName(subscriber.name),
 		status: publicSubscriberStatus(subscriber, now),
-		suggestedPackageId: offered.some((p) => p.id === subscriber.packageId) ? subscriber.packageId : null,
+		// The plan, not a package chosen once for an earlier payment.
+		suggestedPackageId: offered.find((p) => p.id === planPackageOf(subscriber))?.id ?? null,
 		packages: offered
 	};
 }
@@ -82,10 +83,11 @@ export function publicSubscriberStatus(subscriber: Pick<Subscriber, 'status' | '
 
 /**
  * What this subscriber can buy: the tenant's packages of their kind that are on sale, cheapest
- * first, and their current one even if it has been retired (they may keep renewing it).
+ * first, and their plan and the package in force even if retired (they may keep renewing it).
  */
-export async function offeredPackages(tx: Tx, subscriber: Pick<Subscriber, 'tenantId' | 'kind' | 'packageId'>): Promise<OfferedPackage[]> {
-	const onSaleOrCurrent = subscriber.packageId ? or(eq(packages.active, true), eq(packages.id, subscriber.packageId)) : eq(packages.active, true);
+export async function offeredPackages(tx: Tx, subscriber: Pick<Subscriber, 'tenantId' | 'kind' | 'packageId' | 'planPackageId'>): Promise<OfferedPackage[]> {
+	const own = [subscriber.packageId, subscriber.planPackageId].filter((id): id is string => id !== null);
+	const onSaleOrCurrent = own.length > 0 ? or(eq(packages.active, true), inArray(packages.id, own)) : eq(packages.active, true);
 	const rows: Package[] = await tx
 		.select()
 		.from(packages)
