@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { withTenant } from '../db';
-import { ledgerEntries, payments } from '../db/schema';
+import { ledgerEntries, payments, subscribers } from '../db/schema';
 import { openTestDatabase, type TestDatabase } from '../testing/database';
 import { handleMpesaCallback } from './callbacks';
 import { paymentTenant, type PaymentFixture } from './test-support';
@@ -99,6 +99,9 @@ describe('callbacks under duplication, reordering and loss (property)', () => {
 						expect(credits).toHaveLength(expected);
 						const row = rows.find((r) => r.id === push.paymentId)!;
 						expect(row.status).toBe(!delivered.has(push.checkoutRequestId) ? 'pending' : push.resultCode === 0 ? 'succeeded' : 'failed');
+						// Batched or one at a time, a payment records what it bought and what it left.
+						if (row.status === 'succeeded') expect(row).toMatchObject({ boughtPackageId: fixture.hourId, boughtPriceKes: 10, walletAfterKes: 0 });
+						else expect(row).toMatchObject({ boughtPackageId: null, walletAfterKes: null });
 					}
 					for (const subscriberId of subscriberIds) {
 						const own = entries.filter((e) => e.subscriberId === subscriberId);
@@ -110,6 +113,10 @@ describe('callbacks under duplication, reordering and loss (property)', () => {
 						expect(sum).toBeGreaterThanOrEqual(0);
 						// Every credited 10 bought the 10-shilling hour: nothing is left over.
 						expect(sum).toBe(0);
+						// The hour chosen for those payments is in force; the plan (Daily) is kept, never replaced.
+						const [subscriber] = await withTenant(fixture.tenantId, (tx) => tx.select().from(subscribers).where(eq(subscribers.id, subscriberId)));
+						const bought = own.some((e) => e.kind === 'purchase');
+						expect(subscriber).toMatchObject(bought ? { packageId: fixture.hourId, planPackageId: fixture.dailyId } : { packageId: fixture.dailyId, planPackageId: null });
 					}
 				}
 			),
