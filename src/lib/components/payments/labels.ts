@@ -5,6 +5,7 @@
 import { m } from '$lib/paraglide/messages';
 import { formatMsisdn } from '$lib/phone';
 import { problemForResultCode, type PaymentProblem } from '$lib/payments/problems';
+import { formatKes } from '$lib/components/network/labels';
 
 export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'unmatched' | 'flagged' | 'duplicate';
 export type LedgerKind = 'payment' | 'cash' | 'correction' | 'purchase' | 'reversal';
@@ -27,6 +28,13 @@ export interface PaymentView {
 	subscriberId: string | null;
 	subscriberName: string | null;
 	subscriberAccount: string | null;
+	/** What settling bought (null: nothing) and the wallet balance it left. */
+	boughtPackageName: string | null;
+	boughtPriceKes: number | null;
+	walletAfterKes: number | null;
+	/** The subscriber's plan now: what the wallet is saving up for. */
+	planName: string | null;
+	planPriceKes: number | null;
 	createdAt: Date;
 }
 
@@ -59,6 +67,28 @@ export function paymentReason(p: Pick<PaymentView, 'status' | 'resultCode' | 're
 	if (p.status === 'unmatched') return m.payments_reason_unmatched({ account: p.accountReference ?? '' });
 	if (p.status === 'flagged') return m.payments_reason_flagged({ note: p.note ?? '' });
 	if (p.status === 'duplicate') return m.payments_reason_duplicate();
+	return null;
+}
+
+/**
+ * What became of a paid amount that was not exactly a package's price, in plain words: credited to
+ * the wallet (and how much more buys the plan), or a package bought with something left over or
+ * with help from the wallet. Null when the amount simply bought its package.
+ */
+export function paymentWalletNote(
+	p: Pick<PaymentView, 'status' | 'subscriberId' | 'amountKes' | 'boughtPackageName' | 'boughtPriceKes' | 'walletAfterKes' | 'planName' | 'planPriceKes'>
+): string | null {
+	if (p.status !== 'succeeded' || !p.subscriberId || p.walletAfterKes === null) return null;
+	const balance = formatKes(p.walletAfterKes);
+	const amount = formatKes(p.amountKes);
+	if (p.boughtPriceKes === null) {
+		if (!p.planName || p.planPriceKes === null) return m.wallet_note_no_package({ amount, balance });
+		const short = formatKes(Math.max(0, p.planPriceKes - p.walletAfterKes));
+		return m.wallet_note_short({ amount, package: p.planName, price: formatKes(p.planPriceKes), balance, short });
+	}
+	const pkg = { package: p.boughtPackageName ?? '', price: formatKes(p.boughtPriceKes), balance };
+	if (p.amountKes > p.boughtPriceKes) return m.wallet_note_over({ ...pkg, extra: formatKes(p.amountKes - p.boughtPriceKes) });
+	if (p.amountKes < p.boughtPriceKes) return m.wallet_note_topped({ ...pkg, amount, fromWallet: formatKes(p.boughtPriceKes - p.amountKes) });
 	return null;
 }
 

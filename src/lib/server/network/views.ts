@@ -3,6 +3,7 @@
  * with the names a person reads instead of ids. Every function runs inside the caller's withTenant.
  */
 import { and, asc, desc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Tx } from '../db';
 import { packages, provisioningJobs, routers, subscribers, users, type JobStatus } from '../db/schema';
 
@@ -46,6 +47,8 @@ export async function getRouterSummary(tx: Tx, id: string) {
 	return row;
 }
 
+const plan = alias(packages, 'plan');
+
 /** Everything the subscriber page shows, with the names of its package, router and registrar. */
 export async function getSubscriberView(tx: Tx, id: string) {
 	const [row] = await tx
@@ -70,11 +73,19 @@ export async function getSubscriberView(tx: Tx, id: string) {
 			packageValidityUnit: packages.validityUnit,
 			packageValidityCount: packages.validityCount,
 			packagePriceKes: packages.priceKes,
+			// The plan: the package in force unless a payment chose another for itself (renewSubscription).
+			planPackageId: plan.id,
+			planKeptAside: sql<boolean>`${subscribers.planPackageId} is not null`,
+			planName: plan.name,
+			planPriceKes: plan.priceKes,
+			planValidityUnit: plan.validityUnit,
+			planValidityCount: plan.validityCount,
 			registeredByName: users.name
 		})
 		.from(subscribers)
 		.leftJoin(routers, eq(routers.id, subscribers.routerId))
 		.leftJoin(packages, eq(packages.id, subscribers.packageId))
+		.leftJoin(plan, eq(plan.id, sql`coalesce(${subscribers.planPackageId}, ${subscribers.packageId})`))
 		.leftJoin(users, eq(users.id, subscribers.registeredBy))
 		.where(eq(subscribers.id, id));
 	return row;

@@ -4,7 +4,8 @@
  */
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db';
-import { payments, subscribers, type Payment, type PaymentStatus } from '../db/schema';
+import { alias } from 'drizzle-orm/pg-core';
+import { packages, payments, subscribers, type Payment, type PaymentStatus } from '../db/schema';
 import { writeAudit, type AuditActor } from '../audit';
 import { WalletError, buyPackage, creditWallet, reverseCredit } from '../billing/wallet';
 import { creditAndBuy, lockPayment } from './settle';
@@ -82,9 +83,16 @@ export interface PaymentListFilter {
 export interface PaymentRow extends Payment {
 	subscriberName: string | null;
 	subscriberAccount: string | null;
+	/** The package the payment bought, and the subscriber's plan now: to say what became of the money. */
+	boughtPackageName: string | null;
+	planName: string | null;
+	planPriceKes: number | null;
 	/** The row's place in the list, for the next page's cursor (see page-cursor). */
 	cursorAt: string;
 }
+
+const bought = alias(packages, 'bought');
+const plan = alias(packages, 'plan');
 
 /** Newest first, with the subscriber's name; one page. */
 export async function listPayments(tx: Tx, tenantId: string, filter: PaymentListFilter = {}): Promise<PaymentRow[]> {
@@ -93,13 +101,23 @@ export async function listPayments(tx: Tx, tenantId: string, filter: PaymentList
 	if (filter.subscriberId) conditions.push(eq(payments.subscriberId, filter.subscriberId));
 	if (filter.before) conditions.push(olderThan(payments.createdAt, payments.id, filter.before));
 	const rows = await tx
-		.select({ payment: payments, subscriberName: subscribers.name, subscriberAccount: subscribers.accountNumber, cursorAt: cursorTime(payments.createdAt) })
+		.select({
+			payment: payments,
+			subscriberName: subscribers.name,
+			subscriberAccount: subscribers.accountNumber,
+			boughtPackageName: bought.name,
+			planName: plan.name,
+			planPriceKes: plan.priceKes,
+			cursorAt: cursorTime(payments.createdAt)
+		})
 		.from(payments)
 		.leftJoin(subscribers, eq(subscribers.id, payments.subscriberId))
+		.leftJoin(bought, eq(bought.id, payments.boughtPackageId))
+		.leftJoin(plan, eq(plan.id, sql`coalesce(${subscribers.planPackageId}, ${subscribers.packageId})`))
 		.where(and(...conditions))
 		.orderBy(desc(payments.createdAt), desc(payments.id))
 		.limit(filter.limit ?? 30);
-	return rows.map((r) => ({ ...r.payment, subscriberName: r.subscriberName, subscriberAccount: r.subscriberAccount, cursorAt: r.cursorAt }));
+	return rows.map(({ payment, ...named }) => ({ ...payment, ...named }));
 }
 
 /** How many payments wait for a manager: pending pushes, failed today, unmatched and flagged. */

@@ -3,7 +3,9 @@ import type { Payment } from '$lib/server/db/schema';
 import type { PaymentRow } from '$lib/server/payments/manage';
 import type { PaymentView } from '$lib/components/payments/labels';
 
-export function paymentView(row: PaymentRow | (Payment & { subscriberName?: string | null; subscriberAccount?: string | null })): PaymentView {
+type Named = { subscriberName?: string | null; subscriberAccount?: string | null; boughtPackageName?: string | null; planName?: string | null; planPriceKes?: number | null };
+
+export function paymentView(row: PaymentRow | (Payment & Named)): PaymentView {
 	return {
 		id: row.id,
 		status: row.status,
@@ -19,6 +21,11 @@ export function paymentView(row: PaymentRow | (Payment & { subscriberName?: stri
 		subscriberId: row.subscriberId,
 		subscriberName: row.subscriberName ?? null,
 		subscriberAccount: row.subscriberAccount ?? null,
+		boughtPackageName: row.boughtPackageName ?? null,
+		boughtPriceKes: row.boughtPriceKes,
+		walletAfterKes: row.walletAfterKes,
+		planName: row.planName ?? null,
+		planPriceKes: row.planPriceKes ?? null,
 		createdAt: row.createdAt
 	};
 }
