@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayPhone, paymentReason } from './labels';
+import { displayPhone, paymentReason, paymentWalletNote } from './labels';
 
 const failed = (resultCode: number | null, resultDesc: string | null = null) => paymentReason({ status: 'failed', resultCode, resultDesc, note: null, accountReference: null });
 
@@ -26,5 +26,33 @@ describe('why a payment did not go through', () => {
 		expect(displayPhone('254712345678')).toBe('0712 345 678');
 		expect(displayPhone('2547 ***** 678')).toBe('2547 ***** 678');
 		expect(displayPhone('a'.repeat(64))).toBe(`${'a'.repeat(10)}…`);
+	});
+});
+
+describe('what became of a paid amount that is not a package price', () => {
+	const paid = { status: 'succeeded' as const, subscriberId: 's', planName: 'Daily', planPriceKes: 50 };
+	it('says an amount below the price went to the wallet, the balance it left and how much more buys the plan', () => {
+		expect(paymentWalletNote({ ...paid, amountKes: 30, boughtPackageName: null, boughtPriceKes: null, walletAfterKes: 30 })).toBe(
+			'Credited to the wallet: KES 30 is less than Daily (KES 50). Wallet after this payment: KES 30; KES 20 more buys Daily.'
+		);
+		expect(paymentWalletNote({ ...paid, planName: null, planPriceKes: null, amountKes: 30, boughtPackageName: null, boughtPriceKes: null, walletAfterKes: 30 })).toBe(
+			'Credited to the wallet (KES 30): there is no package to buy. Wallet after this payment: KES 30.'
+		);
+	});
+
+	it('says what was left over, or what the wallet added, when a package was bought', () => {
+		expect(paymentWalletNote({ ...paid, amountKes: 70, boughtPackageName: 'Daily', boughtPriceKes: 50, walletAfterKes: 20 })).toBe(
+			'Bought Daily (KES 50); the other KES 20 stays in the wallet. Wallet after this payment: KES 20.'
+		);
+		expect(paymentWalletNote({ ...paid, amountKes: 30, boughtPackageName: 'Daily', boughtPriceKes: 50, walletAfterKes: 0 })).toBe(
+			'KES 30 with KES 20 from the wallet bought Daily (KES 50). Wallet after this payment: KES 0.'
+		);
+	});
+
+	it('says nothing when the amount was the price, or the payment is not a settled one of a subscriber', () => {
+		expect(paymentWalletNote({ ...paid, amountKes: 50, boughtPackageName: 'Daily', boughtPriceKes: 50, walletAfterKes: 0 })).toBeNull();
+		expect(paymentWalletNote({ ...paid, status: 'unmatched', subscriberId: null, amountKes: 30, boughtPackageName: null, boughtPriceKes: null, walletAfterKes: null })).toBeNull();
+		// Settled before payments kept their outcome: nothing to say rather than a guess.
+		expect(paymentWalletNote({ ...paid, amountKes: 30, boughtPackageName: null, boughtPriceKes: null, walletAfterKes: null })).toBeNull();
 	});
 });
