@@ -141,7 +141,9 @@ export class RegisterSubscriberPage {
 		const only = this.page.getByTestId('only-router');
 		if (await only.count()) await expect(only.locator('.router-name')).toHaveText(s.router);
 		else await this.page.getByLabel('Router', { exact: true }).selectOption({ label: s.router });
-		const option = this.page.locator('#packageId option', { hasText: s.packageName });
+		// A name is matched whole ("Daily" is not "Daily 2M …", which another spec may have made).
+		const name = typeof s.packageName === 'string' ? new RegExp(`^${s.packageName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ·`) : s.packageName;
+		const option = this.page.locator('#packageId option', { hasText: name });
 		await this.page.getByLabel('Package').selectOption({ value: (await option.getAttribute('value'))! });
 		await this.page.getByRole('button', { name: 'Register', exact: true }).click();
 	}

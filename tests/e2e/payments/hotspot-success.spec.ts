@@ -9,7 +9,7 @@ async function buyWithoutDeviceDetails(page: Page) {
 	await page.goto('/portal/nyota');
 	await page.waitForLoadState('networkidle');
 	await page.locator('input[name="phone"]').fill(phone);
-	await page.getByTestId('package-card').filter({ hasText: '1 Hour' }).click();
+	await page.getByTestId('package-card').filter({ has: page.locator('.name', { hasText: /^1 Hour$/ }) }).click();
 	await expect(page.getByTestId('receipt')).toHaveText(/^[A-Z0-9]{10}$/, { timeout: 20_000 });
 }
 
@@ -73,23 +73,23 @@ test('in Kiswahili the success page speaks Kiswahili, with the same button words
 
 test('package cards on the portal and on /pay say the speed and how long a package lasts', async ({ page, context, baseURL }) => {
 	await page.goto('/portal/nyota');
-	const daily = page.getByTestId('package-card').filter({ hasText: 'Daily' });
+	const daily = page.getByTestId('package-card').filter({ has: page.locator('.name', { hasText: /^Daily$/ }) });
 	// Demo "Daily" is 2M/5M: 2 Mbps up, 5 Mbps down for the customer.
 	await expect(daily.getByTestId('package-speed')).toHaveText('Speed up to 5 Mbps (upload 2 Mbps)');
 	await expect(daily.getByTestId('package-validity')).toHaveText('Valid for 1 day');
-	await expect(page.getByTestId('package-card').filter({ hasText: '1 Hour' }).getByTestId('package-speed')).toHaveText('Speed up to 2 Mbps');
+	await expect(page.getByTestId('package-card').filter({ has: page.locator('.name', { hasText: /^1 Hour$/ }) }).getByTestId('package-speed')).toHaveText('Speed up to 2 Mbps');
 	await expectFitsPhone(page);
 
 	const topUp = new TopUpPage(page);
 	await topUp.open();
 	await topUp.find('0712 000 103');
-	const weekly = page.locator('label.option').filter({ hasText: 'Weekly' });
+	const weekly = page.locator('label.option').filter({ has: page.locator('input[type=radio]') }).filter({ hasText: 'Weekly' });
 	await expect(weekly.getByTestId('package-speed')).toHaveText('Speed up to 5 Mbps (upload 3 Mbps)');
 	await expect(weekly.getByTestId('package-validity')).toHaveText('Valid for 7 days');
 	await expectFitsPhone(page);
 
 	await context.addCookies([{ name: 'lang', value: 'sw', url: baseURL! }]);
 	await page.goto('/portal/nyota');
-	await expect(page.getByTestId('package-card').filter({ hasText: 'Daily' }).getByTestId('package-validity')).toHaveText('Muda wake: siku 1');
-	await expect(page.getByTestId('package-card').filter({ hasText: 'Daily' }).getByTestId('package-speed')).toHaveText('Kasi hadi 5 Mbps (kupakia 2 Mbps)');
+	await expect(page.getByTestId('package-card').filter({ has: page.locator('.name', { hasText: /^Daily$/ }) }).getByTestId('package-validity')).toHaveText('Muda wake: siku 1');
+	await expect(page.getByTestId('package-card').filter({ has: page.locator('.name', { hasText: /^Daily$/ }) }).getByTestId('package-speed')).toHaveText('Kasi hadi 5 Mbps (kupakia 2 Mbps)');
 });

@@ -27,7 +27,7 @@ test('a package chosen on /pay is for that payment only: the next paybill paymen
 	const topUp = new TopUpPage(phone);
 	await topUp.open();
 	await topUp.find(account);
-	await expect(phone.getByRole('radio', { name: /^Daily / })).toBeChecked();
+	await expect(phone.getByRole('radio', { name: /^Daily Speed/ })).toBeChecked();
 	await topUp.pay('1 Hour');
 	// Cancelled on the phone: nothing changes, the plan is still Daily.
 	await expect(phone.getByTestId('failure-reason')).toHaveText('You cancelled the M-Pesa request.', { timeout: 20_000 });
@@ -39,7 +39,7 @@ test('a package chosen on /pay is for that payment only: the next paybill paymen
 	await customerAnswers(MSISDN, { resultCode: 0, delayMs: 300 });
 	await topUp.open();
 	await topUp.find(account);
-	await expect(phone.getByRole('radio', { name: /^Daily / })).toBeChecked();
+	await expect(phone.getByRole('radio', { name: /^Daily Speed/ })).toBeChecked();
 	await topUp.pay('1 Hour');
 	await expect(phone.getByTestId('new-expiry')).toContainText('Your 1 Hour package is active until', { timeout: 20_000 });
 	await page.reload();
@@ -47,7 +47,7 @@ test('a package chosen on /pay is for that payment only: the next paybill paymen
 	// The top-up page still suggests the plan.
 	await topUp.open();
 	await topUp.find(account);
-	await expect(phone.getByRole('radio', { name: /^Daily / })).toBeChecked();
+	await expect(phone.getByRole('radio', { name: /^Daily Speed/ })).toBeChecked();
 	await customer.close();
 
 	// A paybill payment at Daily's price (from the phone's M-Pesa menu) buys Daily, nothing left over.

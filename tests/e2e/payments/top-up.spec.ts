@@ -12,7 +12,7 @@ test('a subscriber tops up on a 360 px phone and sees the M-Pesa receipt and the
 	await expect(page.getByRole('banner')).toContainText('Nyota Net');
 	await topUp.find('0712 000 103');
 	await expect(page.getByTestId('payer-name')).toHaveText('Fa***a Ha***n');
-	await expect(page.getByRole('radio', { name: /^Daily / })).toBeChecked();
+	await expect(page.getByRole('radio', { name: /^Daily Speed/ })).toBeChecked();
 	await expectFitsPhone(page);
 	await topUp.pay();
 

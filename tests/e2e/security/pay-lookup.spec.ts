@@ -20,7 +20,7 @@ test('a stranger who types a phone on a 360 px phone sees the masked name, the s
 	await topUp.find(FATUMA_TYPED);
 	await expect(page.getByTestId('payer-name')).toHaveText('Fa***a Ha***n');
 	await expect(page.getByTestId('payer-status')).toHaveText(/^(Active|Expired)$/);
-	await expect(page.getByRole('radio', { name: /^Daily ·/ })).toBeChecked();
+	await expect(page.getByRole('radio', { name: /^Daily Speed/ })).toBeChecked();
 	const summary = page.getByRole('region', { name: 'Your account' });
 	await expect(summary).not.toContainText(/Balance|Expires|KES|hotspot|Account \d/i);
 	// Not even the last digits of the phone in the "who pays" hint.
