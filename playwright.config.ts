@@ -22,7 +22,15 @@ export default defineConfig({
 		browserName: 'chromium',
 		launchOptions: {
 			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-			args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync'
+			]
 		},
 		trace: 'off'
 	},
@@ -39,7 +47,9 @@ export default defineConfig({
 			...(dataDir ? { DATA_DIR: dataDir } : {}),
 			// A DATABASE_URL alone means production (no demo, no simulators): the e2e runs on Postgres are
 			// demo runs, which is what SEED_DEMO=yes says.
-			...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL, SEED_DEMO: 'yes' } : {})
+			...(process.env.DATABASE_URL
+				? { DATABASE_URL: process.env.DATABASE_URL, SEED_DEMO: 'yes' }
+				: {})
 		}
 	}
 });

@@ -38,7 +38,10 @@ function parseArgs(argv: string[]): { command: string | undefined; options: Map<
 	for (let i = 0; i < rest.length; i++) {
 		const arg = rest[i]!;
 		if (/^-(-?password|p)(=|$)/i.test(arg)) {
-			fail('A password on the command line shows in `ps` and stays in shell history, so it is not taken. Leave it out: you will be asked for it, or pipe it on standard input.', 2);
+			fail(
+				'A password on the command line shows in `ps` and stays in shell history, so it is not taken. Leave it out: you will be asked for it, or pipe it on standard input.',
+				2
+			);
 		}
 		const match = /^--([a-z]+)(?:=(.*))?$/.exec(arg);
 		if (!match) fail(`Unexpected argument: ${arg}\n${USAGE}`, 2);
@@ -66,8 +69,8 @@ function askHidden(prompt: string): Promise<string> {
 		};
 		const onData = (chunk: string) => {
 			for (const ch of chunk) {
-				if (ch === '\r' || ch === '\n' || ch === '\u0004') return finish(), resolve(value);
-				if (ch === '\u0003') return finish(), reject(new Cancelled());
+				if (ch === '\r' || ch === '\n' || ch === '\u0004') return (finish(), resolve(value));
+				if (ch === '\u0003') return (finish(), reject(new Cancelled()));
 				if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
 				else value += ch;
 			}
@@ -110,10 +113,12 @@ async function main(): Promise<void> {
 	const { command, options } = parseArgs(process.argv.slice(2));
 	const email = options.get('email');
 	const phone = options.get('phone');
-	for (const name of options.keys()) if (!['email', 'phone', 'name'].includes(name)) fail(`Unknown option --${name}\n${USAGE}`, 2);
+	for (const name of options.keys())
+		if (!['email', 'phone', 'name'].includes(name)) fail(`Unknown option --${name}\n${USAGE}`, 2);
 
 	if (command === 'create-platform-admin') {
-		if (!email || phone) fail(`create-platform-admin takes --email (a platform admin logs in by email)\n${USAGE}`, 2);
+		if (!email || phone)
+			fail(`create-platform-admin takes --email (a platform admin logs in by email)\n${USAGE}`, 2);
 		normalizeEmail(email);
 		const password = await readNewPassword();
 		const db = await openConfiguredDatabase(2);
@@ -126,12 +131,15 @@ async function main(): Promise<void> {
 		return;
 	}
 	if (command === 'reset-password') {
-		if (Boolean(email) === Boolean(phone)) fail(`reset-password takes one of --email or --phone\n${USAGE}`, 2);
+		if (Boolean(email) === Boolean(phone))
+			fail(`reset-password takes one of --email or --phone\n${USAGE}`, 2);
 		const password = await readNewPassword();
 		const db = await openConfiguredDatabase(2);
 		try {
 			const result = await resetPassword(email ? { email } : { phone: phone! }, password);
-			console.log(`Password changed for ${email ?? phone}; ${result.sessionsEnded} session(s) ended.`);
+			console.log(
+				`Password changed for ${email ?? phone}; ${result.sessionsEnded} session(s) ended.`
+			);
 		} finally {
 			await db.close();
 		}
@@ -144,7 +152,12 @@ try {
 	await main();
 	process.exit(0);
 } catch (error) {
-	if (error instanceof AdminInputRefused || error instanceof AccountNotFound || error instanceof LoginTaken) fail(error.message);
+	if (
+		error instanceof AdminInputRefused ||
+		error instanceof AccountNotFound ||
+		error instanceof LoginTaken
+	)
+		fail(error.message);
 	if (error instanceof Cancelled) fail('Cancelled; nothing changed.', 130);
 	// Anything else (the database unreachable, a bad setting): one line, not a stack.
 	fail(`npm run admin failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -13,9 +13,17 @@ const number = (name: string) => (process.env[name] ? Number(process.env[name]) 
 const db = await openConfiguredDatabase(4);
 
 const retry = Object.fromEntries(
-	Object.entries({ leaseMs: number('PROVISIONING_LEASE_MS'), baseMs: number('PROVISIONING_BASE_MS'), capMs: number('PROVISIONING_CAP_MS') }).filter(([, v]) => v !== undefined)
+	Object.entries({
+		leaseMs: number('PROVISIONING_LEASE_MS'),
+		baseMs: number('PROVISIONING_BASE_MS'),
+		capMs: number('PROVISIONING_CAP_MS')
+	}).filter(([, v]) => v !== undefined)
 );
-const worker = new ProvisioningWorker({ retry, idleMs: number('PROVISIONING_IDLE_MS'), log: (line) => console.log(line) });
+const worker = new ProvisioningWorker({
+	retry,
+	idleMs: number('PROVISIONING_IDLE_MS'),
+	log: (line) => console.log(line)
+});
 worker.start();
 // Also here, for deployments whose web processes run no worker (PROVISIONING_WORKER=off).
 const stopSweep = sweepUnpaidPortalCustomersEvery(undefined, (line) => console.log(line));

@@ -34,7 +34,11 @@ const sources = ['src', 'static', 'messages', 'svelte.config.js', 'vite.config.t
 const needsBuild = !existsSync(stamp) || Math.max(...sources.map(newest)) > statSync(stamp).mtimeMs;
 if (needsBuild) {
 	console.log('Building Mtandao…');
-	execSync('npx vite build', { cwd: root, stdio: ['pipe', 'inherit', 'inherit'], env: { ...process.env, EXIT_WITH_PARENT: '1' } });
+	execSync('npx vite build', {
+		cwd: root,
+		stdio: ['pipe', 'inherit', 'inherit'],
+		env: { ...process.env, EXIT_WITH_PARENT: '1' }
+	});
 }
 
 process.env.NODE_ENV ??= 'production';
@@ -49,10 +53,38 @@ if (simulators) {
 	process.env.DEMO_ROUTER_PORT ??= '18728';
 	process.env.DEMO_MPESA_PORT ??= '18089';
 	const tsx = ['--import', 'tsx'];
-	const routerUsers = ['admin:', 'nyota:nyota-api-demo', 'kondele:kondele-api-demo', 'pwani:pwani-api-demo'].flatMap((u) => ['--router-user', u]);
+	const routerUsers = [
+		'admin:',
+		'nyota:nyota-api-demo',
+		'kondele:kondele-api-demo',
+		'pwani:pwani-api-demo'
+	].flatMap((u) => ['--router-user', u]);
 	children.push(
-		spawn(process.execPath, [...tsx, 'tools/sim/routeros/cli.ts', '--port', process.env.DEMO_ROUTER_PORT, ...routerUsers], { cwd: root, stdio: ['pipe', 'inherit', 'inherit'], env: { ...process.env, EXIT_WITH_PARENT: '1' } }),
-		spawn(process.execPath, [...tsx, 'tools/sim/daraja/cli.ts', '--port', process.env.DEMO_MPESA_PORT, '--any-shortcode', '--quiet'], { cwd: root, stdio: ['pipe', 'inherit', 'inherit'], env: { ...process.env, EXIT_WITH_PARENT: '1' } })
+		spawn(
+			process.execPath,
+			[...tsx, 'tools/sim/routeros/cli.ts', '--port', process.env.DEMO_ROUTER_PORT, ...routerUsers],
+			{
+				cwd: root,
+				stdio: ['pipe', 'inherit', 'inherit'],
+				env: { ...process.env, EXIT_WITH_PARENT: '1' }
+			}
+		),
+		spawn(
+			process.execPath,
+			[
+				...tsx,
+				'tools/sim/daraja/cli.ts',
+				'--port',
+				process.env.DEMO_MPESA_PORT,
+				'--any-shortcode',
+				'--quiet'
+			],
+			{
+				cwd: root,
+				stdio: ['pipe', 'inherit', 'inherit'],
+				env: { ...process.env, EXIT_WITH_PARENT: '1' }
+			}
+		)
 	);
 	process.on('exit', () => children.forEach((child) => child.kill('SIGTERM')));
 }
@@ -61,7 +93,10 @@ if (simulators) {
 // refuses every form post from the page it served (SvelteKit's cross-site check). Served straight
 // from here, the demo's address is plain http on this host and port; production's is PUBLIC_URL.
 const host = process.env.HOST && process.env.HOST !== '0.0.0.0' ? process.env.HOST : 'localhost';
-const served = mode === 'production' ? new URL(process.env.PUBLIC_URL ?? '').origin : `http://${host}:${process.env.PORT ?? 3000}`;
+const served =
+	mode === 'production'
+		? new URL(process.env.PUBLIC_URL ?? '').origin
+		: `http://${host}:${process.env.PORT ?? 3000}`;
 if (!process.env.ORIGIN && !process.env.PROTOCOL_HEADER) process.env.ORIGIN = served;
 const url = process.env.ORIGIN ?? served;
 // The demo answers this machine only unless HOST says otherwise.
@@ -75,6 +110,8 @@ if (seeded) {
 	for (const { who, login } of DEMO_LOGINS) console.log(`  ${who.padEnd(36)} ${login}`);
 }
 if (simulators) {
-	console.log(`Simulated MikroTik (RouterOS API): 127.0.0.1:${process.env.DEMO_ROUTER_PORT}, login admin with an empty password`);
+	console.log(
+		`Simulated MikroTik (RouterOS API): 127.0.0.1:${process.env.DEMO_ROUTER_PORT}, login admin with an empty password`
+	);
 	console.log(`Simulated M-Pesa (Daraja): http://127.0.0.1:${process.env.DEMO_MPESA_PORT}`);
 }

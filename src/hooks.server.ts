@@ -14,7 +14,13 @@ export const init: ServerInit = async () => {
 	await startApp();
 };
 
-export const handle = sequence(securityHeadersHandle, requestGuardHandle, i18nHandle, authHandle, actAsHandle);
+export const handle = sequence(
+	securityHeadersHandle,
+	requestGuardHandle,
+	i18nHandle,
+	authHandle,
+	actAsHandle
+);
 
 /**
  * Users see a message in their language and an id to quote; the stack stays in the server log.
@@ -23,7 +29,11 @@ export const handle = sequence(securityHeadersHandle, requestGuardHandle, i18nHa
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	const id = randomUUID();
 	// No query string, phone, name or SQL parameter reaches the log (logging/safe-error.ts).
-	if (status >= 500) logError(`[${id}] ${safeRequestLabel(event.request.method, event.url)}`, error);
+	if (status >= 500)
+		logError(`[${id}] ${safeRequestLabel(event.request.method, event.url)}`, error);
 	if (status >= 500) return { message: m.error_server_side(), id };
-	return { message: status === 404 && message === 'Not Found' ? m.error_page_missing() : message, id };
+	return {
+		message: status === 404 && message === 'Not Found' ? m.error_page_missing() : message,
+		id
+	};
 };

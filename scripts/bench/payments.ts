@@ -37,7 +37,12 @@ import { encryptSecret } from '../../src/lib/server/security/secrets';
 import { closeAllRouterConnections } from '../../src/lib/server/network/routeros/client';
 import { startRouterSim } from '../../tools/sim/routeros';
 import { handleMpesaCallback } from '../../src/lib/server/payments/callbacks';
-import { paymentTenant, startHookServer, type HookServer, type PaymentFixture } from '../../src/lib/server/payments/test-support';
+import {
+	paymentTenant,
+	startHookServer,
+	type HookServer,
+	type PaymentFixture
+} from '../../src/lib/server/payments/test-support';
 
 export interface PaymentsBench {
 	pg_insert_commits_per_s: number;
@@ -56,7 +61,12 @@ function p95(samples: number[]): number {
 	return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]!;
 }
 
-function stkSuccess(checkoutRequestId: string, receipt: string, amount: number, phone: string): string {
+function stkSuccess(
+	checkoutRequestId: string,
+	receipt: string,
+	amount: number,
+	phone: string
+): string {
 	return JSON.stringify({
 		Body: {
 			stkCallback: {
@@ -79,7 +89,14 @@ function stkSuccess(checkoutRequestId: string, receipt: string, amount: number, 
 }
 
 /** `count` subscribers with a pending STK push each, written in bulk (as if `startStkPush` had run). */
-async function seedPendingPushes(ownerUrl: string, fixture: PaymentFixture, prefix: string, count: number, phoneBase: number, routerId = fixture.routerId) {
+async function seedPendingPushes(
+	ownerUrl: string,
+	fixture: PaymentFixture,
+	prefix: string,
+	count: number,
+	phoneBase: number,
+	routerId = fixture.routerId
+) {
 	await withTenant(fixture.tenantId, async (tx) => {
 		await tx.execute(sql`
 			insert into subscribers (tenant_id, account_number, name, phone, kind, status, router_id, package_id, router_username, router_password_enc)
@@ -97,11 +114,21 @@ async function seedPendingPushes(ownerUrl: string, fixture: PaymentFixture, pref
 			select s.tenant_id, 'stk', 'pay', 'pending', s.id, s.package_id, s.phone, 10, s.account_number, 'ws_CO_' || s.account_number, 'm-ws_CO_' || s.account_number, now() + interval '2 minutes'
 			from subscribers s where s.account_number like ${`${prefix}%`}`);
 		const rows = await tx
-			.select({ checkout: payments.checkoutRequestId, phone: payments.phone, subscriberId: payments.subscriberId, username: subscribers.routerUsername })
+			.select({
+				checkout: payments.checkoutRequestId,
+				phone: payments.phone,
+				subscriberId: payments.subscriberId,
+				username: subscribers.routerUsername
+			})
 			.from(payments)
 			.innerJoin(subscribers, eq(subscribers.id, payments.subscriberId))
 			.where(sql`${payments.accountReference} like ${`${prefix}%`}`);
-		return rows.map((r, i) => ({ ...r, checkout: r.checkout!, receipt: `${prefix.toUpperCase()}${String(i).padStart(10 - prefix.length, '0')}`, subscriberId: r.subscriberId! }));
+		return rows.map((r, i) => ({
+			...r,
+			checkout: r.checkout!,
+			receipt: `${prefix.toUpperCase()}${String(i).padStart(10 - prefix.length, '0')}`,
+			subscriberId: r.subscriberId!
+		}));
 	});
 	// A bulk load is followed by ANALYZE, as autovacuum would do within a minute: plans are then
 	// made for the tables as they are, not as they were before thousands of rows arrived at once.
@@ -112,7 +139,12 @@ async function seedPendingPushes(ownerUrl: string, fixture: PaymentFixture, pref
 }
 
 /** Inserts committed per second, and the machine's CPU microseconds per insert. */
-async function insertCommitRate(url: string, pool: number, concurrency: number, durationMs: number): Promise<{ rate: number; cpuUs: number }> {
+async function insertCommitRate(
+	url: string,
+	pool: number,
+	concurrency: number,
+	durationMs: number
+): Promise<{ rate: number; cpuUs: number }> {
 	const pg = postgres(url, { max: pool, onnotice: () => {} });
 	await pg`create table if not exists bench_inserts (id bigint generated always as identity primary key, body text not null, at timestamptz not null default now())`;
 	let count = 0;
@@ -134,7 +166,12 @@ async function insertCommitRate(url: string, pool: number, concurrency: number, 
 	return { rate, cpuUs };
 }
 
-async function postAll(hooks: HookServer, fixture: PaymentFixture, bodies: string[], concurrency: number): Promise<number[]> {
+async function postAll(
+	hooks: HookServer,
+	fixture: PaymentFixture,
+	bodies: string[],
+	concurrency: number
+): Promise<number[]> {
 	const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 	const url = `${hooks.url}/hooks/daraja/${fixture.tenantId}/${fixture.callbackToken}/stk`;
 	const statuses = await inFlight(bodies, concurrency, (body) => post(agent, url, body));
@@ -144,35 +181,66 @@ async function postAll(hooks: HookServer, fixture: PaymentFixture, bodies: strin
 
 async function post(agent: Agent, url: string, body: string): Promise<number> {
 	return new Promise((resolvePost, reject) => {
-		const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-			res.resume();
-			res.on('end', () => resolvePost(res.statusCode ?? 0));
-		});
+		const req = request(
+			url,
+			{
+				method: 'POST',
+				agent,
+				headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
+			},
+			(res) => {
+				res.resume();
+				res.on('end', () => resolvePost(res.statusCode ?? 0));
+			}
+		);
 		req.on('error', reject);
 		req.end(body);
 	});
 }
 
 /** Callbacks handed straight to the handler, `concurrency` in flight. */
-function applyAll(fixture: PaymentFixture, bodies: string[], concurrency: number): Promise<number[]> {
+function applyAll(
+	fixture: PaymentFixture,
+	bodies: string[],
+	concurrency: number
+): Promise<number[]> {
 	return inFlight(bodies, concurrency, async (body) => {
-		const answer = await handleMpesaCallback({ tenantId: fixture.tenantId, token: fixture.callbackToken, kind: 'stk', body, contentType: 'application/json', remoteAddress: '127.0.0.1' });
+		const answer = await handleMpesaCallback({
+			tenantId: fixture.tenantId,
+			token: fixture.callbackToken,
+			kind: 'stk',
+			body,
+			contentType: 'application/json',
+			remoteAddress: '127.0.0.1'
+		});
 		return answer.status;
 	});
 }
 
-export async function benchPayments(options: { callbacks?: number; concurrency?: number; pool?: number; latencySamples?: number } = {}): Promise<PaymentsBench> {
+export async function benchPayments(
+	options: { callbacks?: number; concurrency?: number; pool?: number; latencySamples?: number } = {}
+): Promise<PaymentsBench> {
 	const { callbacks = 8_000, concurrency = 64, pool = 16, latencySamples = 60 } = options;
 	const scratch = await scratchDatabase(pool);
 	const router = await startRouterSim({ identity: 'Bench-Pay' });
 	const hooks = await startHookServer();
 	try {
-		const fixture = await paymentTenant({ slug: 'bench-pay', darajaUrl: 'http://127.0.0.1:9', routerHost: router.host, routerPort: router.port });
+		const fixture = await paymentTenant({
+			slug: 'bench-pay',
+			darajaUrl: 'http://127.0.0.1:9',
+			routerHost: router.host,
+			routerPort: router.port
+		});
 
 		// Warm-up: enough callbacks for every pooled connection to have run each statement a few times
 		// (Postgres settles on a cached plan after five runs).
 		const warm = await seedPendingPushes(scratch.url, fixture, 'w', 2_000, 10_000_000);
-		await postAll(hooks, fixture, warm.map((p) => stkSuccess(p.checkout, p.receipt, 10, p.phone)), concurrency);
+		await postAll(
+			hooks,
+			fixture,
+			warm.map((p) => stkSuccess(p.checkout, p.receipt, 10, p.phone)),
+			concurrency
+		);
 
 		// The ceiling (four seconds) and the callbacks are measured in turns, three times each, and the
 		// best of each is kept: a passing disturbance on this shared 2-core machine (its disk's flush
@@ -186,37 +254,81 @@ export async function benchPayments(options: { callbacks?: number; concurrency?:
 			const ceiling = await insertCommitRate(scratch.url, pool, concurrency, 4_000);
 			ceilings.push(ceiling.rate);
 			ceilingCpu.push(ceiling.cpuUs);
-			const pushes = await seedPendingPushes(scratch.url, fixture, `b${round}`, callbacks, 20_000_000 + round * 1_000_000);
+			const pushes = await seedPendingPushes(
+				scratch.url,
+				fixture,
+				`b${round}`,
+				callbacks,
+				20_000_000 + round * 1_000_000
+			);
 			bodies = pushes.map((p) => stkSuccess(p.checkout, p.receipt, 10, p.phone));
 			const started = performance.now();
 			const busy = machineBusyMs();
 			const statuses = await applyAll(fixture, bodies, concurrency);
 			rates.push(callbacks / ((performance.now() - started) / 1000));
 			callbackCpu.push(((machineBusyMs() - busy) * 1000) / callbacks);
-			if (statuses.some((s) => s !== 200)) throw new Error(`callbacks answered ${[...new Set(statuses)].join(', ')}`);
+			if (statuses.some((s) => s !== 200))
+				throw new Error(`callbacks answered ${[...new Set(statuses)].join(', ')}`);
 		}
 		const pg_insert_commits_per_s = Math.max(...ceilings);
 		const stk_callbacks_per_s = Math.max(...rates);
 
 		const overHttp = await seedPendingPushes(scratch.url, fixture, 'h', callbacks, 40_000_000);
 		const started = performance.now();
-		const statuses = await postAll(hooks, fixture, overHttp.map((p) => stkSuccess(p.checkout, p.receipt, 10, p.phone)), concurrency);
+		const statuses = await postAll(
+			hooks,
+			fixture,
+			overHttp.map((p) => stkSuccess(p.checkout, p.receipt, 10, p.phone)),
+			concurrency
+		);
 		const stk_callbacks_http_per_s = callbacks / ((performance.now() - started) / 1000);
-		if (statuses.some((s) => s !== 200)) throw new Error(`callbacks over HTTP answered ${[...new Set(statuses)].join(', ')}`);
+		if (statuses.some((s) => s !== 200))
+			throw new Error(`callbacks over HTTP answered ${[...new Set(statuses)].join(', ')}`);
 
-		const credits = async () => (await withTenant(fixture.tenantId, (tx) => tx.select({ n: sql<number>`count(*)::int` }).from(ledgerEntries).where(eq(ledgerEntries.kind, 'payment'))))[0]!.n;
+		const credits = async () =>
+			(
+				await withTenant(fixture.tenantId, (tx) =>
+					tx
+						.select({ n: sql<number>`count(*)::int` })
+						.from(ledgerEntries)
+						.where(eq(ledgerEntries.kind, 'payment'))
+				)
+			)[0]!.n;
 		const creditedOnce = await credits();
 		await postAll(hooks, fixture, bodies.slice(0, 1_000), concurrency);
 		const stk_duplicates_credited = (await credits()) - creditedOnce;
 
 		// Callback -> router: subscribers already on their router (disabled), the worker running as in
 		// the app. The throughput run's router jobs are set aside (they are not what is timed here).
-		await withTenant(fixture.tenantId, (tx) => tx.execute(sql`update provisioning_jobs set status = 'done', finished_at = now() where status = 'pending'`));
-		const worker = new ProvisioningWorker({ log: () => {}, reconcileEveryMs: 0, expiryEveryMs: 3_600_000 });
-		const latencyRouter = await withTenant(fixture.tenantId, (tx) =>
-			createRouter(tx, fixture.tenantId, { name: 'Site 2', host: router.host, port: router.port, tls: false, username: 'admin', password: '', hotspotServer: 'all' })
+		await withTenant(fixture.tenantId, (tx) =>
+			tx.execute(
+				sql`update provisioning_jobs set status = 'done', finished_at = now() where status = 'pending'`
+			)
 		);
-		const latency = await seedPendingPushes(scratch.url, fixture, 'l', latencySamples, 30_000_000, latencyRouter.id);
+		const worker = new ProvisioningWorker({
+			log: () => {},
+			reconcileEveryMs: 0,
+			expiryEveryMs: 3_600_000
+		});
+		const latencyRouter = await withTenant(fixture.tenantId, (tx) =>
+			createRouter(tx, fixture.tenantId, {
+				name: 'Site 2',
+				host: router.host,
+				port: router.port,
+				tls: false,
+				username: 'admin',
+				password: '',
+				hotspotServer: 'all'
+			})
+		);
+		const latency = await seedPendingPushes(
+			scratch.url,
+			fixture,
+			'l',
+			latencySamples,
+			30_000_000,
+			latencyRouter.id
+		);
 		worker.start();
 		hooks.onAnswer = (answer) => {
 			if (answer.provisioned) worker.poke();
@@ -227,7 +339,13 @@ export async function benchPayments(options: { callbacks?: number; concurrency?:
 				.rows('/ip/hotspot/user')
 				.filter((u) => usernames.has(String(u.name)) && u.disabled === 'false')
 				.map((u) => String(u.name));
-		for (let i = 0; i < 200 && router.router.rows('/ip/hotspot/user').filter((u) => usernames.has(String(u.name))).length < latency.length; i++) {
+		for (
+			let i = 0;
+			i < 200 &&
+			router.router.rows('/ip/hotspot/user').filter((u) => usernames.has(String(u.name))).length <
+				latency.length;
+			i++
+		) {
 			worker.poke();
 			await new Promise((r) => setTimeout(r, 50));
 		}
@@ -240,7 +358,8 @@ export async function benchPayments(options: { callbacks?: number; concurrency?:
 			for (;;) {
 				const user = router.router.rows('/ip/hotspot/user').find((u) => u.name === p.username);
 				if (user?.disabled === 'false') break;
-				if (performance.now() - t0 > 10_000) throw new Error(`user ${p.username} not enabled within 10 s`);
+				if (performance.now() - t0 > 10_000)
+					throw new Error(`user ${p.username} not enabled within 10 s`);
 				await new Promise((r) => setTimeout(r, 2));
 			}
 			samples.push(performance.now() - t0);
@@ -249,7 +368,8 @@ export async function benchPayments(options: { callbacks?: number; concurrency?:
 		}
 		agent.destroy();
 		await worker.stop();
-		if (enabledOnRouter().length !== latency.length) throw new Error('not every paid user is enabled');
+		if (enabledOnRouter().length !== latency.length)
+			throw new Error('not every paid user is enabled');
 
 		return {
 			pg_insert_commits_per_s,
@@ -271,8 +391,18 @@ export async function benchPayments(options: { callbacks?: number; concurrency?:
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-	const { values } = parseArgs({ options: { callbacks: { type: 'string' }, concurrency: { type: 'string' }, pool: { type: 'string' } } });
-	const result = await benchPayments({ callbacks: values.callbacks ? Number(values.callbacks) : undefined, concurrency: values.concurrency ? Number(values.concurrency) : undefined, pool: values.pool ? Number(values.pool) : undefined });
+	const { values } = parseArgs({
+		options: {
+			callbacks: { type: 'string' },
+			concurrency: { type: 'string' },
+			pool: { type: 'string' }
+		}
+	});
+	const result = await benchPayments({
+		callbacks: values.callbacks ? Number(values.callbacks) : undefined,
+		concurrency: values.concurrency ? Number(values.concurrency) : undefined,
+		pool: values.pool ? Number(values.pool) : undefined
+	});
 	console.table(result);
 	process.exit(0);
 }

@@ -17,7 +17,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SentenceReader, encodeSentence } from '../../tools/sim/routeros';
 import { connectRouter, type RouterTarget } from '../../src/lib/server/network/routeros/client';
-import { ensureProfile, ensureUsersPipelined, type UserSpec } from '../../src/lib/server/network/routeros/operations';
+import {
+	ensureProfile,
+	ensureUsersPipelined,
+	type UserSpec
+} from '../../src/lib/server/network/routeros/operations';
 import type { SimMessage, SimRequest } from './router-sim-process';
 
 export interface ProvisioningBench {
@@ -34,7 +38,9 @@ export interface ProvisioningBenchOptions {
 	rawCommands?: number;
 }
 
-export async function benchProvisioning(options: ProvisioningBenchOptions = {}): Promise<ProvisioningBench> {
+export async function benchProvisioning(
+	options: ProvisioningBenchOptions = {}
+): Promise<ProvisioningBench> {
 	const { users = 5_000, concurrency = 128, rawCommands = 50_000 } = options;
 	const sim = await RouterProcess.start();
 	try {
@@ -53,18 +59,25 @@ export async function benchProvisioning(options: ProvisioningBenchOptions = {}):
 
 		const api = await connectRouter(target);
 		try {
-			await ensureProfile(api, 'hotspot', { name: 'bench-daily', rateLimit: '2M/5M', sharedUsers: 1 });
+			await ensureProfile(api, 'hotspot', {
+				name: 'bench-daily',
+				rateLimit: '2M/5M',
+				sharedUsers: 1
+			});
 			await ensureUsersPipelined(api, 'hotspot', batch('warm', 500), { concurrency }); // warm-up
 			const timed = batch('bench', users);
 			const started = performance.now();
 			const outcome = await ensureUsersPipelined(api, 'hotspot', timed, { concurrency });
 			const seconds = (performance.now() - started) / 1000;
 			if (outcome.added !== users || outcome.failed.length > 0) {
-				throw new Error(`bench batch did not provision cleanly: ${JSON.stringify({ ...outcome, failed: outcome.failed.length })}`);
+				throw new Error(
+					`bench batch did not provision cleanly: ${JSON.stringify({ ...outcome, failed: outcome.failed.length })}`
+				);
 			}
 			// default-trial + warm-up + timed: exactly one row per subscriber, none twice.
 			const rows = await sim.request({ type: 'rows', id: 0, menu: '/ip/hotspot/user' });
-			if (rows !== 1 + 500 + users) throw new Error(`router has ${rows} hotspot users, expected ${1 + 500 + users}`);
+			if (rows !== 1 + 500 + users)
+				throw new Error(`router has ${rows} hotspot users, expected ${1 + 500 + users}`);
 			return { provision_users_per_s: Math.round(users / seconds), sim_router_commands_per_s };
 		} finally {
 			await api.close();
@@ -88,7 +101,9 @@ function batch(prefix: string, count: number): UserSpec[] {
 async function rawCommandRate(sim: RouterProcess, commands: number, window = 256): Promise<number> {
 	const socket = net.connect(sim.port, sim.host);
 	socket.setNoDelay(true);
-	await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+	await new Promise<void>((resolve, reject) =>
+		socket.once('connect', resolve).once('error', reject)
+	);
 	try {
 		let sent = 0;
 		let done = 0;
@@ -101,7 +116,9 @@ async function rawCommandRate(sim: RouterProcess, commands: number, window = 256
 				if (started === 0) {
 					// The login answered: start the clock and fill the window.
 					started = performance.now();
-					socket.write(Buffer.concat(Array.from({ length: Math.min(window, commands) }, () => command(sent++))));
+					socket.write(
+						Buffer.concat(Array.from({ length: Math.min(window, commands) }, () => command(sent++)))
+					);
 					return;
 				}
 				if (++done === commands) resolve((commands / (performance.now() - started)) * 1000);
@@ -117,7 +134,12 @@ async function rawCommandRate(sim: RouterProcess, commands: number, window = 256
 }
 
 function command(tag: number): Buffer {
-	return encodeSentence(['/ip/hotspot/user/print', '=.proplist=.id,name', '?name=default-trial', `.tag=${tag}`]);
+	return encodeSentence([
+		'/ip/hotspot/user/print',
+		'=.proplist=.id,name',
+		'?name=default-trial',
+		`.tag=${tag}`
+	]);
 }
 
 /** The simulator's child process and a tiny request/response over IPC. */
@@ -168,7 +190,9 @@ class RouterProcess {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-	const { values } = parseArgs({ options: { users: { type: 'string' }, concurrency: { type: 'string' } } });
+	const { values } = parseArgs({
+		options: { users: { type: 'string' }, concurrency: { type: 'string' } }
+	});
 	const result = await benchProvisioning({
 		users: values.users ? Number(values.users) : undefined,
 		concurrency: values.concurrency ? Number(values.concurrency) : undefined
@@ -178,6 +202,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
 		['sim_router_commands_per_s', '(the ceiling)']
 	];
 	console.log('| key | value | target |\n| --- | ---: | --- |');
-	for (const [key, target] of rows) console.log(`| ${key} | ${result[key].toLocaleString('en')} | ${target} |`);
+	for (const [key, target] of rows)
+		console.log(`| ${key} | ${result[key].toLocaleString('en')} | ${target} |`);
 	console.log(JSON.stringify(result));
 }

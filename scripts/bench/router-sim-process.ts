@@ -11,8 +11,7 @@ export type SimRequest =
 	| { type: 'close' };
 
 export type SimMessage =
-	| { type: 'ready'; host: string; port: number }
-	| { type: 'result'; id: number; value: number };
+	{ type: 'ready'; host: string; port: number } | { type: 'result'; id: number; value: number };
 
 const send = (message: SimMessage) => process.send?.(message);
 

@@ -41,7 +41,9 @@ const out = process.env.BENCH_OUT ?? 'bench-results.json';
 writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
 console.log('\nkey                              value        target');
 for (const [key, value] of Object.entries(results)) {
-	console.log(`${key.padEnd(32)} ${String(Math.round(value * 100) / 100).padStart(10)}   ${targets[key] ?? ''}`);
+	console.log(
+		`${key.padEnd(32)} ${String(Math.round(value * 100) / 100).padStart(10)}   ${targets[key] ?? ''}`
+	);
 }
 console.log(`\nwritten to ${out}`);
 process.exit(0);

@@ -20,7 +20,11 @@ export async function scratchDatabase(poolSize: number): Promise<ScratchDatabase
 	await admin.unsafe(`create database ${name}`);
 	const url = new URL(base);
 	url.pathname = `/${name}`;
-	const db = await openDatabase({ url: url.toString(), migrationsDir: resolve('drizzle'), poolSize });
+	const db = await openDatabase({
+		url: url.toString(),
+		migrationsDir: resolve('drizzle'),
+		poolSize
+	});
 	setDatabase(db);
 	return {
 		db,
@@ -34,7 +38,11 @@ export async function scratchDatabase(poolSize: number): Promise<ScratchDatabase
 }
 
 /** Runs `fn` over `items` with `concurrency` calls in flight; results in completion order. */
-export async function inFlight<T, R>(items: T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function inFlight<T, R>(
+	items: T[],
+	concurrency: number,
+	fn: (item: T) => Promise<R>
+): Promise<R[]> {
 	const results: R[] = [];
 	let next = 0;
 	await Promise.all(
@@ -53,9 +61,16 @@ export async function inFlight<T, R>(items: T[], concurrency: number, fn: (item:
  */
 export function machineBusyMs(): number {
 	try {
-		const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+		const fields = readFileSync('/proc/stat', 'utf8')
+			.split('\n', 1)[0]!
+			.trim()
+			.split(/\s+/)
+			.slice(1)
+			.map(Number);
 		// user nice system idle iowait irq softirq steal: idle and iowait are not busy.
-		const busy = fields.slice(0, 8).reduce((sum, value, i) => (i === 3 || i === 4 ? sum : sum + value), 0);
+		const busy = fields
+			.slice(0, 8)
+			.reduce((sum, value, i) => (i === 3 || i === 4 ? sum : sum + value), 0);
 		return busy * 10;
 	} catch {
 		return Number.NaN;

@@ -24,9 +24,41 @@ function p95(samples: number[]): number {
 export async function benchSubscriberList(): Promise<Record<string, number>> {
 	const scratch = await scratchDatabase(4);
 	try {
-		const tenantId = (await createTenant(PLATFORM_TENANT_ID, { name: 'Bench ISP', slug: 'bench-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' }, { userId: undefined as unknown as string, name: 'bench' })).id;
-		const first = ['Wanjiku', 'Otieno', 'Achieng', 'Kamau', 'Njeri', 'Mwangi', 'Akinyi', 'Kiprono', 'Chebet', 'Mutua', 'Wafula', 'Nekesa'];
-		const last = ['Kamau', 'Odhiambo', 'Mwangi', 'Otieno', 'Kiptoo', 'Wambui', 'Ouma', 'Njoroge', 'Barasa', 'Hassan', 'Omondi', 'Muthoni'];
+		const tenantId = (
+			await createTenant(
+				PLATFORM_TENANT_ID,
+				{ name: 'Bench ISP', slug: 'bench-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' },
+				{ userId: undefined as unknown as string, name: 'bench' }
+			)
+		).id;
+		const first = [
+			'Wanjiku',
+			'Otieno',
+			'Achieng',
+			'Kamau',
+			'Njeri',
+			'Mwangi',
+			'Akinyi',
+			'Kiprono',
+			'Chebet',
+			'Mutua',
+			'Wafula',
+			'Nekesa'
+		];
+		const last = [
+			'Kamau',
+			'Odhiambo',
+			'Mwangi',
+			'Otieno',
+			'Kiptoo',
+			'Wambui',
+			'Ouma',
+			'Njoroge',
+			'Barasa',
+			'Hassan',
+			'Omondi',
+			'Muthoni'
+		];
 		const started = Date.now();
 		await withTenant(tenantId, (tx) =>
 			tx.execute(sql`
@@ -69,11 +101,21 @@ export async function benchSubscriberList(): Promise<Record<string, number>> {
 		return {
 			subscribers_seeded: SUBSCRIBERS,
 			subscribers_seed_s: seedSeconds,
-			subscriber_list_first_page_p95_ms: await time(() => withTenant(tenantId, (tx) => listSubscribers(tx, {}))),
-			subscriber_list_name_search_p95_ms: await time(() => withTenant(tenantId, (tx) => listSubscribers(tx, { q: 'wanj kam' }))),
-			subscriber_list_phone_search_p95_ms: await time(() => withTenant(tenantId, (tx) => listSubscribers(tx, { q: '0700 012 345' }))),
-			subscriber_list_status_filter_p95_ms: await time(() => withTenant(tenantId, (tx) => listSubscribers(tx, { status: 'suspended' }))),
-			subscriber_list_deep_page_p95_ms: await time(() => withTenant(tenantId, (tx) => listSubscribers(tx, { after })))
+			subscriber_list_first_page_p95_ms: await time(() =>
+				withTenant(tenantId, (tx) => listSubscribers(tx, {}))
+			),
+			subscriber_list_name_search_p95_ms: await time(() =>
+				withTenant(tenantId, (tx) => listSubscribers(tx, { q: 'wanj kam' }))
+			),
+			subscriber_list_phone_search_p95_ms: await time(() =>
+				withTenant(tenantId, (tx) => listSubscribers(tx, { q: '0700 012 345' }))
+			),
+			subscriber_list_status_filter_p95_ms: await time(() =>
+				withTenant(tenantId, (tx) => listSubscribers(tx, { status: 'suspended' }))
+			),
+			subscriber_list_deep_page_p95_ms: await time(() =>
+				withTenant(tenantId, (tx) => listSubscribers(tx, { after }))
+			)
 		};
 	} finally {
 		await scratch.drop();

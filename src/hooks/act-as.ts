@@ -1,12 +1,19 @@
 import { error, json, type Handle, type RequestEvent } from '@sveltejs/kit';
-import { auditGrantedWrite, isActive, scopedByGrant, stopActingAs, writeNeedsGrant } from '$lib/server/auth/act-as';
+import {
+	auditGrantedWrite,
+	isActive,
+	scopedByGrant,
+	stopActingAs,
+	writeNeedsGrant
+} from '$lib/server/auth/act-as';
 import { clientAddressOf } from '$lib/server/security/address-key';
 import { m } from '$lib/paraglide/messages';
 
 /** A refused write: 403 with the reason, as an action result for enhanced forms, else as the error page. */
 function refuse(event: RequestEvent): Response {
 	const message = m.act_as_required();
-	if (event.request.headers.get('x-sveltekit-action') === 'true') return json({ type: 'error', error: { message } }, { status: 403 });
+	if (event.request.headers.get('x-sveltekit-action') === 'true')
+		return json({ type: 'error', error: { message } }, { status: 403 });
 	error(403, message);
 }
 
@@ -23,7 +30,12 @@ export const actAsHandle: Handle = async ({ event, resolve }) => {
 
 	let grant = session.actAs;
 	if (grant && !isActive(grant)) {
-		await stopActingAs({ admin: user, sessionId: session.id, cause: 'expired', ip: clientAddressOf(event) });
+		await stopActingAs({
+			admin: user,
+			sessionId: session.id,
+			cause: 'expired',
+			ip: clientAddressOf(event)
+		});
 		grant = null;
 	}
 	const path = event.url.pathname;
@@ -35,7 +47,15 @@ export const actAsHandle: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	if (needsGrant) {
 		const action = event.url.search.startsWith('?/') ? event.url.search.slice(2, 60) : null;
-		await auditGrantedWrite({ admin: user, grant, method: event.request.method, path, action, status: response.status, ip: clientAddressOf(event) });
+		await auditGrantedWrite({
+			admin: user,
+			grant,
+			method: event.request.method,
+			path,
+			action,
+			status: response.status,
+			ip: clientAddressOf(event)
+		});
 	}
 	return response;
 };

@@ -11,10 +11,17 @@ const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
  */
 export const requestGuardHandle: Handle = async ({ event, resolve }) => {
 	const { request } = event;
-	if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return resolve(event);
+	if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS')
+		return resolve(event);
 	const length = Number(request.headers.get('content-length') ?? '0');
 	if (length > MAX_BODY_BYTES) {
-		return json({ message: 'The request body is too large', errors: { body: `At most ${MAX_BODY_BYTES} bytes` } }, { status: 400 });
+		return json(
+			{
+				message: 'The request body is too large',
+				errors: { body: `At most ${MAX_BODY_BYTES} bytes` }
+			},
+			{ status: 400 }
+		);
 	}
 	// JSON endpoints live under /api/ and /hooks/ and validate their own bodies; everything else
 	// that is posted is a form action.
@@ -23,7 +30,12 @@ export const requestGuardHandle: Handle = async ({ event, resolve }) => {
 	const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
 	if (!FORM_TYPES.includes(type)) {
 		return json(
-			{ message: 'Expected a form submission', errors: { body: 'Send the form as application/x-www-form-urlencoded or multipart/form-data' } },
+			{
+				message: 'Expected a form submission',
+				errors: {
+					body: 'Send the form as application/x-www-form-urlencoded or multipart/form-data'
+				}
+			},
 			{ status: 400 }
 		);
 	}
@@ -32,7 +44,10 @@ export const requestGuardHandle: Handle = async ({ event, resolve }) => {
 	try {
 		await request.clone().formData();
 	} catch {
-		return json({ message: 'The form could not be read', errors: { body: 'Send a well-formed form body' } }, { status: 400 });
+		return json(
+			{ message: 'The form could not be read', errors: { body: 'Send a well-formed form body' } },
+			{ status: 400 }
+		);
 	}
 	return resolve(event);
 };

@@ -13,9 +13,11 @@ export const securityHeadersHandle: Handle = async ({ event, resolve }) => {
 		headers.set('referrer-policy', 'same-origin');
 		// No page of ours is meant to be framed: a framed login or payment page is a clickjacking kit.
 		headers.set('x-frame-options', 'DENY');
-		if (event.url.protocol === 'https:') headers.set('strict-transport-security', STRICT_TRANSPORT_SECURITY);
+		if (event.url.protocol === 'https:')
+			headers.set('strict-transport-security', STRICT_TRANSPORT_SECURITY);
 		const policy = headers.get('content-security-policy');
-		if (policy && event.locals.formTargets?.length) headers.set('content-security-policy', withFormTargets(policy, event.locals.formTargets));
+		if (policy && event.locals.formTargets?.length)
+			headers.set('content-security-policy', withFormTargets(policy, event.locals.formTargets));
 	} catch {
 		// A response with immutable headers (a fetch passed through) keeps its own.
 	}

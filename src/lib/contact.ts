@@ -8,7 +8,11 @@ import { normalizeMsisdn } from '$lib/phone';
 export type Contact = { email: string; phone: undefined } | { email: undefined; phone: string };
 
 /** Reads the field into a normalised phone or a lower-cased email, or adds a field message. */
-export function parseContact(value: string, path: string, ctx: z.RefinementCtx): Contact | typeof z.NEVER {
+export function parseContact(
+	value: string,
+	path: string,
+	ctx: z.RefinementCtx
+): Contact | typeof z.NEVER {
 	if (value.includes('@')) {
 		const email = z.email().safeParse(value.toLowerCase());
 		if (email.success) return { email: email.data, phone: undefined };

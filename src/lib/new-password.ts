@@ -16,7 +16,13 @@ export const newPasswordFields = {
 	confirm: z.string({ error: () => m.error_required() })
 };
 
-export const passwordsMatch = (v: { password: string; confirm: string }) => v.password === v.confirm;
-export const mismatchIssue = (): { path: string[]; error: () => string } => ({ path: ['confirm'], error: () => m.error_password_mismatch() });
+export const passwordsMatch = (v: { password: string; confirm: string }) =>
+	v.password === v.confirm;
+export const mismatchIssue = (): { path: string[]; error: () => string } => ({
+	path: ['confirm'],
+	error: () => m.error_password_mismatch()
+});
 
-export const newPasswordSchema = z.object(newPasswordFields).refine(passwordsMatch, mismatchIssue());
+export const newPasswordSchema = z
+	.object(newPasswordFields)
+	.refine(passwordsMatch, mismatchIssue());

@@ -7,10 +7,15 @@
  */
 
 /** Where to go instead of posting the form, or null when posting it is fine. */
-export function hotspotLoginAddress(action: string, fields: Iterable<[string, FormDataEntryValue]>, pageProtocol: string): string | null {
+export function hotspotLoginAddress(
+	action: string,
+	fields: Iterable<[string, FormDataEntryValue]>,
+	pageProtocol: string
+): string | null {
 	const target = new URL(action);
 	if (pageProtocol !== 'https:' || target.protocol !== 'http:') return null;
-	for (const [name, value] of fields) if (typeof value === 'string') target.searchParams.set(name, value);
+	for (const [name, value] of fields)
+		if (typeof value === 'string') target.searchParams.set(name, value);
 	return target.toString();
 }
 

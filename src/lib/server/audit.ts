@@ -14,7 +14,13 @@ export interface AuditActor {
 
 export async function writeAudit(
 	tx: Tx,
-	entry: { tenantId: string; actor: AuditActor | null; action: string; target?: string; detail?: Record<string, unknown> }
+	entry: {
+		tenantId: string;
+		actor: AuditActor | null;
+		action: string;
+		target?: string;
+		detail?: Record<string, unknown>;
+	}
 ): Promise<void> {
 	await tx.insert(auditLog).values({
 		tenantId: entry.tenantId,

@@ -39,16 +39,28 @@ const schema = z.object({
 		.optional()
 		.superRefine((value, ctx) => {
 			const bad = value ? parseAddressList(value).bad : [];
-			if (bad.length) ctx.addIssue({ code: 'custom', message: `not an IP address or CIDR prefix: ${bad.join(', ')}` });
+			if (bad.length)
+				ctx.addIssue({
+					code: 'custom',
+					message: `not an IP address or CIDR prefix: ${bad.join(', ')}`
+				});
 		}),
 	ORIGIN: z.string().url().optional(),
 	PORT: z.coerce.number().int().min(1).max(65535).optional(),
 	/** Applies router jobs and expiries in this process; several processes may all run one. */
 	PROVISIONING_WORKER: z.enum(['on', 'off']).default('on'),
 	/** What a router's reply may hold before the connection is cut (a hostile router must not stall the server). */
-	ROUTER_MAX_WORD_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+	ROUTER_MAX_WORD_BYTES: z.coerce
+		.number()
+		.int()
+		.min(1024)
+		.default(1024 * 1024),
 	ROUTER_MAX_SENTENCE_WORDS: z.coerce.number().int().min(16).default(10_000),
-	ROUTER_MAX_REPLY_BYTES: z.coerce.number().int().min(65_536).default(64 * 1024 * 1024),
+	ROUTER_MAX_REPLY_BYTES: z.coerce
+		.number()
+		.int()
+		.min(65_536)
+		.default(64 * 1024 * 1024),
 	/** From the first byte of a reply sentence to its end; a router that trickles is cut after this. */
 	ROUTER_SENTENCE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
 	/**
@@ -57,7 +69,12 @@ const schema = z.object({
 	 */
 	ROUTER_NETWORKS: z.string().default(''),
 	/** How far apart an STK push and a paybill confirmation may be and still be one transaction (payments/same-transaction.ts). */
-	MPESA_SAME_TRANSACTION_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
+	MPESA_SAME_TRANSACTION_MINUTES: z.coerce
+		.number()
+		.int()
+		.min(1)
+		.max(24 * 60)
+		.default(10),
 	/**
 	 * Daraja base URLs besides Safaricom's sandbox and production that tenants may choose (comma
 	 * list of origins; `:*` allows any port). See mpesa/base-url.ts.
@@ -72,7 +89,10 @@ const schema = z.object({
  */
 export function publicUrl(): string {
 	const cfg = config();
-	return (cfg.PUBLIC_URL ?? cfg.ORIGIN ?? `http://127.0.0.1:${cfg.PORT ?? 3000}`).replace(/\/+$/, '');
+	return (cfg.PUBLIC_URL ?? cfg.ORIGIN ?? `http://127.0.0.1:${cfg.PORT ?? 3000}`).replace(
+		/\/+$/,
+		''
+	);
 }
 
 /**

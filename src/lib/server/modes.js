@@ -25,15 +25,18 @@ export function modeOf(env) {
  */
 export function startRefusal(env) {
 	if (modeOf(env) !== 'production') return null;
-	if (env.SEED_DEMO === 'yes') return 'SEED_DEMO=yes is for demo and test runs; it cannot be combined with MTANDAO_MODE=production';
-	if (!env.PUBLIC_URL) return 'PUBLIC_URL is required in production (the https address Safaricom and your customers reach this app at, e.g. PUBLIC_URL=https://billing.example.co.ke)';
+	if (env.SEED_DEMO === 'yes')
+		return 'SEED_DEMO=yes is for demo and test runs; it cannot be combined with MTANDAO_MODE=production';
+	if (!env.PUBLIC_URL)
+		return 'PUBLIC_URL is required in production (the https address Safaricom and your customers reach this app at, e.g. PUBLIC_URL=https://billing.example.co.ke)';
 	let url;
 	try {
 		url = new URL(env.PUBLIC_URL);
 	} catch {
 		return 'PUBLIC_URL is not a valid URL (expected e.g. PUBLIC_URL=https://billing.example.co.ke)';
 	}
-	if (url.protocol !== 'https:') return 'PUBLIC_URL must be an https address in production (Safaricom calls back only over https)';
+	if (url.protocol !== 'https:')
+		return 'PUBLIC_URL must be an https address in production (Safaricom calls back only over https)';
 	return null;
 }
 

@@ -28,26 +28,47 @@ describe('what a production start refuses', () => {
 	});
 
 	it('refuses a PUBLIC_URL that is not https', () => {
-		expect(startRefusal({ DATABASE_URL: PG, PUBLIC_URL: 'http://billing.example.co.ke' })).toMatch(/https/);
+		expect(startRefusal({ DATABASE_URL: PG, PUBLIC_URL: 'http://billing.example.co.ke' })).toMatch(
+			/https/
+		);
 		expect(startRefusal({ DATABASE_URL: PG, PUBLIC_URL: 'not a url' })).toMatch(/not a valid URL/);
 	});
 
 	it('refuses MTANDAO_MODE=production with SEED_DEMO=yes', () => {
-		expect(startRefusal({ MTANDAO_MODE: 'production', SEED_DEMO: 'yes', PUBLIC_URL: 'https://billing.example.co.ke' })).toMatch(/SEED_DEMO=yes/);
+		expect(
+			startRefusal({
+				MTANDAO_MODE: 'production',
+				SEED_DEMO: 'yes',
+				PUBLIC_URL: 'https://billing.example.co.ke'
+			})
+		).toMatch(/SEED_DEMO=yes/);
 	});
 
 	it('lets production start with an https PUBLIC_URL, and the demo start with nothing', () => {
-		expect(startRefusal({ DATABASE_URL: PG, PUBLIC_URL: 'https://billing.example.co.ke' })).toBeNull();
+		expect(
+			startRefusal({ DATABASE_URL: PG, PUBLIC_URL: 'https://billing.example.co.ke' })
+		).toBeNull();
 		expect(startRefusal({})).toBeNull();
 		expect(startRefusal({ DATABASE_URL: PG, SEED_DEMO: 'yes' })).toBeNull();
 	});
 });
 
 /** `npm start` as an operator runs it; it must refuse before building or opening anything. */
-function npmStart(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-	const clean: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '4399', ...env };
+function npmStart(
+	env: Record<string, string>
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+	const clean: NodeJS.ProcessEnv = {
+		PATH: process.env.PATH,
+		HOME: process.env.HOME,
+		PORT: '4399',
+		...env
+	};
 	return new Promise((resolve) => {
-		const child = spawn(process.execPath, ['scripts/start.js'], { env: clean, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		const child = spawn(process.execPath, ['scripts/start.js'], {
+			env: clean,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true
+		});
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (d) => (stdout += d));
@@ -71,7 +92,11 @@ describe('npm start in production', () => {
 	});
 
 	it('exits non-zero when MTANDAO_MODE=production is asked to seed the demo', async () => {
-		const run = await npmStart({ MTANDAO_MODE: 'production', SEED_DEMO: 'yes', PUBLIC_URL: 'https://billing.example.co.ke' });
+		const run = await npmStart({
+			MTANDAO_MODE: 'production',
+			SEED_DEMO: 'yes',
+			PUBLIC_URL: 'https://billing.example.co.ke'
+		});
 		expect(run.code).toBe(1);
 		expect(run.stderr.trim().split('\n')).toHaveLength(1);
 		expect(run.stderr).toMatch(/SEED_DEMO=yes/);

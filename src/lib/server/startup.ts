@@ -52,7 +52,8 @@ function refuse(reason: string): never {
 
 export function startApp(): Promise<Database> {
 	started ??= openAndSeed().catch((error: unknown) => {
-		if (error instanceof StartRefused || error instanceof InvalidConfiguration) refuse(error.message);
+		if (error instanceof StartRefused || error instanceof InvalidConfiguration)
+			refuse(error.message);
 		throw error;
 	});
 	return started;
@@ -65,8 +66,11 @@ async function openAndSeed(): Promise<Database> {
 	// adapter-node reads HOST after this returns: the demo answers this machine only unless told.
 	if (cfg.demo && !process.env.HOST) process.env.HOST = '127.0.0.1';
 	const db = await openConfiguredDatabase();
-	console.log(`Database: ${db.kind === 'pglite' ? `PGlite in ${cfg.DATA_DIR}` : 'PostgreSQL'}; ${cfg.mode} mode`);
-	for (const warning of [sourcesWarning(), secretKeyWarning(cfg.mode)]) if (warning) console.warn(warning);
+	console.log(
+		`Database: ${db.kind === 'pglite' ? `PGlite in ${cfg.DATA_DIR}` : 'PostgreSQL'}; ${cfg.mode} mode`
+	);
+	for (const warning of [sourcesWarning(), secretKeyWarning(cfg.mode)])
+		if (warning) console.warn(warning);
 	if (cfg.mode === 'production') {
 		const open = await accountsAcceptingDemoPassword();
 		if (open.length > 0) {

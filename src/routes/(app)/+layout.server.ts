@@ -16,7 +16,15 @@ export const load: LayoutServerLoad = async ({ locals, url, cookies }) => {
 		home: homeFor(user.role),
 		failedLogins: takeLoginNotice(cookies),
 		demo: config().demo,
-		actingAs: grant ? { tenantId: grant.tenantId, tenantName: (await grantTenantName(user, grant)) ?? '', until: grant.until.toISOString() } : null,
-		tenant: tenant ? { name: tenant.name, slug: tenant.slug, brandColor: tenant.brandColor, kind: tenant.kind } : null
+		actingAs: grant
+			? {
+					tenantId: grant.tenantId,
+					tenantName: (await grantTenantName(user, grant)) ?? '',
+					until: grant.until.toISOString()
+				}
+			: null,
+		tenant: tenant
+			? { name: tenant.name, slug: tenant.slug, brandColor: tenant.brandColor, kind: tenant.kind }
+			: null
 	};
 };

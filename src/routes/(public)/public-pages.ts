@@ -31,7 +31,10 @@ export function brandOf(tenant: PublicTenant) {
 }
 
 /** Why a prompt was refused, in the reader's language: each limit says what the customer can do. */
-export function promptLimitMessage(refusal: { limit: PromptLimit; retryAfterSeconds: number }): string {
+export function promptLimitMessage(refusal: {
+	limit: PromptLimit;
+	retryAfterSeconds: number;
+}): string {
 	const minutes = Math.max(1, Math.ceil(refusal.retryAfterSeconds / 60));
 	switch (refusal.limit) {
 		case 'tenant-day':

@@ -8,6 +8,9 @@ export async function GET() {
 		await database().db.execute(sql`select 1`);
 		return json({ status: 'ok', db: 'ok' }, { headers: { 'cache-control': 'no-store' } });
 	} catch {
-		return json({ status: 'error', db: 'unreachable' }, { status: 503, headers: { 'cache-control': 'no-store' } });
+		return json(
+			{ status: 'error', db: 'unreachable' },
+			{ status: 503, headers: { 'cache-control': 'no-store' } }
+		);
 	}
 }

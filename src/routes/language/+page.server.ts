@@ -17,13 +17,16 @@ export const actions: Actions = {
 	default: async ({ request, cookies, locals, url }) => {
 		const form = await request.formData();
 		const parsed = schema.safeParse(Object.fromEntries(form));
-		if (!parsed.success) return formFailure(400, form, m.language_choose_error(), { lang: m.language_choose_error() });
+		if (!parsed.success)
+			return formFailure(400, form, m.language_choose_error(), { lang: m.language_choose_error() });
 		const { lang, back } = parsed.data;
 		setLanguageCookie({ cookies, url }, lang);
 		// Remembered on the account too, so the next phone the user logs in on speaks the same language.
 		if (locals.user && locals.tenantId) {
 			const userId = locals.user.id;
-			await withTenant(locals.tenantId, (tx) => tx.update(users).set({ locale: lang }).where(eq(users.id, userId)));
+			await withTenant(locals.tenantId, (tx) =>
+				tx.update(users).set({ locale: lang }).where(eq(users.id, userId))
+			);
 		}
 		redirect(303, safeRedirectTarget(back, url) ?? '/');
 	}

@@ -7,7 +7,15 @@ import { expect, test, type APIRequestContext } from '@playwright/test';
 import * as playwright from '@playwright/test';
 import { LOGINS, PASSWORD, apiAs, tenantIds } from '../fixtures/login';
 import { SIM_ROUTER } from '../network/network-pages';
-import { expectPageFits, freshPhone, inviteLinkIn, locationOf, logInAs, postForm, useLanguage } from '../layout/long-text-pages';
+import {
+	expectPageFits,
+	freshPhone,
+	inviteLinkIn,
+	locationOf,
+	logInAs,
+	postForm,
+	useLanguage
+} from '../layout/long-text-pages';
 
 const run = Date.now().toString(36).slice(-5);
 const SITE = `Mlima Site ${run}`;
@@ -33,8 +41,14 @@ async function setUp(baseURL: string) {
 		managerName: `Mlima Manager ${run}`,
 		managerContact: `mlima-${run}@managers.example`
 	});
-	const manager = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL, accept: 'text/html' } });
-	await postForm(manager, inviteLinkIn(await created.text()), { password: PASSWORD, confirm: PASSWORD });
+	const manager = await playwright.request.newContext({
+		baseURL,
+		extraHTTPHeaders: { origin: baseURL, accept: 'text/html' }
+	});
+	await postForm(manager, inviteLinkIn(await created.text()), {
+		password: PASSWORD,
+		confirm: PASSWORD
+	});
 	await admin.dispose();
 
 	await postForm(manager, '/manage/packages?/create', {
@@ -66,20 +80,41 @@ async function setUp(baseURL: string) {
 	const tenantId = /id="invite-tenant"[^]*?<option value="([0-9a-f-]{36})"/.exec(team)![1]!;
 	const agents: APIRequestContext[] = [];
 	for (const agent of [AGENT, OTHER_AGENT]) {
-		const invited = await postForm(manager, '/manage/team?/invite', { name: agent.name, contact: agent.email, role: 'agent', tenantId });
-		const phone = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL, accept: 'text/html' } });
-		await postForm(phone, inviteLinkIn(await invited.text()), { password: PASSWORD, confirm: PASSWORD });
+		const invited = await postForm(manager, '/manage/team?/invite', {
+			name: agent.name,
+			contact: agent.email,
+			role: 'agent',
+			tenantId
+		});
+		const phone = await playwright.request.newContext({
+			baseURL,
+			extraHTTPHeaders: { origin: baseURL, accept: 'text/html' }
+		});
+		await postForm(phone, inviteLinkIn(await invited.text()), {
+			password: PASSWORD,
+			confirm: PASSWORD
+		});
 		agents.push(phone);
 	}
 	return { manager, agents, packageId, routerId, tenantId };
 }
 
-test('an agent registers with the only router named for them, then finds their own subscribers and nobody else’s', async ({ page, baseURL }) => {
+test('an agent registers with the only router named for them, then finds their own subscribers and nobody else’s', async ({
+	page,
+	baseURL
+}) => {
 	test.setTimeout(120_000);
 	const { manager, agents, packageId } = await setUp(baseURL!);
 
 	// The other agent registers without naming a router: the server puts the subscriber on the only one.
-	const theirs = await postForm(agents[1]!, '/manage/subscribers/new', { name: THEIRS, phone: freshPhone(), kind: 'hotspot', packageId, latitude: '', longitude: '' });
+	const theirs = await postForm(agents[1]!, '/manage/subscribers/new', {
+		name: THEIRS,
+		phone: freshPhone(),
+		kind: 'hotspot',
+		packageId,
+		latitude: '',
+		longitude: ''
+	});
 	expect(locationOf(theirs)).toMatch(/\/manage\/subscribers\/[0-9a-f-]{36}$/);
 	await agents[1]!.dispose();
 
@@ -146,10 +181,22 @@ test('an agent registers with the only router named for them, then finds their o
 	});
 	await page.goto('/manage/subscribers/new');
 	await expect(page.getByTestId('only-router')).toHaveCount(0);
-	expect(await page.locator('select#routerId option').allTextContents()).toEqual(expect.arrayContaining([ROUTER, SECOND_ROUTER]));
+	expect(await page.locator('select#routerId option').allTextContents()).toEqual(
+		expect.arrayContaining([ROUTER, SECOND_ROUTER])
+	);
 	// And the server no longer picks one when none is named.
 	const agentApi = await apiAs(playwright, baseURL!, AGENT.email);
-	const unnamed = await agentApi.post('/manage/subscribers/new', { form: { name: `No Router ${run}`, phone: freshPhone(), kind: 'hotspot', packageId, latitude: '', longitude: '' }, maxRedirects: 0 });
+	const unnamed = await agentApi.post('/manage/subscribers/new', {
+		form: {
+			name: `No Router ${run}`,
+			phone: freshPhone(),
+			kind: 'hotspot',
+			packageId,
+			latitude: '',
+			longitude: ''
+		},
+		maxRedirects: 0
+	});
 	expect(unnamed.status()).toBe(400);
 	await agentApi.dispose();
 	await manager.dispose();

@@ -8,7 +8,10 @@ async function speak(page: Page, lang: 'en' | 'sw', baseURL: string) {
 	await page.context().addCookies([{ name: 'lang', value: lang, url: baseURL }]);
 }
 
-test('a page that does not exist inside the app keeps the header, the navigation and a way home', async ({ page, baseURL }) => {
+test('a page that does not exist inside the app keeps the header, the navigation and a way home', async ({
+	page,
+	baseURL
+}) => {
 	await new LoginPage(page).logIn(LOGINS.nyotaManager);
 	await expect(page).toHaveURL(/\/manage$/);
 	await speak(page, 'en', baseURL!);
@@ -19,9 +22,13 @@ test('a page that does not exist inside the app keeps the header, the navigation
 	await expect(page.getByTestId('error-page')).toContainText('There is nothing at this address.');
 	await expect(page.getByTestId('error-page')).not.toContainText('Not found');
 	await expect(page.getByTestId('tenant-name')).toHaveText('Nyota Net');
-	await expect(page.getByRole('navigation').getByRole('link', { name: 'Subscribers' })).toBeVisible();
+	await expect(
+		page.getByRole('navigation').getByRole('link', { name: 'Subscribers' })
+	).toBeVisible();
 	await expect(page).toHaveTitle('Page not found · Mtandao');
-	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+		PHONE.width
+	);
 
 	// A record that is not there (a well-formed id) is the same page, with its way back.
 	await page.goto('/manage/subscribers/00000000-0000-4000-8000-000000000000');
@@ -50,7 +57,10 @@ test('the 404 page speaks Swahili to a Swahili reader', async ({ page, baseURL }
 	}
 });
 
-test('a server error keeps the layout and shows no stack, only a reference to quote', async ({ page, baseURL }) => {
+test('a server error keeps the layout and shows no stack, only a reference to quote', async ({
+	page,
+	baseURL
+}) => {
 	await new LoginPage(page).logIn(LOGINS.nyotaManager);
 	await expect(page).toHaveURL(/\/manage$/);
 	await speak(page, 'en', baseURL!);
@@ -61,8 +71,16 @@ test('a server error keeps the layout and shows no stack, only a reference to qu
 	// format for it), and the message carries a stack trace, as a careless handler would send it.
 	await page.route('**/manage/packages/__data.json*', async (route) => {
 		const answer = await (await route.fetch()).json();
-		answer.nodes[answer.nodes.length - 1] = { type: 'error', error: { message: 'TypeError: boom\n    at load (/app/src/routes/x.ts:1:1)', id: 'ref-1234' }, status: 500 };
-		await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(answer) });
+		answer.nodes[answer.nodes.length - 1] = {
+			type: 'error',
+			error: { message: 'TypeError: boom\n    at load (/app/src/routes/x.ts:1:1)', id: 'ref-1234' },
+			status: 500
+		};
+		await route.fulfill({
+			status: 200,
+			contentType: 'application/json',
+			body: JSON.stringify(answer)
+		});
 	});
 	await page.getByRole('navigation').getByRole('link', { name: 'Packages' }).click();
 
@@ -79,7 +97,7 @@ test('a server error keeps the layout and shows no stack, only a reference to qu
 	await expect(page).toHaveTitle('Something went wrong · Mtandao');
 });
 
-test('a public page that does not exist stays in the network\'s own page', async ({ page }) => {
+test("a public page that does not exist stays in the network's own page", async ({ page }) => {
 	const response = await page.goto('/pay/nyota/no-such-page');
 	expect(response?.status()).toBe(404);
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
@@ -95,7 +113,10 @@ test('a public page that does not exist stays in the network\'s own page', async
 	expect(await page.title()).not.toBe('');
 });
 
-test('an address outside every area is answered in the reader\'s language', async ({ page, baseURL }) => {
+test("an address outside every area is answered in the reader's language", async ({
+	page,
+	baseURL
+}) => {
 	await speak(page, 'sw', baseURL!);
 	const response = await page.goto('/hakuna-kitu');
 	expect(response?.status()).toBe(404);

@@ -5,15 +5,21 @@ test.use({ viewport: { width: 360, height: 740 } });
 
 /** Every link on the page to one of our own pages, without query strings: the pages to visit next. */
 async function ownLinks(page: Page): Promise<string[]> {
-	const hrefs = await page.locator('a[href^="/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+	const hrefs = await page
+		.locator('a[href^="/"]')
+		.evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
 	return hrefs.map((h) => h.split('?')[0]!.split('#')[0]!);
 }
 
 /** One visit per kind of page: the fifth subscriber's page has the same title code as the first. */
-const kind = (path: string) => path.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, ':id');
+const kind = (path: string) =>
+	path.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, ':id');
 
 /** Visits `start` and the pages it links to (four levels: Home, More, Team, a person), and returns those whose <title> is empty. */
-async function untitled(page: Page, start: string): Promise<{ visited: number; missing: string[] }> {
+async function untitled(
+	page: Page,
+	start: string
+): Promise<{ visited: number; missing: string[] }> {
 	const seen = new Set<string>();
 	const kinds = new Set<string>();
 	const missing: string[] = [];
@@ -43,7 +49,10 @@ test('every page a manager reaches has a title', async ({ page }) => {
 });
 
 test('every page an agent and the platform admin reach has a title', async ({ browser }) => {
-	for (const [who, start] of [[LOGINS.nyotaAgent, '/agent'], [LOGINS.platform, '/platform']] as const) {
+	for (const [who, start] of [
+		[LOGINS.nyotaAgent, '/agent'],
+		[LOGINS.platform, '/platform']
+	] as const) {
 		const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
 		const page = await context.newPage();
 		await new LoginPage(page).logIn(who);

@@ -1,7 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { LOGINS, LoginPage } from '../fixtures/login';
 
-test('a manager logs in on a phone, sees the tenant home, switches to Kiswahili and logs out', async ({ page, browser }) => {
+test('a manager logs in on a phone, sees the tenant home, switches to Kiswahili and logs out', async ({
+	page,
+	browser
+}) => {
 	const login = new LoginPage(page);
 	await login.logIn(LOGINS.nyotaManager);
 
@@ -14,7 +17,9 @@ test('a manager logs in on a phone, sees the tenant home, switches to Kiswahili 
 
 	await page.getByTestId('language-switch').click();
 	await expect(page.getByRole('navigation')).toContainText('Mwanzo');
-	await expect(page.getByRole('navigation').getByRole('link', { name: 'Zaidi', exact: true })).toBeVisible();
+	await expect(
+		page.getByRole('navigation').getByRole('link', { name: 'Zaidi', exact: true })
+	).toBeVisible();
 	await expect(page.locator('html')).toHaveAttribute('lang', 'sw');
 
 	// The choice follows the account: a new login on another phone speaks Kiswahili too.

@@ -3,7 +3,9 @@ import { LoginPage } from '../fixtures/login';
 
 test.use({ viewport: { width: 360, height: 740 } });
 
-test('the login field takes a phone number or an email without the email keyboard', async ({ page }) => {
+test('the login field takes a phone number or an email without the email keyboard', async ({
+	page
+}) => {
 	await new LoginPage(page).open();
 	const field = page.getByLabel('Phone number or email');
 	await expect(field).toHaveAttribute('type', 'text');
@@ -12,7 +14,10 @@ test('the login field takes a phone number or an email without the email keyboar
 	expect(await field.getAttribute('inputmode')).toBeNull();
 });
 
-test('after too many failed attempts the message says how many minutes are left and what to do', async ({ page, baseURL }) => {
+test('after too many failed attempts the message says how many minutes are left and what to do', async ({
+	page,
+	baseURL
+}) => {
 	// An account nobody uses, so no other test is locked out: attempts count whether or not it exists.
 	const login = new LoginPage(page);
 	for (let i = 0; i < 5; i++) {

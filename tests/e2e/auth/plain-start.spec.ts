@@ -15,12 +15,30 @@ let dataDir: string | undefined;
 test.beforeAll(async () => {
 	test.setTimeout(240_000);
 	dataDir = mkdtempSync(join(tmpdir(), 'mtandao-plain-start-'));
-	const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, DEMO_ROUTER_PORT: String(port + 1), DEMO_MPESA_PORT: String(port + 2) };
-	for (const name of ['ORIGIN', 'HOST', 'PUBLIC_URL', 'DATABASE_URL', 'APP_DATABASE_URL', 'PROTOCOL_HEADER', 'HOST_HEADER']) delete env[name];
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		PORT: String(port),
+		DATA_DIR: dataDir,
+		DEMO_ROUTER_PORT: String(port + 1),
+		DEMO_MPESA_PORT: String(port + 2)
+	};
+	for (const name of [
+		'ORIGIN',
+		'HOST',
+		'PUBLIC_URL',
+		'DATABASE_URL',
+		'APP_DATABASE_URL',
+		'PROTOCOL_HEADER',
+		'HOST_HEADER'
+	])
+		delete env[name];
 	server = spawn(process.execPath, ['scripts/start.js'], { env, stdio: 'ignore', detached: true });
 	const until = Date.now() + 200_000;
 	for (;;) {
-		const up = await fetch(`http://localhost:${port}/healthz`).then((r) => r.ok, () => false);
+		const up = await fetch(`http://localhost:${port}/healthz`).then(
+			(r) => r.ok,
+			() => false
+		);
 		if (up) break;
 		if (Date.now() > until) throw new Error('npm start did not come up');
 		await new Promise((r) => setTimeout(r, 500));
@@ -39,7 +57,9 @@ test.afterAll(async () => {
 	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-test('after a plain npm start, the printed address takes a login and a top-up look-up', async ({ page }) => {
+test('after a plain npm start, the printed address takes a login and a top-up look-up', async ({
+	page
+}) => {
 	await page.goto(`http://localhost:${port}/login`);
 	await page.waitForLoadState('networkidle');
 	await page.getByLabel(/Phone number or email/).fill(LOGINS.nyotaManager);

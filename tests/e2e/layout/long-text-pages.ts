@@ -32,23 +32,37 @@ export async function expectPageFits(page: Page, path: string | null, shot: stri
 	}
 	// LONG_TEXT_MEASURE=1 only reports the widths (to measure a build before a fix).
 	if (process.env.LONG_TEXT_MEASURE) {
-		const nav = (await page.locator('nav.bottom-nav').count()) ? await page.locator('nav.bottom-nav').boundingBox() : null;
+		const nav = (await page.locator('nav.bottom-nav').count())
+			? await page.locator('nav.bottom-nav').boundingBox()
+			: null;
 		const clipped = await clippedLabels(page);
-		console.log(`width ${String(width).padStart(5)} px  nav right ${nav ? Math.round(nav.x + nav.width) : '-'}  ${shot}  ${clipped.join(' | ')}`);
+		console.log(
+			`width ${String(width).padStart(5)} px  nav right ${nav ? Math.round(nav.x + nav.width) : '-'}  ${shot}  ${clipped.join(' | ')}`
+		);
 		return;
 	}
-	expect.soft(width, `${shot} (${page.url()}) is ${width} px wide`).toBeLessThanOrEqual(VIEWPORT.width);
+	expect
+		.soft(width, `${shot} (${page.url()}) is ${width} px wide`)
+		.toBeLessThanOrEqual(VIEWPORT.width);
 	const broken = await clippedLabels(page);
-	expect.soft(broken, `${shot}: buttons whose words are broken apart, or menus whose label is cut off`).toEqual([]);
+	expect
+		.soft(broken, `${shot}: buttons whose words are broken apart, or menus whose label is cut off`)
+		.toEqual([]);
 	const nav = page.locator('nav.bottom-nav');
 	if (await nav.count()) {
 		const box = (await nav.boundingBox())!;
 		expect.soft(box.x, `${shot}: bottom navigation starts on screen`).toBeGreaterThanOrEqual(0);
-		expect.soft(box.x + box.width, `${shot}: bottom navigation ends on screen`).toBeLessThanOrEqual(VIEWPORT.width);
-		expect.soft(box.y + box.height, `${shot}: bottom navigation is at the bottom of the screen`).toBeLessThanOrEqual(VIEWPORT.height + 0.5);
+		expect
+			.soft(box.x + box.width, `${shot}: bottom navigation ends on screen`)
+			.toBeLessThanOrEqual(VIEWPORT.width);
+		expect
+			.soft(box.y + box.height, `${shot}: bottom navigation is at the bottom of the screen`)
+			.toBeLessThanOrEqual(VIEWPORT.height + 0.5);
 		for (const link of await nav.getByRole('link').all()) {
 			const linkBox = (await link.boundingBox())!;
-			expect.soft(linkBox.x + linkBox.width, `${shot}: "${await link.textContent()}" is on screen`).toBeLessThanOrEqual(VIEWPORT.width + 0.5);
+			expect
+				.soft(linkBox.x + linkBox.width, `${shot}: "${await link.textContent()}" is on screen`)
+				.toBeLessThanOrEqual(VIEWPORT.width + 0.5);
 		}
 	}
 }
@@ -61,7 +75,8 @@ export async function expectPageFits(page: Page, path: string | null, shot: stri
 async function clippedLabels(page: Page): Promise<string[]> {
 	return page.evaluate(() => {
 		const probe = document.createElement('span');
-		probe.style.cssText = 'position:absolute;visibility:hidden;white-space:nowrap;left:-9999px;top:0';
+		probe.style.cssText =
+			'position:absolute;visibility:hidden;white-space:nowrap;left:-9999px;top:0';
 		document.body.append(probe);
 		const broken: string[] = [];
 		for (const el of document.querySelectorAll<HTMLElement>('button, a.button, nav a')) {
@@ -73,7 +88,8 @@ async function clippedLabels(page: Page): Promise<string[]> {
 			const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
 			for (const word of el.innerText.split(/\s+/).filter((w) => w && w.length <= 20)) {
 				probe.textContent = word;
-				if (probe.getBoundingClientRect().width > room + 1) broken.push(`${el.innerText.trim()} [${word}]`);
+				if (probe.getBoundingClientRect().width > room + 1)
+					broken.push(`${el.innerText.trim()} [${word}]`);
 			}
 		}
 		for (const select of document.querySelectorAll<HTMLSelectElement>('select')) {
@@ -83,7 +99,8 @@ async function clippedLabels(page: Page): Promise<string[]> {
 			probe.style.font = style.font;
 			probe.textContent = label;
 			// The menu's arrow takes about 20 px of the content box.
-			const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+			const room =
+				select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
 			if (probe.getBoundingClientRect().width > room + 1) broken.push(`menu "${label}"`);
 		}
 		probe.remove();
@@ -112,7 +129,11 @@ export async function useLanguage(page: Page, lang: 'en' | 'sw') {
 }
 
 /** Posts a form action the way a browser without JavaScript does; returns the answer. */
-export async function postForm(request: APIRequestContext, path: string, form: Record<string, string>) {
+export async function postForm(
+	request: APIRequestContext,
+	path: string,
+	form: Record<string, string>
+) {
 	const response = await request.post(path, { form, maxRedirects: 0 });
 	expect(response.status(), `${path}: ${response.status()}`).toBeLessThan(400);
 	return response;

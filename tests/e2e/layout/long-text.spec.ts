@@ -5,7 +5,16 @@ import { SIM_ROUTER } from '../network/network-pages';
 import { SIM_MPESA, NYOTA_SHORTCODE } from '../payments/manager-pages';
 import { customerAnswers } from '../payments/self-service-pages';
 import { normalizeMsisdn } from '../../../src/lib/phone';
-import { expectPageFits, freshPhone, inviteLinkIn, locationOf, logInAs, longWord, postForm, useLanguage } from './long-text-pages';
+import {
+	expectPageFits,
+	freshPhone,
+	inviteLinkIn,
+	locationOf,
+	logInAs,
+	longWord,
+	postForm,
+	useLanguage
+} from './long-text-pages';
 
 /*
  * Every free-text field a person can fill, filled with one word as long as the form allows, and
@@ -36,7 +45,17 @@ const LONG = {
 	secondPackage: longWord('Second', run, 40),
 	reason: longWord('Reason', run)
 };
-const ids: { nyota?: string; tenant?: string; package?: string; router?: string; offlineRouter?: string; subscriber?: string; gone?: string; agent?: string; account?: string } = {};
+const ids: {
+	nyota?: string;
+	tenant?: string;
+	package?: string;
+	router?: string;
+	offlineRouter?: string;
+	subscriber?: string;
+	gone?: string;
+	agent?: string;
+	account?: string;
+} = {};
 const links: { pay?: string; portal?: string } = {};
 const visitedTenantInvite: { link?: string } = {};
 
@@ -101,9 +120,17 @@ test('long one-word values are accepted in every field that takes text', async (
 
 	const team = await (await manager.get('/manage/team')).text();
 	const nyotaTenant = /id="invite-tenant"[^]*?<option value="([0-9a-f-]{36})"/.exec(team)![1]!;
-	const invited = await postForm(manager, '/manage/team?/invite', { name: LONG.agent, contact: LONG.agentEmail, role: 'agent', tenantId: nyotaTenant });
+	const invited = await postForm(manager, '/manage/team?/invite', {
+		name: LONG.agent,
+		contact: LONG.agentEmail,
+		role: 'agent',
+		tenantId: nyotaTenant
+	});
 	const agentInvite = inviteLinkIn(await invited.text());
-	const agentPhone = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL!, accept: 'text/html' } });
+	const agentPhone = await playwright.request.newContext({
+		baseURL,
+		extraHTTPHeaders: { origin: baseURL!, accept: 'text/html' }
+	});
 	await postForm(agentPhone, agentInvite, { password: PASSWORD, confirm: PASSWORD });
 
 	// The agent registers a subscriber with a long name on the long-named router and package.
@@ -136,12 +163,22 @@ test('long one-word values are accepted in every field that takes text', async (
 	// payer with a long name (unmatched), and one to the subscriber's account.
 	const subscriberPage = await (await manager.get(`/manage/subscribers/${ids.subscriber}`)).text();
 	ids.account = /data-testid="account-number"[^>]*>([^<]+)</.exec(subscriberPage)![1]!.trim();
-	await postForm(manager, `/manage/subscribers/${ids.subscriber}?/cash`, { amountKes: '20', note: LONG.note });
+	await postForm(manager, `/manage/subscribers/${ids.subscriber}?/cash`, {
+		amountKes: '20',
+		note: LONG.note
+	});
 	for (const account of [LONG.billRef, ids.account]) {
 		const paid = await fetch(`${SIM_MPESA}/simulate/c2b`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ ShortCode: NYOTA_SHORTCODE, Amount: 35, Msisdn: normalizeMsisdn(freshPhone()), BillRefNumber: account, FirstName: LONG.payer, LastName: LONG.payer })
+			body: JSON.stringify({
+				ShortCode: NYOTA_SHORTCODE,
+				Amount: 35,
+				Msisdn: normalizeMsisdn(freshPhone()),
+				BillRefNumber: account,
+				FirstName: LONG.payer,
+				LastName: LONG.payer
+			})
 		});
 		expect(paid.status).toBe(200);
 	}
@@ -158,7 +195,9 @@ test('the platform admin’s pages fit the phone', async ({ page }) => {
 	await expectPageFits(page, '/account/password', 'platform-account');
 });
 
-test('the long-named tenant’s invitation, and its manager’s pages, fit the phone', async ({ page }) => {
+test('the long-named tenant’s invitation, and its manager’s pages, fit the phone', async ({
+	page
+}) => {
 	await expectPageFits(page, visitedTenantInvite.link!, 'invite-manager');
 	await expect(page.getByRole('heading', { level: 1 })).toContainText(LONG.manager);
 	await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
@@ -229,7 +268,9 @@ test('the ISP manager’s pages fit the phone, in English and in Kiswahili', asy
 	}
 });
 
-test('the subscriber’s top-up and the hotspot portal fit the phone, to the end of the payment', async ({ page }) => {
+test('the subscriber’s top-up and the hotspot portal fit the phone, to the end of the payment', async ({
+	page
+}) => {
 	const phone = freshPhone();
 	await customerAnswers(normalizeMsisdn(phone)!, { resultCode: 0, delayMs: 500 });
 	await expectPageFits(page, '/pay/nyota', 'pay');
@@ -242,7 +283,9 @@ test('the subscriber’s top-up and the hotspot portal fit the phone, to the end
 	await page.getByRole('button', { name: 'Pay with M-Pesa' }).click();
 	await expect(page).toHaveURL(/\/pay\/nyota\/status\/[0-9a-f-]{36}$/);
 	links.pay = page.url();
-	await expect(page.getByTestId('payment-status')).toHaveAttribute('data-status', 'succeeded', { timeout: 20_000 });
+	await expect(page.getByTestId('payment-status')).toHaveAttribute('data-status', 'succeeded', {
+		timeout: 20_000
+	});
 	await expectPageFits(page, null, 'pay-status');
 
 	const buyer = freshPhone();
@@ -252,7 +295,9 @@ test('the subscriber’s top-up and the hotspot portal fit the phone, to the end
 	await page.getByTestId('package-card').filter({ hasText: LONG.package }).click();
 	await expect(page).toHaveURL(/\/portal\/nyota\/status\/[0-9a-f-]{36}$/);
 	links.portal = page.url();
-	await expect(page.getByTestId('payment-status')).toHaveAttribute('data-status', 'succeeded', { timeout: 20_000 });
+	await expect(page.getByTestId('payment-status')).toHaveAttribute('data-status', 'succeeded', {
+		timeout: 20_000
+	});
 	await expectPageFits(page, null, 'portal-status');
 
 	// Kiswahili says more with the same long names.
@@ -269,7 +314,9 @@ test('the subscriber’s top-up and the hotspot portal fit the phone, to the end
 	}
 });
 
-test('what a page shows after an action fits too: notices, invitations, matches, reset links, the acting-as banner', async ({ page }) => {
+test('what a page shows after an action fits too: notices, invitations, matches, reset links, the acting-as banner', async ({
+	page
+}) => {
 	await logInAs(page, LOGINS.nyotaManager);
 	await useLanguage(page, 'en');
 
@@ -312,7 +359,10 @@ test('what a page shows after an action fits too: notices, invitations, matches,
 	await expect(page.getByTestId('wallet-entries')).toContainText(LONG.reason);
 	await expectPageFits(page, null, 'after-reverse');
 	await page.goto('/manage/team');
-	await page.getByTestId('staff').getByRole('link', { name: new RegExp(LONG.agent) }).click();
+	await page
+		.getByTestId('staff')
+		.getByRole('link', { name: new RegExp(LONG.agent) })
+		.click();
 	await page.waitForLoadState('networkidle');
 	await page.getByRole('button', { name: 'Make a password reset link' }).click();
 	await expect(page.getByTestId('reset-link')).toContainText('/reset/');

@@ -2,7 +2,17 @@ import { expect, test } from '@playwright/test';
 import { createServer } from 'node:net';
 import * as playwright from '@playwright/test';
 import { LOGINS, apiAs } from '../fixtures/login';
-import { PackagesPage, RegisterSubscriberPage, RoutersPage, SIM_ROUTER, askSimRouter, expectFitsPhone, hotspotUser, logIn, useLanguage } from './network-pages';
+import {
+	PackagesPage,
+	RegisterSubscriberPage,
+	RoutersPage,
+	SIM_ROUTER,
+	askSimRouter,
+	expectFitsPhone,
+	hotspotUser,
+	logIn,
+	useLanguage
+} from './network-pages';
 
 // Names unique to this run: the e2e database is shared by every spec of the run.
 const run = Date.now().toString(36).slice(-5);
@@ -24,18 +34,23 @@ const created: { router?: string; package?: string; subscriber?: string } = {};
 
 test.describe.configure({ mode: 'serial' });
 
-test('a manager adds the router, tests it, creates a package, registers a subscriber, activates it and the router enables it', async ({ page }) => {
+test('a manager adds the router, tests it, creates a package, registers a subscriber, activates it and the router enables it', async ({
+	page
+}) => {
 	test.setTimeout(90_000);
 	await logIn(page, LOGINS.nyotaManager);
 	const nav = page.getByRole('navigation');
-	for (const item of ['Home', 'Subscribers', 'Packages', 'Routers', 'More']) await expect(nav.getByRole('link', { name: item })).toBeVisible();
+	for (const item of ['Home', 'Subscribers', 'Packages', 'Routers', 'More'])
+		await expect(nav.getByRole('link', { name: item })).toBeVisible();
 
 	// The router: saved, then tested; the identity shown is the one the router itself reports.
 	const routers = new RoutersPage(page);
 	await routers.open();
 	await routers.add({ name: ROUTER, ...SIM_ROUTER });
 	created.router = page.url().split('/').pop();
-	const identity = await askSimRouter(async (api) => ((await api.write('/system/identity/print')) as { name: string }[])[0]!.name);
+	const identity = await askSimRouter(
+		async (api) => ((await api.write('/system/identity/print')) as { name: string }[])[0]!.name
+	);
 	const result = await routers.testConnection();
 	await expect(result).toHaveAttribute('data-ok', 'true');
 	await expect(page.getByTestId('router-identity')).toHaveText(identity);
@@ -58,12 +73,19 @@ test('a manager adds the router, tests it, creates a package, registers a subscr
 	const register = new RegisterSubscriberPage(page);
 	await register.open();
 	const typed = phone(1);
-	await register.register({ name: `Wanjiru Muthoni ${run}`, phone: typed.replace(/^(\d{4})(\d{3})(\d{3})$/, '$1 $2 $3'), router: ROUTER, packageName: PACKAGE });
+	await register.register({
+		name: `Wanjiru Muthoni ${run}`,
+		phone: typed.replace(/^(\d{4})(\d{3})(\d{3})$/, '$1 $2 $3'),
+		router: ROUTER,
+		packageName: PACKAGE
+	});
 	await expect(page).toHaveURL(/\/manage\/subscribers\/[0-9a-f-]{36}$/);
 	created.subscriber = page.url().split('/').pop();
 	await expect(page.getByTestId('account-number')).toHaveText(/^\d{6,7}$/);
 	await expect(page.getByTestId('subscriber-status')).toHaveAttribute('data-status', 'pending');
-	await expect(page.getByText(`${typed.replace(/^(\d{4})(\d{3})(\d{3})$/, '$1 $2 $3')} ·`)).toBeVisible();
+	await expect(
+		page.getByText(`${typed.replace(/^(\d{4})(\d{3})(\d{3})$/, '$1 $2 $3')} ·`)
+	).toBeVisible();
 	const username = (await page.getByTestId('router-username').textContent())!;
 	await expectFitsPhone(page);
 
@@ -73,7 +95,9 @@ test('a manager adds the router, tests it, creates a package, registers a subscr
 	await expect(page.getByTestId('expiry')).toContainText('Expires');
 	await expect(async () => {
 		await page.reload();
-		await expect(page.getByTestId('router-state')).toHaveAttribute('data-state', 'enabled', { timeout: 1_000 });
+		await expect(page.getByTestId('router-state')).toHaveAttribute('data-state', 'enabled', {
+			timeout: 1_000
+		});
 	}).toPass({ timeout: 30_000 });
 
 	// The router, asked directly, agrees.
@@ -85,12 +109,16 @@ test('a manager adds the router, tests it, creates a package, registers a subscr
 	await useLanguage(page, 'sw');
 	await expect(page.getByTestId('router-state')).toContainText('Imewashwa');
 	await page.getByRole('navigation').getByRole('link', { name: 'Vifurushi' }).click();
-	await expect(page.getByTestId('packages').locator('li', { hasText: PACKAGE })).toContainText('siku 1');
+	await expect(page.getByTestId('packages').locator('li', { hasText: PACKAGE })).toContainText(
+		'siku 1'
+	);
 	await expectFitsPhone(page);
 	await useLanguage(page, 'en');
 });
 
-test('Test connection says plainly when the password is wrong or nothing listens; the router is saved all the same', async ({ page }) => {
+test('Test connection says plainly when the password is wrong or nothing listens; the router is saved all the same', async ({
+	page
+}) => {
 	test.setTimeout(60_000);
 	await logIn(page, LOGINS.nyotaManager);
 	const routers = new RoutersPage(page);
@@ -106,14 +134,18 @@ test('Test connection says plainly when the password is wrong or nothing listens
 	await expect(page.getByTestId('onboarding-script')).toHaveCount(0);
 	await page.getByTestId('show-script').click();
 	const script = page.getByTestId('onboarding-script');
-	await expect(script).toHaveValue(/\/user add name=admin group=mtandao-api password=not-the-password/);
+	await expect(script).toHaveValue(
+		/\/user add name=admin group=mtandao-api password=not-the-password/
+	);
 	await expect(script).toHaveValue(/\/ip service set \[find name=api\] port=\d+ disabled=no/);
 	await expect(page.getByRole('button', { name: 'Copy' })).toBeVisible();
 
 	await routers.edit({ port: await closedPort() });
 	result = await routers.testConnection();
 	await expect(result).toHaveAttribute('data-ok', 'false');
-	await expect(result).toContainText('The router refused the connection. Is the API service enabled on that port?');
+	await expect(result).toContainText(
+		'The router refused the connection. Is the API service enabled on that port?'
+	);
 
 	// Put right: the real port, and the simulator's admin has no password.
 	await routers.edit({ port: SIM_ROUTER.port, noPassword: true });
@@ -123,7 +155,9 @@ test('Test connection says plainly when the password is wrong or nothing listens
 	await expectFitsPhone(page);
 });
 
-test('a router address or port that cannot be one is refused field by field and nothing is saved', async ({ page }) => {
+test('a router address or port that cannot be one is refused field by field and nothing is saved', async ({
+	page
+}) => {
 	await logIn(page, LOGINS.nyotaManager);
 	const routers = new RoutersPage(page);
 	await routers.open();
@@ -133,22 +167,37 @@ test('a router address or port that cannot be one is refused field by field and 
 	await form.getByLabel('Address (IP or hostname)').fill('10.0.0.300');
 	await form.getByLabel('API port').fill('70000');
 	await form.getByRole('button', { name: 'Save router' }).click();
-	await expect(page.getByText('Enter an IPv4 address like 192.168.88.1 or a hostname like hq.example.co.ke.')).toBeVisible();
+	await expect(
+		page.getByText('Enter an IPv4 address like 192.168.88.1 or a hostname like hq.example.co.ke.')
+	).toBeVisible();
 	await expect(page.getByText('Use a port from 1 to 65535.')).toBeVisible();
 	await expect(page).toHaveURL(/\/manage\/routers$/);
 	await page.reload();
 	await expect(page.getByTestId('routers').locator('li')).toHaveCount(before);
 });
 
-test('a rate limit like 5X/2 is refused with a clear message and no package is created', async ({ page }) => {
+test('a rate limit like 5X/2 is refused with a clear message and no package is created', async ({
+	page
+}) => {
 	await logIn(page, LOGINS.nyotaManager);
 	const packages = new PackagesPage(page);
 	await packages.open();
 	const before = await page.getByTestId('packages').locator('li').count();
-	await packages.create({ name: `Broken ${run}`, price: '30', validity: '3', unit: 'Hours', rate: '5X/2' });
+	await packages.create({
+		name: `Broken ${run}`,
+		price: '30',
+		validity: '3',
+		unit: 'Hours',
+		rate: '5X/2'
+	});
 	await expect(page.getByRole('alert')).toHaveText('Please correct the fields marked below.');
-	await expect(page.getByText('Write upload/download like 2M/5M: digits, then k, M or G.')).toBeVisible();
-	await expect(page.getByLabel('Speed limit (upload/download)')).toHaveAttribute('aria-invalid', 'true');
+	await expect(
+		page.getByText('Write upload/download like 2M/5M: digits, then k, M or G.')
+	).toBeVisible();
+	await expect(page.getByLabel('Speed limit (upload/download)')).toHaveAttribute(
+		'aria-invalid',
+		'true'
+	);
 	// What was typed is kept for correcting.
 	await expect(page.getByLabel('Name', { exact: true })).toHaveValue(`Broken ${run}`);
 	await page.goto('/manage/packages');
@@ -156,22 +205,37 @@ test('a rate limit like 5X/2 is refused with a clear message and no package is c
 	await expect(page.getByTestId('packages')).not.toContainText(`Broken ${run}`);
 });
 
-test('a phone number like 0712 is refused with a clear message and nobody is registered', async ({ page }) => {
+test('a phone number like 0712 is refused with a clear message and nobody is registered', async ({
+	page
+}) => {
 	await logIn(page, LOGINS.nyotaManager);
 	const register = new RegisterSubscriberPage(page);
 	await register.open();
-	await register.register({ name: `Short Phone ${run}`, phone: '0712', router: ROUTER, packageName: PACKAGE });
+	await register.register({
+		name: `Short Phone ${run}`,
+		phone: '0712',
+		router: ROUTER,
+		packageName: PACKAGE
+	});
 	await expect(page).toHaveURL(/\/manage\/subscribers\/new$/);
-	await expect(page.getByText('Enter a Safaricom, Airtel or Telkom number like 0712 345 678.')).toBeVisible();
+	await expect(
+		page.getByText('Enter a Safaricom, Airtel or Telkom number like 0712 345 678.')
+	).toBeVisible();
 	await expect(page.getByLabel('Phone number')).toHaveValue('0712');
 	await page.goto(`/manage/subscribers?q=${encodeURIComponent(`Short Phone ${run}`)}`);
 	await expect(page.getByTestId('subscribers')).toHaveText('No subscribers match.');
 });
 
-test('another ISP’s manager gets 404 for the router, package and subscriber, and cannot act on them', async ({ baseURL }) => {
+test('another ISP’s manager gets 404 for the router, package and subscriber, and cannot act on them', async ({
+	baseURL
+}) => {
 	expect(created.router && created.package && created.subscriber).toBeTruthy();
 	const pwani = await apiAs(playwright, baseURL!, LOGINS.pwaniManager);
-	for (const path of [`/manage/routers/${created.router}`, `/manage/packages/${created.package}`, `/manage/subscribers/${created.subscriber}`]) {
+	for (const path of [
+		`/manage/routers/${created.router}`,
+		`/manage/packages/${created.package}`,
+		`/manage/subscribers/${created.subscriber}`
+	]) {
 		expect((await pwani.get(path)).status(), path).toBe(404);
 	}
 	for (const [path, form] of [
@@ -187,7 +251,11 @@ test('another ISP’s manager gets 404 for the router, package and subscriber, a
 
 	// Still active, and the package still on sale, as the owner sees them.
 	const nyota = await apiAs(playwright, baseURL!, LOGINS.nyotaManager);
-	expect(await (await nyota.get(`/manage/subscribers/${created.subscriber}`)).text()).toContain('data-status="active"');
-	expect(await (await nyota.get(`/manage/packages/${created.package}`)).text()).toContain('On sale');
+	expect(await (await nyota.get(`/manage/subscribers/${created.subscriber}`)).text()).toContain(
+		'data-status="active"'
+	);
+	expect(await (await nyota.get(`/manage/packages/${created.package}`)).text()).toContain(
+		'On sale'
+	);
 	await nyota.dispose();
 });

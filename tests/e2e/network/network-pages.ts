@@ -7,12 +7,20 @@ import { RouterOSAPI } from 'node-routeros';
 import { PASSWORD } from '../fixtures/login';
 
 /** The demo's simulated router (started by `npm start`), logged in as its admin with no password. */
-export const SIM_ROUTER = { host: '127.0.0.1', port: Number(process.env.DEMO_ROUTER_PORT ?? 18728), user: 'admin', password: '' };
+export const SIM_ROUTER = {
+	host: '127.0.0.1',
+	port: Number(process.env.DEMO_ROUTER_PORT ?? 18728),
+	user: 'admin',
+	password: ''
+};
 
 /** The demo tenant Nyota's own router on the simulator (one simulated router per login). */
 export const NYOTA_SIM_LOGIN = { user: 'nyota', password: 'nyota-api-demo' };
 
-export async function askSimRouter<T>(fn: (api: RouterOSAPI) => Promise<T>, login: { user: string; password: string } = SIM_ROUTER): Promise<T> {
+export async function askSimRouter<T>(
+	fn: (api: RouterOSAPI) => Promise<T>,
+	login: { user: string; password: string } = SIM_ROUTER
+): Promise<T> {
 	const api = new RouterOSAPI({ ...SIM_ROUTER, ...login, timeout: 5 });
 	// Without a listener a socket error would end the test process.
 	api.on('error', () => {});
@@ -24,8 +32,14 @@ export async function askSimRouter<T>(fn: (api: RouterOSAPI) => Promise<T>, logi
 	}
 }
 
-export async function hotspotUser(name: string, login: { user: string; password: string } = SIM_ROUTER): Promise<Record<string, string> | undefined> {
-	const rows = (await askSimRouter((api) => api.write('/ip/hotspot/user/print', [`?name=${name}`]), login)) as Record<string, string>[];
+export async function hotspotUser(
+	name: string,
+	login: { user: string; password: string } = SIM_ROUTER
+): Promise<Record<string, string> | undefined> {
+	const rows = (await askSimRouter(
+		(api) => api.write('/ip/hotspot/user/print', [`?name=${name}`]),
+		login
+	)) as Record<string, string>[];
 	return rows[0];
 }
 
@@ -85,10 +99,12 @@ export class RoutersPage {
 	/** Changes what is given on the router's own page; blank fields are left as they are. */
 	async edit(changes: { port?: number; password?: string; noPassword?: boolean }) {
 		const edit = this.page.locator('details.edit');
-		if (!(await edit.evaluate((d) => (d as HTMLDetailsElement).open))) await edit.locator('summary').click();
+		if (!(await edit.evaluate((d) => (d as HTMLDetailsElement).open)))
+			await edit.locator('summary').click();
 		const form = edit.locator('form[action="?/edit"]');
 		if (changes.port !== undefined) await form.getByLabel('API port').fill(String(changes.port));
-		if (changes.password !== undefined) await form.getByLabel('API password').fill(changes.password);
+		if (changes.password !== undefined)
+			await form.getByLabel('API password').fill(changes.password);
 		if (changes.noPassword) await form.getByLabel('The API user has no password').check();
 		await form.getByRole('button', { name: 'Save', exact: true }).click();
 		await expect(this.page).toHaveURL(/\?saved=1$/);
@@ -108,7 +124,15 @@ export class PackagesPage {
 		await expect(this.page).toHaveURL(/\/manage\/packages$/);
 	}
 
-	async create(pkg: { name: string; kind?: 'Hotspot' | 'PPPoE'; price: string; validity: string; unit: string; rate: string; devices?: string }) {
+	async create(pkg: {
+		name: string;
+		kind?: 'Hotspot' | 'PPPoE';
+		price: string;
+		validity: string;
+		unit: string;
+		rate: string;
+		devices?: string;
+	}) {
 		const form = this.page.locator('form[action="?/create"]');
 		await form.getByLabel('Name', { exact: true }).fill(pkg.name);
 		await form.getByLabel('Service').selectOption({ label: pkg.kind ?? 'Hotspot' });
@@ -118,7 +142,9 @@ export class PackagesPage {
 		await form.getByLabel('Speed limit (upload/download)').fill(pkg.rate);
 		await form.getByLabel('Devices at once').fill(pkg.devices ?? '1');
 		// Done when the server has answered: a caller that navigates next must not cut the post short.
-		const answered = this.page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).search.includes('/create'));
+		const answered = this.page.waitForResponse(
+			(r) => r.request().method() === 'POST' && new URL(r.url()).search.includes('/create')
+		);
 		await form.getByRole('button', { name: 'Save package' }).click();
 		await answered;
 	}
@@ -142,9 +168,14 @@ export class RegisterSubscriberPage {
 		if (await only.count()) await expect(only.locator('.router-name')).toHaveText(s.router);
 		else await this.page.getByLabel('Router', { exact: true }).selectOption({ label: s.router });
 		// A name is matched whole ("Daily" is not "Daily 2M …", which another spec may have made).
-		const name = typeof s.packageName === 'string' ? new RegExp(`^${s.packageName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ·`) : s.packageName;
+		const name =
+			typeof s.packageName === 'string'
+				? new RegExp(`^${s.packageName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ·`)
+				: s.packageName;
 		const option = this.page.locator('#packageId option', { hasText: name });
-		await this.page.getByLabel('Package').selectOption({ value: (await option.getAttribute('value'))! });
+		await this.page
+			.getByLabel('Package')
+			.selectOption({ value: (await option.getAttribute('value'))! });
 		await this.page.getByRole('button', { name: 'Register', exact: true }).click();
 	}
 }
@@ -158,7 +189,8 @@ export class EditSubscriberForm {
 	}
 
 	async open() {
-		if (!(await this.root.evaluate((d) => (d as HTMLDetailsElement).open))) await this.root.locator('summary').click();
+		if (!(await this.root.evaluate((d) => (d as HTMLDetailsElement).open)))
+			await this.root.locator('summary').click();
 	}
 
 	async save(changes: { name?: string; phone?: string; router?: string }) {
@@ -166,7 +198,8 @@ export class EditSubscriberForm {
 		const form = this.root.locator('form');
 		if (changes.name !== undefined) await form.getByLabel('Full name').fill(changes.name);
 		if (changes.phone !== undefined) await form.getByLabel('Phone number').fill(changes.phone);
-		if (changes.router !== undefined) await form.getByLabel('Router', { exact: true }).selectOption({ label: changes.router });
+		if (changes.router !== undefined)
+			await form.getByLabel('Router', { exact: true }).selectOption({ label: changes.router });
 		await form.getByRole('button', { name: 'Save changes' }).click();
 	}
 }

@@ -11,7 +11,11 @@ test('the last reconcile of a router reads in the manager’s language', async (
 	await expect(page.getByTestId('reconcile-report')).toBeVisible({ timeout: 20_000 });
 
 	await page.reload();
-	await expect(page.getByTestId('last-reconcile')).toHaveText(/^Iliangaliwa mwisho .*: (iko sawa \(watumiaji \d+ wameangaliwa\)|\d+ zimerekebishwa \(.+\))\./);
+	await expect(page.getByTestId('last-reconcile')).toHaveText(
+		/^Iliangaliwa mwisho .*: (iko sawa \(watumiaji \d+ wameangaliwa\)|\d+ zimerekebishwa \(.+\))\./
+	);
 	await useLanguage(page, 'en');
-	await expect(page.getByTestId('last-reconcile')).toHaveText(/^Last checked .*: (in step \(\d+ users checked\)|\d+ repaired \(.+\))\./);
+	await expect(page.getByTestId('last-reconcile')).toHaveText(
+		/^Last checked .*: (in step \(\d+ users checked\)|\d+ repaired \(.+\))\./
+	);
 });

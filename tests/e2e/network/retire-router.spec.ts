@@ -7,7 +7,15 @@
  */
 import { expect, test } from '@playwright/test';
 import { LOGINS } from '../fixtures/login';
-import { RegisterSubscriberPage, RoutersPage, SIM_ROUTER, expectFitsPhone, hotspotUser, logIn, useLanguage } from './network-pages';
+import {
+	RegisterSubscriberPage,
+	RoutersPage,
+	SIM_ROUTER,
+	expectFitsPhone,
+	hotspotUser,
+	logIn,
+	useLanguage
+} from './network-pages';
 
 // Names unique to this run: the e2e database is shared by every spec of the run.
 const run = Date.now().toString(36).slice(-5);
@@ -18,7 +26,9 @@ const phone = () => `07${String((Date.now() + 7) % 100_000_000).padStart(8, '0')
 
 test.describe.configure({ mode: 'serial' });
 
-test('a manager retires a router, choosing to move its subscribers, and it is no longer offered', async ({ page }) => {
+test('a manager retires a router, choosing to move its subscribers, and it is no longer offered', async ({
+	page
+}) => {
 	test.setTimeout(90_000);
 	await logIn(page, LOGINS.kondeleManager);
 	const routers = new RoutersPage(page);
@@ -29,18 +39,27 @@ test('a manager retires a router, choosing to move its subscribers, and it is no
 	// A subscriber on the old site, activated: the router gets the user.
 	const register = new RegisterSubscriberPage(page);
 	await register.open();
-	await register.register({ name: `Retiree ${run}`, phone: phone(), router: OLD_SITE, packageName: 'Daily' });
+	await register.register({
+		name: `Retiree ${run}`,
+		phone: phone(),
+		router: OLD_SITE,
+		packageName: 'Daily'
+	});
 	await expect(page).toHaveURL(/\/manage\/subscribers\/[0-9a-f-]{36}$/);
 	const subscriberUrl = page.url();
 	await page.getByTestId('renew').click();
 	const account = (await page.locator('.account').first().textContent())!.trim();
-	await expect.poll(async () => (await hotspotUser(account))?.disabled, { timeout: 20_000 }).toBe('false');
+	await expect
+		.poll(async () => (await hotspotUser(account))?.disabled, { timeout: 20_000 })
+		.toBe('false');
 
 	// The confirm step: the count, the choice, nothing done yet.
 	await page.goto(`/manage/routers/${oldId}`);
 	await page.getByTestId('retire-router').click();
 	await expect(page).toHaveURL(`/manage/routers/${oldId}/retire`);
-	await expect(page.getByTestId('router-subscriber-counts')).toHaveText('1 subscribers on this router: 1 active, 0 expired.');
+	await expect(page.getByTestId('router-subscriber-counts')).toHaveText(
+		'1 subscribers on this router: 1 active, 0 expired.'
+	);
 	await expect(page.getByRole('radio', { name: /Move them to another router/ })).toBeVisible();
 	await expect(page.getByRole('radio', { name: /Disable them/ })).toBeVisible();
 	await expect(page.getByRole('radio', { name: /Leave them on it/ })).toBeVisible();
@@ -53,7 +72,9 @@ test('a manager retires a router, choosing to move its subscribers, and it is no
 
 	// The result: retired, the subscriber moved, said in words.
 	await expect(page).toHaveURL(new RegExp(`/manage/routers/${oldId}\\?retired=moved`));
-	await expect(page.getByTestId('retire-result')).toHaveText(`Router retired. 1 subscribers moved to ${KONDELE_HQ}.`);
+	await expect(page.getByTestId('retire-result')).toHaveText(
+		`Router retired. 1 subscribers moved to ${KONDELE_HQ}.`
+	);
 	await expect(page.getByTestId('router-retired-badge')).toHaveText('Retired');
 	await expect(page.getByTestId('reactivate')).toBeVisible();
 	await expectFitsPhone(page);
@@ -71,7 +92,9 @@ test('a manager retires a router, choosing to move its subscribers, and it is no
 	await expect(page.locator('#routerId option')).toHaveCount(0);
 	await expect(page.getByText(OLD_SITE)).toHaveCount(0);
 	await routers.open();
-	await expect(page.getByTestId('routers').locator(`li[data-router-id="${oldId}"]`)).toContainText('Retired');
+	await expect(page.getByTestId('routers').locator(`li[data-router-id="${oldId}"]`)).toContainText(
+		'Retired'
+	);
 
 	// And in Kiswahili, the retired router's page says so.
 	await page.goto(`/manage/routers/${oldId}`);
@@ -80,11 +103,16 @@ test('a manager retires a router, choosing to move its subscribers, and it is no
 	await useLanguage(page, 'en');
 });
 
-test('deleting says why not while subscribers are on a router, and deletes one nothing depends on', async ({ page }) => {
+test('deleting says why not while subscribers are on a router, and deletes one nothing depends on', async ({
+	page
+}) => {
 	await logIn(page, LOGINS.kondeleManager);
 	const routers = new RoutersPage(page);
 	await routers.open();
-	await page.getByTestId('routers').getByRole('link', { name: new RegExp(KONDELE_HQ) }).click();
+	await page
+		.getByTestId('routers')
+		.getByRole('link', { name: new RegExp(KONDELE_HQ) })
+		.click();
 	await page.getByTestId('delete-router').click();
 	await expect(page.getByTestId('delete-blocked')).toContainText(/subscribers are on it/);
 	await expect(page.getByTestId('retire-instead')).toBeVisible();
@@ -94,7 +122,9 @@ test('deleting says why not while subscribers are on a router, and deletes one n
 	const typo = `Typo ${run}`;
 	await routers.add({ name: typo, ...SIM_ROUTER });
 	await page.getByTestId('delete-router').click();
-	await expect(page.getByTestId('router-subscriber-counts')).toHaveText('No subscribers are on this router.');
+	await expect(page.getByTestId('router-subscriber-counts')).toHaveText(
+		'No subscribers are on this router.'
+	);
 	await page.getByTestId('delete-submit').click();
 	await expect(page).toHaveURL(/\/manage\/routers\?deleted=1$/);
 	await expect(page.getByTestId('router-deleted')).toBeVisible();

@@ -6,25 +6,36 @@ const HOTSPOT_LOGIN = 'http://10.5.50.1/login';
 const WAS_GOING_TO = 'http://example.com/news';
 
 function portalAddress(device: { mac?: string; ip?: string }) {
-	const query = new URLSearchParams({ ...device, 'link-login-only': HOTSPOT_LOGIN, 'link-orig': WAS_GOING_TO });
+	const query = new URLSearchParams({
+		...device,
+		'link-login-only': HOTSPOT_LOGIN,
+		'link-orig': WAS_GOING_TO
+	});
 	return `/portal/nyota?${query}`;
 }
 
-test('a new hotspot customer pays on the portal and the router lets the phone in', async ({ page }) => {
+test('a new hotspot customer pays on the portal and the router lets the phone in', async ({
+	page
+}) => {
 	const { mac, phone } = newDevice();
 	await customerAnswers(normalizeMsisdn(phone)!, { resultCode: 0, delayMs: 1_000 });
 	// Where the customer was going before the hotspot caught them: the page should end up there.
-	await page.route(`${WAS_GOING_TO}**`, (route) => route.fulfill({ contentType: 'text/html', body: '<h1>The news</h1>' }));
+	await page.route(`${WAS_GOING_TO}**`, (route) =>
+		route.fulfill({ contentType: 'text/html', body: '<h1>The news</h1>' })
+	);
 
 	await page.goto(portalAddress({ mac, ip: '10.5.50.23' }));
 	await page.waitForLoadState('networkidle');
 	await expect(page.getByRole('banner')).toContainText('Nyota Net');
 	// Cheapest first; other specs of the run may have added hotspot packages of their own.
 	await expect(page.getByTestId('package-card').first()).toHaveText(/1 Hour.*KES 10/);
-	const cards = (await page.getByTestId('package-card').allTextContents()).map((card) => card.replace(/\s+/g, ' ').trim());
+	const cards = (await page.getByTestId('package-card').allTextContents()).map((card) =>
+		card.replace(/\s+/g, ' ').trim()
+	);
 	const prices = cards.map((card) => Number(/KES ?([\d,]+)/.exec(card)![1]!.replace(/,/g, '')));
 	expect(prices).toEqual([...prices].sort((x, y) => x - y));
-	for (const offer of [/^1 Hour.*KES 10$/, /^Daily.*KES 50$/, /^Weekly.*KES 250$/]) expect(cards.some((card) => offer.test(card))).toBe(true);
+	for (const offer of [/^1 Hour.*KES 10$/, /^Daily.*KES 50$/, /^Weekly.*KES 250$/])
+		expect(cards.some((card) => offer.test(card))).toBe(true);
 	await expectFitsPhone(page);
 	await page.getByLabel('Your M-Pesa number').fill(phone);
 	await page.getByTestId('package-card').filter({ hasText: '1 Hour' }).click();
@@ -35,10 +46,14 @@ test('a new hotspot customer pays on the portal and the router lets the phone in
 	await expect(page).toHaveURL(WAS_GOING_TO, { timeout: 10_000 });
 
 	const sessions = (await hotspotSessions()).filter((s) => s['mac-address'] === mac);
-	expect(sessions).toEqual([expect.objectContaining({ address: '10.5.50.23', user: expect.stringMatching(/^\d+$/) })]);
+	expect(sessions).toEqual([
+		expect.objectContaining({ address: '10.5.50.23', user: expect.stringMatching(/^\d+$/) })
+	]);
 });
 
-test('when the hotspot did not say which device it is, the browser logs in through the hotspot’s own form', async ({ page }) => {
+test('when the hotspot did not say which device it is, the browser logs in through the hotspot’s own form', async ({
+	page
+}) => {
 	const { phone } = newDevice();
 	await customerAnswers(normalizeMsisdn(phone)!, { resultCode: 0, delayMs: 500 });
 	let posted: URLSearchParams | undefined;

@@ -8,21 +8,42 @@ export const SIM_MPESA = `http://127.0.0.1:${process.env.DEMO_MPESA_PORT ?? 1808
 /** The demo tenant Nyota Net's paybill on the simulator. */
 export const NYOTA_SHORTCODE = '174379';
 
-async function simulate(path: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
-	const response = await fetch(`${SIM_MPESA}/simulate/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+async function simulate(
+	path: string,
+	body: Record<string, unknown>
+): Promise<Record<string, unknown>> {
+	const response = await fetch(`${SIM_MPESA}/simulate/${path}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body)
+	});
 	expect(response.status, `simulator ${path}`).toBe(200);
 	return (await response.json()) as Record<string, unknown>;
 }
 
 export const daraja = {
 	/** How the customer on this phone answers every prompt: 0 pays, 1032 cancels, 2001 wrong PIN… */
-	answerPromptsOn: (msisdn: string, resultCode: number, delayMs?: number) => simulate('outcome', { target: msisdn, resultCode, ...(delayMs === undefined ? {} : { delayMs }) }),
+	answerPromptsOn: (msisdn: string, resultCode: number, delayMs?: number) =>
+		simulate('outcome', {
+			target: msisdn,
+			resultCode,
+			...(delayMs === undefined ? {} : { delayMs })
+		}),
 	/** The next Daraja call to `path` fails the way Safaricom fails it. */
-	failNext: (path: string, fault: { status: number; errorCode: string; errorMessage: string }) => simulate('fault', { path, ...fault, times: 1 }),
+	failNext: (path: string, fault: { status: number; errorCode: string; errorMessage: string }) =>
+		simulate('fault', { path, ...fault, times: 1 }),
 	/** A customer pays the paybill from the phone menu; resolves after our confirmation URL answered. */
 	payBill: (payment: { amount: number; msisdn: string; account: string }) =>
-		simulate('c2b', { ShortCode: NYOTA_SHORTCODE, Amount: payment.amount, Msisdn: payment.msisdn, BillRefNumber: payment.account, FirstName: 'JOHN' }),
-	registrations: async (): Promise<{ shortcode: string; confirmationUrl: string; validationUrl: string }[]> => (await fetch(`${SIM_MPESA}/simulate/registrations`)).json()
+		simulate('c2b', {
+			ShortCode: NYOTA_SHORTCODE,
+			Amount: payment.amount,
+			Msisdn: payment.msisdn,
+			BillRefNumber: payment.account,
+			FirstName: 'JOHN'
+		}),
+	registrations: async (): Promise<
+		{ shortcode: string; confirmationUrl: string; validationUrl: string }[]
+	> => (await fetch(`${SIM_MPESA}/simulate/registrations`)).json()
 };
 
 export class SubscriberPage {
@@ -39,7 +60,11 @@ export class SubscriberPage {
 	/** Opens a subscriber by name through the search, as a manager would. */
 	async open(name: string) {
 		await this.page.goto(`/manage/subscribers?q=${encodeURIComponent(name)}`);
-		await this.page.getByTestId('subscribers').getByRole('link', { name: new RegExp(name) }).first().click();
+		await this.page
+			.getByTestId('subscribers')
+			.getByRole('link', { name: new RegExp(name) })
+			.first()
+			.click();
 		await expect(this.page.getByRole('heading', { level: 1 })).toHaveText(name);
 		await this.page.waitForLoadState('networkidle');
 	}
@@ -53,7 +78,9 @@ export class SubscriberPage {
 		if (options.packageName) {
 			// By its exact name: other specs of the run add packages with similar names.
 			const option = form.locator('option', { hasText: new RegExp(`^${options.packageName} ·`) });
-			await form.getByLabel('Package').selectOption({ value: (await option.getAttribute('value'))! });
+			await form
+				.getByLabel('Package')
+				.selectOption({ value: (await option.getAttribute('value'))! });
 		}
 		if (options.phone !== undefined) await form.getByLabel('Phone that pays').fill(options.phone);
 		await form.getByRole('button', { name: 'Send M-Pesa prompt' }).click();

@@ -11,7 +11,9 @@ const created: { paymentId?: string } = {};
 
 test.describe.configure({ mode: 'serial' });
 
-test('the M-Pesa settings page: the saved keys test OK, bad input is refused field by field, a new callback token gets registered', async ({ page }) => {
+test('the M-Pesa settings page: the saved keys test OK, bad input is refused field by field, a new callback token gets registered', async ({
+	page
+}) => {
 	test.setTimeout(60_000);
 	await logIn(page, LOGINS.nyotaManager);
 	const settings = new MpesaSettingsPage(page);
@@ -21,18 +23,26 @@ test('the M-Pesa settings page: the saved keys test OK, bad input is refused fie
 	await expect(settings.form.getByLabel('Consumer key')).toHaveValue('');
 	await expect(settings.form.getByText(/^Saved: ••••••••/).first()).toBeVisible();
 	await expect(await settings.testCredentials()).toHaveAttribute('data-ok', 'true');
-	await expect(page.getByTestId('mpesa-test-result')).toHaveText('OK: M-Pesa accepted the consumer key and secret.');
+	await expect(page.getByTestId('mpesa-test-result')).toHaveText(
+		'OK: M-Pesa accepted the consumer key and secret.'
+	);
 	await expectFitsPhone(page);
 
 	// Safaricom refusing the keys comes back in plain words, with its code.
-	await daraja.failNext('/oauth/v1/generate', { status: 400, errorCode: '400.008.01', errorMessage: 'Invalid Authentication passed' });
+	await daraja.failNext('/oauth/v1/generate', {
+		status: 400,
+		errorCode: '400.008.01',
+		errorMessage: 'Invalid Authentication passed'
+	});
 	const refused = await settings.testCredentials();
 	await expect(refused).toHaveAttribute('data-ok', 'false');
 	await expect(refused).toContainText('M-Pesa refused the consumer key and secret (400.008.01)');
 
 	// Bad input: each field says what is wrong, and nothing is saved.
 	await settings.form.getByLabel('Shortcode').fill('12');
-	await settings.form.getByLabel('Callback IP allowlist (optional)').fill('196.201.214.0/24\n300.1.1.1');
+	await settings.form
+		.getByLabel('Callback IP allowlist (optional)')
+		.fill('196.201.214.0/24\n300.1.1.1');
 	await settings.save();
 	await expect(settings.form.getByLabel('Shortcode')).toHaveAttribute('aria-invalid', 'true');
 	await expect(settings.form.getByText('Use the 5 to 7 digits of your shortcode.')).toBeVisible();
@@ -61,7 +71,9 @@ test('the M-Pesa settings page: the saved keys test OK, bad input is refused fie
 	await expectFitsPhone(page);
 });
 
-test('a manager sends an M-Pesa prompt from the subscriber page and sees it paid, with the receipt', async ({ page }) => {
+test('a manager sends an M-Pesa prompt from the subscriber page and sees it paid, with the receipt', async ({
+	page
+}) => {
 	test.setTimeout(60_000);
 	await logIn(page, LOGINS.nyotaManager);
 	// The customer answers after 3 s, so the page shows the wait first.
@@ -79,7 +91,9 @@ test('a manager sends an M-Pesa prompt from the subscriber page and sees it paid
 	await expectFitsPhone(page);
 
 	// Polled, not reloaded: the same page turns to paid, with the receipt and the new expiry.
-	await expect(subscriber.promptStatus).toHaveAttribute('data-status', 'succeeded', { timeout: 20_000 });
+	await expect(subscriber.promptStatus).toHaveAttribute('data-status', 'succeeded', {
+		timeout: 20_000
+	});
 	const receipt = (await page.getByTestId('prompt-receipt').textContent())!;
 	expect(receipt).toMatch(/^[A-Z0-9]{10}$/);
 	await expect(subscriber.promptStatus).toContainText('Paid: KES 50');
@@ -90,13 +104,22 @@ test('a manager sends an M-Pesa prompt from the subscriber page and sees it paid
 	await expect(subscriber.entry('payment').filter({ hasText: receipt })).toContainText('+KES 50');
 	await expect(subscriber.entry('purchase').first()).toContainText('−KES 50');
 
-	const status = await (await page.request.get(`/manage/payments/${created.paymentId}/status`)).json();
+	const status = await (
+		await page.request.get(`/manage/payments/${created.paymentId}/status`)
+	).json();
 	expect(status).toMatchObject({ status: 'succeeded', receipt, resultCode: 0 });
 });
 
-test('a cancelled prompt says so in plain words, and the page follows it without JavaScript too', async ({ browser, baseURL }) => {
+test('a cancelled prompt says so in plain words, and the page follows it without JavaScript too', async ({
+	browser,
+	baseURL
+}) => {
 	test.setTimeout(60_000);
-	const context = await browser.newContext({ baseURL, javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
+	const context = await browser.newContext({
+		baseURL,
+		javaScriptEnabled: false,
+		viewport: { width: 360, height: 740 }
+	});
 	await context.addCookies([{ name: 'lang', value: 'en', url: baseURL! }]);
 	const page = await context.newPage();
 	await new LoginPage(page).logIn(LOGINS.nyotaManager);
@@ -105,26 +128,43 @@ test('a cancelled prompt says so in plain words, and the page follows it without
 	await daraja.answerPromptsOn(payer, 1032);
 
 	await page.goto(`/manage/subscribers?q=${encodeURIComponent('Fatuma Hassan')}`);
-	await page.getByTestId('subscribers').getByRole('link', { name: /Fatuma Hassan/ }).first().click();
+	await page
+		.getByTestId('subscribers')
+		.getByRole('link', { name: /Fatuma Hassan/ })
+		.first()
+		.click();
 	const subscriber = new SubscriberPage(page);
 	await subscriber.sendPrompt({ packageName: 'Daily', phone: `0${payer.slice(3)}` });
 	await expect(page).toHaveURL(/\?payment=[0-9a-f-]{36}/);
 	await expect(async () => {
 		const check = page.getByRole('button', { name: 'Check again' });
 		if (await check.count()) await check.click();
-		await expect(subscriber.promptStatus).toHaveAttribute('data-status', 'failed', { timeout: 1_000 });
+		await expect(subscriber.promptStatus).toHaveAttribute('data-status', 'failed', {
+			timeout: 1_000
+		});
 	}).toPass({ timeout: 20_000 });
 	await expect(page.getByTestId('prompt-reason')).toHaveText('The customer cancelled the prompt.');
-	await expect(page.getByTestId('subscriber-payments').locator('li[data-status="failed"]').first()).toContainText('The customer cancelled the prompt.');
+	await expect(
+		page.getByTestId('subscriber-payments').locator('li[data-status="failed"]').first()
+	).toContainText('The customer cancelled the prompt.');
 
 	// A phone that is not Kenyan mobile is refused beside the field, without JavaScript as with it.
 	await subscriber.sendPrompt({ phone: '0712' });
-	await expect(page.getByTestId('prompt-form').getByText('Enter a Safaricom, Airtel or Telkom number like 0712 345 678.')).toBeVisible();
-	await expect(page.getByTestId('prompt-form').getByLabel('Phone that pays')).toHaveAttribute('aria-invalid', 'true');
+	await expect(
+		page
+			.getByTestId('prompt-form')
+			.getByText('Enter a Safaricom, Airtel or Telkom number like 0712 345 678.')
+	).toBeVisible();
+	await expect(page.getByTestId('prompt-form').getByLabel('Phone that pays')).toHaveAttribute(
+		'aria-invalid',
+		'true'
+	);
 	await context.close();
 });
 
-test('a paybill payment to an unknown account waits as unmatched until the manager assigns it, and then renews the subscriber', async ({ page }) => {
+test('a paybill payment to an unknown account waits as unmatched until the manager assigns it, and then renews the subscriber', async ({
+	page
+}) => {
 	test.setTimeout(60_000);
 	await logIn(page, LOGINS.nyotaManager);
 	const subscriber = new SubscriberPage(page);
@@ -132,7 +172,11 @@ test('a paybill payment to an unknown account waits as unmatched until the manag
 	const account = (await page.getByTestId('account-number').textContent())!;
 	const balanceBefore = await subscriber.balanceKes();
 
-	const paid = await daraja.payBill({ amount: 250, msisdn: `2547${String(Date.now()).slice(-8)}`, account: `X${run}` });
+	const paid = await daraja.payBill({
+		amount: 250,
+		msisdn: `2547${String(Date.now()).slice(-8)}`,
+		account: `X${run}`
+	});
 	expect(paid.outcome).toBe('completed');
 	const transId = String(paid.transId);
 
@@ -168,11 +212,15 @@ test('a paybill payment to an unknown account waits as unmatched until the manag
 	await expect(page.getByTestId('subscriber-status')).toHaveAttribute('data-status', 'active');
 	await expect(subscriber.expiry).toContainText('Expires');
 	await expect(subscriber.balance).toHaveAttribute('data-balance', String(balanceBefore));
-	await expect(page.getByTestId('subscriber-payments').locator('li', { hasText: transId })).toHaveAttribute('data-status', 'succeeded');
+	await expect(
+		page.getByTestId('subscriber-payments').locator('li', { hasText: transId })
+	).toHaveAttribute('data-status', 'succeeded');
 	await expect(subscriber.entry('payment').filter({ hasText: transId })).toContainText('+KES 250');
 });
 
-test('a manager records cash, reverses it with a reason, and cash that covers the package renews it', async ({ page }) => {
+test('a manager records cash, reverses it with a reason, and cash that covers the package renews it', async ({
+	page
+}) => {
 	test.setTimeout(60_000);
 	await logIn(page, LOGINS.nyotaManager);
 	const subscriber = new SubscriberPage(page);
@@ -202,13 +250,17 @@ test('a manager records cash, reverses it with a reason, and cash that covers th
 	await expect(page.getByTestId('wallet-notice')).toHaveText('The credit was reversed.');
 	await expect(subscriber.balance).toHaveAttribute('data-balance', String(before));
 	await expect(subscriber.entry('reversal').first()).toContainText('−KES 300');
-	await expect(subscriber.entry('reversal').first()).toContainText('Recorded on the wrong subscriber');
+	await expect(subscriber.entry('reversal').first()).toContainText(
+		'Recorded on the wrong subscriber'
+	);
 	await expect(cash.locator('summary', { hasText: 'Reverse' })).toHaveCount(0);
 
 	// Cash for the whole package, "buy now" ticked: renewed a month on.
 	const expiryBefore = (await subscriber.expiry.textContent())!;
 	await subscriber.recordCash('2,500', { buyPackage: true });
-	await expect(page.getByTestId('wallet-notice')).toHaveText('Cash recorded and the package renewed.');
+	await expect(page.getByTestId('wallet-notice')).toHaveText(
+		'Cash recorded and the package renewed.'
+	);
 	// A done form starts empty: the last note is not carried into the next entry.
 	await expect(subscriber.entry('cash').first()).toContainText('+KES 2,500');
 	await expect(subscriber.entry('cash').first()).not.toContainText(note);
@@ -218,14 +270,30 @@ test('a manager records cash, reverses it with a reason, and cash that covers th
 	await expect(subscriber.entry('purchase').first()).toContainText('−KES 2,500');
 });
 
-test('bad input to the money forms gets a 400 with field messages, and agents cannot reach the manager side', async ({ baseURL }) => {
+test('bad input to the money forms gets a 400 with field messages, and agents cannot reach the manager side', async ({
+	baseURL
+}) => {
 	const manager = await apiAs(playwright, baseURL!, LOGINS.nyotaManager);
 	const save = await manager.post('/manage/mpesa?/save', {
-		form: { kind: 'till', shortcode: 'abc', tillNumber: '', environment: 'custom', baseUrl: 'ftp://daraja.example', consumerKey: 'typed-consumer-key-123', callbackIpAllowlist: '10.0.0.1/40' }
+		form: {
+			kind: 'till',
+			shortcode: 'abc',
+			tillNumber: '',
+			environment: 'custom',
+			baseUrl: 'ftp://daraja.example',
+			consumerKey: 'typed-consumer-key-123',
+			callbackIpAllowlist: '10.0.0.1/40'
+		}
 	});
 	expect(save.status()).toBe(400);
 	const page = await save.text();
-	for (const text of ['Use the 5 to 7 digits of your shortcode.', 'This is required.', 'Enter an address starting with http:// or https://.', 'Not an IPv4 address or range: 10.0.0.1/40']) expect(page).toContain(text);
+	for (const text of [
+		'Use the 5 to 7 digits of your shortcode.',
+		'This is required.',
+		'Enter an address starting with http:// or https://.',
+		'Not an IPv4 address or range: 10.0.0.1/40'
+	])
+		expect(page).toContain(text);
 	// A key typed into the form never comes back in the page.
 	expect(page).not.toContain('typed-consumer-key-123');
 
@@ -233,11 +301,16 @@ test('bad input to the money forms gets a 400 with field messages, and agents ca
 	expect(find.status()).toBe(400);
 	expect(await find.text()).toContain('This is required.');
 
-	const list = await (await manager.get(`/manage/subscribers?q=${encodeURIComponent('Achieng Otieno')}`)).text();
+	const list = await (
+		await manager.get(`/manage/subscribers?q=${encodeURIComponent('Achieng Otieno')}`)
+	).text();
 	const subscriberId = /href="\/manage\/subscribers\/([0-9a-f-]{36})"/.exec(list)![1]!;
 	// As use:enhance asks (the action's own answer as JSON)…
 	const action = async (name: string, form: Record<string, string>) => {
-		const response = await manager.post(`/manage/subscribers/${subscriberId}?/${name}`, { headers: { accept: 'application/json', 'x-sveltekit-action': 'true' }, form });
+		const response = await manager.post(`/manage/subscribers/${subscriberId}?/${name}`, {
+			headers: { accept: 'application/json', 'x-sveltekit-action': 'true' },
+			form
+		});
 		const result = await response.json();
 		return { status: result.status as number, data: String(result.data) };
 	};
@@ -251,7 +324,9 @@ test('bad input to the money forms gets a 400 with field messages, and agents ca
 	expect(prompt.status).toBe(400);
 	expect(prompt.data).toContain('Enter a Safaricom, Airtel or Telkom number like 0712 345 678.');
 	// …and as a browser without JavaScript posts: the page comes back with the 400 and the message.
-	const plain = await manager.post(`/manage/subscribers/${subscriberId}?/cash`, { form: { amountKes: '1000001', note: '' } });
+	const plain = await manager.post(`/manage/subscribers/${subscriberId}?/cash`, {
+		form: { amountKes: '1000001', note: '' }
+	});
 	expect(plain.status()).toBe(400);
 	expect(await plain.text()).toContain('Enter whole shillings from 1 to 1,000,000.');
 	await manager.dispose();
@@ -260,8 +335,21 @@ test('bad input to the money forms gets a 400 with field messages, and agents ca
 	const agent = await apiAs(playwright, baseURL!, LOGINS.nyotaAgent);
 	expect((await agent.get('/manage/mpesa')).status()).toBe(404);
 	expect((await agent.get('/manage/payments')).status()).toBe(404);
-	expect((await agent.post(`/manage/subscribers/${subscriberId}?/cash`, { form: { amountKes: '100', note: '' } })).status()).toBe(404);
-	expect((await agent.post(`/manage/subscribers/${subscriberId}?/prompt`, { form: { packageId: '0b4e7a43-5c1b-4f0e-8a55-3c1e2f9d7b21', phone: '' } })).status()).toBe(404);
-	if (created.paymentId) expect((await agent.get(`/manage/payments/${created.paymentId}/status`)).status()).toBe(404);
+	expect(
+		(
+			await agent.post(`/manage/subscribers/${subscriberId}?/cash`, {
+				form: { amountKes: '100', note: '' }
+			})
+		).status()
+	).toBe(404);
+	expect(
+		(
+			await agent.post(`/manage/subscribers/${subscriberId}?/prompt`, {
+				form: { packageId: '0b4e7a43-5c1b-4f0e-8a55-3c1e2f9d7b21', phone: '' }
+			})
+		).status()
+	).toBe(404);
+	if (created.paymentId)
+		expect((await agent.get(`/manage/payments/${created.paymentId}/status`)).status()).toBe(404);
 	await agent.dispose();
 });

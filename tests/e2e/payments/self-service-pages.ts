@@ -10,7 +10,10 @@ const MPESA_PORT = Number(process.env.DEMO_MPESA_PORT ?? 18089);
 const ROUTER_PORT = Number(process.env.DEMO_ROUTER_PORT ?? 18728);
 
 /** How the customer with this phone answers the next prompts (see tools/sim/daraja/README.md). */
-export async function customerAnswers(msisdn: string, outcome: { resultCode?: number; delayMs?: number; deliver?: string } = {}) {
+export async function customerAnswers(
+	msisdn: string,
+	outcome: { resultCode?: number; delayMs?: number; deliver?: string } = {}
+) {
 	const response = await fetch(`http://127.0.0.1:${MPESA_PORT}/simulate/outcome`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
@@ -34,7 +37,10 @@ export async function hotspotSessions(): Promise<Record<string, string>[]> {
 export function newDevice() {
 	const n = Date.now() % 1_000_000;
 	const hex = n.toString(16).padStart(6, '0').toUpperCase();
-	return { mac: `02:00:00:${hex.slice(0, 2)}:${hex.slice(2, 4)}:${hex.slice(4, 6)}`, phone: `0799${String(n).padStart(6, '0')}` };
+	return {
+		mac: `02:00:00:${hex.slice(0, 2)}:${hex.slice(2, 4)}:${hex.slice(4, 6)}`,
+		phone: `0799${String(n).padStart(6, '0')}`
+	};
 }
 
 export class TopUpPage {

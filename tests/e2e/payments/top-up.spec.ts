@@ -5,7 +5,9 @@ import { TopUpPage, customerAnswers, expectFitsPhone } from './self-service-page
 const FATUMA = '254712000103';
 const KIPRONO = '254712000104';
 
-test('a subscriber tops up on a 360 px phone and sees the M-Pesa receipt and the new expiry', async ({ page }) => {
+test('a subscriber tops up on a 360 px phone and sees the M-Pesa receipt and the new expiry', async ({
+	page
+}) => {
 	await customerAnswers(FATUMA, { resultCode: 0, delayMs: 1_500 });
 	const topUp = new TopUpPage(page);
 	await topUp.open();
@@ -23,13 +25,17 @@ test('a subscriber tops up on a 360 px phone and sees the M-Pesa receipt and the
 	await expectFitsPhone(page);
 });
 
-test('a customer who cancels the prompt reads that they cancelled it, and can try again', async ({ page }) => {
+test('a customer who cancels the prompt reads that they cancelled it, and can try again', async ({
+	page
+}) => {
 	await customerAnswers(KIPRONO, { resultCode: 1032, delayMs: 1_000 });
 	const topUp = new TopUpPage(page);
 	await topUp.open();
 	await topUp.find('0712 000 104');
 	await topUp.pay('Weekly');
-	await expect(page.getByTestId('failure-reason')).toHaveText('You cancelled the M-Pesa request.', { timeout: 20_000 });
+	await expect(page.getByTestId('failure-reason')).toHaveText('You cancelled the M-Pesa request.', {
+		timeout: 20_000
+	});
 	await page.getByRole('link', { name: 'Try again' }).click();
 	await expect(page).toHaveURL(/\/pay\/nyota$/);
 	await expect(page.getByLabel('Account number or phone')).toBeVisible();
@@ -38,7 +44,9 @@ test('a customer who cancels the prompt reads that they cancelled it, and can tr
 test.describe('without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });
 
-	test('the top-up works with plain forms, and the status page asks again by itself', async ({ page }) => {
+	test('the top-up works with plain forms, and the status page asks again by itself', async ({
+		page
+	}) => {
 		await customerAnswers(FATUMA, { resultCode: 0, delayMs: 1_000 });
 		await page.goto('/pay/nyota');
 		await page.getByLabel('Account number or phone').fill('+254 712 000 103');

@@ -1,10 +1,15 @@
 import { expect, test } from '@playwright/test';
 import { LOGINS, LoginPage } from '../fixtures/login';
 
-test('the platform admin opens a tenant read-only and the visit is in its audit log', async ({ page }) => {
+test('the platform admin opens a tenant read-only and the visit is in its audit log', async ({
+	page
+}) => {
 	await new LoginPage(page).logIn(LOGINS.platform);
 	await expect(page).toHaveURL(/\/platform$/);
-	await page.getByTestId('tenants').getByRole('link', { name: /Pwani WiFi/ }).click();
+	await page
+		.getByTestId('tenants')
+		.getByRole('link', { name: /Pwani WiFi/ })
+		.click();
 
 	await expect(page.getByTestId('read-only')).toBeVisible();
 	await expect(page.getByRole('heading', { name: 'Pwani WiFi' })).toBeVisible();
@@ -12,7 +17,10 @@ test('the platform admin opens a tenant read-only and the visit is in its audit 
 	await expect(page.getByTestId('activity')).toContainText('Platform Admin');
 });
 
-test('the platform admin creates a tenant and gets an invitation link for its manager', async ({ page, browser }) => {
+test('the platform admin creates a tenant and gets an invitation link for its manager', async ({
+	page,
+	browser
+}) => {
 	await new LoginPage(page).logIn(LOGINS.platform);
 	await page.getByTestId('new-tenant').click();
 	await page.getByLabel('Name', { exact: true }).fill('Malindi Spot');

@@ -6,12 +6,22 @@ const PHONE = { width: 360, height: 740 };
 test.use({ viewport: PHONE });
 
 async function expectFitsThePhone(page: Page) {
-	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+		PHONE.width
+	);
 }
 
-const dailyPackage = (name: string) => ({ name, price: '30', validity: '1', unit: 'Days', rate: '2M/2M' });
+const dailyPackage = (name: string) => ({
+	name,
+	price: '30',
+	validity: '1',
+	unit: 'Days',
+	rate: '2M/2M'
+});
 
-test('the platform admin changes nothing in a tenant until acting as it, with a reason, and stops when done', async ({ page }) => {
+test('the platform admin changes nothing in a tenant until acting as it, with a reason, and stops when done', async ({
+	page
+}) => {
 	const name = `Act-as ${Date.now() % 100000}`;
 	await new LoginPage(page).logIn(LOGINS.platform);
 	await expect(page).toHaveURL(/\/platform$/);
@@ -19,13 +29,23 @@ test('the platform admin changes nothing in a tenant until acting as it, with a 
 	// Read-only: a write from the tenant pages is refused with the reason, and nothing is created.
 	await page.goto('/manage/packages');
 	await new PackagesPage(page).create(dailyPackage(name));
-	await expect(page.getByText(/Read-only: a platform admin must start “act as tenant”/)).toBeVisible();
+	await expect(
+		page.getByText(/Read-only: a platform admin must start “act as tenant”/)
+	).toBeVisible();
 	await page.goto('/manage/packages');
 	await expect(page.getByText(name)).toHaveCount(0);
 
 	// Without JavaScript too: a plain form post is a 403.
 	const refused = await page.request.post('/manage/packages?/create', {
-		form: { name, kind: 'hotspot', priceKes: '30', validityCount: '1', validityUnit: 'days', rateLimit: '2M/2M', sharedDevices: '1' },
+		form: {
+			name,
+			kind: 'hotspot',
+			priceKes: '30',
+			validityCount: '1',
+			validityUnit: 'days',
+			rateLimit: '2M/2M',
+			sharedDevices: '1'
+		},
 		headers: { origin: new URL(page.url()).origin, accept: 'text/html' },
 		maxRedirects: 0
 	});
@@ -33,7 +53,10 @@ test('the platform admin changes nothing in a tenant until acting as it, with a 
 
 	// Act as Pwani WiFi: a reason is required.
 	await page.goto('/platform');
-	await page.getByTestId('tenants').getByRole('link', { name: /Pwani WiFi/ }).click();
+	await page
+		.getByTestId('tenants')
+		.getByRole('link', { name: /Pwani WiFi/ })
+		.click();
 	const reason = page.getByLabel('Reason');
 	await expect(reason).toHaveAttribute('required', '');
 	await reason.fill('Manager asked for a new package on the phone (ticket 4411)');
@@ -61,7 +84,15 @@ test('the platform admin changes nothing in a tenant until acting as it, with a 
 	await expect(activity).toContainText('Platform admin started acting as the tenant');
 	await expect(activity).toContainText('Platform admin stopped acting as the tenant');
 	const after = await page.request.post('/manage/packages?/create', {
-		form: { name: `${name} again`, kind: 'hotspot', priceKes: '30', validityCount: '1', validityUnit: 'days', rateLimit: '2M/2M', sharedDevices: '1' },
+		form: {
+			name: `${name} again`,
+			kind: 'hotspot',
+			priceKes: '30',
+			validityCount: '1',
+			validityUnit: 'days',
+			rateLimit: '2M/2M',
+			sharedDevices: '1'
+		},
 		headers: { origin: new URL(page.url()).origin, accept: 'text/html' },
 		maxRedirects: 0
 	});

@@ -12,7 +12,13 @@ function cspViolations(page: Page): string[] {
 }
 
 function directives(policy: string | undefined): Record<string, string> {
-	return Object.fromEntries((policy ?? '').split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...rest]) => [name!, rest.join(' ')]));
+	return Object.fromEntries(
+		(policy ?? '')
+			.split(';')
+			.map((d) => d.trim().split(/\s+/))
+			.filter((d) => d[0])
+			.map(([name, ...rest]) => [name!, rest.join(' ')])
+	);
 }
 
 function expectLockedDown(headers: Record<string, string>) {
@@ -28,7 +34,9 @@ function expectLockedDown(headers: Record<string, string>) {
 	return csp;
 }
 
-test('a staff page has the policy and the framing rules, and works without a CSP refusal', async ({ page }) => {
+test('a staff page has the policy and the framing rules, and works without a CSP refusal', async ({
+	page
+}) => {
 	const violations = cspViolations(page);
 	await new LoginPage(page).logIn(LOGINS.nyotaManager);
 	await expect(page).toHaveURL(/\/manage$/);
@@ -36,12 +44,17 @@ test('a staff page has the policy and the framing rules, and works without a CSP
 	expectLockedDown(answer!.headers());
 	await page.waitForLoadState('networkidle');
 	// Client-side navigation needs the hydrated app: its scripts ran under the policy.
-	await page.getByRole('link', { name: /Packages|Vifurushi/ }).first().click();
+	await page
+		.getByRole('link', { name: /Packages|Vifurushi/ })
+		.first()
+		.click();
 	await expect(page).toHaveURL(/\/manage\/packages/);
 	expect(violations).toEqual([]);
 });
 
-test('the top-up page has the policy and still finds a subscriber with JavaScript', async ({ page }) => {
+test('the top-up page has the policy and still finds a subscriber with JavaScript', async ({
+	page
+}) => {
 	const violations = cspViolations(page);
 	const answer = await page.goto('/pay/nyota');
 	const csp = expectLockedDown(answer!.headers());
@@ -52,16 +65,25 @@ test('the top-up page has the policy and still finds a subscriber with JavaScrip
 	expect(violations).toEqual([]);
 });
 
-test("the captive portal may not be framed, and may post only to us and to the hotspot's own login page", async ({ page }) => {
+test("the captive portal may not be framed, and may post only to us and to the hotspot's own login page", async ({
+	page
+}) => {
 	const violations = cspViolations(page);
-	const query = new URLSearchParams({ mac: '02:00:00:AA:BB:CC', ip: '10.5.50.23', 'link-login-only': 'http://10.5.50.1/login', 'link-orig': 'http://example.com/' });
+	const query = new URLSearchParams({
+		mac: '02:00:00:AA:BB:CC',
+		ip: '10.5.50.23',
+		'link-login-only': 'http://10.5.50.1/login',
+		'link-orig': 'http://example.com/'
+	});
 	const answer = await page.goto(`/portal/nyota?${query}`);
 	const csp = expectLockedDown(answer!.headers());
 	expect(csp['form-action']).toBe("'self' http://10.5.50.1");
 	await page.waitForLoadState('networkidle');
 	await expect(page.getByRole('button').first()).toBeVisible();
 	// A login address off the hotspot network is neither shown nor allowed.
-	const elsewhere = await page.request.get(`/portal/nyota?${new URLSearchParams({ 'link-login-only': 'http://evil.example/login' })}`);
+	const elsewhere = await page.request.get(
+		`/portal/nyota?${new URLSearchParams({ 'link-login-only': 'http://evil.example/login' })}`
+	);
 	expect(directives(elsewhere.headers()['content-security-policy'])['form-action']).toBe("'self'");
 	expect(elsewhere.headers()['x-frame-options']).toBe('DENY');
 	expect(violations).toEqual([]);
@@ -72,7 +94,12 @@ test('a page of ours cannot be put in a frame', async ({ page, baseURL }) => {
 	await page.setContent(`<iframe src="${baseURL}/pay/nyota" width="300" height="300"></iframe>`);
 	await page.waitForTimeout(1_000);
 	const frame = page.frames().find((f) => f.url().includes('/pay/nyota'));
-	const framed = frame ? await frame.locator('body').innerText().catch(() => '') : '';
+	const framed = frame
+		? await frame
+				.locator('body')
+				.innerText()
+				.catch(() => '')
+		: '';
 	expect(framed).not.toContain('Nyota');
 	expect(violations.join('\n')).toMatch(/frame-ancestors|X-Frame-Options|Refused to display/i);
 });

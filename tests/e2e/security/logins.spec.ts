@@ -4,7 +4,9 @@ import { LOGINS, LoginPage } from '../fixtures/login';
 const PHONE = { width: 360, height: 740 };
 test.use({ viewport: PHONE });
 
-test('a manager is told at their next login how many attempts on their account failed', async ({ page }) => {
+test('a manager is told at their next login how many attempts on their account failed', async ({
+	page
+}) => {
 	const login = new LoginPage(page);
 	for (let i = 0; i < 3; i++) {
 		await login.logIn(LOGINS.kondeleManager, `not-the-password-${i}`);
@@ -14,7 +16,9 @@ test('a manager is told at their next login how many attempts on their account f
 	await expect(page).toHaveURL(/\/manage$/);
 	const notice = page.getByTestId('failed-logins-notice');
 	await expect(notice).toContainText('3 failed attempts to sign in to your account since');
-	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+		PHONE.width
+	);
 	await notice.getByRole('button', { name: 'OK' }).click();
 	await expect(notice).toHaveCount(0);
 

@@ -28,7 +28,18 @@ async function freePort(): Promise<number> {
 	});
 }
 
-const INHERITED_SETTINGS = ['DATABASE_URL', 'ORIGIN', 'PUBLIC_URL', 'MTANDAO_MODE', 'SEED_DEMO', 'MPESA_ALLOWED_IPS', 'PROTOCOL_HEADER', 'HOST_HEADER', 'ADDRESS_HEADER', 'XFF_DEPTH'];
+const INHERITED_SETTINGS = [
+	'DATABASE_URL',
+	'ORIGIN',
+	'PUBLIC_URL',
+	'MTANDAO_MODE',
+	'SEED_DEMO',
+	'MPESA_ALLOWED_IPS',
+	'PROTOCOL_HEADER',
+	'HOST_HEADER',
+	'ADDRESS_HEADER',
+	'XFF_DEPTH'
+];
 
 export async function startOwnServer(env: Record<string, string>): Promise<OwnServer> {
 	const [port, routerPort, mpesaPort] = [await freePort(), await freePort(), await freePort()];
@@ -38,7 +49,15 @@ export async function startOwnServer(env: Record<string, string>): Promise<OwnSe
 	let output = '';
 	const child: ChildProcess = spawn(process.execPath, ['scripts/start.js'], {
 		cwd: process.cwd(),
-		env: { ...base, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_ROUTER_PORT: String(routerPort), DEMO_MPESA_PORT: String(mpesaPort), ...env },
+		env: {
+			...base,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			DATA_DIR: dataDir,
+			DEMO_ROUTER_PORT: String(routerPort),
+			DEMO_MPESA_PORT: String(mpesaPort),
+			...env
+		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	child.stdout?.on('data', (chunk) => (output += chunk));
@@ -55,8 +74,12 @@ export async function startOwnServer(env: Record<string, string>): Promise<OwnSe
 	const deadline = Date.now() + 120_000;
 	while (Date.now() < deadline) {
 		if (child.exitCode !== null) break;
-		const ready = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
-		if (ready && output.includes('Simulated M-Pesa')) return { url, port, mpesaPort, output: () => output, stop };
+		const ready = await fetch(`${url}/healthz`).then(
+			(r) => r.ok,
+			() => false
+		);
+		if (ready && output.includes('Simulated M-Pesa'))
+			return { url, port, mpesaPort, output: () => output, stop };
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 	await stop();

@@ -13,7 +13,9 @@ async function newPhone(browser: Browser): Promise<Page> {
 }
 
 async function expectFitsThePhone(page: Page) {
-	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+		PHONE.width
+	);
 }
 
 /**
@@ -27,7 +29,12 @@ async function logInManager(page: Page) {
 }
 
 /** The manager invites an agent and the agent joins with `password`; returns the agent's phone. */
-async function inviteAgent(manager: Page, agent: Page, name: string, password: string): Promise<string> {
+async function inviteAgent(
+	manager: Page,
+	agent: Page,
+	name: string,
+	password: string
+): Promise<string> {
 	const phone = freshPhone();
 	await manager.goto('/manage/team');
 	await manager.getByLabel('Full name').fill(name);
@@ -42,7 +49,10 @@ async function inviteAgent(manager: Page, agent: Page, name: string, password: s
 	return phone;
 }
 
-test('a staff member changes the password: the current one is required, other devices are logged out, the new one logs in', async ({ page, browser }) => {
+test('a staff member changes the password: the current one is required, other devices are logged out, the new one logs in', async ({
+	page,
+	browser
+}) => {
 	await logInManager(page);
 	const agent = await newPhone(browser);
 	const phone = await inviteAgent(page, agent, 'Amina Changes', 'first password 1');
@@ -82,7 +92,10 @@ test('a staff member changes the password: the current one is required, other de
 	await expect(agent).toHaveURL(/\/agent$/);
 });
 
-test('a manager makes a one-time reset link; it sets a new password, logs the person out everywhere and works once', async ({ page, browser }) => {
+test('a manager makes a one-time reset link; it sets a new password, logs the person out everywhere and works once', async ({
+	page,
+	browser
+}) => {
 	await logInManager(page);
 	const agent = await newPhone(browser);
 	const phone = await inviteAgent(page, agent, 'Baraka Forgets', 'first password 1');
@@ -116,7 +129,10 @@ test('a manager makes a one-time reset link; it sets a new password, logs the pe
 	await expect(agent).toHaveURL(/\/agent$/);
 });
 
-test('a manager revokes an invitation that was not used; its link then says so and creates no account', async ({ page, browser }) => {
+test('a manager revokes an invitation that was not used; its link then says so and creates no account', async ({
+	page,
+	browser
+}) => {
 	await logInManager(page);
 	await page.goto('/manage/team');
 	await page.getByLabel('Full name').fill('Chebet Wrong Number');
@@ -128,7 +144,9 @@ test('a manager revokes an invitation that was not used; its link then says so a
 	await expect(invitations).toContainText('Chebet Wrong Number');
 	await expectFitsThePhone(page);
 	await invitations.getByRole('button', { name: 'Revoke: Chebet Wrong Number' }).click();
-	await expect(page.getByRole('status')).toContainText('The invitation for Chebet Wrong Number is revoked');
+	await expect(page.getByRole('status')).toContainText(
+		'The invitation for Chebet Wrong Number is revoked'
+	);
 	await expect(page.getByTestId('invitations').getByText('Chebet Wrong Number')).toHaveCount(0);
 
 	const invitee = await newPhone(browser);

@@ -12,9 +12,12 @@ import { TopUpPage, expectFitsPhone } from '../payments/self-service-pages';
 // Fatuma Hassan, a demo subscriber of Nyota Net with the Daily package (src/lib/server/demo/seed.ts).
 const FATUMA_TYPED = '0712 000 103';
 
-const withoutIds = (text: string) => text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>');
+const withoutIds = (text: string) =>
+	text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>');
 
-test('a stranger who types a phone on a 360 px phone sees the masked name, the status and the packages only', async ({ page }) => {
+test('a stranger who types a phone on a 360 px phone sees the masked name, the status and the packages only', async ({
+	page
+}) => {
 	const topUp = new TopUpPage(page);
 	await topUp.open();
 	await topUp.find(FATUMA_TYPED);
@@ -32,14 +35,27 @@ test('a stranger who types a phone on a 360 px phone sees the masked name, the s
 	await expectFitsPhone(page);
 });
 
-test('the look-up’s data carries no balance, expiry, kind, account number or phone digits', async ({ baseURL }) => {
+test('the look-up’s data carries no balance, expiry, kind, account number or phone digits', async ({
+	baseURL
+}) => {
 	const anon = await apiAs(playwright, baseURL!);
-	const response = await anon.post('/pay/nyota?/find', { headers: { accept: 'application/json', 'x-sveltekit-action': 'true' }, form: { account: FATUMA_TYPED } });
+	const response = await anon.post('/pay/nyota?/find', {
+		headers: { accept: 'application/json', 'x-sveltekit-action': 'true' },
+		form: { account: FATUMA_TYPED }
+	});
 	const result = await response.json();
 	expect(result).toMatchObject({ type: 'success', status: 200 });
 	const data = parse(result.data) as { payer: Record<string, unknown>; account: string };
-	expect(Object.keys(data.payer).sort()).toEqual(['maskedName', 'packages', 'status', 'suggestedPackageId']);
-	expect(data.payer).toMatchObject({ maskedName: 'Fa***a Ha***n', status: expect.stringMatching(/^(active|expired)$/) });
+	expect(Object.keys(data.payer).sort()).toEqual([
+		'maskedName',
+		'packages',
+		'status',
+		'suggestedPackageId'
+	]);
+	expect(data.payer).toMatchObject({
+		maskedName: 'Fa***a Ha***n',
+		status: expect.stringMatching(/^(active|expired)$/)
+	});
 	// Only what the customer typed comes back (step 2 posts it again), never the account it found.
 	expect(data.account).toBe(FATUMA_TYPED);
 	const sent = withoutIds(JSON.stringify(data.payer));

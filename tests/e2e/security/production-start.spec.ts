@@ -27,7 +27,14 @@ let output = '';
 function start(env: Record<string, string>): ChildProcess {
 	output = '';
 	const child = spawn(process.execPath, ['scripts/start.js'], {
-		env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), DEMO_ROUTER_PORT: String(simulatorPorts[0]), DEMO_MPESA_PORT: String(simulatorPorts[1]), ...env },
+		env: {
+			PATH: process.env.PATH,
+			HOME: process.env.HOME,
+			PORT: String(port),
+			DEMO_ROUTER_PORT: String(simulatorPorts[0]),
+			DEMO_MPESA_PORT: String(simulatorPorts[1]),
+			...env
+		},
 		stdio: ['ignore', 'pipe', 'pipe'],
 		detached: true
 	});
@@ -59,7 +66,13 @@ async function stop(child: ChildProcess | undefined) {
 
 async function healthy(until: number, child: ChildProcess): Promise<boolean> {
 	while (Date.now() < until && child.exitCode === null) {
-		if (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)) return true;
+		if (
+			await fetch(`http://127.0.0.1:${port}/healthz`).then(
+				(r) => r.ok,
+				() => false
+			)
+		)
+			return true;
 		await new Promise((r) => setTimeout(r, 500));
 	}
 	return false;
@@ -77,11 +90,20 @@ async function logIn(login: string, password: string) {
 	const response = await fetch(`http://127.0.0.1:${port}/login`, {
 		method: 'POST',
 		redirect: 'manual',
-		headers: { origin: PUBLIC_URL, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+		headers: {
+			origin: PUBLIC_URL,
+			'content-type': 'application/x-www-form-urlencoded',
+			accept: 'text/html'
+		},
 		body: new URLSearchParams({ login, password })
 	});
 	const session = /(?:^|,\s*)(session=[^;]+)/.exec(response.headers.get('set-cookie') ?? '');
-	return { status: response.status, location: response.headers.get('location'), session: Boolean(session), cookie: session?.[1] };
+	return {
+		status: response.status,
+		location: response.headers.get('location'),
+		session: Boolean(session),
+		cookie: session?.[1]
+	};
 }
 
 test.beforeAll(async () => {
@@ -124,10 +146,14 @@ test('with an https PUBLIC_URL it starts with no demo account and no simulator l
 test('npm run admin -- create-platform-admin makes the first admin, who logs in to pages with no DEMO badge', async () => {
 	test.setTimeout(120_000);
 	const created = await new Promise<{ code: number | null; out: string }>((done) => {
-		const child = spawn('npm', ['run', '--silent', 'admin', '--', 'create-platform-admin', '--email', 'root@isp.example'], {
-			env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: dbUrl },
-			stdio: ['pipe', 'pipe', 'pipe']
-		});
+		const child = spawn(
+			'npm',
+			['run', '--silent', 'admin', '--', 'create-platform-admin', '--email', 'root@isp.example'],
+			{
+				env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: dbUrl },
+				stdio: ['pipe', 'pipe', 'pipe']
+			}
+		);
 		let out = '';
 		child.stdout.on('data', (d) => (out += d));
 		child.stderr.on('data', (d) => (out += d));

@@ -12,15 +12,24 @@ import { customerAnswers } from '../payments/self-service-pages';
 const KIPRONO = '0712 000 104';
 const STRANGER = '254733000777';
 
-const fieldMessage = (html: string, name: string) => new RegExp(`<p class="error" id="field-${name}-error">([^<]*)</p>`).exec(html)?.[1];
+const fieldMessage = (html: string, name: string) =>
+	new RegExp(`<p class="error" id="field-${name}-error">([^<]*)</p>`).exec(html)?.[1];
 
-test('a third prompt from a stranger’s phone for one account within the hour is refused with a message beside the phone', async ({ baseURL }) => {
+test('a third prompt from a stranger’s phone for one account within the hour is refused with a message beside the phone', async ({
+	baseURL
+}) => {
 	await customerAnswers(STRANGER, { resultCode: 1032, delayMs: 200 });
 	const anon = await apiAs(playwright, baseURL!);
 	const found = await (await anon.post('/pay/nyota?/find', { form: { account: KIPRONO } })).text();
-	const packageId = /<input type="radio" name="packageId" value="([0-9a-f-]{36})"[^>]*checked/.exec(found)?.[1];
+	const packageId = /<input type="radio" name="packageId" value="([0-9a-f-]{36})"[^>]*checked/.exec(
+		found
+	)?.[1];
 	expect(packageId).toBeTruthy();
-	const pay = () => anon.post('/pay/nyota?/pay', { form: { account: KIPRONO, packageId: packageId!, phone: '0733 000 777' }, maxRedirects: 0 });
+	const pay = () =>
+		anon.post('/pay/nyota?/pay', {
+			form: { account: KIPRONO, packageId: packageId!, phone: '0733 000 777' },
+			maxRedirects: 0
+		});
 	expect((await pay()).status()).toBe(303);
 	await new Promise((r) => setTimeout(r, 1_000));
 	expect((await pay()).status()).toBe(303);
@@ -28,7 +37,9 @@ test('a third prompt from a stranger’s phone for one account within the hour i
 	const third = await pay();
 	expect(third.status()).toBe(429);
 	const html = await third.text();
-	expect(fieldMessage(html, 'phone')).toMatch(/^This account has had too many requests from other phones\. Leave the M-Pesa number empty/);
+	expect(fieldMessage(html, 'phone')).toMatch(
+		/^This account has had too many requests from other phones\. Leave the M-Pesa number empty/
+	);
 	expect(html).not.toMatch(/at \w+ \(|node_modules/);
 	await anon.dispose();
 });

@@ -8,7 +8,8 @@ import { expect, test, type APIRequestContext } from '@playwright/test';
 import * as playwright from '@playwright/test';
 import { LOGINS, apiAs } from '../fixtures/login';
 
-const ids = (html: string, path: string) => [...html.matchAll(new RegExp(`href="/manage/${path}/([0-9a-f-]{36})"`, 'g'))].map((m) => m[1]!);
+const ids = (html: string, path: string) =>
+	[...html.matchAll(new RegExp(`href="/manage/${path}/([0-9a-f-]{36})"`, 'g'))].map((m) => m[1]!);
 
 async function firstRouter(context: APIRequestContext): Promise<string> {
 	const [id] = ids(await (await context.get('/manage/routers')).text(), 'routers');
@@ -16,9 +17,17 @@ async function firstRouter(context: APIRequestContext): Promise<string> {
 	return id!;
 }
 
-const editForm = (routerId: string, extra: Record<string, string> = {}) => ({ name: 'Forged Name', phone: '0712 999 001', kind: 'hotspot', routerId, ...extra });
+const editForm = (routerId: string, extra: Record<string, string> = {}) => ({
+	name: 'Forged Name',
+	phone: '0712 999 001',
+	kind: 'hotspot',
+	routerId,
+	...extra
+});
 
-test('another tenant\'s router, a forged form and bad input are refused with 400 and field messages; nothing changes', async ({ baseURL }) => {
+test("another tenant's router, a forged form and bad input are refused with 400 and field messages; nothing changes", async ({
+	baseURL
+}) => {
 	const nyota = await apiAs(playwright, baseURL!, LOGINS.nyotaManager);
 	const kondele = await apiAs(playwright, baseURL!, LOGINS.kondeleManager);
 	const pwani = await apiAs(playwright, baseURL!, LOGINS.pwaniManager);
@@ -46,14 +55,20 @@ test('another tenant\'s router, a forged form and bad input are refused with 400
 	});
 	const result = await garbage.json();
 	expect(result.status).toBe(400);
-	for (const text of ['This is required.', 'Enter a Safaricom, Airtel or Telkom number like 0712 345 678.', 'Choose one from the list.']) {
+	for (const text of [
+		'This is required.',
+		'Enter a Safaricom, Airtel or Telkom number like 0712 345 678.',
+		'Choose one from the list.'
+	]) {
 		expect(JSON.stringify(result.data)).toContain(text);
 	}
 
 	// A package of the other service: refused beside the package.
 	const pppoe = /<optgroup label="PPPoE">\s*<option value="([0-9a-f-]{36})"/.exec(before)?.[1];
 	if (pppoe && /data-testid="subscriber-edit"/.test(before) && before.includes('· Hotspot')) {
-		const response = await nyota.post(`${page}?/edit`, { form: editForm(await firstRouter(nyota), { packageId: pppoe }) });
+		const response = await nyota.post(`${page}?/edit`, {
+			form: editForm(await firstRouter(nyota), { packageId: pppoe })
+		});
 		expect(response.status()).toBe(400);
 		expect(await response.text()).toContain('That package is for the other service type.');
 	}
@@ -64,9 +79,13 @@ test('another tenant\'s router, a forged form and bad input are refused with 400
 	expect(after).not.toContain('Forged Name');
 
 	// Another tenant's manager, and an agent, do not get to edit Nyota's subscriber at all.
-	expect((await kondele.post(`${page}?/edit`, { form: editForm(await firstRouter(kondele)) })).status()).toBe(404);
+	expect(
+		(await kondele.post(`${page}?/edit`, { form: editForm(await firstRouter(kondele)) })).status()
+	).toBe(404);
 	const agent = await apiAs(playwright, baseURL!, LOGINS.nyotaAgent);
-	expect((await agent.post(`${page}?/edit`, { form: editForm(await firstRouter(nyota)) })).status()).toBe(404);
-	expect((await (await nyota.get(page)).text())).not.toContain('Forged Name');
+	expect(
+		(await agent.post(`${page}?/edit`, { form: editForm(await firstRouter(nyota)) })).status()
+	).toBe(404);
+	expect(await (await nyota.get(page)).text()).not.toContain('Forged Name');
 	for (const context of [nyota, kondele, pwani, agent]) await context.dispose();
 });

@@ -37,7 +37,12 @@ test('a manager gets 404 for every page that names another tenant’s row', asyn
 		const body = await response.text();
 		if (path.endsWith('__data.json')) {
 			// Client-side navigation data: SvelteKit answers 200 with the error inside.
-			expect(JSON.parse(body).nodes.some((n: { type: string; status?: number }) => n?.type === 'error' && n.status === 404), path).toBe(true);
+			expect(
+				JSON.parse(body).nodes.some(
+					(n: { type: string; status?: number }) => n?.type === 'error' && n.status === 404
+				),
+				path
+			).toBe(true);
 		} else {
 			expect(response.status(), path).toBe(404);
 		}
@@ -55,7 +60,12 @@ test('a manager cannot act on another tenant’s row', async () => {
 	expect(page).toMatch(/Disable this account|Zima akaunti hii/);
 
 	const invite = await pwani.post('/manage/team?/invite', {
-		form: { name: 'Intruder', contact: '0799000111', role: 'tenant_admin', tenantId: tenants['Nyota Net']! }
+		form: {
+			name: 'Intruder',
+			contact: '0799000111',
+			role: 'tenant_admin',
+			tenantId: tenants['Nyota Net']!
+		}
 	});
 	expect(invite.status()).toBe(400);
 });

@@ -49,27 +49,43 @@ function register(overrides: Record<string, unknown> = {}, version = 'v1') {
 const payment = { ShortCode: SHORTCODE, Amount: 10, Msisdn: MSISDN, BillRefNumber: 'acc 1001 ' };
 
 describe('C2B URL registration', () => {
-	it.each(['v1', 'v2'])('registers URLs on %s with the misspelt OriginatorCoversationID', async (version) => {
-		const res = await register({}, version);
-		expect(res.status).toBe(200);
-		expect(res.body).toEqual({
-			OriginatorCoversationID: expect.any(String),
-			ResponseCode: '0',
-			ResponseDescription: 'success'
-		});
-		expect(sim.registrations).toEqual([expect.objectContaining({ shortcode: SHORTCODE, responseType: 'Completed' })]);
-	});
+	it.each(['v1', 'v2'])(
+		'registers URLs on %s with the misspelt OriginatorCoversationID',
+		async (version) => {
+			const res = await register({}, version);
+			expect(res.status).toBe(200);
+			expect(res.body).toEqual({
+				OriginatorCoversationID: expect.any(String),
+				ResponseCode: '0',
+				ResponseDescription: 'success'
+			});
+			expect(sim.registrations).toEqual([
+				expect.objectContaining({ shortcode: SHORTCODE, responseType: 'Completed' })
+			]);
+		}
+	);
 
 	it.each([
 		['a 4-digit ShortCode', { ShortCode: '6009' }, 'ShortCode'],
 		['ResponseType "completed"', { ResponseType: 'completed' }, 'ResponseType'],
-		['a ConfirmationURL containing mpesa', { ConfirmationURL: 'https://example.com/mpesa/confirm' }, 'ConfirmationURL'],
-		['a ValidationURL containing query', { ValidationURL: 'https://example.com/query' }, 'ValidationURL'],
+		[
+			'a ConfirmationURL containing mpesa',
+			{ ConfirmationURL: 'https://example.com/mpesa/confirm' },
+			'ConfirmationURL'
+		],
+		[
+			'a ValidationURL containing query',
+			{ ValidationURL: 'https://example.com/query' },
+			'ValidationURL'
+		],
 		['a missing ConfirmationURL', { ConfirmationURL: undefined }, 'ConfirmationURL']
 	])('refuses %s with 400.002.02', async (_case, overrides, field) => {
 		const res = await register(overrides);
 		expect(res.status).toBe(400);
-		expect(res.body).toMatchObject({ errorCode: '400.002.02', errorMessage: `Bad Request - Invalid ${field}` });
+		expect(res.body).toMatchObject({
+			errorCode: '400.002.02',
+			errorMessage: `Bad Request - Invalid ${field}`
+		});
 	});
 
 	it('needs a token', async () => {
@@ -81,10 +97,19 @@ describe('C2B URL registration', () => {
 		const production = await startDarajaSim({ c2bRegisterOnce: true });
 		try {
 			const productionToken = await getToken(production);
-			const body = { ShortCode: SHORTCODE, ResponseType: 'Completed', ConfirmationURL: `${receiver.url}/c2b/x` };
-			expect((await post(production, '/mpesa/c2b/v1/registerurl', body, productionToken)).status).toBe(200);
+			const body = {
+				ShortCode: SHORTCODE,
+				ResponseType: 'Completed',
+				ConfirmationURL: `${receiver.url}/c2b/x`
+			};
+			expect(
+				(await post(production, '/mpesa/c2b/v1/registerurl', body, productionToken)).status
+			).toBe(200);
 			const again = await post(production, '/mpesa/c2b/v1/registerurl', body, productionToken);
-			expect(again.body).toMatchObject({ errorCode: '500.003.1001', errorMessage: 'Urls are already registered' });
+			expect(again.body).toMatchObject({
+				errorCode: '500.003.1001',
+				errorMessage: 'Urls are already registered'
+			});
 		} finally {
 			await production.close();
 		}
@@ -155,7 +180,11 @@ describe('C2B payment from the phone menu', () => {
 		receiver.answer(validationPath, { delayMs: 400 });
 		await register({ ResponseType: 'Cancelled' });
 		const result = await sim.payBill(payment);
-		expect(result).toMatchObject({ outcome: 'cancelled', validation: { outcome: 'no-answer' }, confirmation: null });
+		expect(result).toMatchObject({
+			outcome: 'cancelled',
+			validation: { outcome: 'no-answer' },
+			confirmation: null
+		});
 		expect(receiver.on(confirmationPath)).toHaveLength(0);
 	});
 
@@ -179,9 +208,23 @@ describe('C2B payment from the phone menu', () => {
 
 	it('sends a till payment as "Buy Goods" and can mask or hash the MSISDN', async () => {
 		await register({ ValidationURL: undefined });
-		const masked = await sim.payBill({ ...payment, CommandID: 'CustomerBuyGoodsOnline', BillRefNumber: '', msisdnFormat: 'masked' });
-		expect(masked.payment).toMatchObject({ TransactionType: 'Buy Goods', BillRefNumber: '', MSISDN: '2547 ***** 149' });
-		const hashed = await sim.payBill({ ...payment, msisdnFormat: 'hashed', FirstName: 'Wanjiku', LastName: 'Kamau' });
+		const masked = await sim.payBill({
+			...payment,
+			CommandID: 'CustomerBuyGoodsOnline',
+			BillRefNumber: '',
+			msisdnFormat: 'masked'
+		});
+		expect(masked.payment).toMatchObject({
+			TransactionType: 'Buy Goods',
+			BillRefNumber: '',
+			MSISDN: '2547 ***** 149'
+		});
+		const hashed = await sim.payBill({
+			...payment,
+			msisdnFormat: 'hashed',
+			FirstName: 'Wanjiku',
+			LastName: 'Kamau'
+		});
 		expect(hashed.payment).toMatchObject({
 			MSISDN: createHash('sha256').update(MSISDN).digest('hex'),
 			FirstName: 'Wanjiku',
@@ -194,7 +237,13 @@ describe('C2B payment from the phone menu', () => {
 		const res = await post(
 			sim,
 			'/mpesa/c2b/v1/simulate',
-			{ ShortCode: SHORTCODE, CommandID: 'CustomerPayBillOnline', Amount: 5, Msisdn: MSISDN, BillRefNumber: 'ACC1' },
+			{
+				ShortCode: SHORTCODE,
+				CommandID: 'CustomerPayBillOnline',
+				Amount: 5,
+				Msisdn: MSISDN,
+				BillRefNumber: 'ACC1'
+			},
 			token
 		);
 		expect(res.body).toEqual({
@@ -208,10 +257,26 @@ describe('C2B payment from the phone menu', () => {
 	});
 
 	it('refuses a sandbox simulate call with a bad Msisdn or CommandID', async () => {
-		const base = { ShortCode: SHORTCODE, CommandID: 'CustomerPayBillOnline', Amount: 5, Msisdn: MSISDN, BillRefNumber: 'A' };
-		const badPhone = await post(sim, '/mpesa/c2b/v1/simulate', { ...base, Msisdn: '0708374149' }, token);
+		const base = {
+			ShortCode: SHORTCODE,
+			CommandID: 'CustomerPayBillOnline',
+			Amount: 5,
+			Msisdn: MSISDN,
+			BillRefNumber: 'A'
+		};
+		const badPhone = await post(
+			sim,
+			'/mpesa/c2b/v1/simulate',
+			{ ...base, Msisdn: '0708374149' },
+			token
+		);
 		expect(badPhone.body.errorMessage).toBe('Bad Request - Invalid Msisdn');
-		const badCommand = await post(sim, '/mpesa/c2b/v1/simulate', { ...base, CommandID: 'PayBill' }, token);
+		const badCommand = await post(
+			sim,
+			'/mpesa/c2b/v1/simulate',
+			{ ...base, CommandID: 'PayBill' },
+			token
+		);
 		expect(badCommand.body.errorMessage).toBe('Bad Request - Invalid CommandID');
 	});
 

@@ -109,10 +109,15 @@ export class C2bService {
 
 	register(body: Record<string, unknown>): Record<string, string> {
 		const request = parseC2bRegister(body, this.options.fieldRules);
-		if (this.options.registerOnce && this.registered.has(request.shortcode)) throw urlsAlreadyRegistered();
+		if (this.options.registerOnce && this.registered.has(request.shortcode))
+			throw urlsAlreadyRegistered();
 		this.registered.set(request.shortcode, { ...request, registeredAt: this.options.now() });
 		// "OriginatorCoversationID" (sic) is how Safaricom spells it.
-		return { OriginatorCoversationID: originatorConversationId(), ResponseCode: '0', ResponseDescription: 'success' };
+		return {
+			OriginatorCoversationID: originatorConversationId(),
+			ResponseCode: '0',
+			ResponseDescription: 'success'
+		};
 	}
 
 	/**
@@ -140,7 +145,10 @@ export class C2bService {
 		this.balances.clear();
 	}
 
-	private async run(request: C2bPaymentRequest, extras: Record<string, unknown>): Promise<PayBillResult> {
+	private async run(
+		request: C2bPaymentRequest,
+		extras: Record<string, unknown>
+	): Promise<PayBillResult> {
 		const at = this.options.now();
 		const payment: C2bPaymentBody = {
 			TransactionType: request.commandId === 'CustomerBuyGoodsOnline' ? 'Buy Goods' : 'Pay Bill',
@@ -161,11 +169,17 @@ export class C2bService {
 		const registration = this.registered.get(request.shortcode);
 		const base = { transId: payment.TransID, payment };
 		if (!registration) {
-			return { ...base, outcome: 'unregistered', validation: { outcome: 'skipped' }, confirmation: null };
+			return {
+				...base,
+				outcome: 'unregistered',
+				validation: { outcome: 'skipped' },
+				confirmation: null
+			};
 		}
 
 		const validation = await this.validate(registration, payment);
-		if (validation.outcome === 'rejected') return { ...base, outcome: 'rejected', validation, confirmation: null };
+		if (validation.outcome === 'rejected')
+			return { ...base, outcome: 'rejected', validation, confirmation: null };
 		if (validation.outcome === 'no-answer' && registration.responseType === 'Cancelled') {
 			return { ...base, outcome: 'cancelled', validation, confirmation: null };
 		}
@@ -207,7 +221,9 @@ export class C2bService {
 }
 
 /** `{"ResultCode":"0"|0, ...}` accepts; any other ResultCode (C2B00011…C2B00016) rejects. */
-function readValidationAnswer(delivery: Delivery): { resultCode: string; resultDesc: string } | null {
+function readValidationAnswer(
+	delivery: Delivery
+): { resultCode: string; resultDesc: string } | null {
 	if (delivery.status === null || delivery.status < 200 || delivery.status >= 300) return null;
 	let parsed: unknown;
 	try {
@@ -218,7 +234,10 @@ function readValidationAnswer(delivery: Delivery): { resultCode: string; resultD
 	if (typeof parsed !== 'object' || parsed === null) return null;
 	const { ResultCode, ResultDesc } = parsed as Record<string, unknown>;
 	if (typeof ResultCode !== 'string' && typeof ResultCode !== 'number') return null;
-	return { resultCode: String(ResultCode), resultDesc: typeof ResultDesc === 'string' ? ResultDesc : '' };
+	return {
+		resultCode: String(ResultCode),
+		resultDesc: typeof ResultDesc === 'string' ? ResultDesc : ''
+	};
 }
 
 export function formatMsisdn(msisdn: string, format: MsisdnFormat): string {

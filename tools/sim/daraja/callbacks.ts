@@ -36,7 +36,13 @@ export class CallbackDispatcher {
 	) {}
 
 	/** One POST, no retry: Safaricom documents none, so merchants must not count on one. */
-	async send(kind: DeliveryKind, ref: string, url: string, body: unknown, timeoutMs: number): Promise<Delivery> {
+	async send(
+		kind: DeliveryKind,
+		ref: string,
+		url: string,
+		body: unknown,
+		timeoutMs: number
+	): Promise<Delivery> {
 		const sentAt = this.now();
 		const epoch = this.epoch;
 		const result = await postJson(url, body, timeoutMs);

@@ -25,7 +25,8 @@ function parseShortcode(spec: string): ShortcodeConfig {
 function wholeNumber(value: string | undefined, name: string): number | undefined {
 	if (value === undefined) return undefined;
 	const number = Number(value);
-	if (!Number.isSafeInteger(number) || number < 0) throw new Error(`--${name} wants a whole number, got "${value}"`);
+	if (!Number.isSafeInteger(number) || number < 0)
+		throw new Error(`--${name} wants a whole number, got "${value}"`);
 	return number;
 }
 

@@ -2,7 +2,14 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX } from './merchants';
 import { startDarajaSim, type DarajaSim } from './server';
-import { getToken, post, startReceiver, STK_PUSH_PATH, stkPushBody, type Receiver } from './test-support';
+import {
+	getToken,
+	post,
+	startReceiver,
+	STK_PUSH_PATH,
+	stkPushBody,
+	type Receiver
+} from './test-support';
 
 describe('simulator controls over HTTP', () => {
 	let sim: DarajaSim;
@@ -19,9 +26,18 @@ describe('simulator controls over HTTP', () => {
 	});
 
 	it('sets a phone outcome, holds the callback and releases it on request', async () => {
-		const set = await post(sim, '/simulate/outcome', { target: SANDBOX.msisdn, resultCode: 1032, deliver: 'hold' });
+		const set = await post(sim, '/simulate/outcome', {
+			target: SANDBOX.msisdn,
+			resultCode: 1032,
+			deliver: 'hold'
+		});
 		expect(set.status).toBe(200);
-		const pushed = await post(sim, STK_PUSH_PATH, stkPushBody(sim, receiver, { CallBackURL: `${receiver.url}/hooks/ctl` }), token);
+		const pushed = await post(
+			sim,
+			STK_PUSH_PATH,
+			stkPushBody(sim, receiver, { CallBackURL: `${receiver.url}/hooks/ctl` }),
+			token
+		);
 		const checkoutId = pushed.body.CheckoutRequestID as string;
 		await sim.waitForSettled(checkoutId);
 
@@ -36,7 +52,10 @@ describe('simulator controls over HTTP', () => {
 	});
 
 	it('refuses a malformed control request with a readable error', async () => {
-		const res = await post(sim, '/simulate/outcome', { target: SANDBOX.msisdn, deliver: 'sometimes' });
+		const res = await post(sim, '/simulate/outcome', {
+			target: SANDBOX.msisdn,
+			deliver: 'sometimes'
+		});
 		expect(res.status).toBe(400);
 		expect(res.body.error).toContain('deliver');
 		const unknown = await post(sim, '/simulate/outcome', { target: 'nobody', resultCode: 0 });
@@ -44,12 +63,18 @@ describe('simulator controls over HTTP', () => {
 	});
 
 	it('expires tokens, injects faults and resets over HTTP', async () => {
-		await post(sim, '/simulate/fault', { status: 500, errorCode: '500.003.03', errorMessage: 'Quota Violation' });
+		await post(sim, '/simulate/fault', {
+			status: 500,
+			errorCode: '500.003.03',
+			errorMessage: 'Quota Violation'
+		});
 		const quota = await post(sim, STK_PUSH_PATH, stkPushBody(sim, receiver), token);
 		expect(quota.body.errorCode).toBe('500.003.03');
 
 		await post(sim, '/simulate/expire-tokens', {});
-		expect((await post(sim, STK_PUSH_PATH, stkPushBody(sim, receiver), token)).body.errorCode).toBe('404.001.03');
+		expect((await post(sim, STK_PUSH_PATH, stkPushBody(sim, receiver), token)).body.errorCode).toBe(
+			'404.001.03'
+		);
 
 		await post(sim, '/simulate/reset', {});
 		expect(sim.pushes).toHaveLength(0);
@@ -61,7 +86,18 @@ describe('command line', () => {
 	it('starts, prints where it listens and serves tokens', async () => {
 		const child = spawn(
 			process.execPath,
-			['--import', 'tsx', 'tools/sim/daraja/cli.ts', '--port', '0', '--key', 'K', '--secret', 'S', '--quiet'],
+			[
+				'--import',
+				'tsx',
+				'tools/sim/daraja/cli.ts',
+				'--port',
+				'0',
+				'--key',
+				'K',
+				'--secret',
+				'S',
+				'--quiet'
+			],
 			{ cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] }
 		);
 		try {

@@ -16,7 +16,11 @@ export class DarajaError extends Error {
 	}
 
 	toBody(): DarajaErrorBody {
-		return { requestId: errorRequestId(), errorCode: this.errorCode, errorMessage: this.errorMessage };
+		return {
+			requestId: errorRequestId(),
+			errorCode: this.errorCode,
+			errorMessage: this.errorMessage
+		};
 	}
 }
 

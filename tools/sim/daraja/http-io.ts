@@ -31,7 +31,8 @@ export function parseJsonObject(text: string): Record<string, unknown> {
 	} catch {
 		throw invalidField('JSON');
 	}
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidField('JSON');
+	if (typeof value !== 'object' || value === null || Array.isArray(value))
+		throw invalidField('JSON');
 	return value as Record<string, unknown>;
 }
 
@@ -103,7 +104,12 @@ export function postJson(url: string, body: unknown, timeoutMs: number): Promise
 					})
 				);
 				res.on('error', (error) =>
-					finish({ status: res.statusCode ?? null, responseBody: '', error: error.message, timedOut: false })
+					finish({
+						status: res.statusCode ?? null,
+						responseBody: '',
+						error: error.message,
+						timedOut: false
+					})
 				);
 			}
 		);

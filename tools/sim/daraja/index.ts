@@ -9,4 +9,10 @@ export type { DeliveryMode, OutcomeSpec } from './outcomes';
 export type { Delivery, DeliveryFilter, DeliveryKind } from './callbacks';
 export type { StkPushRecord, StkResult } from './stk-messages';
 export type { ReleaseOrder } from './stk';
-export type { C2bPaymentBody, C2bRegistration, MsisdnFormat, PayBillInput, PayBillResult } from './c2b';
+export type {
+	C2bPaymentBody,
+	C2bRegistration,
+	MsisdnFormat,
+	PayBillInput,
+	PayBillResult
+} from './c2b';

@@ -14,10 +14,13 @@ describe('Kenyan time', () => {
 		expect(parseKenyanTimestamp('20191219102115')?.toISOString()).toBe('2019-12-19T07:21:15.000Z');
 	});
 
-	it.each(['2019121910211', '201912191021155', '20190230102115', '20191219242115', '2019-12-19T10'])(
-		'rejects %s',
-		(value) => expect(parseKenyanTimestamp(value)).toBeNull()
-	);
+	it.each([
+		'2019121910211',
+		'201912191021155',
+		'20190230102115',
+		'20191219242115',
+		'2019-12-19T10'
+	])('rejects %s', (value) => expect(parseKenyanTimestamp(value)).toBeNull());
 
 	it('stamps CheckoutRequestIDs day first, to the millisecond', () => {
 		expect(checkoutIdStamp(new Date('2023-07-03T02:44:10.314Z'))).toBe('03072023054410314');
@@ -35,6 +38,8 @@ describe('M-Pesa identifiers', () => {
 
 	it('builds the sandbox STK password as base64(shortcode + passkey + timestamp)', () => {
 		const password = stkPassword(SANDBOX.shortcode, SANDBOX.passkey, '20191219102115');
-		expect(Buffer.from(password, 'base64').toString()).toBe(`174379${SANDBOX.passkey}20191219102115`);
+		expect(Buffer.from(password, 'base64').toString()).toBe(
+			`174379${SANDBOX.passkey}20191219102115`
+		);
 	});
 });

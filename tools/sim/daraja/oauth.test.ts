@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDarajaSim, type DarajaSim } from './server';
-import { getToken, post, startReceiver, STK_PUSH_PATH, stkPushBody, type Receiver } from './test-support';
+import {
+	getToken,
+	post,
+	startReceiver,
+	STK_PUSH_PATH,
+	stkPushBody,
+	type Receiver
+} from './test-support';
 
 function generate(sim: DarajaSim, authorization: string | undefined, grant = 'client_credentials') {
 	return fetch(`${sim.url}/oauth/v1/generate?grant_type=${grant}`, {
@@ -8,13 +15,18 @@ function generate(sim: DarajaSim, authorization: string | undefined, grant = 'cl
 	});
 }
 
-const basic = (key: string, secret: string): string => `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
+const basic = (key: string, secret: string): string =>
+	`Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
 
 describe('OAuth tokens', () => {
 	let sim: DarajaSim;
 	let receiver: Receiver;
 	beforeAll(async () => {
-		sim = await startDarajaSim({ consumerKey: 'KEY', consumerSecret: 'SECRET', callbackDelayMs: 20 });
+		sim = await startDarajaSim({
+			consumerKey: 'KEY',
+			consumerSecret: 'SECRET',
+			callbackDelayMs: 20
+		});
 		receiver = await startReceiver();
 	});
 	afterAll(async () => {
@@ -26,13 +38,19 @@ describe('OAuth tokens', () => {
 		const res = await generate(sim, basic('KEY', 'SECRET'));
 		expect(res.status).toBe(200);
 		const body = await res.json();
-		expect(body).toEqual({ access_token: expect.stringMatching(/^[A-Za-z0-9]{28}$/), expires_in: '3599' });
+		expect(body).toEqual({
+			access_token: expect.stringMatching(/^[A-Za-z0-9]{28}$/),
+			expires_in: '3599'
+		});
 	});
 
 	it('refuses a grant type other than client_credentials with 400.008.02', async () => {
 		const res = await generate(sim, basic('KEY', 'SECRET'), 'password');
 		expect(res.status).toBe(400);
-		expect(await res.json()).toMatchObject({ errorCode: '400.008.02', requestId: expect.any(String) });
+		expect(await res.json()).toMatchObject({
+			errorCode: '400.008.02',
+			requestId: expect.any(String)
+		});
 	});
 
 	it.each([
@@ -44,19 +62,27 @@ describe('OAuth tokens', () => {
 	])('refuses %s with 400.008.01', async (_case, header) => {
 		const res = await generate(sim, header);
 		expect(res.status).toBe(400);
-		expect(await res.json()).toMatchObject({ errorCode: '400.008.01', errorMessage: 'Invalid Authentication passed' });
+		expect(await res.json()).toMatchObject({
+			errorCode: '400.008.01',
+			errorMessage: 'Invalid Authentication passed'
+		});
 	});
 
 	it('refuses API calls without a token with 404.001.03 and HTTP 401', async () => {
 		const res = await post(sim, STK_PUSH_PATH, stkPushBody(sim, receiver));
 		expect(res.status).toBe(401);
-		expect(res.body).toMatchObject({ errorCode: '404.001.03', errorMessage: 'Invalid Access Token' });
+		expect(res.body).toMatchObject({
+			errorCode: '404.001.03',
+			errorMessage: 'Invalid Access Token'
+		});
 	});
 
 	it('voids the previous token of a key when a new one is issued', async () => {
 		const first = await getToken(sim, 'KEY', 'SECRET');
 		const second = await getToken(sim, 'KEY', 'SECRET');
-		expect((await post(sim, STK_PUSH_PATH, stkPushBody(sim, receiver), first)).body.errorCode).toBe('404.001.03');
+		expect((await post(sim, STK_PUSH_PATH, stkPushBody(sim, receiver), first)).body.errorCode).toBe(
+			'404.001.03'
+		);
 		expect((await post(sim, STK_PUSH_PATH, stkPushBody(sim, receiver), second)).status).toBe(200);
 		sim.reset();
 	});
@@ -103,7 +129,12 @@ describe('OAuth token lifetime and options', () => {
 			const b = await getToken(sim, 'tenant-b', 's2');
 			for (const [i, token] of [a1, a2, b].entries()) {
 				const phone = `25470000000${i}`;
-				const res = await post(sim, STK_PUSH_PATH, stkPushBody(sim, receiver, { PartyA: phone, PhoneNumber: phone }), token);
+				const res = await post(
+					sim,
+					STK_PUSH_PATH,
+					stkPushBody(sim, receiver, { PartyA: phone, PhoneNumber: phone }),
+					token
+				);
 				expect(res.status).toBe(200);
 			}
 			const refused = await post(sim, STK_PUSH_PATH, stkPushBody(sim, receiver), 'made-up');
@@ -120,7 +151,12 @@ describe('OAuth token lifetime and options', () => {
 		const receiver = await startReceiver();
 		try {
 			const token = await getToken(sim);
-			sim.injectFault({ path: STK_PUSH_PATH, status: 500, errorCode: '500.003.02', errorMessage: 'Spike arrest violation' });
+			sim.injectFault({
+				path: STK_PUSH_PATH,
+				status: 500,
+				errorCode: '500.003.02',
+				errorMessage: 'Spike arrest violation'
+			});
 			const busy = await post(sim, STK_PUSH_PATH, stkPushBody(sim, receiver), token);
 			expect(busy).toMatchObject({ status: 500, body: { errorCode: '500.003.02' } });
 			expect((await post(sim, STK_PUSH_PATH, stkPushBody(sim, receiver), token)).status).toBe(200);

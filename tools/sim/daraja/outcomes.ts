@@ -59,7 +59,10 @@ export interface OutcomePlan {
 	deliver: DeliveryMode;
 }
 
-export function planOutcome(base: { delayMs: number }, ...layers: Array<OutcomeSpec | undefined>): OutcomePlan {
+export function planOutcome(
+	base: { delayMs: number },
+	...layers: Array<OutcomeSpec | undefined>
+): OutcomePlan {
 	let plan: Omit<OutcomePlan, 'resultDesc'> & { resultDesc?: string } = {
 		resultCode: 0,
 		delayMs: base.delayMs,

@@ -31,10 +31,16 @@ export async function startDarajaSim(options: DarajaSimOptions = {}): Promise<Da
 		now
 	};
 	const shortcodes = [
-		...(options.sandboxShortcode === false ? [] : [{ shortcode: SANDBOX.shortcode, passkey: SANDBOX.passkey }]),
+		...(options.sandboxShortcode === false
+			? []
+			: [{ shortcode: SANDBOX.shortcode, passkey: SANDBOX.passkey }]),
 		...(options.shortcodes ?? [])
 	];
-	const merchants = new MerchantDirectory(shortcodes, options.acceptAnyShortcode ?? false, SANDBOX.passkey);
+	const merchants = new MerchantDirectory(
+		shortcodes,
+		options.acceptAnyShortcode ?? false,
+		SANDBOX.passkey
+	);
 	const tokens = new TokenStore({
 		ttlMs: options.tokenTtlMs ?? 3_599_000,
 		consumerKey: options.consumerKey,
@@ -120,7 +126,11 @@ export async function startDarajaSim(options: DarajaSimOptions = {}): Promise<Da
 				(options.acceptAnyShortcode ? SANDBOX.passkey : undefined);
 			if (!passkey) throw new Error(`Daraja simulator: unknown shortcode ${shortcode}`);
 			const Timestamp = kenyanTimestamp(now());
-			return { BusinessShortCode: shortcode, Password: stkPassword(shortcode, passkey, Timestamp), Timestamp };
+			return {
+				BusinessShortCode: shortcode,
+				Password: stkPassword(shortcode, passkey, Timestamp),
+				Timestamp
+			};
 		}
 	};
 
@@ -147,10 +157,17 @@ export async function startDarajaSim(options: DarajaSimOptions = {}): Promise<Da
 			// The gateway checks the token before it looks at the body.
 			if (route.bearer) tokens.verify(req.headers.authorization);
 			const body = route.method === 'POST' ? parseJsonObject(await readBody(req)) : {};
-			return await route.handle({ body, query: url.searchParams, authorization: req.headers.authorization });
+			return await route.handle({
+				body,
+				query: url.searchParams,
+				authorization: req.headers.authorization
+			});
 		} catch (error) {
 			if (route.control && !(error instanceof DarajaError)) {
-				return { status: 400, body: { error: error instanceof Error ? error.message : String(error) } };
+				return {
+					status: 400,
+					body: { error: error instanceof Error ? error.message : String(error) }
+				};
 			}
 			throw error;
 		}

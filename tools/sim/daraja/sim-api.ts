@@ -86,7 +86,10 @@ export interface DarajaSim {
 	readonly pushes: readonly StkPushRecord[];
 	/** Every callback attempt (STK, C2B validation and confirmation) with the merchant's answer. */
 	readonly deliveries: readonly Delivery[];
-	waitForDeliveries(count: number, filter?: DeliveryFilter & { timeoutMs?: number }): Promise<Delivery[]>;
+	waitForDeliveries(
+		count: number,
+		filter?: DeliveryFilter & { timeoutMs?: number }
+	): Promise<Delivery[]>;
 	waitForSettled(checkoutRequestId: string, timeoutMs?: number): Promise<StkPushRecord>;
 
 	readonly registrations: C2bRegistration[];

@@ -2,7 +2,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { kenyanTimestamp } from './kenya-time';
 import { SANDBOX } from './merchants';
 import { startDarajaSim, type DarajaSim } from './server';
-import { getToken, post, startReceiver, STK_PUSH_PATH, stkPushBody, type Receiver } from './test-support';
+import {
+	getToken,
+	post,
+	startReceiver,
+	STK_PUSH_PATH,
+	stkPushBody,
+	type Receiver
+} from './test-support';
 
 let sim: DarajaSim;
 let receiver: Receiver;
@@ -29,7 +36,12 @@ async function push(phone: string = SANDBOX.msisdn, amount = 10): Promise<string
 	const res = await post(
 		sim,
 		STK_PUSH_PATH,
-		stkPushBody(sim, receiver, { PartyA: phone, PhoneNumber: phone, Amount: amount, CallBackURL: `${receiver.url}${hook}` }),
+		stkPushBody(sim, receiver, {
+			PartyA: phone,
+			PhoneNumber: phone,
+			Amount: amount,
+			CallBackURL: `${receiver.url}${hook}`
+		}),
 		token
 	);
 	expect(res.status).toBe(200);
@@ -54,7 +66,10 @@ describe('STK callback on success', () => {
 					CallbackMetadata: {
 						Item: [
 							{ Name: 'Amount', Value: 150 },
-							{ Name: 'MpesaReceiptNumber', Value: expect.stringMatching(/^[A-Z][A-L][1-9A-V][A-Z0-9]{7}$/) },
+							{
+								Name: 'MpesaReceiptNumber',
+								Value: expect.stringMatching(/^[A-Z][A-L][1-9A-V][A-Z0-9]{7}$/)
+							},
 							{ Name: 'Balance' },
 							{ Name: 'TransactionDate', Value: expect.any(Number) },
 							{ Name: 'PhoneNumber', Value: 254708374149 }
@@ -63,8 +78,13 @@ describe('STK callback on success', () => {
 				}
 			}
 		});
-		const items = (received?.body as { Body: { stkCallback: { CallbackMetadata: { Item: Array<{ Name: string; Value?: unknown }> } } } })
-			.Body.stkCallback.CallbackMetadata.Item;
+		const items = (
+			received?.body as {
+				Body: {
+					stkCallback: { CallbackMetadata: { Item: Array<{ Name: string; Value?: unknown }> } };
+				};
+			}
+		).Body.stkCallback.CallbackMetadata.Item;
 		const date = String(items.find((i) => i.Name === 'TransactionDate')?.Value);
 		expect(date).toMatch(/^\d{14}$/);
 		// Kenyan wall-clock time, not UTC.
@@ -76,8 +96,14 @@ describe('STK callback on success', () => {
 		for (const phone of phones) await push(phone);
 		const received = await receiver.waitFor(hook, phones.length);
 		const receipts = received.map(
-			(r) => (r.body as { Body: { stkCallback: { CallbackMetadata: { Item: Array<{ Name: string; Value?: unknown }> } } } })
-				.Body.stkCallback.CallbackMetadata.Item[1]?.Value
+			(r) =>
+				(
+					r.body as {
+						Body: {
+							stkCallback: { CallbackMetadata: { Item: Array<{ Name: string; Value?: unknown }> } };
+						};
+					}
+				).Body.stkCallback.CallbackMetadata.Item[1]?.Value
 		);
 		expect(new Set(receipts).size).toBe(phones.length);
 	});
@@ -110,7 +136,9 @@ describe('STK callback when the customer does not pay', () => {
 		sim.setOutcome('next', { resultCode: 17, resultDesc: 'Rule limited.' });
 		await push();
 		const [received] = await receiver.waitFor(hook, 1);
-		expect(received?.body).toMatchObject({ Body: { stkCallback: { ResultCode: 17, ResultDesc: 'Rule limited.' } } });
+		expect(received?.body).toMatchObject({
+			Body: { stkCallback: { ResultCode: 17, ResultDesc: 'Rule limited.' } }
+		});
 	});
 
 	it("uses a 'next' rule for one push only, before the phone's own rule", async () => {
@@ -177,14 +205,22 @@ describe('STK callback delivery faults', () => {
 		await sim.releaseHeld('reverse');
 		const ids = receiver
 			.on(hook)
-			.map((r) => (r.body as { Body: { stkCallback: { CheckoutRequestID: string } } }).Body.stkCallback.CheckoutRequestID);
+			.map(
+				(r) =>
+					(r.body as { Body: { stkCallback: { CheckoutRequestID: string } } }).Body.stkCallback
+						.CheckoutRequestID
+			);
 		expect(ids).toEqual([second, first]);
 		expect(sim.heldCallbacks).toEqual([]);
 	});
 
 	it('releases only the held callbacks named, in the order named', async () => {
 		sim.setOutcome('default', { deliver: 'hold', delayMs: 0 });
-		const ids = [await push('254711000001'), await push('254711000002'), await push('254711000003')];
+		const ids = [
+			await push('254711000001'),
+			await push('254711000002'),
+			await push('254711000003')
+		];
 		for (const id of ids) await sim.waitForSettled(id);
 		const sent = await sim.releaseHeld([ids[2] as string, ids[0] as string]);
 		expect(sent.map((d) => d.ref)).toEqual([ids[2], ids[0]]);

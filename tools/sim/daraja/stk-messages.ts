@@ -48,7 +48,11 @@ export function pushAcceptedAnswer(push: StkPushRecord): Record<string, string> 
  * Amount, TransactionDate, PhoneNumber), CallbackMetadata exists only on success, and Balance
  * comes as a bare name with no Value.
  */
-export function stkCallbackBody(push: StkPushRecord, result: StkResult, includeBalance: boolean): unknown {
+export function stkCallbackBody(
+	push: StkPushRecord,
+	result: StkResult,
+	includeBalance: boolean
+): unknown {
 	const stkCallback: Record<string, unknown> = {
 		MerchantRequestID: push.merchantRequestId,
 		CheckoutRequestID: push.checkoutRequestId,

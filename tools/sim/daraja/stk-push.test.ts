@@ -18,7 +18,9 @@ let token: string;
 beforeAll(async () => {
 	sim = await startDarajaSim({
 		callbackDelayMs: 20,
-		shortcodes: [{ shortcode: '5123456', passkey: 'till-passkey', type: 'till', tillNumber: '5123457' }]
+		shortcodes: [
+			{ shortcode: '5123456', passkey: 'till-passkey', type: 'till', tillNumber: '5123457' }
+		]
 	});
 	receiver = await startReceiver();
 	token = await getToken(sim);
@@ -50,17 +52,31 @@ describe('STK push acceptance', () => {
 			CustomerMessage: 'Success. Request accepted for processing'
 		});
 		expect(sim.pushes).toHaveLength(1);
-		expect(sim.pushes[0]).toMatchObject({ amount: 10, accountReference: 'ACC1001', status: 'pending' });
+		expect(sim.pushes[0]).toMatchObject({
+			amount: 10,
+			accountReference: 'ACC1001',
+			status: 'pending'
+		});
 	});
 
 	it('accepts numbers where clients send them as numbers and strings where they send strings', async () => {
-		const res = await push({ BusinessShortCode: 174379, PartyB: 174379, Amount: '25', PartyA: 254708374149, PhoneNumber: 254708374149 });
+		const res = await push({
+			BusinessShortCode: 174379,
+			PartyB: 174379,
+			Amount: '25',
+			PartyA: 254708374149,
+			PhoneNumber: 254708374149
+		});
 		expect(res.status).toBe(200);
 		expect(sim.pushes[0]?.amount).toBe(25);
 	});
 
 	it('accepts a push without TransactionDesc and a Safaricom 2541… number', async () => {
-		const res = await push({ TransactionDesc: undefined, PartyA: '254110000001', PhoneNumber: '254110000001' });
+		const res = await push({
+			TransactionDesc: undefined,
+			PartyA: '254110000001',
+			PhoneNumber: '254110000001'
+		});
 		expect(res.status).toBe(200);
 	});
 });
@@ -86,14 +102,34 @@ describe('STK push field validation', () => {
 		['PartyB that is not the shortcode', { PartyB: '600000' }, 'PartyB'],
 		['CallBackURL that is not a URL', { CallBackURL: 'not a url' }, 'CallBackURL'],
 		['CallBackURL over ftp', { CallBackURL: 'ftp://example.com/cb' }, 'CallBackURL'],
-		['CallBackURL containing mpesa', { CallBackURL: 'https://example.com/mpesa/callback' }, 'CallBackURL'],
-		['CallBackURL containing M-PESA', { CallBackURL: 'https://example.com/M-PESA/cb' }, 'CallBackURL'],
-		['CallBackURL containing safaricom', { CallBackURL: 'https://safaricom.example.com/cb' }, 'CallBackURL'],
+		[
+			'CallBackURL containing mpesa',
+			{ CallBackURL: 'https://example.com/mpesa/callback' },
+			'CallBackURL'
+		],
+		[
+			'CallBackURL containing M-PESA',
+			{ CallBackURL: 'https://example.com/M-PESA/cb' },
+			'CallBackURL'
+		],
+		[
+			'CallBackURL containing safaricom',
+			{ CallBackURL: 'https://safaricom.example.com/cb' },
+			'CallBackURL'
+		],
 		['CallBackURL containing exec', { CallBackURL: 'https://example.com/execute' }, 'CallBackURL'],
 		['CallBackURL containing cmd', { CallBackURL: 'https://example.com/cmd' }, 'CallBackURL'],
 		['CallBackURL containing sql', { CallBackURL: 'https://example.com/mysql' }, 'CallBackURL'],
-		['CallBackURL containing query', { CallBackURL: 'https://example.com/cb?query=1' }, 'CallBackURL'],
-		['AccountReference of 13 characters', { AccountReference: 'ABCDEFGHIJKLM' }, 'AccountReference'],
+		[
+			'CallBackURL containing query',
+			{ CallBackURL: 'https://example.com/cb?query=1' },
+			'CallBackURL'
+		],
+		[
+			'AccountReference of 13 characters',
+			{ AccountReference: 'ABCDEFGHIJKLM' },
+			'AccountReference'
+		],
 		['an empty AccountReference', { AccountReference: '' }, 'AccountReference'],
 		['TransactionDesc of 14 characters', { TransactionDesc: 'ABCDEFGHIJKLMN' }, 'TransactionDesc']
 	])('refuses %s with 400.002.02', async (_case, overrides, field) => {
@@ -142,9 +178,14 @@ describe('STK push field validation', () => {
 describe('STK push merchant checks', () => {
 	it('refuses a Password made with the wrong passkey with 500.001.1001', async () => {
 		const { Timestamp } = sim.credentials();
-		const res = await push({ Password: stkPassword(SANDBOX.shortcode, 'wrong-passkey', Timestamp) });
+		const res = await push({
+			Password: stkPassword(SANDBOX.shortcode, 'wrong-passkey', Timestamp)
+		});
 		expect(res.status).toBe(500);
-		expect(res.body).toMatchObject({ errorCode: '500.001.1001', errorMessage: 'Wrong credentials' });
+		expect(res.body).toMatchObject({
+			errorCode: '500.001.1001',
+			errorMessage: 'Wrong credentials'
+		});
 	});
 
 	it('refuses a Password whose Timestamp differs from the Timestamp field', async () => {
@@ -156,7 +197,10 @@ describe('STK push merchant checks', () => {
 	it('refuses an unknown shortcode with "Merchant does not exist"', async () => {
 		const res = await push({ BusinessShortCode: '999999', PartyB: '999999' });
 		expect(res.status).toBe(500);
-		expect(res.body).toMatchObject({ errorCode: '500.001.1001', errorMessage: 'Merchant does not exist' });
+		expect(res.body).toMatchObject({
+			errorCode: '500.001.1001',
+			errorMessage: 'Merchant does not exist'
+		});
 	});
 
 	it('takes any shortcode signed with the sandbox passkey when acceptAnyShortcode is on', async () => {
@@ -182,7 +226,8 @@ describe('STK push merchant checks', () => {
 		expect(second.status).toBe(500);
 		expect(second.body).toMatchObject({
 			errorCode: '500.001.1001',
-			errorMessage: 'Unable to lock subscriber, a transaction is already in process for the current subscriber'
+			errorMessage:
+				'Unable to lock subscriber, a transaction is already in process for the current subscriber'
 		});
 		expect((await push({ PartyA: '254711111111', PhoneNumber: '254711111111' })).status).toBe(200);
 
@@ -203,16 +248,33 @@ describe('STK push merchant checks', () => {
 		expect(res.status).toBe(200);
 		const [callback] = await receiver.waitFor('/hooks/till', 1);
 		expect(callback?.body).toMatchObject({
-			Body: { stkCallback: { ResultCode: 2028, ResultDesc: 'The request is not permitted according to product assignment' } }
+			Body: {
+				stkCallback: {
+					ResultCode: 2028,
+					ResultDesc: 'The request is not permitted according to product assignment'
+				}
+			}
 		});
 	});
 
 	it('sends PartyB of a till push to the till number, not the store number', async () => {
 		const { Timestamp } = sim.credentials();
-		const signed = { BusinessShortCode: '5123456', Timestamp, Password: stkPassword('5123456', 'till-passkey', Timestamp) };
-		const toStore = await push({ ...signed, PartyB: '5123456', TransactionType: 'CustomerBuyGoodsOnline' });
+		const signed = {
+			BusinessShortCode: '5123456',
+			Timestamp,
+			Password: stkPassword('5123456', 'till-passkey', Timestamp)
+		};
+		const toStore = await push({
+			...signed,
+			PartyB: '5123456',
+			TransactionType: 'CustomerBuyGoodsOnline'
+		});
 		expect(toStore.body.errorMessage).toBe('Bad Request - Invalid PartyB');
-		const toTill = await push({ ...signed, PartyB: '5123457', TransactionType: 'CustomerBuyGoodsOnline' });
+		const toTill = await push({
+			...signed,
+			PartyB: '5123457',
+			TransactionType: 'CustomerBuyGoodsOnline'
+		});
 		expect(toTill.status).toBe(200);
 	});
 });

@@ -83,14 +83,23 @@ describe('STK query', () => {
 	it('refuses an unknown CheckoutRequestID', async () => {
 		const res = await query('ws_CO_010120240000000001708374149');
 		expect(res.status).toBe(400);
-		expect(res.body).toMatchObject({ errorCode: '400.002.02', errorMessage: 'Bad Request - Invalid CheckoutRequestID' });
+		expect(res.body).toMatchObject({
+			errorCode: '400.002.02',
+			errorMessage: 'Bad Request - Invalid CheckoutRequestID'
+		});
 	});
 
 	it('refuses a query with a wrong Password', async () => {
 		const checkoutId = await push();
 		const { Timestamp } = sim.credentials();
-		const res = await query(checkoutId, { Password: stkPassword(SANDBOX.shortcode, 'nope', Timestamp), Timestamp });
-		expect(res.body).toMatchObject({ errorCode: '500.001.1001', errorMessage: 'Wrong credentials' });
+		const res = await query(checkoutId, {
+			Password: stkPassword(SANDBOX.shortcode, 'nope', Timestamp),
+			Timestamp
+		});
+		expect(res.body).toMatchObject({
+			errorCode: '500.001.1001',
+			errorMessage: 'Wrong credentials'
+		});
 	});
 
 	it('refuses a query without a token', async () => {

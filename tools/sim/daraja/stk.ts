@@ -58,7 +58,11 @@ export class StkService {
 
 	push(body: Record<string, unknown>): Record<string, string> {
 		const request = parseStkPush(body, this.options.fieldRules);
-		const merchant = this.merchants.authenticate(request.shortcode, request.password, request.timestamp);
+		const merchant = this.merchants.authenticate(
+			request.shortcode,
+			request.password,
+			request.timestamp
+		);
 		checkPartyB(request, merchant);
 		// One prompt per phone at a time: M-Pesa cannot lock the subscriber for a second one.
 		if (this.busyPhones.has(request.phoneNumber)) throw subscriberLocked();
@@ -105,7 +109,8 @@ export class StkService {
 	/** Changes the plan of a push whose customer has not answered yet. */
 	replan(checkoutId: string, spec: OutcomeSpec): void {
 		const push = this.find(checkoutId);
-		if (push.status !== 'pending') throw new Error(`Daraja simulator: ${checkoutId} is already settled`);
+		if (push.status !== 'pending')
+			throw new Error(`Daraja simulator: ${checkoutId} is already settled`);
 		push.plan = planOutcome({ delayMs: push.plan.delayMs }, push.plan, spec);
 		const elapsed = this.options.now().getTime() - push.requestedAt.getTime();
 		this.schedule(push, Math.max(0, push.plan.delayMs - elapsed));
@@ -227,7 +232,13 @@ export class StkService {
 	}
 
 	private send(push: StkPushRecord, body: unknown): Promise<Delivery> {
-		return this.dispatcher.send('stk', push.checkoutRequestId, push.callbackUrl, body, this.options.callbackTimeoutMs);
+		return this.dispatcher.send(
+			'stk',
+			push.checkoutRequestId,
+			push.callbackUrl,
+			body,
+			this.options.callbackTimeoutMs
+		);
 	}
 
 	/** Ids embed the time to the millisecond and the phone; nudge the time on a clash. */

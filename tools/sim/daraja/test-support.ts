@@ -61,7 +61,11 @@ export async function startReceiver(): Promise<Receiver> {
 		answer: (path, answer) => answers.set(path, answer),
 		on,
 		waitFor: (path, count, timeoutMs = 3000) =>
-			changed.until(() => (on(path).length >= count ? on(path) : undefined), timeoutMs, `${count} POSTs to ${path}`),
+			changed.until(
+				() => (on(path).length >= count ? on(path) : undefined),
+				timeoutMs,
+				`${count} POSTs to ${path}`
+			),
 		close: async () => {
 			server.closeAllConnections();
 			await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -75,7 +79,11 @@ export interface DarajaAnswer {
 	body: any;
 }
 
-export async function getToken(sim: DarajaSim, key = 'test-key', secret = 'test-secret'): Promise<string> {
+export async function getToken(
+	sim: DarajaSim,
+	key = 'test-key',
+	secret = 'test-secret'
+): Promise<string> {
 	const res = await fetch(`${sim.url}/oauth/v1/generate?grant_type=client_credentials`, {
 		headers: { Authorization: `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}` }
 	});
@@ -84,7 +92,12 @@ export async function getToken(sim: DarajaSim, key = 'test-key', secret = 'test-
 }
 
 /** POSTs to Daraja; `body` may be a ready string to send malformed JSON. */
-export async function post(sim: DarajaSim, path: string, body: unknown, token?: string): Promise<DarajaAnswer> {
+export async function post(
+	sim: DarajaSim,
+	path: string,
+	body: unknown,
+	token?: string
+): Promise<DarajaAnswer> {
 	const res = await fetch(`${sim.url}${path}`, {
 		method: 'POST',
 		headers: {
@@ -101,7 +114,11 @@ export const STK_QUERY_PATH = '/mpesa/stkpushquery/v1/query';
 export const STK_CALLBACK_PATH = '/hooks/stk/tenant-token';
 
 /** A valid STK push for the sandbox shortcode, signed now; override any field. */
-export function stkPushBody(sim: DarajaSim, receiver: Receiver, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function stkPushBody(
+	sim: DarajaSim,
+	receiver: Receiver,
+	overrides: Record<string, unknown> = {}
+): Record<string, unknown> {
 	return {
 		...sim.credentials(),
 		TransactionType: 'CustomerPayBillOnline',

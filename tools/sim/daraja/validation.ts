@@ -60,7 +60,8 @@ export function amountField(value: unknown): number {
 }
 
 export function callbackUrlField(value: unknown, field: string, rules: FieldRules): string {
-	if (typeof value !== 'string' || value.trim() !== value || value === '') throw invalidField(field);
+	if (typeof value !== 'string' || value.trim() !== value || value === '')
+		throw invalidField(field);
 	let url: URL;
 	try {
 		url = new URL(value);
@@ -137,8 +138,14 @@ export function parseStkPush(body: Body, rules: FieldRules): StkPushRequest {
 		partyB: shortcodeField(body.PartyB, 'PartyB'),
 		phoneNumber: msisdnField(body.PhoneNumber, 'PhoneNumber'),
 		callbackUrl: callbackUrlField(body.CallBackURL, 'CallBackURL', rules),
-		accountReference: textField(body.AccountReference, 'AccountReference', { max: 12, required: true }),
-		transactionDesc: textField(body.TransactionDesc, 'TransactionDesc', { max: 13, required: false })
+		accountReference: textField(body.AccountReference, 'AccountReference', {
+			max: 12,
+			required: true
+		}),
+		transactionDesc: textField(body.TransactionDesc, 'TransactionDesc', {
+			max: 13,
+			required: false
+		})
 	};
 }
 

@@ -30,7 +30,12 @@ const { values } = parseArgs({
 if (values.help) {
 	// The usage is the comment at the top of this file.
 	const header = readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0] ?? '';
-	console.log(header.replace(/^\/\*\*\n/, '').replace(/^ \* ?/gm, '').trim());
+	console.log(
+		header
+			.replace(/^\/\*\*\n/, '')
+			.replace(/^ \* ?/gm, '')
+			.trim()
+	);
 	process.exit(0);
 }
 

@@ -40,6 +40,5 @@ export const Messages = {
 	invalidValue: (name: string) => `invalid value for argument ${name}`,
 	hotspotLoginRefused: 'invalid username or password',
 	hotspotSessionLimit: (user: string) => `no more sessions are allowed for user ${user}`,
-	hotspotWrongMac: (user: string) =>
-		`user ${user} is not allowed to log in from this MAC address`
+	hotspotWrongMac: (user: string) => `user ${user} is not allowed to log in from this MAC address`
 } as const;

@@ -18,4 +18,10 @@ export type { ApiCommand } from './command';
 export { Messages, RouterError, TrapCategory } from './errors';
 export type { Row } from './table';
 export { RawApiClient, attributesOf } from './raw-api-client';
-export { encodeLength, decodeLength, encodeSentence, SentenceReader, ProtocolError } from './protocol';
+export {
+	encodeLength,
+	decodeLength,
+	encodeSentence,
+	SentenceReader,
+	ProtocolError
+} from './protocol';

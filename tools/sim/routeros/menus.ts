@@ -49,7 +49,9 @@ export const menuSpecs: readonly MenuSpec[] = [
 			disabled,
 			comment: text
 		},
-		seed: [{ name: 'hotspot1', interface: 'bridge', 'address-pool': 'hs-pool-1', profile: 'hsprof1' }]
+		seed: [
+			{ name: 'hotspot1', interface: 'bridge', 'address-pool': 'hs-pool-1', profile: 'hsprof1' }
+		]
 	},
 	{
 		path: '/ip/hotspot/profile',
@@ -224,7 +226,10 @@ export const menuSpecs: readonly MenuSpec[] = [
 			'session-timeout': { normalize: normalizeDuration },
 			'idle-timeout': { normalize: normalizeDuration },
 			'only-one': { default: 'default', normalize: oneOf('default', 'yes', 'no') },
-			'use-encryption': { default: 'default', normalize: oneOf('default', 'yes', 'no', 'required') },
+			'use-encryption': {
+				default: 'default',
+				normalize: oneOf('default', 'yes', 'no', 'required')
+			},
 			comment: text
 		},
 		seed: [

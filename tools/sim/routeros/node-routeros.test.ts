@@ -28,7 +28,14 @@ async function sim(options: RouterSimOptions = {}): Promise<RouterSim> {
 }
 
 function client(target: RouterSim, user = 'admin', password = '', extra: object = {}): RouterOSAPI {
-	const api = new RouterOSAPI({ host: target.host, port: target.port, user, password, timeout: 5, ...extra });
+	const api = new RouterOSAPI({
+		host: target.host,
+		port: target.port,
+		user,
+		password,
+		timeout: 5,
+		...extra
+	});
 	api.on('error', () => undefined);
 	apis.push(api);
 	return api;
@@ -76,11 +83,20 @@ describe('node-routeros against the simulator', () => {
 
 		const printed = await api.write('/ip/hotspot/user/print', ['?name=wanjiku']);
 		expect(printed).toEqual([
-			expect.objectContaining({ '.id': id, name: 'wanjiku', password: '4821', 'limit-uptime': '1d', comment: 'acct 1001' })
+			expect.objectContaining({
+				'.id': id,
+				name: 'wanjiku',
+				password: '4821',
+				'limit-uptime': '1d',
+				comment: 'acct 1001'
+			})
 		]);
 
 		await api.write('/ip/hotspot/user/set', [`=.id=${id}`, '=limit-uptime=2d', '=disabled=yes']);
-		expect(target.router.row('/ip/hotspot/user', 'wanjiku')).toMatchObject({ 'limit-uptime': '2d', disabled: 'true' });
+		expect(target.router.row('/ip/hotspot/user', 'wanjiku')).toMatchObject({
+			'limit-uptime': '2d',
+			disabled: 'true'
+		});
 
 		expect(await api.write('/ip/hotspot/user/remove', [`=.id=${id}`])).toEqual([]);
 		expect(await api.write('/ip/hotspot/user/print', ['?name=wanjiku'])).toEqual([]);
@@ -92,28 +108,40 @@ describe('node-routeros against the simulator', () => {
 		await expect(api.write('/ip/hotspot/user/add', ['=name=otieno'])).rejects.toThrow(
 			'failure: already have user with this name for this server'
 		);
-		await expect(api.write('/ip/hotspot/user/add', ['=name=x', '=profile=missing'])).rejects.toThrow(
-			'input does not match any value of profile'
-		);
+		await expect(
+			api.write('/ip/hotspot/user/add', ['=name=x', '=profile=missing'])
+		).rejects.toThrow('input does not match any value of profile');
 		// The connection survives the traps.
 		expect(await api.write('/system/identity/print')).toEqual([{ name: 'MikroTik' }]);
 	});
 
 	it('rejects a bad login with CANTLOGIN', async () => {
 		const target = await sim({ users: [{ name: 'api', password: 'right' }] });
-		await expect(client(target, 'api', 'wrong').connect()).rejects.toMatchObject({ errno: 'CANTLOGIN' });
+		await expect(client(target, 'api', 'wrong').connect()).rejects.toMatchObject({
+			errno: 'CANTLOGIN'
+		});
 		target.faults.rejectLogin = true;
-		await expect(client(target, 'api', 'right').connect()).rejects.toMatchObject({ errno: 'CANTLOGIN' });
+		await expect(client(target, 'api', 'right').connect()).rejects.toMatchObject({
+			errno: 'CANTLOGIN'
+		});
 	});
 
 	it('runs many commands at once on one connection, replies arriving out of order', async () => {
 		const target = await sim();
-		target.faults.replyDelayMs = (command) => (command.attributes.get('name')?.length ?? 0) % 3 * 20;
+		target.faults.replyDelayMs = (command) =>
+			((command.attributes.get('name')?.length ?? 0) % 3) * 20;
 		const api = await connected(target);
 		const names = Array.from({ length: 200 }, (_, i) => `user-${i}`);
-		const results = await Promise.all(names.map((name) => api.write('/ip/hotspot/user/add', [`=name=${name}`])));
+		const results = await Promise.all(
+			names.map((name) => api.write('/ip/hotspot/user/add', [`=name=${name}`]))
+		);
 		expect(new Set(results.map(([row]) => row?.ret)).size).toBe(200);
-		const listed = await api.write('/ip/hotspot/user/print', ['=.proplist=name', '?name=user-7', '?name=user-42', '?#|']);
+		const listed = await api.write('/ip/hotspot/user/print', [
+			'=.proplist=name',
+			'?name=user-7',
+			'?name=user-42',
+			'?#|'
+		]);
 		expect(listed).toEqual([{ name: 'user-7' }, { name: 'user-42' }]);
 		expect(await api.write('/ip/hotspot/user/print', ['=count-only='])).toEqual([{ ret: '201' }]);
 	});
@@ -141,7 +169,25 @@ describe('node-routeros against the simulator', () => {
 		let dir: string | undefined;
 		try {
 			dir = mkdtempSync(join(tmpdir(), 'routeros-sim-'));
-			execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=router', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+			execFileSync(
+				'openssl',
+				[
+					'req',
+					'-x509',
+					'-newkey',
+					'rsa:2048',
+					'-nodes',
+					'-days',
+					'1',
+					'-subj',
+					'/CN=router',
+					'-keyout',
+					join(dir, 'key.pem'),
+					'-out',
+					join(dir, 'cert.pem')
+				],
+				{ stdio: 'ignore' }
+			);
 		} catch {
 			if (dir) rmSync(dir, { recursive: true, force: true });
 			context.skip();

@@ -78,7 +78,7 @@ describe('sentences', () => {
 		const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 		for (let round = 0; round < 50; round++) {
 			const chunks: Buffer[] = [];
-			for (let at = 0; at < wire.length; ) {
+			for (let at = 0; at < wire.length;) {
 				const size = 1 + Math.floor(random() * 3000);
 				chunks.push(wire.subarray(at, at + size));
 				at += size;

@@ -40,7 +40,14 @@ describe('hotspot users', () => {
 
 	it('prints values in RouterOS form', () => {
 		const router = new SimRouter();
-		addUser(router, 'alice', '=limit-uptime=01:30:00', '=mac-address=aa-bb-cc-dd-ee-ff', '=limit-bytes-total=1G', '=disabled=yes');
+		addUser(
+			router,
+			'alice',
+			'=limit-uptime=01:30:00',
+			'=mac-address=aa-bb-cc-dd-ee-ff',
+			'=limit-bytes-total=1G',
+			'=disabled=yes'
+		);
 		expect(router.row('/ip/hotspot/user', 'alice')).toMatchObject({
 			'limit-uptime': '1h30m',
 			'mac-address': 'AA:BB:CC:DD:EE:FF',
@@ -83,13 +90,20 @@ describe('hotspot users', () => {
 		const alice = addUser(router, 'alice');
 		addUser(router, 'bob');
 		addUser(router, 'carol');
-		expect(run(router, '/ip/hotspot/user/set', `=.id=${alice.toLowerCase()}`, '=comment=paid')).toEqual([['!done']]);
-		expect(run(router, '/ip/hotspot/user/set', '=numbers=bob', '=comment=due')).toEqual([['!done']]);
+		expect(
+			run(router, '/ip/hotspot/user/set', `=.id=${alice.toLowerCase()}`, '=comment=paid')
+		).toEqual([['!done']]);
+		expect(run(router, '/ip/hotspot/user/set', '=numbers=bob', '=comment=due')).toEqual([
+			['!done']
+		]);
 		expect(router.row('/ip/hotspot/user', 'alice')?.comment).toBe('paid');
 		expect(router.row('/ip/hotspot/user', 'bob')?.comment).toBe('due');
 
 		run(router, '/ip/hotspot/user/remove', `=numbers=${alice},carol`);
-		expect(router.rows('/ip/hotspot/user').map((row) => row.name)).toEqual(['default-trial', 'bob']);
+		expect(router.rows('/ip/hotspot/user').map((row) => row.name)).toEqual([
+			'default-trial',
+			'bob'
+		]);
 	});
 
 	it('unsets a field set to an empty value', () => {
@@ -102,7 +116,9 @@ describe('hotspot users', () => {
 	it('answers "no such item" for an unknown id or name', () => {
 		const router = new SimRouter();
 		expect(run(router, '/ip/hotspot/user/remove', '=.id=*99')).toEqual(trap('no such item'));
-		expect(run(router, '/ip/hotspot/user/set', '=numbers=nobody', '=comment=x')).toEqual(trap('no such item'));
+		expect(run(router, '/ip/hotspot/user/set', '=numbers=nobody', '=comment=x')).toEqual(
+			trap('no such item')
+		);
 	});
 
 	it('refuses renaming onto an existing name', () => {
@@ -141,7 +157,9 @@ describe('hotspot users', () => {
 describe('profiles', () => {
 	it('has the default profiles a new router has', () => {
 		const router = new SimRouter();
-		expect(router.rows('/ip/hotspot/user/profile').map((r) => [r['.id'], r.name])).toEqual([['*0', 'default']]);
+		expect(router.rows('/ip/hotspot/user/profile').map((r) => [r['.id'], r.name])).toEqual([
+			['*0', 'default']
+		]);
 		expect(router.rows('/ppp/profile').map((r) => [r['.id'], r.name])).toEqual([
 			['*0', 'default'],
 			['*FFFFFFFE', 'default-encryption']
@@ -163,7 +181,13 @@ describe('profiles', () => {
 
 	it('follows a profile rename in the users that use it', () => {
 		const router = new SimRouter();
-		run(router, '/ip/hotspot/user/profile/add', '=name=gold', '=shared-users=2', '=session-timeout=1d');
+		run(
+			router,
+			'/ip/hotspot/user/profile/add',
+			'=name=gold',
+			'=shared-users=2',
+			'=session-timeout=1d'
+		);
 		addUser(router, 'alice', '=profile=gold');
 		run(router, '/ip/hotspot/user/profile/set', '=numbers=gold', '=name=platinum');
 		expect(router.row('/ip/hotspot/user', 'alice')?.profile).toBe('platinum');
@@ -177,11 +201,35 @@ describe('profiles', () => {
 describe('ppp', () => {
 	it('keeps PPPoE secrets with RouterOS defaults and refusals', () => {
 		const router = new SimRouter();
-		run(router, '/ppp/profile/add', '=name=10M', '=rate-limit=5M/10M', '=local-address=10.10.0.1', '=remote-address=pppoe-pool');
-		expect(run(router, '/ppp/secret/add', '=name=wanjiku', '=password=s', '=profile=10M', '=service=pppoe')[0]).toEqual(['!done', '=ret=*1']);
-		expect(router.row('/ppp/secret', 'wanjiku')).toMatchObject({ service: 'pppoe', profile: '10M', disabled: 'false' });
-		expect(run(router, '/ppp/secret/add', '=name=wanjiku')).toEqual(trap('failure: secret with the same name already exists'));
-		expect(run(router, '/ppp/secret/add', '=name=x', '=service=carrier-pigeon')).toEqual(trap('input does not match any value of service'));
+		run(
+			router,
+			'/ppp/profile/add',
+			'=name=10M',
+			'=rate-limit=5M/10M',
+			'=local-address=10.10.0.1',
+			'=remote-address=pppoe-pool'
+		);
+		expect(
+			run(
+				router,
+				'/ppp/secret/add',
+				'=name=wanjiku',
+				'=password=s',
+				'=profile=10M',
+				'=service=pppoe'
+			)[0]
+		).toEqual(['!done', '=ret=*1']);
+		expect(router.row('/ppp/secret', 'wanjiku')).toMatchObject({
+			service: 'pppoe',
+			profile: '10M',
+			disabled: 'false'
+		});
+		expect(run(router, '/ppp/secret/add', '=name=wanjiku')).toEqual(
+			trap('failure: secret with the same name already exists')
+		);
+		expect(run(router, '/ppp/secret/add', '=name=x', '=service=carrier-pigeon')).toEqual(
+			trap('input does not match any value of service')
+		);
 		expect(run(new SimRouter(), '/ppp/secret/add', '=name=otieno')).toEqual([['!done', '=ret=*1']]);
 		expect(new SimRouter().rows('/ppp/secret')).toEqual([]);
 	});
@@ -190,7 +238,20 @@ describe('ppp', () => {
 		const router = new SimRouter();
 		const id = router.addPppSession({ name: 'wanjiku', address: '10.10.0.7' });
 		expect(run(router, '/ppp/active/print')).toEqual([
-			['!re', `=.id=${id}`, '=name=wanjiku', '=service=pppoe', expect.stringMatching(/^=caller-id=/), '=encoding=', '=address=10.10.0.7', expect.stringMatching(/^=session-id=/), '=limit-bytes-in=0', '=limit-bytes-out=0', '=radius=false', '=uptime=0s'],
+			[
+				'!re',
+				`=.id=${id}`,
+				'=name=wanjiku',
+				'=service=pppoe',
+				expect.stringMatching(/^=caller-id=/),
+				'=encoding=',
+				'=address=10.10.0.7',
+				expect.stringMatching(/^=session-id=/),
+				'=limit-bytes-in=0',
+				'=limit-bytes-out=0',
+				'=radius=false',
+				'=uptime=0s'
+			],
 			['!done']
 		]);
 		expect(run(router, '/ppp/active/remove', `=.id=${id}`)).toEqual([['!done']]);
@@ -209,20 +270,35 @@ describe('hotspot login over the API', () => {
 		return router;
 	}
 	const login = (router: SimRouter, ...words: string[]) =>
-		run(router, '/ip/hotspot/active/login', '=user=alice', '=ip=10.5.50.20', '=mac-address=02:00:00:00:00:20', ...words);
+		run(
+			router,
+			'/ip/hotspot/active/login',
+			'=user=alice',
+			'=ip=10.5.50.20',
+			'=mac-address=02:00:00:00:00:20',
+			...words
+		);
 
 	it('opens a session for the right password', () => {
 		const router = routerWithAlice();
 		expect(login(router, '=password=pw')).toEqual([['!done']]);
 		expect(router.rows('/ip/hotspot/active')).toEqual([
-			expect.objectContaining({ user: 'alice', address: '10.5.50.20', 'mac-address': '02:00:00:00:00:20', server: 'hotspot1', uptime: '0s' })
+			expect.objectContaining({
+				user: 'alice',
+				address: '10.5.50.20',
+				'mac-address': '02:00:00:00:00:20',
+				server: 'hotspot1',
+				uptime: '0s'
+			})
 		]);
 	});
 
 	it('refuses a wrong password, an unknown user and a disabled user', () => {
 		const router = routerWithAlice();
 		expect(login(router, '=password=nope')).toEqual(trap('invalid username or password'));
-		expect(run(router, '/ip/hotspot/active/login', '=user=zed', '=password=pw', '=ip=10.5.50.2')).toEqual(trap('invalid username or password'));
+		expect(
+			run(router, '/ip/hotspot/active/login', '=user=zed', '=password=pw', '=ip=10.5.50.2')
+		).toEqual(trap('invalid username or password'));
 		run(router, '/ip/hotspot/user/disable', '=numbers=alice');
 		expect(login(router, '=password=pw')).toEqual(trap('invalid username or password'));
 		expect(router.rows('/ip/hotspot/active')).toEqual([]);
@@ -231,10 +307,19 @@ describe('hotspot login over the API', () => {
 	it('enforces shared-users and a bound MAC address', () => {
 		const router = routerWithAlice('=mac-address=02:00:00:00:00:20');
 		expect(login(router, '=password=pw')).toEqual([['!done']]);
-		expect(login(router, '=password=pw')).toEqual(trap('no more sessions are allowed for user alice'));
-		expect(run(router, '/ip/hotspot/active/login', '=user=alice', '=password=pw', '=ip=10.5.50.21', '=mac-address=02:00:00:00:00:21')).toEqual(
-			trap('user alice is not allowed to log in from this MAC address')
+		expect(login(router, '=password=pw')).toEqual(
+			trap('no more sessions are allowed for user alice')
 		);
+		expect(
+			run(
+				router,
+				'/ip/hotspot/active/login',
+				'=user=alice',
+				'=password=pw',
+				'=ip=10.5.50.21',
+				'=mac-address=02:00:00:00:00:21'
+			)
+		).toEqual(trap('user alice is not allowed to log in from this MAC address'));
 	});
 
 	it('counts uptime from the login', () => {
@@ -258,29 +343,42 @@ describe('print', () => {
 		return router;
 	}
 	const names = (replies: string[][]) =>
-		replies.filter((s) => s[0] === '!re').map((s) => s.find((w) => w.startsWith('=name='))?.slice(6));
+		replies
+			.filter((s) => s[0] === '!re')
+			.map((s) => s.find((w) => w.startsWith('=name='))?.slice(6));
 
 	it('limits properties to =.proplist=', () => {
 		const router = routerWithUsers();
-		expect(run(router, '/ip/hotspot/user/print', '=.proplist=name,.id,nothing', '?name=bob')).toEqual([
-			['!re', '=name=bob', '=.id=*2'],
-			['!done']
-		]);
+		expect(
+			run(router, '/ip/hotspot/user/print', '=.proplist=name,.id,nothing', '?name=bob')
+		).toEqual([['!re', '=name=bob', '=.id=*2'], ['!done']]);
 	});
 
 	it('filters with equality, presence, absence and comparisons', () => {
 		const router = routerWithUsers();
-		expect(names(run(router, '/ip/hotspot/user/print', '?profile=gold'))).toEqual(['alice', 'carol']);
-		expect(names(run(router, '/ip/hotspot/user/print', '?comment'))).toEqual(['default-trial', 'bob']);
+		expect(names(run(router, '/ip/hotspot/user/print', '?profile=gold'))).toEqual([
+			'alice',
+			'carol'
+		]);
+		expect(names(run(router, '/ip/hotspot/user/print', '?comment'))).toEqual([
+			'default-trial',
+			'bob'
+		]);
 		expect(names(run(router, '/ip/hotspot/user/print', '?-comment'))).toEqual(['alice', 'carol']);
-		expect(names(run(router, '/ip/hotspot/user/print', '?>name=b'))).toEqual(['default-trial', 'bob', 'carol']);
+		expect(names(run(router, '/ip/hotspot/user/print', '?>name=b'))).toEqual([
+			'default-trial',
+			'bob',
+			'carol'
+		]);
 		expect(names(run(router, '/ip/hotspot/user/print', '?<name=b'))).toEqual(['alice']);
 		expect(names(run(router, '/ip/hotspot/user/print', '?disabled=yes'))).toEqual(['carol']);
 	});
 
 	it('ANDs several query words by default', () => {
 		const router = routerWithUsers();
-		expect(names(run(router, '/ip/hotspot/user/print', '?profile=gold', '?disabled=false'))).toEqual(['alice']);
+		expect(
+			names(run(router, '/ip/hotspot/user/print', '?profile=gold', '?disabled=false'))
+		).toEqual(['alice']);
 	});
 
 	it('combines query words with the ?# stack operators', () => {
@@ -305,13 +403,17 @@ describe('print', () => {
 	});
 
 	it('answers count-only with the number of matches', () => {
-		expect(run(routerWithUsers(), '/ip/hotspot/user/print', '=count-only=', '?profile=gold')).toEqual([['!done', '=ret=2']]);
+		expect(
+			run(routerWithUsers(), '/ip/hotspot/user/print', '=count-only=', '?profile=gold')
+		).toEqual([['!done', '=ret=2']]);
 	});
 
 	it('answers nothing but !done for no match, or !empty first in 7.18 mode', () => {
 		const router = routerWithUsers();
 		expect(run(router, '/ip/hotspot/user/print', '?name=zed')).toEqual([['!done']]);
-		expect(router.execute(['/ip/hotspot/user/print', '?name=zed'], { emptyReplies: true })).toEqual([['!empty'], ['!done']]);
+		expect(router.execute(['/ip/hotspot/user/print', '?name=zed'], { emptyReplies: true })).toEqual(
+			[['!empty'], ['!done']]
+		);
 	});
 
 	it('treats getall as print', () => {
@@ -329,43 +431,75 @@ describe('system menus', () => {
 
 	it('prints resources with version and board', () => {
 		const router = new SimRouter({ version: '7.18.2 (stable)', resource: { 'cpu-load': '50' } });
-		expect(run(router, '/system/resource/print', '=.proplist=version,board-name,cpu-load')).toEqual([
-			['!re', '=version=7.18.2 (stable)', '=board-name=hAP ac^2', '=cpu-load=50'],
-			['!done']
-		]);
+		expect(run(router, '/system/resource/print', '=.proplist=version,board-name,cpu-load')).toEqual(
+			[['!re', '=version=7.18.2 (stable)', '=board-name=hAP ac^2', '=cpu-load=50'], ['!done']]
+		);
 	});
 
 	it('answers unknown commands and menus with category 0', () => {
 		const router = new SimRouter();
-		expect(run(router, '/system/resource/reboot')).toEqual([['!trap', '=message=no such command', '=category=0'], ['!done']]);
-		expect(run(router, '/ip/nothing/print')).toEqual([['!trap', '=message=no such command prefix', '=category=0'], ['!done']]);
-		expect(run(router, '/ip/service/add', '=name=x')).toEqual([['!trap', '=message=no such command', '=category=0'], ['!done']]);
+		expect(run(router, '/system/resource/reboot')).toEqual([
+			['!trap', '=message=no such command', '=category=0'],
+			['!done']
+		]);
+		expect(run(router, '/ip/nothing/print')).toEqual([
+			['!trap', '=message=no such command prefix', '=category=0'],
+			['!done']
+		]);
+		expect(run(router, '/ip/service/add', '=name=x')).toEqual([
+			['!trap', '=message=no such command', '=category=0'],
+			['!done']
+		]);
 	});
 
 	it('lets onboarding scripts manage services, walled garden and API users', () => {
 		const router = new SimRouter();
 		run(router, '/ip/service/set', '=numbers=api', '=address=10.0.0.0/8');
 		run(router, '/ip/service/disable', '=numbers=telnet,ftp');
-		expect(router.row('/ip/service', 'api')).toMatchObject({ port: '8728', address: '10.0.0.0/8', disabled: 'false' });
+		expect(router.row('/ip/service', 'api')).toMatchObject({
+			port: '8728',
+			address: '10.0.0.0/8',
+			disabled: 'false'
+		});
 		expect(router.row('/ip/service', 'telnet')?.disabled).toBe('true');
 
-		expect(run(router, '/ip/hotspot/walled-garden/add', '=dst-host=pay.mtandao.co.ke')[0]).toEqual(['!done', '=ret=*1']);
+		expect(run(router, '/ip/hotspot/walled-garden/add', '=dst-host=pay.mtandao.co.ke')[0]).toEqual([
+			'!done',
+			'=ret=*1'
+		]);
 		expect(router.rows('/ip/hotspot/walled-garden')).toEqual([
-			{ '.id': '*1', action: 'allow', 'dst-host': 'pay.mtandao.co.ke', hits: '0', disabled: 'false' }
+			{
+				'.id': '*1',
+				action: 'allow',
+				'dst-host': 'pay.mtandao.co.ke',
+				hits: '0',
+				disabled: 'false'
+			}
 		]);
 
 		run(router, '/user/group/add', '=name=billing', '=policy=read,write,api,!ftp');
 		run(router, '/user/add', '=name=mtandao', '=group=billing', '=password=s3cret');
-		expect(router.row('/user', 'mtandao')).toEqual({ '.id': '*2', name: 'mtandao', group: 'billing', disabled: 'false' });
+		expect(router.row('/user', 'mtandao')).toEqual({
+			'.id': '*2',
+			name: 'mtandao',
+			group: 'billing',
+			disabled: 'false'
+		});
 		expect(router.login('mtandao', 's3cret')).toBe(true);
 		expect(router.login('mtandao', 'wrong')).toBe(false);
-		expect(run(router, '/user/add', '=name=x', '=group=nope')).toEqual(trap('input does not match any value of group'));
+		expect(run(router, '/user/add', '=name=x', '=group=nope')).toEqual(
+			trap('input does not match any value of group')
+		);
 	});
 
 	it('refuses writes to a user whose group cannot write', () => {
 		const router = new SimRouter({ users: [{ name: 'auditor', password: 'a', group: 'read' }] });
-		expect(router.execute(['/ip/hotspot/user/add', '=name=x'], { user: 'auditor' })).toEqual(trap('not enough permissions (9)'));
-		expect(router.execute(['/ip/hotspot/user/print'], { user: 'auditor' }).at(-1)).toEqual(['!done']);
+		expect(router.execute(['/ip/hotspot/user/add', '=name=x'], { user: 'auditor' })).toEqual(
+			trap('not enough permissions (9)')
+		);
+		expect(router.execute(['/ip/hotspot/user/print'], { user: 'auditor' }).at(-1)).toEqual([
+			'!done'
+		]);
 	});
 });
 
@@ -378,7 +512,10 @@ describe('test helpers', () => {
 		expect(router.commandCount()).toBe(3);
 		expect(router.commandCount('/ip/hotspot/user/add')).toBe(2);
 		expect(router.commandCount(/^\/ip\/hotspot\/user\//)).toBe(3);
-		expect(router.commandLog[0]).toMatchObject({ path: '/ip/hotspot/user/add', attributes: { name: 'a' } });
+		expect(router.commandLog[0]).toMatchObject({
+			path: '/ip/hotspot/user/add',
+			attributes: { name: 'a' }
+		});
 	});
 
 	it('resets to a freshly started router', () => {

@@ -91,7 +91,12 @@ describe('wire format', () => {
 	it('reads sentences that arrive one byte per TCP write', async () => {
 		const client = await loggedIn(await sim());
 		const bytes = Buffer.concat([
-			encodeSentence(['/ip/hotspot/user/add', '=name=slow', `=comment=${'z'.repeat(200)}`, '.tag=a']),
+			encodeSentence([
+				'/ip/hotspot/user/add',
+				'=name=slow',
+				`=comment=${'z'.repeat(200)}`,
+				'.tag=a'
+			]),
 			encodeSentence(['/system/identity/print', '.tag=b'])
 		]);
 		for (const byte of bytes) {
@@ -116,7 +121,23 @@ describe('tags and concurrency', () => {
 		const client = await loggedIn(await sim());
 		client.send(['/ip/hotspot/user/print', '.tag=t1']);
 		expect(await client.readUntilDone()).toEqual([
-			['!re', '=.id=*0', '=server=all', '=name=default-trial', '=password=', '=profile=default', '=uptime=0s', '=bytes-in=0', '=bytes-out=0', '=packets-in=0', '=packets-out=0', '=dynamic=false', '=disabled=false', '=comment=counters and limits for trial users', '.tag=t1'],
+			[
+				'!re',
+				'=.id=*0',
+				'=server=all',
+				'=name=default-trial',
+				'=password=',
+				'=profile=default',
+				'=uptime=0s',
+				'=bytes-in=0',
+				'=bytes-out=0',
+				'=packets-in=0',
+				'=packets-out=0',
+				'=dynamic=false',
+				'=disabled=false',
+				'=comment=counters and limits for trial users',
+				'.tag=t1'
+			],
 			['!done', '.tag=t1']
 		]);
 	});
@@ -126,7 +147,8 @@ describe('tags and concurrency', () => {
 		const client = await loggedIn(server);
 		const delays: Record<string, number> = { slow: 150, fast: 0, medium: 60 };
 		server.faults.replyDelayMs = (command) => delays[command.tag ?? ''] ?? 0;
-		for (const tag of ['slow', 'fast', 'medium']) client.send(['/system/identity/print', `.tag=${tag}`]);
+		for (const tag of ['slow', 'fast', 'medium'])
+			client.send(['/system/identity/print', `.tag=${tag}`]);
 		const order: string[] = [];
 		while (order.length < 3) {
 			const sentence = await client.nextSentence();
@@ -176,11 +198,9 @@ describe('RouterOS errors over the wire', () => {
 	it('filters with ?#| queries and trims with =.proplist=', async () => {
 		const client = await loggedIn(await sim());
 		for (const name of ['a', 'b', 'c']) await client.run(['/ppp/secret/add', `=name=${name}`]);
-		expect(await client.run(['/ppp/secret/print', '?name=a', '?name=c', '?#|', '=.proplist=.id,name'])).toEqual([
-			['!re', '=.id=*1', '=name=a'],
-			['!re', '=.id=*3', '=name=c'],
-			['!done']
-		]);
+		expect(
+			await client.run(['/ppp/secret/print', '?name=a', '?name=c', '?#|', '=.proplist=.id,name'])
+		).toEqual([['!re', '=.id=*1', '=name=a'], ['!re', '=.id=*3', '=name=c'], ['!done']]);
 	});
 });
 
@@ -263,7 +283,10 @@ describe('faults', () => {
 
 describe('several routers', () => {
 	it('runs one router per port', async () => {
-		const [kibera, kisumu] = await startRouterSims([{ identity: 'Kibera' }, { identity: 'Kisumu' }]);
+		const [kibera, kisumu] = await startRouterSims([
+			{ identity: 'Kibera' },
+			{ identity: 'Kisumu' }
+		]);
 		running.push(kibera as RouterSim, kisumu as RouterSim);
 		const a = await loggedIn(kibera as RouterSim);
 		const b = await loggedIn(kisumu as RouterSim);
@@ -273,7 +296,10 @@ describe('several routers', () => {
 
 	it('picks the router by login name on a shared port', async () => {
 		const server = await sim({
-			routersByUser: { alice: { password: 'a', identity: 'Alice-ISP' }, bob: { password: 'b', identity: 'Bob-ISP' } }
+			routersByUser: {
+				alice: { password: 'a', identity: 'Alice-ISP' },
+				bob: { password: 'b', identity: 'Bob-ISP' }
+			}
 		});
 		const alice = await loggedIn(server, 'alice', 'a');
 		const bob = await loggedIn(server, 'bob', 'b');
@@ -287,7 +313,9 @@ describe('several routers', () => {
 	});
 
 	it('lets an API user created by onboarding log in to its own router', async () => {
-		const server = await sim({ routersByUser: { alice: { password: 'a' }, bob: { password: 'b' } } });
+		const server = await sim({
+			routersByUser: { alice: { password: 'a' }, bob: { password: 'b' } }
+		});
 		const bob = await loggedIn(server, 'bob', 'b');
 		await bob.run(['/user/add', '=name=mtandao-bob', '=group=full', '=password=k']);
 		const app = await loggedIn(server, 'mtandao-bob', 'k');
@@ -309,14 +337,15 @@ describe('connection bookkeeping', () => {
 		expect((await client.run(['/system/identity/print']))[0]).toEqual(['!re', '=name=MikroTik']);
 	});
 
-
 	it('closes cleanly with clients still connected', async () => {
 		const server = await startRouterSim();
 		const client = await RawApiClient.login(server.port);
 		await server.close();
 		await client.closed;
 		await expect(
-			new Promise((resolve, reject) => net.connect(server.port, '127.0.0.1').on('connect', resolve).on('error', reject))
+			new Promise((resolve, reject) =>
+				net.connect(server.port, '127.0.0.1').on('connect', resolve).on('error', reject)
+			)
 		).rejects.toMatchObject({ code: 'ECONNREFUSED' });
 	});
 });

@@ -29,7 +29,9 @@ export function parseDuration(text: string): number | undefined {
 	const clock = /^(?:(\d+)d\s*)?(\d+):(\d{1,2}):(\d{1,2})$/.exec(value);
 	if (clock) {
 		const [, days, hours, minutes, seconds] = clock;
-		return Number(days ?? 0) * 86400 + Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds);
+		return (
+			Number(days ?? 0) * 86400 + Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds)
+		);
 	}
 	if (!/^(\d+[wdhms])+$/.test(value)) return undefined;
 	let total = 0;

@@ -9,7 +9,7 @@ describe('the activity feed in words', () => {
 		expect(auditActionLabel('toString')).toBe('toString');
 	});
 
-	it("names the subscriber when the database found one, and cuts bare ids short", () => {
+	it('names the subscriber when the database found one, and cuts bare ids short', () => {
 		const id = 'f22652e0-3dd8-4999-8d26-5306fde1769e';
 		expect(auditTarget({ target: id, targetName: 'Fatuma Hassan' })).toBe('Fatuma Hassan');
 		expect(auditTarget({ target: id, targetName: null })).toBe('f22652e0');

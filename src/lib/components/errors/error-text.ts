@@ -7,7 +7,10 @@ import { m } from '$lib/paraglide/messages';
 const GENERIC = new Set(['not found', 'forbidden', 'internal error', 'gone']);
 
 /** The heading and the sentence an error page shows for a status and the error's message. */
-export function errorText(status: number, message: string | undefined): { title: string; detail: string } {
+export function errorText(
+	status: number,
+	message: string | undefined
+): { title: string; detail: string } {
 	const own = message && !GENERIC.has(message.trim().toLowerCase()) ? message : undefined;
 	// A server error says nothing of its cause: the message could hold a stack or SQL.
 	if (status >= 500) return { title: m.error_generic(), detail: m.error_server_side() };

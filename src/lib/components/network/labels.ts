@@ -12,7 +12,9 @@ export type ServiceKind = 'hotspot' | 'pppoe';
 
 /** Whole shillings with thousands separators: "KES 1,500". */
 export function formatKes(amount: number): string {
-	return m.price_kes({ amount: new Intl.NumberFormat(getLocale() === 'sw' ? 'sw-KE' : 'en-KE').format(amount) });
+	return m.price_kes({
+		amount: new Intl.NumberFormat(getLocale() === 'sw' ? 'sw-KE' : 'en-KE').format(amount)
+	});
 }
 
 /** "1 day" / "siku 1", "3 hours" / "saa 3". */
@@ -31,7 +33,9 @@ export function validityLabel(unit: ValidityUnit, count: number): string {
 }
 
 export function unitLabel(unit: ValidityUnit): string {
-	return { minutes: m.unit_minutes, hours: m.unit_hours, days: m.unit_days, months: m.unit_months }[unit]();
+	return { minutes: m.unit_minutes, hours: m.unit_hours, days: m.unit_days, months: m.unit_months }[
+		unit
+	]();
 }
 
 export function kindLabel(kind: ServiceKind): string {
@@ -39,15 +43,29 @@ export function kindLabel(kind: ServiceKind): string {
 }
 
 export function statusLabel(status: SubscriberStatus): string {
-	return { pending: m.status_pending, active: m.status_active, expired: m.status_expired, suspended: m.status_suspended }[status]();
+	return {
+		pending: m.status_pending,
+		active: m.status_active,
+		expired: m.status_expired,
+		suspended: m.status_suspended
+	}[status]();
 }
 
 export function jobStatusLabel(status: JobStatus): string {
-	return { pending: m.job_status_pending, running: m.job_status_running, done: m.job_status_done, failed: m.job_status_failed }[status]();
+	return {
+		pending: m.job_status_pending,
+		running: m.job_status_running,
+		done: m.job_status_done,
+		failed: m.job_status_failed
+	}[status]();
 }
 
 export function jobActionLabel(action: JobAction): string {
-	return { sync_subscriber: m.job_action_sync_subscriber, remove_subscriber: m.job_action_remove_subscriber, sync_package: m.job_action_sync_package }[action]();
+	return {
+		sync_subscriber: m.job_action_sync_subscriber,
+		remove_subscriber: m.job_action_remove_subscriber,
+		sync_package: m.job_action_sync_package
+	}[action]();
 }
 
 export function devicesLabel(count: number): string {
@@ -67,7 +85,8 @@ function bitsLabel(value: string): string | null {
 	const scale = { '': 1, k: 1e3, m: 1e6, g: 1e9 }[match[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
 	const bits = Number(match[1]) * scale;
 	if (bits === 0) return null;
-	const [size, unit] = bits >= 1e9 ? [bits / 1e9, 'Gbps'] : bits >= 1e6 ? [bits / 1e6, 'Mbps'] : [bits / 1e3, 'kbps'];
+	const [size, unit] =
+		bits >= 1e9 ? [bits / 1e9, 'Gbps'] : bits >= 1e6 ? [bits / 1e6, 'Mbps'] : [bits / 1e3, 'kbps'];
 	return `${Number(size.toFixed(1))} ${unit}`;
 }
 
@@ -80,7 +99,8 @@ export function speedLabel(rateLimit: string): string {
 	const [upText = '', downText = upText] = rateLimit.trim().split(/\s+/)[0]!.split('/');
 	const up = bitsLabel(upText);
 	const down = bitsLabel(downText);
-	if (!up && !down && /^0*(\/0*)?$/.test(rateLimit.trim().split(/\s+/)[0]!)) return m.speed_unlimited();
+	if (!up && !down && /^0*(\/0*)?$/.test(rateLimit.trim().split(/\s+/)[0]!))
+		return m.speed_unlimited();
 	if (!down) return rateLimit;
 	return !up || up === down ? m.speed_up_to({ down }) : m.speed_up_to_upload({ down, up });
 }

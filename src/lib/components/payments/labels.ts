@@ -7,7 +7,8 @@ import { formatMsisdn } from '$lib/phone';
 import { problemForResultCode, type PaymentProblem } from '$lib/payments/problems';
 import { formatKes } from '$lib/components/network/labels';
 
-export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'unmatched' | 'flagged' | 'duplicate';
+export type PaymentStatus =
+	'pending' | 'succeeded' | 'failed' | 'unmatched' | 'flagged' | 'duplicate';
 export type LedgerKind = 'payment' | 'cash' | 'correction' | 'purchase' | 'reversal';
 
 export const PAYMENT_FILTERS: PaymentStatus[] = ['pending', 'failed', 'unmatched', 'flagged'];
@@ -53,7 +54,9 @@ export function paymentStatusLabel(status: PaymentStatus): string {
  * Why a payment did not simply go through, in plain words. The common STK result codes get our
  * own sentence; anything else shows what Safaricom said (ResultDesc), which is at least specific.
  */
-export function paymentReason(p: Pick<PaymentView, 'status' | 'resultCode' | 'resultDesc' | 'note' | 'accountReference'>): string | null {
+export function paymentReason(
+	p: Pick<PaymentView, 'status' | 'resultCode' | 'resultDesc' | 'note' | 'accountReference'>
+): string | null {
 	if (p.status === 'failed') {
 		// The same reading of result codes as the customer's pages, in words for the manager.
 		const words: Partial<Record<PaymentProblem, () => string>> = {
@@ -62,9 +65,12 @@ export function paymentReason(p: Pick<PaymentView, 'status' | 'resultCode' | 're
 			'insufficient-funds': m.payments_reason_no_money,
 			unreachable: m.payments_reason_unreachable
 		};
-		return words[problemForResultCode(p.resultCode)]?.() ?? (p.resultDesc || m.payments_reason_unknown());
+		return (
+			words[problemForResultCode(p.resultCode)]?.() ?? (p.resultDesc || m.payments_reason_unknown())
+		);
 	}
-	if (p.status === 'unmatched') return m.payments_reason_unmatched({ account: p.accountReference ?? '' });
+	if (p.status === 'unmatched')
+		return m.payments_reason_unmatched({ account: p.accountReference ?? '' });
 	if (p.status === 'flagged') return m.payments_reason_flagged({ note: p.note ?? '' });
 	if (p.status === 'duplicate') return m.payments_reason_duplicate();
 	return null;
@@ -76,24 +82,53 @@ export function paymentReason(p: Pick<PaymentView, 'status' | 'resultCode' | 're
  * with help from the wallet. Null when the amount simply bought its package.
  */
 export function paymentWalletNote(
-	p: Pick<PaymentView, 'status' | 'subscriberId' | 'amountKes' | 'boughtPackageName' | 'boughtPriceKes' | 'walletAfterKes' | 'planName' | 'planPriceKes'>
+	p: Pick<
+		PaymentView,
+		| 'status'
+		| 'subscriberId'
+		| 'amountKes'
+		| 'boughtPackageName'
+		| 'boughtPriceKes'
+		| 'walletAfterKes'
+		| 'planName'
+		| 'planPriceKes'
+	>
 ): string | null {
 	if (p.status !== 'succeeded' || !p.subscriberId || p.walletAfterKes === null) return null;
 	const balance = formatKes(p.walletAfterKes);
 	const amount = formatKes(p.amountKes);
 	if (p.boughtPriceKes === null) {
-		if (!p.planName || p.planPriceKes === null) return m.wallet_note_no_package({ amount, balance });
+		if (!p.planName || p.planPriceKes === null)
+			return m.wallet_note_no_package({ amount, balance });
 		const short = formatKes(Math.max(0, p.planPriceKes - p.walletAfterKes));
-		return m.wallet_note_short({ amount, package: p.planName, price: formatKes(p.planPriceKes), balance, short });
+		return m.wallet_note_short({
+			amount,
+			package: p.planName,
+			price: formatKes(p.planPriceKes),
+			balance,
+			short
+		});
 	}
 	const pkg = { package: p.boughtPackageName ?? '', price: formatKes(p.boughtPriceKes), balance };
-	if (p.amountKes > p.boughtPriceKes) return m.wallet_note_over({ ...pkg, extra: formatKes(p.amountKes - p.boughtPriceKes) });
-	if (p.amountKes < p.boughtPriceKes) return m.wallet_note_topped({ ...pkg, amount, fromWallet: formatKes(p.boughtPriceKes - p.amountKes) });
+	if (p.amountKes > p.boughtPriceKes)
+		return m.wallet_note_over({ ...pkg, extra: formatKes(p.amountKes - p.boughtPriceKes) });
+	if (p.amountKes < p.boughtPriceKes)
+		return m.wallet_note_topped({
+			...pkg,
+			amount,
+			fromWallet: formatKes(p.boughtPriceKes - p.amountKes)
+		});
 	return null;
 }
 
 export function ledgerKindLabel(kind: LedgerKind): string {
-	return { payment: m.wallet_kind_payment, cash: m.wallet_kind_cash, correction: m.wallet_kind_correction, purchase: m.wallet_kind_purchase, reversal: m.wallet_kind_reversal }[kind]();
+	return {
+		payment: m.wallet_kind_payment,
+		cash: m.wallet_kind_cash,
+		correction: m.wallet_kind_correction,
+		purchase: m.wallet_kind_purchase,
+		reversal: m.wallet_kind_reversal
+	}[kind]();
 }
 
 /** C2B payments may carry a masked or hashed number: show a real MSISDN the Kenyan way, else a short form. */

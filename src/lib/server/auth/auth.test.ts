@@ -7,7 +7,12 @@ import { PLATFORM_TENANT_ID } from '../tenants/root';
 import { openTestDatabase, type TestDatabase } from '../testing/database';
 import { login } from './login';
 import { hashPassword } from './password';
-import { createSession, generateSessionToken, invalidateSession, validateSessionToken } from './session';
+import {
+	createSession,
+	generateSessionToken,
+	invalidateSession,
+	validateSessionToken
+} from './session';
 import { MAX_FAILURES } from './throttle';
 
 let db: TestDatabase;
@@ -17,7 +22,10 @@ const PASSWORD = 'correct horse battery';
 async function addUser(phone: string, email?: string) {
 	const passwordHash = await hashPassword(PASSWORD);
 	const [user] = await withTenant(tenantId, (tx) =>
-		tx.insert(users).values({ tenantId, role: 'tenant_admin', name: `User ${phone}`, phone, email, passwordHash }).returning()
+		tx
+			.insert(users)
+			.values({ tenantId, role: 'tenant_admin', name: `User ${phone}`, phone, email, passwordHash })
+			.returning()
 	);
 	return user!;
 }
@@ -25,7 +33,13 @@ async function addUser(phone: string, email?: string) {
 beforeAll(async () => {
 	db = await openTestDatabase();
 	const actor = { userId: undefined as unknown as string, name: 'test' };
-	tenantId = (await createTenant(PLATFORM_TENANT_ID, { name: 'Auth ISP', slug: 'auth-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' }, actor)).id;
+	tenantId = (
+		await createTenant(
+			PLATFORM_TENANT_ID,
+			{ name: 'Auth ISP', slug: 'auth-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' },
+			actor
+		)
+	).id;
 });
 
 afterAll(() => db?.close());
@@ -50,24 +64,40 @@ describe('login', () => {
 	it('refuses the sixth attempt from one address inside the window even with the right password', async () => {
 		await addUser('254712000003');
 		for (let i = 0; i < MAX_FAILURES; i++) {
-			expect(await login('0712000003', `guess ${i}`, { ip: '10.0.1.1' })).toMatchObject({ ok: false, reason: 'invalid' });
+			expect(await login('0712000003', `guess ${i}`, { ip: '10.0.1.1' })).toMatchObject({
+				ok: false,
+				reason: 'invalid'
+			});
 		}
 		const sixth = await login('0712000003', PASSWORD, { ip: '10.0.1.1' });
 		expect(sixth).toMatchObject({ ok: false, reason: 'locked' });
-		expect(sixth.ok === false && sixth.reason === 'locked' && sixth.until.getTime() - Date.now()).toBeGreaterThan(14 * 60 * 1000);
+		expect(
+			sixth.ok === false && sixth.reason === 'locked' && sixth.until.getTime() - Date.now()
+		).toBeGreaterThan(14 * 60 * 1000);
 	});
 
 	it('locks an unknown account just like a known one', async () => {
 		for (let i = 0; i < MAX_FAILURES; i++) await login('0798000000', 'x', { ip: '10.0.2.1' });
-		expect(await login('0798000000', 'x', { ip: '10.0.2.1' })).toMatchObject({ ok: false, reason: 'locked' });
+		expect(await login('0798000000', 'x', { ip: '10.0.2.1' })).toMatchObject({
+			ok: false,
+			reason: 'locked'
+		});
 	});
 
 	it('counts failures per IP across accounts', async () => {
 		const ip = '10.9.9.9';
 		for (let i = 0; i < 30; i++) await login(`07970000${String(i).padStart(2, '0')}`, 'x', { ip });
 		await addUser('254712000004');
-		expect(await login('0712000004', PASSWORD, { ip })).toMatchObject({ ok: false, reason: 'locked' });
-		const [row] = await withTenant(tenantId, (tx) => tx.select().from(loginThrottle).where(eq(loginThrottle.key, `ip:${ip}`)));
+		expect(await login('0712000004', PASSWORD, { ip })).toMatchObject({
+			ok: false,
+			reason: 'locked'
+		});
+		const [row] = await withTenant(tenantId, (tx) =>
+			tx
+				.select()
+				.from(loginThrottle)
+				.where(eq(loginThrottle.key, `ip:${ip}`))
+		);
 		expect(row?.lockedUntil?.getTime()).toBeGreaterThan(Date.now());
 		expect(await login('0712000004', PASSWORD, { ip: '10.9.9.10' })).toMatchObject({ ok: true });
 	});
@@ -86,7 +116,9 @@ describe('sessions', () => {
 		const session = await createSession(token, user);
 		const result = await validateSessionToken(token);
 		expect(result.user?.id).toBe(user.id);
-		const [row] = await withTenant(tenantId, (tx) => tx.select().from(sessions).where(eq(sessions.id, session.id)));
+		const [row] = await withTenant(tenantId, (tx) =>
+			tx.select().from(sessions).where(eq(sessions.id, session.id))
+		);
 		expect(row!.secretHash).toMatch(/^[0-9a-f]{64}$/);
 		expect(row!.secretHash).not.toContain(token.split('.')[1]!);
 	});
@@ -122,7 +154,9 @@ describe('sessions', () => {
 		const token = generateSessionToken();
 		const session = await createSession(token, user);
 		const setLastVerified = (at: Date) =>
-			withTenant(tenantId, (tx) => tx.update(sessions).set({ lastVerifiedAt: at }).where(eq(sessions.id, session.id)));
+			withTenant(tenantId, (tx) =>
+				tx.update(sessions).set({ lastVerifiedAt: at }).where(eq(sessions.id, session.id))
+			);
 
 		await setLastVerified(new Date(Date.now() - 2 * 60 * 60 * 1000));
 		const extended = await validateSessionToken(token);
@@ -136,7 +170,9 @@ describe('sessions', () => {
 		const user = await addUser('254712000015');
 		const token = generateSessionToken();
 		await createSession(token, user);
-		await withTenant(tenantId, (tx) => tx.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id)));
+		await withTenant(tenantId, (tx) =>
+			tx.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id))
+		);
 		expect((await validateSessionToken(token)).user).toBeNull();
 		expect(await login('0712000015', PASSWORD)).toMatchObject({ ok: false, reason: 'invalid' });
 	});

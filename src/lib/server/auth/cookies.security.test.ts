@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { Cookies } from '@sveltejs/kit';
-import { LANGUAGE_COOKIE, SESSION_COOKIE, deleteSessionTokenCookie, setLanguageCookie, setSessionTokenCookie } from './session';
+import {
+	LANGUAGE_COOKIE,
+	SESSION_COOKIE,
+	deleteSessionTokenCookie,
+	setLanguageCookie,
+	setSessionTokenCookie
+} from './session';
 import { rememberLoginNotice } from './login-notice';
 
 type Options = Parameters<Cookies['set']>[2];
 
 function requestTo(origin: string) {
 	const set: Record<string, Options> = {};
-	const cookies = { set: (name: string, _value: string, options: Options) => void (set[name] = options) } as unknown as Cookies;
+	const cookies = {
+		set: (name: string, _value: string, options: Options) => void (set[name] = options)
+	} as unknown as Cookies;
 	return { event: { cookies, url: new URL(`${origin}/login`) }, set };
 }
 
@@ -15,7 +23,9 @@ function setEveryCookie(origin: string) {
 	const { event, set } = requestTo(origin);
 	setSessionTokenCookie(event, 'token', new Date(Date.now() + 60_000));
 	setLanguageCookie(event, 'sw');
-	rememberLoginNotice(event, { failures: 3, since: new Date() } as Parameters<typeof rememberLoginNotice>[1]);
+	rememberLoginNotice(event, { failures: 3, since: new Date() } as Parameters<
+		typeof rememberLoginNotice
+	>[1]);
 	const deleted = requestTo(origin);
 	deleteSessionTokenCookie(deleted.event);
 	return { set, deleted: deleted.set };
@@ -24,7 +34,9 @@ function setEveryCookie(origin: string) {
 describe('cookie flags', () => {
 	it('are Secure over https, for the session, the language and the login notice, set or deleted', () => {
 		const { set, deleted } = setEveryCookie('https://billing.example.co.ke');
-		expect(Object.keys(set).sort()).toEqual([LANGUAGE_COOKIE, 'login_notice', SESSION_COOKIE].sort());
+		expect(Object.keys(set).sort()).toEqual(
+			[LANGUAGE_COOKIE, 'login_notice', SESSION_COOKIE].sort()
+		);
 		for (const [name, options] of Object.entries(set)) expect(options.secure, name).toBe(true);
 		expect(deleted[SESSION_COOKIE]?.secure).toBe(true);
 		expect(set[SESSION_COOKIE]).toMatchObject({ httpOnly: true, sameSite: 'lax', path: '/' });

@@ -20,12 +20,16 @@ export function passwordIsPublic(password: string): boolean {
 /** The logins (email or phone) of every account, disabled ones included, that accepts the demo password. */
 export async function accountsAcceptingDemoPassword(): Promise<string[]> {
 	const accounts = await withTenant(PLATFORM_TENANT_ID, (tx) =>
-		tx.select({ email: users.email, phone: users.phone, passwordHash: users.passwordHash }).from(users)
+		tx
+			.select({ email: users.email, phone: users.phone, passwordHash: users.passwordHash })
+			.from(users)
 	);
 	const found: string[] = [];
 	for (let i = 0; i < accounts.length; i += AT_ONCE) {
 		const batch = accounts.slice(i, i + AT_ONCE);
-		const accepted = await Promise.all(batch.map((a) => verifyPassword(a.passwordHash, DEMO_PASSWORD)));
+		const accepted = await Promise.all(
+			batch.map((a) => verifyPassword(a.passwordHash, DEMO_PASSWORD))
+		);
 		batch.forEach((a, j) => accepted[j] && found.push(a.email ?? a.phone ?? '?'));
 	}
 	return found;

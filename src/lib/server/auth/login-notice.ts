@@ -10,7 +10,13 @@ const COOKIE = 'login_notice';
 
 export function rememberLoginNotice(event: CookieEvent, notice: FailedLoginNotice | null): void {
 	if (!notice) return;
-	event.cookies.set(COOKIE, `${notice.failures}.${notice.since.getTime()}`, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies(event), maxAge: 600 });
+	event.cookies.set(COOKIE, `${notice.failures}.${notice.since.getTime()}`, {
+		path: '/',
+		httpOnly: true,
+		sameSite: 'lax',
+		secure: secureCookies(event),
+		maxAge: 600
+	});
 }
 
 /** The notice, once: reading it removes the cookie. */

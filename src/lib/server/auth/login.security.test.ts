@@ -15,7 +15,11 @@ import { ACCOUNT_FREE_FAILURES, MAX_FAILURES, accountDelayMs } from './throttle'
 
 vi.mock('./password', async (importOriginal) => {
 	const real = await importOriginal<typeof import('./password')>();
-	return { ...real, verifyPassword: vi.fn(real.verifyPassword), verifyAgainstNothing: vi.fn(real.verifyAgainstNothing) };
+	return {
+		...real,
+		verifyPassword: vi.fn(real.verifyPassword),
+		verifyAgainstNothing: vi.fn(real.verifyAgainstNothing)
+	};
 });
 
 let db: TestDatabase;
@@ -24,7 +28,11 @@ const PASSWORD = 'correct horse battery';
 
 async function addManager(phone: string) {
 	const passwordHash = await password.hashPassword(PASSWORD);
-	await withTenant(tenantId, (tx) => tx.insert(users).values({ tenantId, role: 'tenant_admin', name: `Manager ${phone}`, phone, passwordHash }));
+	await withTenant(tenantId, (tx) =>
+		tx
+			.insert(users)
+			.values({ tenantId, role: 'tenant_admin', name: `Manager ${phone}`, phone, passwordHash })
+	);
 }
 
 /** Records the account-wide slowdown instead of waiting it out. */
@@ -36,7 +44,13 @@ function pauses() {
 beforeAll(async () => {
 	db = await openTestDatabase();
 	const actor = { userId: undefined as unknown as string, name: 'test' };
-	tenantId = (await createTenant(PLATFORM_TENANT_ID, { name: 'Login ISP', slug: 'login-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' }, actor)).id;
+	tenantId = (
+		await createTenant(
+			PLATFORM_TENANT_ID,
+			{ name: 'Login ISP', slug: 'login-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' },
+			actor
+		)
+	).id;
 });
 
 afterAll(() => db?.close());
@@ -48,13 +62,22 @@ describe('logins under attack', () => {
 		verify.mockClear();
 		const { pause } = pauses();
 		const results = await Promise.all(
-			Array.from({ length: 24 }, (_, i) => login('0713000001', `guess ${i}`, { ip: '203.0.113.7' }, { pause }))
+			Array.from({ length: 24 }, (_, i) =>
+				login('0713000001', `guess ${i}`, { ip: '203.0.113.7' }, { pause })
+			)
 		);
 		expect(verify.mock.calls.length).toBeLessThanOrEqual(MAX_FAILURES);
-		expect(results.filter((r) => !r.ok && r.reason === 'invalid').length).toBeLessThanOrEqual(MAX_FAILURES);
-		expect(results.filter((r) => !r.ok && r.reason === 'locked').length).toBeGreaterThanOrEqual(24 - MAX_FAILURES);
+		expect(results.filter((r) => !r.ok && r.reason === 'invalid').length).toBeLessThanOrEqual(
+			MAX_FAILURES
+		);
+		expect(results.filter((r) => !r.ok && r.reason === 'locked').length).toBeGreaterThanOrEqual(
+			24 - MAX_FAILURES
+		);
 		// The address that was guessing stays locked out of this account, even with the right password.
-		expect(await login('0713000001', PASSWORD, { ip: '203.0.113.7' }, { pause })).toMatchObject({ ok: false, reason: 'locked' });
+		expect(await login('0713000001', PASSWORD, { ip: '203.0.113.7' }, { pause })).toMatchObject({
+			ok: false,
+			reason: 'locked'
+		});
 	});
 
 	it('lets the owner in from an address that has not been failing, slowed down but not locked, and tells them', async () => {
@@ -62,9 +85,13 @@ describe('logins under attack', () => {
 		const { waited, pause } = pauses();
 		// A stranger who knows the phone number, from a few addresses, until each is locked.
 		for (const ip of ['198.51.100.1', '198.51.100.2', '198.51.100.3']) {
-			for (let i = 0; i < MAX_FAILURES + 2; i++) await login('0713000002', `guess ${i}`, { ip }, { pause });
+			for (let i = 0; i < MAX_FAILURES + 2; i++)
+				await login('0713000002', `guess ${i}`, { ip }, { pause });
 		}
-		expect(await login('0713000002', PASSWORD, { ip: '198.51.100.1' }, { pause })).toMatchObject({ ok: false, reason: 'locked' });
+		expect(await login('0713000002', PASSWORD, { ip: '198.51.100.1' }, { pause })).toMatchObject({
+			ok: false,
+			reason: 'locked'
+		});
 
 		waited.length = 0;
 		const owner = await login('0713000002', PASSWORD, { ip: '192.0.2.44' }, { pause });
@@ -81,7 +108,9 @@ describe('logins under attack', () => {
 	it('slows an account down more the more it is guessed at, up to a few seconds', () => {
 		expect(accountDelayMs(ACCOUNT_FREE_FAILURES)).toBe(0);
 		expect(accountDelayMs(ACCOUNT_FREE_FAILURES + 1)).toBeGreaterThan(0);
-		expect(accountDelayMs(ACCOUNT_FREE_FAILURES + 3)).toBeGreaterThan(accountDelayMs(ACCOUNT_FREE_FAILURES + 1));
+		expect(accountDelayMs(ACCOUNT_FREE_FAILURES + 3)).toBeGreaterThan(
+			accountDelayMs(ACCOUNT_FREE_FAILURES + 1)
+		);
 		expect(accountDelayMs(1000)).toBeLessThanOrEqual(5_000);
 	});
 
@@ -89,17 +118,33 @@ describe('logins under attack', () => {
 		await addManager('254713000004');
 		const { pause } = pauses();
 		for (let i = 0; i < MAX_FAILURES; i++) await login('0713000004', `guess ${i}`, {}, { pause });
-		expect(await login('0713000004', PASSWORD, {}, { pause })).toMatchObject({ ok: false, reason: 'locked' });
-		expect(await login('0713000004', PASSWORD, { ip: '192.0.2.80' }, { pause })).toMatchObject({ ok: true });
+		expect(await login('0713000004', PASSWORD, {}, { pause })).toMatchObject({
+			ok: false,
+			reason: 'locked'
+		});
+		expect(await login('0713000004', PASSWORD, { ip: '192.0.2.80' }, { pause })).toMatchObject({
+			ok: true
+		});
 	});
 
 	it('counts guesses from one IPv6 /64 together, whichever address in it they come from', async () => {
 		await addManager('254713000003');
 		const { pause } = pauses();
 		for (let i = 1; i <= MAX_FAILURES; i++) {
-			expect(await login('0713000003', `guess ${i}`, { ip: `2001:db8:aa:1::${i.toString(16)}` }, { pause })).toMatchObject({ reason: 'invalid' });
+			expect(
+				await login(
+					'0713000003',
+					`guess ${i}`,
+					{ ip: `2001:db8:aa:1::${i.toString(16)}` },
+					{ pause }
+				)
+			).toMatchObject({ reason: 'invalid' });
 		}
-		expect(await login('0713000003', PASSWORD, { ip: '2001:db8:aa:1:ffff:1:2:3' }, { pause })).toMatchObject({ ok: false, reason: 'locked' });
-		expect(await login('0713000003', PASSWORD, { ip: '2001:db8:aa:2::1' }, { pause })).toMatchObject({ ok: true });
+		expect(
+			await login('0713000003', PASSWORD, { ip: '2001:db8:aa:1:ffff:1:2:3' }, { pause })
+		).toMatchObject({ ok: false, reason: 'locked' });
+		expect(
+			await login('0713000003', PASSWORD, { ip: '2001:db8:aa:2::1' }, { pause })
+		).toMatchObject({ ok: true });
 	});
 });

@@ -8,7 +8,14 @@ import { users, type Role } from '../db/schema';
 import { normalizeMsisdn } from '$lib/phone';
 import { verifyAgainstNothing, verifyPassword } from './password';
 import { createSession, generateSessionToken, type ValidSession } from './session';
-import { accountDelayMs, noteFailedLogin, settleSuccess, takeAttempt, takeFailedLoginNotice, type FailedLoginNotice } from './throttle';
+import {
+	accountDelayMs,
+	noteFailedLogin,
+	settleSuccess,
+	takeAttempt,
+	takeFailedLoginNotice,
+	type FailedLoginNotice
+} from './throttle';
 import { isNull } from 'drizzle-orm';
 
 export type LoginResult =
@@ -31,7 +38,9 @@ export interface LoginOptions {
 /** The lookup key of a login: a normalised phone number, or a lower-cased email. */
 export function loginKey(identifier: string): string {
 	const trimmed = identifier.trim();
-	return trimmed.includes('@') ? trimmed.toLowerCase() : (normalizeMsisdn(trimmed) ?? trimmed.toLowerCase());
+	return trimmed.includes('@')
+		? trimmed.toLowerCase()
+		: (normalizeMsisdn(trimmed) ?? trimmed.toLowerCase());
 }
 
 export async function login(
@@ -49,13 +58,16 @@ export async function login(
 		const [user] = await tx.select().from(users).where(isNull(users.disabledAt));
 		return { attempt, user };
 	});
-	if (found.attempt.lockedUntil) return { ok: false, reason: 'locked', until: found.attempt.lockedUntil };
+	if (found.attempt.lockedUntil)
+		return { ok: false, reason: 'locked', until: found.attempt.lockedUntil };
 
 	const delay = accountDelayMs(found.attempt.accountAttempts);
 	if (delay > 0) await (options.pause ?? sleep)(delay);
 
 	const user = found.user;
-	const valid = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstNothing(password);
+	const valid = user
+		? await verifyPassword(user.passwordHash, password)
+		: await verifyAgainstNothing(password);
 	if (!user || !valid) {
 		// Opened for an unknown account too, so both failures take the same round trips.
 		await withScope({ login: account }, async (tx) => {
@@ -69,5 +81,11 @@ export async function login(
 	});
 	const token = generateSessionToken();
 	const session = await createSession(token, user, client);
-	return { ok: true, token, session, user: { id: user.id, tenantId: user.tenantId, role: user.role, locale: user.locale }, failedAttempts };
+	return {
+		ok: true,
+		token,
+		session,
+		user: { id: user.id, tenantId: user.tenantId, role: user.role, locale: user.locale },
+		failedAttempts
+	};
 }

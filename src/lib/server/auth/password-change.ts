@@ -13,7 +13,10 @@ import { hashPassword, verifyPassword } from './password';
 import type { SessionUser } from './session';
 import { settleSuccess, takeAttempt } from './throttle';
 
-export type PasswordChangeResult = { ok: true } | { ok: false; reason: 'wrong_current' } | { ok: false; reason: 'locked'; until: Date };
+export type PasswordChangeResult =
+	| { ok: true }
+	| { ok: false; reason: 'wrong_current' }
+	| { ok: false; reason: 'locked'; until: Date };
 
 export async function changeOwnPassword(
 	user: SessionUser,
@@ -29,12 +32,20 @@ export async function changeOwnPassword(
 	const [row] = await withTenant(user.tenantId, (tx) =>
 		tx.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id))
 	);
-	if (!row || !(await verifyPassword(row.passwordHash, passwords.current))) return { ok: false, reason: 'wrong_current' };
+	if (!row || !(await verifyPassword(row.passwordHash, passwords.current)))
+		return { ok: false, reason: 'wrong_current' };
 	const passwordHash = await hashPassword(passwords.next);
 	await withTenant(user.tenantId, async (tx) => {
 		await tx.update(users).set({ passwordHash }).where(eq(users.id, user.id));
-		await tx.delete(sessions).where(and(eq(sessions.userId, user.id), ne(sessions.id, currentSessionId)));
-		await writeAudit(tx, { tenantId: user.tenantId, actor: { userId: user.id, name: user.name, ip: client.ip }, action: 'staff.password_change', target: user.name });
+		await tx
+			.delete(sessions)
+			.where(and(eq(sessions.userId, user.id), ne(sessions.id, currentSessionId)));
+		await writeAudit(tx, {
+			tenantId: user.tenantId,
+			actor: { userId: user.id, name: user.name, ip: client.ip },
+			action: 'staff.password_change',
+			target: user.name
+		});
 	});
 	await withScope({ login: account }, (tx) => settleSuccess(tx, keys));
 	return { ok: true };

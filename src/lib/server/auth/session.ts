@@ -43,8 +43,7 @@ export interface ActAsGrant {
 }
 
 export type SessionValidationResult =
-	| { session: ValidSession; user: SessionUser }
-	| { session: null; user: null };
+	{ session: ValidSession; user: SessionUser } | { session: null; user: null };
 
 function randomString(bytes: number): string {
 	return encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(bytes)));
@@ -76,12 +75,23 @@ export async function createSession(
 			userAgent: client.userAgent?.slice(0, 300)
 		})
 	);
-	return { id, tenantId: user.tenantId, userId: user.id, lastVerifiedAt: now, expiresAt: new Date(now.getTime() + INACTIVITY_TIMEOUT_MS), actAs: null };
+	return {
+		id,
+		tenantId: user.tenantId,
+		userId: user.id,
+		lastVerifiedAt: now,
+		expiresAt: new Date(now.getTime() + INACTIVITY_TIMEOUT_MS),
+		actAs: null
+	};
 }
 
 export async function validateSessionToken(token: string): Promise<SessionValidationResult> {
 	const parts = token.split('.');
-	if (parts.length !== 2 || !/^[a-z2-7]{24}$/.test(parts[0]!) || !/^[a-z2-7]{32}$/.test(parts[1]!)) {
+	if (
+		parts.length !== 2 ||
+		!/^[a-z2-7]{24}$/.test(parts[0]!) ||
+		!/^[a-z2-7]{32}$/.test(parts[1]!)
+	) {
 		return { session: null, user: null };
 	}
 	const [id, secret] = parts as [string, string];
@@ -116,7 +126,11 @@ export async function validateSessionToken(token: string): Promise<SessionValida
 				expiresAt: new Date(lastVerifiedAt.getTime() + INACTIVITY_TIMEOUT_MS),
 				actAs:
 					row.session.actAsTenantId && row.session.actAsUntil
-						? { tenantId: row.session.actAsTenantId, reason: row.session.actAsReason ?? '', until: row.session.actAsUntil }
+						? {
+								tenantId: row.session.actAsTenantId,
+								reason: row.session.actAsReason ?? '',
+								until: row.session.actAsUntil
+							}
 						: null
 			},
 			user: {
@@ -133,7 +147,9 @@ export async function validateSessionToken(token: string): Promise<SessionValida
 }
 
 export async function invalidateSession(sessionId: string): Promise<void> {
-	await withScope({ session: sessionId }, (tx) => tx.delete(sessions).where(eq(sessions.id, sessionId)));
+	await withScope({ session: sessionId }, (tx) =>
+		tx.delete(sessions).where(eq(sessions.id, sessionId))
+	);
 }
 
 /** After a password change or when a user is disabled: every device is logged out. */
@@ -159,16 +175,34 @@ export function secureCookies(event: Pick<CookieEvent, 'url'>): boolean {
 }
 
 export function setSessionTokenCookie(event: CookieEvent, token: string, expiresAt: Date): void {
-	event.cookies.set(SESSION_COOKIE, token, { httpOnly: true, secure: secureCookies(event), sameSite: 'lax', path: '/', expires: expiresAt });
+	event.cookies.set(SESSION_COOKIE, token, {
+		httpOnly: true,
+		secure: secureCookies(event),
+		sameSite: 'lax',
+		path: '/',
+		expires: expiresAt
+	});
 }
 
 export function deleteSessionTokenCookie(event: CookieEvent): void {
-	event.cookies.set(SESSION_COOKIE, '', { httpOnly: true, secure: secureCookies(event), sameSite: 'lax', path: '/', maxAge: 0 });
+	event.cookies.set(SESSION_COOKIE, '', {
+		httpOnly: true,
+		secure: secureCookies(event),
+		sameSite: 'lax',
+		path: '/',
+		maxAge: 0
+	});
 }
 
 export const LANGUAGE_COOKIE = 'lang';
 
 /** The language choice; paraglide reads it on every request (not httpOnly: nothing secret in it). */
 export function setLanguageCookie(event: CookieEvent, locale: string): void {
-	event.cookies.set(LANGUAGE_COOKIE, locale, { path: '/', httpOnly: false, secure: secureCookies(event), sameSite: 'lax', maxAge: 400 * 24 * 3600 });
+	event.cookies.set(LANGUAGE_COOKIE, locale, {
+		path: '/',
+		httpOnly: false,
+		secure: secureCookies(event),
+		sameSite: 'lax',
+		maxAge: 400 * 24 * 3600
+	});
 }

@@ -73,14 +73,26 @@ const at = (date: Date) => sql`${date.toISOString()}::timestamptz`;
  * Counts one attempt on `key` in one statement (so concurrent attempts each get their own count)
  * and returns the count and lock. A lock that has run out, or a window that has, starts afresh.
  */
-async function countOne(tx: Tx, { key, limit }: Counted, now: Date): Promise<{ failures: number; lockedUntil: Date | null }> {
+async function countOne(
+	tx: Tx,
+	{ key, limit }: Counted,
+	now: Date
+): Promise<{ failures: number; lockedUntil: Date | null }> {
 	const t = loginThrottle;
 	const stale = sql`(case when ${t.lockedUntil} is not null then ${t.lockedUntil} <= ${at(now)}
 		else ${t.windowStartedAt} < ${at(new Date(now.getTime() - WINDOW_MS))} end)`;
-	const lockAt = limit === null ? sql`null::timestamptz` : sql`case when ${t.failures} + 1 > ${limit} then ${at(new Date(now.getTime() + LOCK_MS))} end`;
+	const lockAt =
+		limit === null
+			? sql`null::timestamptz`
+			: sql`case when ${t.failures} + 1 > ${limit} then ${at(new Date(now.getTime() + LOCK_MS))} end`;
 	const [row] = await tx
 		.insert(t)
-		.values({ key, failures: 1, windowStartedAt: now, lockedUntil: limit !== null && limit < 1 ? new Date(now.getTime() + LOCK_MS) : null })
+		.values({
+			key,
+			failures: 1,
+			windowStartedAt: now,
+			lockedUntil: limit !== null && limit < 1 ? new Date(now.getTime() + LOCK_MS) : null
+		})
 		.onConflictDoUpdate({
 			target: t.key,
 			set: {
@@ -90,7 +102,10 @@ async function countOne(tx: Tx, { key, limit }: Counted, now: Date): Promise<{ f
 			}
 		})
 		.returning({ failures: t.failures, lockedUntil: t.lockedUntil });
-	return { failures: row?.failures ?? 1, lockedUntil: row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null };
+	return {
+		failures: row?.failures ?? 1,
+		lockedUntil: row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null
+	};
 }
 
 /**
@@ -131,8 +146,15 @@ export async function settleSuccess(tx: Tx, keys: ThrottleKeys): Promise<void> {
 }
 
 /** The time until which login is refused for these keys, or null when it is allowed (counts nothing). */
-export async function lockedUntil(tx: Tx, keys: ThrottleKeys, now = new Date()): Promise<Date | null> {
-	const rows = await tx.select().from(loginThrottle).where(inArray(loginThrottle.key, lockingKeys(keys)));
+export async function lockedUntil(
+	tx: Tx,
+	keys: ThrottleKeys,
+	now = new Date()
+): Promise<Date | null> {
+	const rows = await tx
+		.select()
+		.from(loginThrottle)
+		.where(inArray(loginThrottle.key, lockingKeys(keys)));
 	const until = rows
 		.map((r) => r.lockedUntil)
 		.filter((d): d is Date => d !== null && d > now)
@@ -161,11 +183,20 @@ export async function noteFailedLogin(tx: Tx, account: string, now = new Date())
 	await tx
 		.insert(loginThrottle)
 		.values({ key: `notice:${account}`, failures: 1, windowStartedAt: now })
-		.onConflictDoUpdate({ target: loginThrottle.key, set: { failures: sql`${loginThrottle.failures} + 1` } });
+		.onConflictDoUpdate({
+			target: loginThrottle.key,
+			set: { failures: sql`${loginThrottle.failures} + 1` }
+		});
 }
 
 /** The failed attempts since the owner last logged in, read once: the notice is then gone. */
-export async function takeFailedLoginNotice(tx: Tx, account: string): Promise<FailedLoginNotice | null> {
-	const [row] = await tx.delete(loginThrottle).where(eq(loginThrottle.key, `notice:${account}`)).returning();
+export async function takeFailedLoginNotice(
+	tx: Tx,
+	account: string
+): Promise<FailedLoginNotice | null> {
+	const [row] = await tx
+		.delete(loginThrottle)
+		.where(eq(loginThrottle.key, `notice:${account}`))
+		.returning();
 	return row && row.failures > 0 ? { failures: row.failures, since: row.windowStartedAt } : null;
 }

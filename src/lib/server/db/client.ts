@@ -7,9 +7,18 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePostgres, PostgresJsSession, PostgresJsTransaction } from 'drizzle-orm/postgres-js';
+import {
+	drizzle as drizzlePostgres,
+	PostgresJsSession,
+	PostgresJsTransaction
+} from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
+import {
+	PgDialect,
+	type PgDatabase,
+	type PgQueryResultHKT,
+	type PgTransaction
+} from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { connect, type Socket } from 'node:net';
 import postgres from 'postgres';
@@ -76,9 +85,15 @@ async function openPglite(options: OpenOptions): Promise<Database> {
  * unacknowledged (pipelined queries, a transaction's next statement) can then wait for a delayed
  * ACK, tens of milliseconds on Linux. Our sockets send each message at once.
  */
-function connectWithoutNagle(options: { host: string[]; port: number[]; path?: string | false }): Promise<Socket> {
+function connectWithoutNagle(options: {
+	host: string[];
+	port: number[];
+	path?: string | false;
+}): Promise<Socket> {
 	return new Promise((resolve, reject) => {
-		const socket = options.path ? connect(options.path) : connect({ host: options.host[0], port: options.port[0]!, noDelay: true });
+		const socket = options.path
+			? connect(options.path)
+			: connect({ host: options.host[0], port: options.port[0]!, noDelay: true });
 		socket.once('connect', () => {
 			socket.off('error', reject);
 			resolve(socket);
@@ -110,7 +125,11 @@ async function openPostgres(options: OpenOptions, url: string): Promise<Database
 	});
 	const db = drizzlePostgres(appClient, { schema });
 	const dialect = new PgDialect();
-	const relations = { fullSchema: db._.fullSchema, schema: db._.schema!, tableNamesMap: db._.tableNamesMap };
+	const relations = {
+		fullSchema: db._.fullSchema,
+		schema: db._.schema!,
+		tableNamesMap: db._.tableNamesMap
+	};
 	return {
 		kind: 'postgres',
 		db: db as unknown as AppDb,
@@ -119,7 +138,13 @@ async function openPostgres(options: OpenOptions, url: string): Promise<Database
 			const connection = await appClient.reserve();
 			// A reserved connection has no savepoints: `tx.transaction` is not available on it.
 			const session = new PostgresJsSession(connection, dialect, relations, {});
-			const tx = new PostgresJsTransaction(dialect, session as unknown as ConstructorParameters<typeof PostgresJsTransaction<Schema, ExtractTablesWithRelations<Schema>>>[1], relations) as unknown as ReservedTx['tx'];
+			const tx = new PostgresJsTransaction(
+				dialect,
+				session as unknown as ConstructorParameters<
+					typeof PostgresJsTransaction<Schema, ExtractTablesWithRelations<Schema>>
+				>[1],
+				relations
+			) as unknown as ReservedTx['tx'];
 			return { tx, release: () => connection.release() };
 		},
 		close: () => appClient.end({ timeout: 5 })
@@ -131,7 +156,8 @@ async function prepareAppRole(owner: postgres.Sql, password: string | undefined)
 	const [role] = await owner<{ rolcanlogin: boolean }[]>`
 		select rolcanlogin from pg_roles where rolname = ${APP_ROLE}`;
 	if (!role?.rolcanlogin) await owner.unsafe(`alter role ${APP_ROLE} login`);
-	if (password) await owner.unsafe(`alter role ${APP_ROLE} password '${password.replaceAll("'", "''")}'`);
+	if (password)
+		await owner.unsafe(`alter role ${APP_ROLE} password '${password.replaceAll("'", "''")}'`);
 }
 
 function appUrlFor(ownerUrl: string, password: string | undefined): string {

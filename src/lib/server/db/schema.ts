@@ -416,17 +416,40 @@ export const subscribers = pgTable(
 	},
 	(t) => [
 		// A subscriber's router and package belong to its own tenant, not merely to one it can see.
-		foreignKey({ columns: [t.tenantId, t.routerId], foreignColumns: [routers.tenantId, routers.id], name: 'subscribers_router_fk' }).onDelete('restrict'),
-		foreignKey({ columns: [t.tenantId, t.packageId], foreignColumns: [packages.tenantId, packages.id], name: 'subscribers_package_fk' }).onDelete('restrict'),
-		foreignKey({ columns: [t.tenantId, t.planPackageId], foreignColumns: [packages.tenantId, packages.id], name: 'subscribers_plan_package_fk' }).onDelete('restrict'),
+		foreignKey({
+			columns: [t.tenantId, t.routerId],
+			foreignColumns: [routers.tenantId, routers.id],
+			name: 'subscribers_router_fk'
+		}).onDelete('restrict'),
+		foreignKey({
+			columns: [t.tenantId, t.packageId],
+			foreignColumns: [packages.tenantId, packages.id],
+			name: 'subscribers_package_fk'
+		}).onDelete('restrict'),
+		foreignKey({
+			columns: [t.tenantId, t.planPackageId],
+			foreignColumns: [packages.tenantId, packages.id],
+			name: 'subscribers_plan_package_fk'
+		}).onDelete('restrict'),
 		uniqueIndex('subscribers_tenant_account_key').on(t.tenantId, t.accountNumber),
 		uniqueIndex('subscribers_tenant_username_key').on(t.tenantId, t.routerUsername),
 		uniqueIndex('subscribers_tenant_client_ref_key').on(t.tenantId, t.clientRef),
 		index('subscribers_tenant_phone_idx').on(t.tenantId, t.phone),
 		// NULLS FIRST is what ORDER BY ... DESC means: only then can the list walk the index in order.
-		index('subscribers_tenant_created_idx').on(t.tenantId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
-		index('subscribers_tenant_status_created_idx').on(t.tenantId, t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
-		index('subscribers_expiring_idx').on(t.expiresAt).where(sql`${t.status} = 'active'`),
+		index('subscribers_tenant_created_idx').on(
+			t.tenantId,
+			t.createdAt.desc().nullsFirst(),
+			t.id.desc().nullsFirst()
+		),
+		index('subscribers_tenant_status_created_idx').on(
+			t.tenantId,
+			t.status,
+			t.createdAt.desc().nullsFirst(),
+			t.id.desc().nullsFirst()
+		),
+		index('subscribers_expiring_idx')
+			.on(t.expiresAt)
+			.where(sql`${t.status} = 'active'`),
 		check('subscribers_phone_shape', sql`${t.phone} ~ '^254[17][0-9]{8}$'`),
 		...tenantPolicies('subscribers')
 	]
@@ -447,7 +470,11 @@ export const subscriberSearchTerms = pgTable(
 			.notNull()
 			.references(() => subscribers.id, { onDelete: 'cascade' })
 	},
-	(t) => [primaryKey({ columns: [t.tenantId, t.term, t.subscriberId] }), index('subscriber_search_terms_subscriber_idx').on(t.subscriberId), ...tenantPolicies('subscriber_search_terms')]
+	(t) => [
+		primaryKey({ columns: [t.tenantId, t.term, t.subscriberId] }),
+		index('subscriber_search_terms_subscriber_idx').on(t.subscriberId),
+		...tenantPolicies('subscriber_search_terms')
+	]
 ).enableRLS();
 
 export const JOB_ACTIONS = ['sync_subscriber', 'remove_subscriber', 'sync_package'] as const;
@@ -485,8 +512,14 @@ export const provisioningJobs = pgTable(
 	(t) => [
 		primaryKey({ columns: [t.tenantId, t.id] }),
 		uniqueIndex('provisioning_jobs_id_key').on(t.id),
-		foreignKey({ columns: [t.tenantId, t.routerId], foreignColumns: [routers.tenantId, routers.id], name: 'provisioning_jobs_router_fk' }).onDelete('cascade'),
-		index('provisioning_jobs_open_idx').on(t.routerId, t.id).where(sql`${t.status} in ('pending', 'running')`),
+		foreignKey({
+			columns: [t.tenantId, t.routerId],
+			foreignColumns: [routers.tenantId, routers.id],
+			name: 'provisioning_jobs_router_fk'
+		}).onDelete('cascade'),
+		index('provisioning_jobs_open_idx')
+			.on(t.routerId, t.id)
+			.where(sql`${t.status} in ('pending', 'running')`),
 		index('provisioning_jobs_tenant_status_idx').on(t.tenantId, t.status, t.id),
 		...tenantPolicies('provisioning_jobs')
 	]
@@ -523,7 +556,10 @@ export const ledgerEntries = pgTable(
 		primaryKey({ columns: [t.tenantId, t.id] }),
 		// By subscriber alone: the wallet queries know the subscriber, not always the tenant.
 		index('ledger_entries_subscriber_idx').on(t.subscriberId, t.id),
-		check('ledger_entries_sign', sql`(${t.kind} in ('payment', 'cash', 'correction') and ${t.amountKes} > 0) or (${t.kind} in ('purchase', 'reversal') and ${t.amountKes} < 0)`),
+		check(
+			'ledger_entries_sign',
+			sql`(${t.kind} in ('payment', 'cash', 'correction') and ${t.amountKes} > 0) or (${t.kind} in ('purchase', 'reversal') and ${t.amountKes} < 0)`
+		),
 		...tenantPolicies('ledger_entries')
 	]
 ).enableRLS();
@@ -558,7 +594,10 @@ export const mpesaSettings = pgTable(
 	(t) => [
 		uniqueIndex('mpesa_settings_callback_token_key').on(t.callbackToken),
 		check('mpesa_settings_shortcode_shape', sql`${t.shortcode} ~ '^[0-9]{5,7}$'`),
-		check('mpesa_settings_till_shape', sql`${t.tillNumber} is null or ${t.tillNumber} ~ '^[0-9]{5,8}$'`),
+		check(
+			'mpesa_settings_till_shape',
+			sql`${t.tillNumber} is null or ${t.tillNumber} ~ '^[0-9]{5,8}$'`
+		),
 		...tenantPolicies('mpesa_settings')
 	]
 ).enableRLS();
@@ -573,7 +612,14 @@ export type PaymentSource = (typeof PAYMENT_SOURCES)[number];
  * duplicate: a paybill confirmation of a push that carries the money and the receipt
  * (`duplicate_of`, see payments/same-transaction.ts): recorded, credited once through the push.
  */
-export const PAYMENT_STATUSES = ['pending', 'succeeded', 'failed', 'unmatched', 'flagged', 'duplicate'] as const;
+export const PAYMENT_STATUSES = [
+	'pending',
+	'succeeded',
+	'failed',
+	'unmatched',
+	'flagged',
+	'duplicate'
+] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 /** Where an STK push was started: the self-service page, the captive portal, or by staff. */
 export const PAYMENT_CHANNELS = ['pay', 'portal', 'staff', 'paybill'] as const;
@@ -616,7 +662,9 @@ export const payments = pgTable(
 		note: text('note'),
 		payerName: text('payer_name'),
 		/** The payment that carries this one's money: the same M-Pesa transaction, reported twice. */
-		duplicateOf: uuid('duplicate_of').references((): AnyPgColumn => payments.id, { onDelete: 'set null' }),
+		duplicateOf: uuid('duplicate_of').references((): AnyPgColumn => payments.id, {
+			onDelete: 'set null'
+		}),
 		initiatedBy: uuid('initiated_by').references(() => users.id, { onDelete: 'set null' }),
 		/** The captive portal's device: mac, ip, where to log it in. */
 		device: jsonb('device').$type<Record<string, string>>(),
@@ -628,7 +676,11 @@ export const payments = pgTable(
 	(t) => [
 		uniqueIndex('payments_checkout_request_key').on(t.checkoutRequestId),
 		uniqueIndex('payments_tenant_receipt_key').on(t.tenantId, t.receipt),
-		index('payments_tenant_created_idx').on(t.tenantId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+		index('payments_tenant_created_idx').on(
+			t.tenantId,
+			t.createdAt.desc().nullsFirst(),
+			t.id.desc().nullsFirst()
+		),
 		// Only the payments a manager must look at (pending, failed, unmatched, flagged): a succeeded
 		// payment, nearly all of them, is listed through payments_tenant_created_idx, and settling one
 		// then writes no entry here.
@@ -636,7 +688,9 @@ export const payments = pgTable(
 			.on(t.tenantId, t.status, t.createdAt.desc().nullsFirst())
 			.where(sql`${t.status} <> 'succeeded'`),
 		index('payments_subscriber_idx').on(t.subscriberId, t.createdAt),
-		index('payments_due_query_idx').on(t.nextQueryAt).where(sql`${t.status} = 'pending'`),
+		index('payments_due_query_idx')
+			.on(t.nextQueryAt)
+			.where(sql`${t.status} = 'pending'`),
 		check('payments_amount_positive', sql`${t.amountKes} > 0`),
 		...tenantPolicies('payments')
 	]
@@ -644,7 +698,16 @@ export const payments = pgTable(
 
 export const CALLBACK_KINDS = ['stk', 'c2b-validation', 'c2b-confirmation'] as const;
 export type CallbackKind = (typeof CALLBACK_KINDS)[number];
-export const CALLBACK_OUTCOMES = ['received', 'applied', 'duplicate', 'flagged', 'malformed', 'accepted', 'rejected', 'error'] as const;
+export const CALLBACK_OUTCOMES = [
+	'received',
+	'applied',
+	'duplicate',
+	'flagged',
+	'malformed',
+	'accepted',
+	'rejected',
+	'error'
+] as const;
 export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
 
 /** Every body Safaricom posted to a tenant's callback URLs, kept as received, with what we did. */

@@ -15,10 +15,29 @@ const noActor = { userId: undefined as unknown as string, name: 'test' };
 
 beforeAll(async () => {
 	db = await openTestDatabase();
-	tenantA = (await createTenant(PLATFORM_TENANT_ID, { name: 'Nakuru Net', slug: 'nakuru', parentId: PLATFORM_TENANT_ID, kind: 'isp' }, noActor)).id;
-	tenantB = (await createTenant(PLATFORM_TENANT_ID, { name: 'Eldoret Net', slug: 'eldoret', parentId: PLATFORM_TENANT_ID, kind: 'isp' }, noActor)).id;
-	for (const [tenantId, phone] of [[tenantA, '254700000101'], [tenantB, '254700000102']] as const) {
-		await withTenant(tenantId, (tx) => tx.insert(users).values({ tenantId, role: 'tenant_admin', name: phone, phone, passwordHash: 'x' }));
+	tenantA = (
+		await createTenant(
+			PLATFORM_TENANT_ID,
+			{ name: 'Nakuru Net', slug: 'nakuru', parentId: PLATFORM_TENANT_ID, kind: 'isp' },
+			noActor
+		)
+	).id;
+	tenantB = (
+		await createTenant(
+			PLATFORM_TENANT_ID,
+			{ name: 'Eldoret Net', slug: 'eldoret', parentId: PLATFORM_TENANT_ID, kind: 'isp' },
+			noActor
+		)
+	).id;
+	for (const [tenantId, phone] of [
+		[tenantA, '254700000101'],
+		[tenantB, '254700000102']
+	] as const) {
+		await withTenant(tenantId, (tx) =>
+			tx
+				.insert(users)
+				.values({ tenantId, role: 'tenant_admin', name: phone, phone, passwordHash: 'x' })
+		);
 	}
 });
 
@@ -27,8 +46,14 @@ afterAll(async () => {
 });
 
 const scopeOf = (tenantId: string) =>
-	withTenant(tenantId, async (tx) =>
-		rowsOf<{ scope: string; sig: string }>(await tx.execute(sql`select current_setting('app.scope', true) as scope, current_setting('app.scope_sig', true) as sig`))[0]!
+	withTenant(
+		tenantId,
+		async (tx) =>
+			rowsOf<{ scope: string; sig: string }>(
+				await tx.execute(
+					sql`select current_setting('app.scope', true) as scope, current_setting('app.scope_sig', true) as sig`
+				)
+			)[0]!
 	);
 
 describe('the tenant scope’s signature', () => {
@@ -36,7 +61,9 @@ describe('the tenant scope’s signature', () => {
 		const captured = await scopeOf(tenantB);
 		expect(captured.scope).toBe(`tenant:${tenantB}`);
 		const rows = await withTenant(tenantA, async (tx) => {
-			await tx.execute(sql`select set_config('app.scope', ${captured.scope}, true), set_config('app.scope_sig', ${captured.sig}, true)`);
+			await tx.execute(
+				sql`select set_config('app.scope', ${captured.scope}, true), set_config('app.scope_sig', ${captured.sig}, true)`
+			);
 			return tx.select({ phone: users.phone }).from(users);
 		});
 		expect(rows).toEqual([]);
@@ -69,13 +96,17 @@ describe('the tenant scope’s signature', () => {
 		const expired = signScope(claim, database().scopeKey, Math.floor(Date.now() / 1000) - 5);
 		const forged = signScope(claim, 'not-the-key');
 		for (const { expires, signature } of [expired, forged]) {
-			const attempt = withTenant(tenantA, (tx) => tx.execute(sql`select app_enter_scope(${claim}, ${expires}::bigint, ${signature})`));
+			const attempt = withTenant(tenantA, (tx) =>
+				tx.execute(sql`select app_enter_scope(${claim}, ${expires}::bigint, ${signature})`)
+			);
 			expect(await databaseError(attempt)).toMatch(/scope signature refused/);
 		}
 	});
 
 	it('cannot be made by the app role from the padded keys', async () => {
-		const attempt = withTenant(tenantA, (tx) => tx.execute(sql`select inner_pad from app_scope_keys`));
+		const attempt = withTenant(tenantA, (tx) =>
+			tx.execute(sql`select inner_pad from app_scope_keys`)
+		);
 		expect(await databaseError(attempt)).toMatch(/permission denied/);
 		const pad = withTenant(tenantA, (tx) => tx.execute(sql`select app_scope_key_pad('x', 54)`));
 		expect(await databaseError(pad)).toMatch(/permission denied/);
@@ -91,19 +122,33 @@ describe('the schema the app role runs in', () => {
 					order by proname`)
 			)
 		);
-		expect(rows.map((r) => r.proname)).toEqual(['app_enter_scope', 'app_scope', 'app_scope_tenant', 'app_scope_value']);
-		for (const row of rows) expect(row.proconfig, row.proname).toContain('search_path=pg_catalog, pg_temp');
+		expect(rows.map((r) => r.proname)).toEqual([
+			'app_enter_scope',
+			'app_scope',
+			'app_scope_tenant',
+			'app_scope_value'
+		]);
+		for (const row of rows)
+			expect(row.proconfig, row.proname).toContain('search_path=pg_catalog, pg_temp');
 	});
 
 	it('does not let the app role create objects in public', async () => {
-		const attempt = withTenant(tenantA, (tx) => tx.execute(sql`create table public.app_scope_shadow (key text)`));
+		const attempt = withTenant(tenantA, (tx) =>
+			tx.execute(sql`create table public.app_scope_shadow (key text)`)
+		);
 		expect(await databaseError(attempt)).toMatch(/permission denied/);
-		const fn = withTenant(tenantA, (tx) => tx.execute(sql`create function public.substr(text, integer) returns text language sql as 'select $1'`));
+		const fn = withTenant(tenantA, (tx) =>
+			tx.execute(
+				sql`create function public.substr(text, integer) returns text language sql as 'select $1'`
+			)
+		);
 		expect(await databaseError(fn)).toMatch(/permission denied/);
 		if (!db.ownerUrl) return;
 		const owner = postgres(db.ownerUrl, { max: 1, onnotice: () => {} });
 		try {
-			const [row] = await owner<{ can: boolean }[]>`select has_schema_privilege('mtandao_app', 'public', 'CREATE') as can, has_schema_privilege('public', 'public', 'CREATE') as anyone`;
+			const [row] = await owner<
+				{ can: boolean }[]
+			>`select has_schema_privilege('mtandao_app', 'public', 'CREATE') as can, has_schema_privilege('public', 'public', 'CREATE') as anyone`;
 			expect(row).toEqual({ can: false, anyone: false });
 		} finally {
 			await owner.end();

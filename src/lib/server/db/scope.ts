@@ -41,11 +41,22 @@ const SCOPE_SIGNATURE_SECONDS = 120;
  * (drizzle/0021_scope_hmac_bound_to_transaction.sql); what a request can read back opens nothing
  * in another transaction.
  */
-export function signScope(claim: string, key: string, expires = Math.floor(Date.now() / 1000) + SCOPE_SIGNATURE_SECONDS): { expires: number; signature: string } {
-	return { expires, signature: createHmac('sha256', key).update(`enter|${expires}|${claim}`, 'utf8').digest('hex') };
+export function signScope(
+	claim: string,
+	key: string,
+	expires = Math.floor(Date.now() / 1000) + SCOPE_SIGNATURE_SECONDS
+): { expires: number; signature: string } {
+	return {
+		expires,
+		signature: createHmac('sha256', key).update(`enter|${expires}|${claim}`, 'utf8').digest('hex')
+	};
 }
 
-export async function withScope<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, options: ScopeOptions = {}): Promise<T> {
+export async function withScope<T>(
+	scope: Scope,
+	fn: (tx: Tx) => Promise<T>,
+	options: ScopeOptions = {}
+): Promise<T> {
 	const { db } = database();
 	return db.transaction(
 		async (tx) => {
@@ -63,9 +74,13 @@ function setScope(tx: Tx, scope: Scope): Promise<unknown> {
 	const claim = scopeClaim(scope);
 	const { expires, signature } = signScope(claim, database().scopeKey);
 	// The role first: app_enter_scope then runs as its owner and sets the scope for mtandao_app.
-	return executeNamed(tx, 'app_enter_scope', sql`select
+	return executeNamed(
+		tx,
+		'app_enter_scope',
+		sql`select
 		set_config('role', 'mtandao_app', true),
-		app_enter_scope(${claim}, ${expires}::bigint, ${signature})`);
+		app_enter_scope(${claim}, ${expires}::bigint, ${signature})`
+	);
 }
 
 /**
@@ -77,7 +92,10 @@ function setScope(tx: Tx, scope: Scope): Promise<unknown> {
  * back) if any statement failed. On PGlite, which has no connection to reserve, it is `withTenant`
  * and `commit` does nothing.
  */
-export async function withTenantPipelined<T>(tenantId: string, fn: (tx: Tx, commit: () => Promise<void>) => Promise<T>): Promise<T> {
+export async function withTenantPipelined<T>(
+	tenantId: string,
+	fn: (tx: Tx, commit: () => Promise<void>) => Promise<T>
+): Promise<T> {
 	const { reserve } = database();
 	if (!reserve) return withTenant(tenantId, (tx) => fn(tx, () => Promise.resolve()));
 	const { tx, release } = await reserve();
@@ -86,15 +104,22 @@ export async function withTenantPipelined<T>(tenantId: string, fn: (tx: Tx, comm
 		// Sent on the next turn of the event loop: a statement goes out a few microtasks after it is
 		// made (how many depends on how it was made), so by then every statement made before
 		// commit() has gone out ahead of it.
-		const answer = await (ending ??= new Promise((resolve) => setImmediate(resolve)).then(() => executeNamed(tx, 'pipelined_commit', sql`commit`)));
+		const answer = await (ending ??= new Promise((resolve) => setImmediate(resolve)).then(() =>
+			executeNamed(tx, 'pipelined_commit', sql`commit`)
+		));
 		// A transaction with a failed statement answers COMMIT with ROLLBACK.
-		if ((answer as { command?: string }).command !== 'COMMIT') throw new Error('The transaction was rolled back');
+		if ((answer as { command?: string }).command !== 'COMMIT')
+			throw new Error('The transaction was rolled back');
 	};
 	try {
 		const begun = executeNamed(tx, 'pipelined_begin', sql`begin`);
 		// Every part is waited for, so nothing of fn's is still on its way when the connection goes back.
 		// The first failure is the cause: the statements after it fail only because it did.
-		const [began, scoped, done] = await Promise.allSettled([begun, setScope(tx, { tenantId }), fn(tx, commit)]);
+		const [began, scoped, done] = await Promise.allSettled([
+			begun,
+			setScope(tx, { tenantId }),
+			fn(tx, commit)
+		]);
 		for (const part of [began, scoped, done]) if (part.status === 'rejected') throw part.reason;
 		await commit();
 		return (done as PromiseFulfilledResult<T>).value;
@@ -108,6 +133,10 @@ export async function withTenantPipelined<T>(tenantId: string, fn: (tx: Tx, comm
 }
 
 /** Tenant data as seen from `tenantId`: that tenant and its descendants. */
-export function withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>, options: ScopeOptions = {}): Promise<T> {
+export function withTenant<T>(
+	tenantId: string,
+	fn: (tx: Tx) => Promise<T>,
+	options: ScopeOptions = {}
+): Promise<T> {
 	return withScope({ tenantId }, fn, options);
 }

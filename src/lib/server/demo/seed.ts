@@ -35,17 +35,68 @@ interface DemoNetwork {
 	routerUser: string;
 	routerPassword: string;
 	packages: PackageInput[];
-	subscribers: { name: string; phone: string; kind: 'hotspot' | 'pppoe'; package: string; activate: boolean }[];
+	subscribers: {
+		name: string;
+		phone: string;
+		kind: 'hotspot' | 'pppoe';
+		package: string;
+		activate: boolean;
+	}[];
 }
 
 const HOTSPOT_PACKAGES: PackageInput[] = [
-	{ name: '1 Hour', kind: 'hotspot', priceKes: 10, validityUnit: 'hours', validityCount: 1, rateLimit: '2M/2M', dataCapMb: null, sharedDevices: 1 },
-	{ name: 'Daily', kind: 'hotspot', priceKes: 50, validityUnit: 'days', validityCount: 1, rateLimit: '2M/5M', dataCapMb: null, sharedDevices: 1 },
-	{ name: 'Weekly', kind: 'hotspot', priceKes: 250, validityUnit: 'days', validityCount: 7, rateLimit: '3M/5M', dataCapMb: null, sharedDevices: 2 }
+	{
+		name: '1 Hour',
+		kind: 'hotspot',
+		priceKes: 10,
+		validityUnit: 'hours',
+		validityCount: 1,
+		rateLimit: '2M/2M',
+		dataCapMb: null,
+		sharedDevices: 1
+	},
+	{
+		name: 'Daily',
+		kind: 'hotspot',
+		priceKes: 50,
+		validityUnit: 'days',
+		validityCount: 1,
+		rateLimit: '2M/5M',
+		dataCapMb: null,
+		sharedDevices: 1
+	},
+	{
+		name: 'Weekly',
+		kind: 'hotspot',
+		priceKes: 250,
+		validityUnit: 'days',
+		validityCount: 7,
+		rateLimit: '3M/5M',
+		dataCapMb: null,
+		sharedDevices: 2
+	}
 ];
 const HOME_PACKAGES: PackageInput[] = [
-	{ name: 'Home 5 Mbps', kind: 'pppoe', priceKes: 1500, validityUnit: 'months', validityCount: 1, rateLimit: '5M/5M', dataCapMb: null, sharedDevices: 1 },
-	{ name: 'Home 10 Mbps', kind: 'pppoe', priceKes: 2500, validityUnit: 'months', validityCount: 1, rateLimit: '10M/10M', dataCapMb: null, sharedDevices: 1 }
+	{
+		name: 'Home 5 Mbps',
+		kind: 'pppoe',
+		priceKes: 1500,
+		validityUnit: 'months',
+		validityCount: 1,
+		rateLimit: '5M/5M',
+		dataCapMb: null,
+		sharedDevices: 1
+	},
+	{
+		name: 'Home 10 Mbps',
+		kind: 'pppoe',
+		priceKes: 2500,
+		validityUnit: 'months',
+		validityCount: 1,
+		rateLimit: '10M/10M',
+		dataCapMb: null,
+		sharedDevices: 1
+	}
 ];
 
 interface DemoTenant {
@@ -71,10 +122,34 @@ const DEMO: DemoTenant[] = [
 			routerPassword: 'nyota-api-demo',
 			packages: [...HOTSPOT_PACKAGES, ...HOME_PACKAGES],
 			subscribers: [
-				{ name: 'Achieng Otieno', phone: '254712000101', kind: 'pppoe', package: 'Home 5 Mbps', activate: true },
-				{ name: 'Mwangi Njoroge', phone: '254712000102', kind: 'pppoe', package: 'Home 10 Mbps', activate: true },
-				{ name: 'Fatuma Hassan', phone: '254712000103', kind: 'hotspot', package: 'Daily', activate: true },
-				{ name: 'Kiprono Langat', phone: '254712000104', kind: 'hotspot', package: 'Weekly', activate: false }
+				{
+					name: 'Achieng Otieno',
+					phone: '254712000101',
+					kind: 'pppoe',
+					package: 'Home 5 Mbps',
+					activate: true
+				},
+				{
+					name: 'Mwangi Njoroge',
+					phone: '254712000102',
+					kind: 'pppoe',
+					package: 'Home 10 Mbps',
+					activate: true
+				},
+				{
+					name: 'Fatuma Hassan',
+					phone: '254712000103',
+					kind: 'hotspot',
+					package: 'Daily',
+					activate: true
+				},
+				{
+					name: 'Kiprono Langat',
+					phone: '254712000104',
+					kind: 'hotspot',
+					package: 'Weekly',
+					activate: false
+				}
 			]
 		},
 		staff: [
@@ -93,7 +168,15 @@ const DEMO: DemoTenant[] = [
 			routerUser: 'kondele',
 			routerPassword: 'kondele-api-demo',
 			packages: HOTSPOT_PACKAGES,
-			subscribers: [{ name: 'Brian Ouma', phone: '254712000201', kind: 'hotspot', package: 'Daily', activate: true }]
+			subscribers: [
+				{
+					name: 'Brian Ouma',
+					phone: '254712000201',
+					kind: 'hotspot',
+					package: 'Daily',
+					activate: true
+				}
+			]
 		},
 		staff: [{ name: 'Akinyi Odhiambo', role: 'tenant_admin', phone: '254711000003' }]
 	},
@@ -108,7 +191,15 @@ const DEMO: DemoTenant[] = [
 			routerUser: 'pwani',
 			routerPassword: 'pwani-api-demo',
 			packages: HOTSPOT_PACKAGES,
-			subscribers: [{ name: 'Salim Omar', phone: '254722000301', kind: 'hotspot', package: '1 Hour', activate: true }]
+			subscribers: [
+				{
+					name: 'Salim Omar',
+					phone: '254722000301',
+					kind: 'hotspot',
+					package: '1 Hour',
+					activate: true
+				}
+			]
 		},
 		staff: [{ name: 'Hamisi Mwinyi', role: 'tenant_admin', phone: '254722000001' }]
 	}
@@ -116,7 +207,10 @@ const DEMO: DemoTenant[] = [
 
 export async function seedDemoIfEmpty(): Promise<boolean> {
 	const seeded = await withTenant(PLATFORM_TENANT_ID, async (tx) => {
-		const [existing] = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, 'nyota'));
+		const [existing] = await tx
+			.select({ id: tenants.id })
+			.from(tenants)
+			.where(eq(tenants.slug, 'nyota'));
 		return Boolean(existing);
 	});
 	if (seeded) return false;
@@ -134,13 +228,26 @@ export async function seedDemoIfEmpty(): Promise<boolean> {
 			const parentId = t.parent ? ids.get(t.parent)! : PLATFORM_TENANT_ID;
 			const [row] = await tx
 				.insert(tenants)
-				.values({ slug: t.slug, name: t.name, kind: t.kind, parentId, brandColor: t.brandColor, path: [] })
+				.values({
+					slug: t.slug,
+					name: t.name,
+					kind: t.kind,
+					parentId,
+					brandColor: t.brandColor,
+					path: []
+				})
 				.returning({ id: tenants.id });
 			ids.set(t.slug, row!.id);
 			for (const s of t.staff) {
 				await tx.insert(users).values({ tenantId: row!.id, passwordHash, ...s });
 			}
-			await writeAudit(tx, { tenantId: row!.id, actor: null, action: 'tenant.create', target: t.slug, detail: { demo: true } });
+			await writeAudit(tx, {
+				tenantId: row!.id,
+				actor: null,
+				action: 'tenant.create',
+				target: t.slug,
+				detail: { demo: true }
+			});
 			if (t.network) await seedNetwork(tx, row!.id, t.name, t.network);
 		}
 	});
@@ -148,7 +255,12 @@ export async function seedDemoIfEmpty(): Promise<boolean> {
 }
 
 /** One router on the demo simulator, the packages, and a few subscribers; the worker provisions them. */
-async function seedNetwork(tx: Tx, tenantId: string, tenantName: string, network: DemoNetwork): Promise<void> {
+async function seedNetwork(
+	tx: Tx,
+	tenantId: string,
+	tenantName: string,
+	network: DemoNetwork
+): Promise<void> {
 	const { DEMO_ROUTER_HOST, DEMO_ROUTER_PORT } = config();
 	const router = await createRouter(tx, tenantId, {
 		name: `${tenantName} HQ`,
@@ -177,7 +289,8 @@ async function seedNetwork(tx: Tx, tenantId: string, tenantName: string, network
 		null
 	);
 	const byName = new Map<string, string>();
-	for (const input of network.packages) byName.set(input.name, (await createPackage(tx, tenantId, input)).id);
+	for (const input of network.packages)
+		byName.set(input.name, (await createPackage(tx, tenantId, input)).id);
 	for (const s of network.subscribers) {
 		const { subscriber } = await registerSubscriber(tx, {
 			tenantId,
@@ -196,9 +309,16 @@ async function seedNetwork(tx: Tx, tenantId: string, tenantName: string, network
  * The simulator forgets C2B registrations when it restarts: register the demo tenants' paybill URLs
  * again on every start, so paying the demo paybill from the simulator reaches us. Best effort.
  */
-export async function registerDemoPaybills(base: string, log: (line: string) => void = console.log): Promise<void> {
+export async function registerDemoPaybills(
+	base: string,
+	log: (line: string) => void = console.log
+): Promise<void> {
 	const demoUrl = demoDarajaUrl();
-	const rows = await withTenant(PLATFORM_TENANT_ID, (tx) => tx.select({ tenantId: mpesaSettings.tenantId, baseUrl: mpesaSettings.baseUrl }).from(mpesaSettings));
+	const rows = await withTenant(PLATFORM_TENANT_ID, (tx) =>
+		tx
+			.select({ tenantId: mpesaSettings.tenantId, baseUrl: mpesaSettings.baseUrl })
+			.from(mpesaSettings)
+	);
 	const pending = rows.filter((r) => r.baseUrl === demoUrl);
 	// The simulator starts beside the app and may not be listening yet.
 	for (let attempt = 1; pending.length > 0; attempt++) {

@@ -19,7 +19,12 @@ export function parseAddressList(text: string): { list: AddressList; bad: string
 		const [base = '', bits, extra] = entry.split('/');
 		const family = isIP(base);
 		const prefix = bits === undefined ? null : /^\d{1,3}$/.test(bits) ? Number(bits) : NaN;
-		if (!family || extra !== undefined || Number.isNaN(prefix) || (prefix !== null && prefix > (family === 4 ? 32 : 128))) {
+		if (
+			!family ||
+			extra !== undefined ||
+			Number.isNaN(prefix) ||
+			(prefix !== null && prefix > (family === 4 ? 32 : 128))
+		) {
 			bad.push(entry);
 			continue;
 		}

@@ -5,7 +5,10 @@ export const MAX_BODY_BYTES = 64 * 1024;
  * Reads a body (a request's, or the answer from a server we called) as text, refusing more than
  * `max` bytes even when no Content-Length says so; the rest is never read.
  */
-export async function readTextLimited(message: Pick<Request, 'body'>, max: number): Promise<{ ok: true; text: string } | { ok: false }> {
+export async function readTextLimited(
+	message: Pick<Request, 'body'>,
+	max: number
+): Promise<{ ok: true; text: string } | { ok: false }> {
 	if (!message.body) return { ok: true, text: '' };
 	const reader = message.body.getReader();
 	const chunks: Uint8Array[] = [];

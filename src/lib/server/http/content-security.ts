@@ -21,7 +21,10 @@ export function allowFormTarget(locals: App.Locals, link: string | null | undefi
 export function withFormTargets(policy: string, origins: readonly string[]): string {
 	if (origins.length === 0) return policy;
 	const extra = [...new Set(origins)].join(' ');
-	return policy.replace(/(^|;\s*)form-action ([^;]*)/, (_all, lead: string, sources: string) => `${lead}form-action ${sources} ${extra}`);
+	return policy.replace(
+		/(^|;\s*)form-action ([^;]*)/,
+		(_all, lead: string, sources: string) => `${lead}form-action ${sources} ${extra}`
+	);
 }
 
 /** One year, as the HSTS preload list asks; sent only on https responses (browsers ignore it on http). */

@@ -34,14 +34,26 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; failure: ActionFailure<FormFailure> };
 
-export function parseForm<S extends z.ZodType>(schema: S, form: FormData, message: string): Parsed<z.infer<S>> {
+export function parseForm<S extends z.ZodType>(
+	schema: S,
+	form: FormData,
+	message: string
+): Parsed<z.infer<S>> {
 	const raw: Record<string, FormDataEntryValue> = {};
 	for (const [key, value] of form) raw[key] = value;
 	const result = schema.safeParse(raw);
 	if (result.success) return { ok: true, data: result.data };
-	return { ok: false, failure: fail(400, { message, errors: fieldErrors(result.error), values: formValues(form) }) };
+	return {
+		ok: false,
+		failure: fail(400, { message, errors: fieldErrors(result.error), values: formValues(form) })
+	};
 }
 
-export function formFailure(status: number, form: FormData, message: string, errors: FieldErrors = {}) {
+export function formFailure(
+	status: number,
+	form: FormData,
+	message: string,
+	errors: FieldErrors = {}
+) {
 	return fail(status, { message, errors, values: formValues(form) });
 }

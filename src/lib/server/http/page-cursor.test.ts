@@ -3,7 +3,11 @@ import { readCursor, writeCursor } from './page-cursor';
 
 describe('keyset page cursors', () => {
 	it('reads back what it wrote, microseconds included', () => {
-		for (const at of ['2026-11-25T08:30:00.123456Z', '2026-11-25T08:30:00.123Z', '2026-11-25T08:30:00Z']) {
+		for (const at of [
+			'2026-11-25T08:30:00.123456Z',
+			'2026-11-25T08:30:00.123Z',
+			'2026-11-25T08:30:00Z'
+		]) {
 			const cursor = { at, id: 'f22652e0-3dd8-4999-8d26-5306fde1769e' };
 			expect(readCursor(writeCursor(cursor))).toEqual(cursor);
 		}

@@ -14,7 +14,10 @@ export function readCursor(value: string | null): PageCursor | undefined {
 	const id = value.slice(split + 1);
 	// Whole seconds must survive a round trip through Date: that turns away 30 February, which Postgres would refuse.
 	const time = ISO_UTC.test(at) ? new Date(at) : null;
-	const real = time !== null && !Number.isNaN(time.getTime()) && time.toISOString().slice(0, 19) === at.slice(0, 19);
+	const real =
+		time !== null &&
+		!Number.isNaN(time.getTime()) &&
+		time.toISOString().slice(0, 19) === at.slice(0, 19);
 	return split > 0 && real && isUuid(id) ? { at, id } : undefined;
 }
 

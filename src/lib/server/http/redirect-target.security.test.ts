@@ -12,7 +12,9 @@ function hostOpened(location: string): string {
 describe('safeRedirectTarget', () => {
 	it('keeps paths on this site, with their query and fragment', () => {
 		expect(safeRedirectTarget('/manage', ORIGIN)).toBe('/manage');
-		expect(safeRedirectTarget('/manage/subscribers?q=otieno&page=2#list', ORIGIN)).toBe('/manage/subscribers?q=otieno&page=2#list');
+		expect(safeRedirectTarget('/manage/subscribers?q=otieno&page=2#list', ORIGIN)).toBe(
+			'/manage/subscribers?q=otieno&page=2#list'
+		);
 		expect(safeRedirectTarget('/pay/nyota', `${ORIGIN}/language`)).toBe('/pay/nyota');
 		expect(safeRedirectTarget('/a/../manage', ORIGIN)).toBe('/manage');
 		// Encoded slashes stay encoded: a path on this site, never read as a host.
@@ -64,6 +66,7 @@ describe('safeRedirectTarget', () => {
 	});
 
 	it('refuses what is not a string', () => {
-		for (const value of [null, undefined, 42, ['/manage'], new File([], '/manage')]) expect(safeRedirectTarget(value, ORIGIN)).toBeNull();
+		for (const value of [null, undefined, 42, ['/manage'], new File([], '/manage')])
+			expect(safeRedirectTarget(value, ORIGIN)).toBeNull();
 	});
 });

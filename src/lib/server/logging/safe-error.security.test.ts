@@ -16,13 +16,30 @@ function postgresError() {
 		query = 'insert into "subscribers" ("name", "phone") values ($1, $2)';
 		parameters = [NAME, PHONE];
 	}
-	const error = new PostgresError('duplicate key value violates unique constraint "subscribers_tenant_phone_key"');
+	const error = new PostgresError(
+		'duplicate key value violates unique constraint "subscribers_tenant_phone_key"'
+	);
 	error.name = 'PostgresError';
-	return new DrizzleQueryError('insert into "subscribers" ("name", "phone") values ($1, $2)', [NAME, PHONE], error);
+	return new DrizzleQueryError(
+		'insert into "subscribers" ("name", "phone") values ($1, $2)',
+		[NAME, PHONE],
+		error
+	);
 }
 
 function expectClean(text: string) {
-	for (const secret of [PHONE, '0712000103', '0712 000 103', 'Fatuma', 'Hassan', 'fatuma@example.com', 'k3y-t0ken', 'q=otieno', 'values ($1']) expect(text).not.toContain(secret);
+	for (const secret of [
+		PHONE,
+		'0712000103',
+		'0712 000 103',
+		'Fatuma',
+		'Hassan',
+		'fatuma@example.com',
+		'k3y-t0ken',
+		'q=otieno',
+		'values ($1'
+	])
+		expect(text).not.toContain(secret);
 }
 
 describe('the error log', () => {
@@ -47,10 +64,25 @@ describe('the error log', () => {
 
 	it('handleError logs the path without its query string, and the error made safe', async () => {
 		const lines: string[] = [];
-		vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void lines.push(args.map((a) => (a instanceof Error ? `${a.message} ${JSON.stringify(a)}` : String(a))).join(' ')));
+		vi.spyOn(console, 'error').mockImplementation(
+			(...args: unknown[]) =>
+				void lines.push(
+					args
+						.map((a) => (a instanceof Error ? `${a.message} ${JSON.stringify(a)}` : String(a)))
+						.join(' ')
+				)
+		);
 		const { handleError } = await import('../../../hooks.server');
-		const event = { request: new Request(`http://x/manage/subscribers?q=${PHONE}`), url: new URL(`http://x/manage/subscribers?q=${PHONE}`) };
-		const answer = await handleError({ error: postgresError(), event, status: 500, message: 'Internal Error' } as unknown as Parameters<typeof handleError>[0]);
+		const event = {
+			request: new Request(`http://x/manage/subscribers?q=${PHONE}`),
+			url: new URL(`http://x/manage/subscribers?q=${PHONE}`)
+		};
+		const answer = await handleError({
+			error: postgresError(),
+			event,
+			status: 500,
+			message: 'Internal Error'
+		} as unknown as Parameters<typeof handleError>[0]);
 		expect(answer).toMatchObject({ id: expect.any(String) });
 		expect(lines).toHaveLength(1);
 		expectClean(lines[0]!);

@@ -26,7 +26,9 @@ export function scrubLogText(text: string): string {
 			.replace(/=\([^)]*\)/g, '=(…)')
 			// Phone numbers, account and ID numbers: any run of 7 or more digits, spaces or dashes
 			// allowed; our own ids (UUIDs) stay, they are what an operator looks up.
-			.replace(/[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}|\+?\d(?:[\s-]?\d){6,}/gi, (found) => (UUID.test(found) ? found : '<number>'))
+			.replace(/[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}|\+?\d(?:[\s-]?\d){6,}/gi, (found) =>
+				UUID.test(found) ? found : '<number>'
+			)
 	);
 }
 
@@ -43,7 +45,8 @@ function postgresSummary(error: PostgresLike): string {
 	const parts = [`code ${error.code}`];
 	for (const key of ['constraint_name', 'table_name', 'column_name'] as const) {
 		const value = error[key];
-		if (typeof value === 'string' && /^[a-z0-9_]{1,63}$/.test(value)) parts.push(`${key.replace('_name', '')} ${value}`);
+		if (typeof value === 'string' && /^[a-z0-9_]{1,63}$/.test(value))
+			parts.push(`${key.replace('_name', '')} ${value}`);
 	}
 	return ` [${parts.join(', ')}]`;
 }
@@ -54,7 +57,10 @@ export function safeErrorText(error: unknown, depth = 0): string {
 		if (typeof error === 'string') return scrubLogText(error);
 		return `a thrown ${error === null ? 'null' : typeof error}`;
 	}
-	const cause = depth < 3 && error.cause !== undefined ? `\n  caused by ${safeErrorText(error.cause, depth + 1)}` : '';
+	const cause =
+		depth < 3 && error.cause !== undefined
+			? `\n  caused by ${safeErrorText(error.cause, depth + 1)}`
+			: '';
 	// drizzle's wrapper: its message is the SQL and its parameters; the driver's error is the cause.
 	if (/^Failed query:/.test(error.message)) return `${error.name}: a database query failed${cause}`;
 	const frames = (error.stack ?? '')

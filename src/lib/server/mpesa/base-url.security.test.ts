@@ -16,7 +16,12 @@ import { PLATFORM_TENANT_ID } from '../tenants/root';
 import { openTestDatabase, type TestDatabase } from '../testing/database';
 import { DarajaBaseUrlRefused } from './base-url';
 import { DarajaUnavailable } from './errors';
-import { darajaClientFor, getMpesaSettings, saveMpesaSettings, type MpesaSettingsInput } from './settings';
+import {
+	darajaClientFor,
+	getMpesaSettings,
+	saveMpesaSettings,
+	type MpesaSettingsInput
+} from './settings';
 
 let db: TestDatabase;
 let tenantId: string;
@@ -28,7 +33,10 @@ interface FakeServer {
 }
 
 /** An HTTP server on `host` that answers every request with `answer`, and counts them. */
-async function fakeServer(host: string, answer: (request: IncomingMessage, response: ServerResponse) => void): Promise<FakeServer> {
+async function fakeServer(
+	host: string,
+	answer: (request: IncomingMessage, response: ServerResponse) => void
+): Promise<FakeServer> {
 	const requests: string[] = [];
 	const server: Server = createServer((request, response) => {
 		requests.push(request.url ?? '');
@@ -45,7 +53,10 @@ async function fakeServer(host: string, answer: (request: IncomingMessage, respo
 /** 127.0.0.2: loopback, but not an address the server configuration allows. */
 let internal: FakeServer;
 
-const input = (environment: MpesaSettingsInput['environment'], baseUrl: string | null): MpesaSettingsInput => ({
+const input = (
+	environment: MpesaSettingsInput['environment'],
+	baseUrl: string | null
+): MpesaSettingsInput => ({
 	kind: 'paybill',
 	shortcode: '174379',
 	tillNumber: null,
@@ -60,7 +71,13 @@ const input = (environment: MpesaSettingsInput['environment'], baseUrl: string |
 
 beforeAll(async () => {
 	db = await openTestDatabase();
-	tenantId = (await createTenant(PLATFORM_TENANT_ID, { name: 'Daraja ISP', slug: 'daraja-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' }, { userId: undefined as unknown as string, name: 't' })).id;
+	tenantId = (
+		await createTenant(
+			PLATFORM_TENANT_ID,
+			{ name: 'Daraja ISP', slug: 'daraja-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' },
+			{ userId: undefined as unknown as string, name: 't' }
+		)
+	).id;
 	internal = await fakeServer('127.0.0.2', (_, response) => {
 		response.writeHead(200, { 'Content-Type': 'application/json' });
 		response.end(JSON.stringify({ access_token: 'internal-secret', expires_in: '3599' }));
@@ -75,26 +92,40 @@ afterAll(async () => {
 
 /** Puts a base URL into the row directly, as a row saved before these rules would hold it. */
 async function storedWith(baseUrl: string) {
-	await withTenant(tenantId, (tx) => tx.update(mpesaSettings).set({ environment: 'custom', baseUrl, updatedAt: new Date() }).where(eq(mpesaSettings.tenantId, tenantId)));
+	await withTenant(tenantId, (tx) =>
+		tx
+			.update(mpesaSettings)
+			.set({ environment: 'custom', baseUrl, updatedAt: new Date() })
+			.where(eq(mpesaSettings.tenantId, tenantId))
+	);
 	return (await withTenant(tenantId, (tx) => getMpesaSettings(tx, tenantId)))!;
 }
 
 describe('the Daraja base URL a tenant can choose', () => {
-	it.each(['http://169.254.169.254', 'https://evil.example', 'http://127.0.0.2:8080', 'http://localhost:5432', 'http://[::1]:18089'])(
-		'cannot be %s: refused on save, the stored settings unchanged',
-		async (baseUrl) => {
-			await expect(withTenant(tenantId, (tx) => saveMpesaSettings(tx, tenantId, input('custom', baseUrl), null))).rejects.toBeInstanceOf(DarajaBaseUrlRefused);
-			const row = await withTenant(tenantId, (tx) => getMpesaSettings(tx, tenantId));
-			expect(row!.baseUrl).not.toBe(baseUrl);
-		}
-	);
+	it.each([
+		'http://169.254.169.254',
+		'https://evil.example',
+		'http://127.0.0.2:8080',
+		'http://localhost:5432',
+		'http://[::1]:18089'
+	])('cannot be %s: refused on save, the stored settings unchanged', async (baseUrl) => {
+		await expect(
+			withTenant(tenantId, (tx) => saveMpesaSettings(tx, tenantId, input('custom', baseUrl), null))
+		).rejects.toBeInstanceOf(DarajaBaseUrlRefused);
+		const row = await withTenant(tenantId, (tx) => getMpesaSettings(tx, tenantId));
+		expect(row!.baseUrl).not.toBe(baseUrl);
+	});
 
 	it('can be Safaricom’s sandbox or production, or one the server configuration allows', async () => {
 		for (const environment of ['sandbox', 'production'] as const) {
-			const row = await withTenant(tenantId, (tx) => saveMpesaSettings(tx, tenantId, input(environment, null), null));
+			const row = await withTenant(tenantId, (tx) =>
+				saveMpesaSettings(tx, tenantId, input(environment, null), null)
+			);
 			expect(row.environment).toBe(environment);
 		}
-		const row = await withTenant(tenantId, (tx) => saveMpesaSettings(tx, tenantId, input('custom', 'http://127.0.0.1:18089'), null));
+		const row = await withTenant(tenantId, (tx) =>
+			saveMpesaSettings(tx, tenantId, input('custom', 'http://127.0.0.1:18089'), null)
+		);
 		expect(row.baseUrl).toBe('http://127.0.0.1:18089');
 	});
 

@@ -19,7 +19,9 @@ export const DARAJA_BASE_URLS = {
 export class DarajaBaseUrlRefused extends DarajaError {
 	override readonly name = 'DarajaBaseUrlRefused';
 	constructor() {
-		super('This Daraja base URL is not one this server may call (Safaricom sandbox, production or MPESA_BASE_URLS)');
+		super(
+			'This Daraja base URL is not one this server may call (Safaricom sandbox, production or MPESA_BASE_URLS)'
+		);
 	}
 }
 
@@ -36,10 +38,21 @@ function parseAllowed(entry: string): AllowedOrigin {
 	try {
 		url = new URL(anyPort ? entry.replace(/:\*\/?$/, '') : entry);
 	} catch {
-		throw new Error(`Invalid configuration: MPESA_BASE_URLS: "${entry}" is not a URL like https://daraja-proxy.example.net`);
+		throw new Error(
+			`Invalid configuration: MPESA_BASE_URLS: "${entry}" is not a URL like https://daraja-proxy.example.net`
+		);
 	}
-	if (!/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
-		throw new Error(`Invalid configuration: MPESA_BASE_URLS: "${entry}" must be an http(s) origin without a path`);
+	if (
+		!/^https?:$/.test(url.protocol) ||
+		url.username ||
+		url.password ||
+		url.search ||
+		url.hash ||
+		(url.pathname !== '/' && url.pathname !== '')
+	) {
+		throw new Error(
+			`Invalid configuration: MPESA_BASE_URLS: "${entry}" must be an http(s) origin without a path`
+		);
 	}
 	return { protocol: url.protocol, hostname: url.hostname, port: anyPort ? undefined : url.port };
 }
@@ -49,12 +62,18 @@ let cached: { source: string; demo: string | undefined; allowed: AllowedOrigin[]
 /** The server's own base URLs besides Safaricom's: MPESA_BASE_URLS, and the simulator in demo mode. */
 function allowedOrigins(): AllowedOrigin[] {
 	const cfg = config();
-	const demo = cfg.demo ? (cfg.DEMO_MPESA_URL ?? `http://127.0.0.1:${cfg.DEMO_MPESA_PORT}`) : undefined;
+	const demo = cfg.demo
+		? (cfg.DEMO_MPESA_URL ?? `http://127.0.0.1:${cfg.DEMO_MPESA_PORT}`)
+		: undefined;
 	if (cached?.source !== cfg.MPESA_BASE_URLS || cached.demo !== demo) {
 		const entries = cfg.MPESA_BASE_URLS.split(',')
 			.map((e) => e.trim())
 			.filter(Boolean);
-		cached = { source: cfg.MPESA_BASE_URLS, demo, allowed: [...entries, ...(demo ? [demo] : [])].map(parseAllowed) };
+		cached = {
+			source: cfg.MPESA_BASE_URLS,
+			demo,
+			allowed: [...entries, ...(demo ? [demo] : [])].map(parseAllowed)
+		};
 	}
 	return cached.allowed;
 }
@@ -68,7 +87,12 @@ export function customBaseUrlAllowed(baseUrl: string): boolean {
 		return false;
 	}
 	if (url.username || url.password || url.search || url.hash) return false;
-	return allowedOrigins().some((o) => o.protocol === url.protocol && o.hostname === url.hostname && (o.port === undefined || o.port === url.port));
+	return allowedOrigins().some(
+		(o) =>
+			o.protocol === url.protocol &&
+			o.hostname === url.hostname &&
+			(o.port === undefined || o.port === url.port)
+	);
 }
 
 /** Safaricom's own, or allowed by the server. */
@@ -80,7 +104,11 @@ export function baseUrlAllowed(baseUrl: string): boolean {
 			return '';
 		}
 	})();
-	return origin === DARAJA_BASE_URLS.sandbox || origin === DARAJA_BASE_URLS.production || customBaseUrlAllowed(baseUrl);
+	return (
+		origin === DARAJA_BASE_URLS.sandbox ||
+		origin === DARAJA_BASE_URLS.production ||
+		customBaseUrlAllowed(baseUrl)
+	);
 }
 
 /** The base URLs a manager may type for "Custom address", to show beside the field. */

@@ -68,12 +68,19 @@ describe('STK callback parser', () => {
 		});
 		expect(parsed).toEqual({
 			ok: true,
-			value: { merchantRequestId: 'm-1', checkoutRequestId: 'ws_CO_1', resultCode: 1032, resultDesc: 'Request cancelled by user' }
+			value: {
+				merchantRequestId: 'm-1',
+				checkoutRequestId: 'ws_CO_1',
+				resultCode: 1032,
+				resultDesc: 'Request cancelled by user'
+			}
 		});
 	});
 
 	it('rejects a malformed body with messages per field', () => {
-		const parsed = parseStkCallback({ Body: { stkCallback: { MerchantRequestID: 'm-1', ResultCode: 'zero' } } });
+		const parsed = parseStkCallback({
+			Body: { stkCallback: { MerchantRequestID: 'm-1', ResultCode: 'zero' } }
+		});
 		expect(parsed.ok).toBe(false);
 		if (parsed.ok) return;
 		expect(Object.keys(parsed.error.fieldErrors)).toEqual(
@@ -92,18 +99,28 @@ describe('STK callback parser', () => {
 	});
 
 	it('rejects numbers and ids no real callback carries, each with a field message', () => {
-		const withCallback = (fields: Record<string, unknown>, items: { Name: string; Value?: unknown }[] = success.Body.stkCallback.CallbackMetadata.Item) => ({
-			Body: { stkCallback: { ...success.Body.stkCallback, ...fields, CallbackMetadata: { Item: items } } }
+		const withCallback = (
+			fields: Record<string, unknown>,
+			items: { Name: string; Value?: unknown }[] = success.Body.stkCallback.CallbackMetadata.Item
+		) => ({
+			Body: {
+				stkCallback: { ...success.Body.stkCallback, ...fields, CallbackMetadata: { Item: items } }
+			}
 		});
 		const item = (name: string, value: unknown): { Name: string; Value?: unknown }[] =>
-			success.Body.stkCallback.CallbackMetadata.Item.map((i) => (i.Name === name ? { Name: name, Value: value } : i));
+			success.Body.stkCallback.CallbackMetadata.Item.map((i) =>
+				i.Name === name ? { Name: name, Value: value } : i
+			);
 		const cases: [unknown, string][] = [
 			[withCallback({ ResultCode: 99_999_999_999 }), 'Body.stkCallback.ResultCode'],
 			[withCallback({ ResultCode: '99999999999' }), 'Body.stkCallback.ResultCode'],
 			[withCallback({ CheckoutRequestID: 'ws_CO_1\u0000' }), 'Body.stkCallback.CheckoutRequestID'],
 			[withCallback({ MerchantRequestID: 'x'.repeat(101) }), 'Body.stkCallback.MerchantRequestID'],
 			[withCallback({}, item('Amount', 1e20)), 'CallbackMetadata.Amount'],
-			[withCallback({}, item('MpesaReceiptNumber', 'NLJ7 RT61\u0000')), 'CallbackMetadata.MpesaReceiptNumber']
+			[
+				withCallback({}, item('MpesaReceiptNumber', 'NLJ7 RT61\u0000')),
+				'CallbackMetadata.MpesaReceiptNumber'
+			]
 		];
 		for (const [body, field] of cases) {
 			const parsed = parseStkCallback(body);
@@ -115,9 +132,10 @@ describe('STK callback parser', () => {
 
 	it('rejects a success callback without a receipt number', () => {
 		const broken = structuredClone(success);
-		broken.Body.stkCallback.CallbackMetadata.Item = broken.Body.stkCallback.CallbackMetadata.Item.filter(
-			(item) => item.Name !== 'MpesaReceiptNumber'
-		);
+		broken.Body.stkCallback.CallbackMetadata.Item =
+			broken.Body.stkCallback.CallbackMetadata.Item.filter(
+				(item) => item.Name !== 'MpesaReceiptNumber'
+			);
 		const parsed = parseStkCallback(broken);
 		expect(parsed.ok).toBe(false);
 	});

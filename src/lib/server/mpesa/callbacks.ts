@@ -29,7 +29,9 @@ export class CallbackParseFailure extends Error {
 export const MAX_CALLBACK_AMOUNT_KES = 1_000_000;
 
 /** Safaricom's ids (ws_CO_191220191020363925, 29115-34620561-1): printable, no spaces or control characters. */
-const darajaId = z.string().regex(/^[\x21-\x7e]{1,100}$/, 'expected up to 100 printable characters');
+const darajaId = z
+	.string()
+	.regex(/^[\x21-\x7e]{1,100}$/, 'expected up to 100 printable characters');
 /** Receipts and TransIDs: NLJ7RT61SV. */
 const RECEIPT = /^[A-Za-z0-9]{1,20}$/;
 
@@ -72,7 +74,9 @@ export function parseStkCallback(body: unknown): ParseResult<StkCallback> {
 	const parsed = stkCallbackBody.safeParse(body);
 	if (!parsed.success) return failure(parsed.error);
 	const callback = parsed.data.Body.stkCallback;
-	const items = new Map(callback.CallbackMetadata?.Item.map((item) => [item.Name, item.Value]) ?? []);
+	const items = new Map(
+		callback.CallbackMetadata?.Item.map((item) => [item.Name, item.Value]) ?? []
+	);
 	const value: StkCallback = {
 		merchantRequestId: callback.MerchantRequestID,
 		checkoutRequestId: callback.CheckoutRequestID,
@@ -84,8 +88,10 @@ export function parseStkCallback(body: unknown): ParseResult<StkCallback> {
 	const amount = items.get('Amount');
 	if (amount !== undefined) {
 		const shillings = Number(amount);
-		if (!Number.isFinite(shillings) || shillings < 0) errors['CallbackMetadata.Amount'] = ['not a number'];
-		else if (shillings > MAX_CALLBACK_AMOUNT_KES) errors['CallbackMetadata.Amount'] = [`more than KES ${MAX_CALLBACK_AMOUNT_KES}`];
+		if (!Number.isFinite(shillings) || shillings < 0)
+			errors['CallbackMetadata.Amount'] = ['not a number'];
+		else if (shillings > MAX_CALLBACK_AMOUNT_KES)
+			errors['CallbackMetadata.Amount'] = [`more than KES ${MAX_CALLBACK_AMOUNT_KES}`];
 		else value.amount = shillings;
 	}
 	const receipt = items.get('MpesaReceiptNumber');
@@ -104,7 +110,9 @@ export function parseStkCallback(body: unknown): ParseResult<StkCallback> {
 	if (callback.ResultCode === 0 && value.receipt === undefined) {
 		errors['CallbackMetadata.MpesaReceiptNumber'] = ['missing on a successful payment'];
 	}
-	return Object.keys(errors).length ? { ok: false, error: new CallbackParseFailure(errors) } : { ok: true, value };
+	return Object.keys(errors).length
+		? { ok: false, error: new CallbackParseFailure(errors) }
+		: { ok: true, value };
 }
 
 // ---------- C2B validation / confirmation ----------
@@ -120,7 +128,12 @@ const c2bBody = z.object({
 	TransID: z.string().trim().regex(RECEIPT, 'expected up to 20 letters and digits'),
 	TransTime: loose.pipe(z.string().regex(/^\d{14}$/, 'expected YYYYMMDDHHmmss')),
 	// "10.00": Safaricom sends shillings as a decimal string; M-Pesa moves whole shillings only.
-	TransAmount: loose.pipe(z.string().trim().regex(/^\d+(\.0+)?$/, 'expected whole shillings like "10.00"')),
+	TransAmount: loose.pipe(
+		z
+			.string()
+			.trim()
+			.regex(/^\d+(\.0+)?$/, 'expected whole shillings like "10.00"')
+	),
 	BusinessShortCode: loose.pipe(z.string().regex(/^\d{5,7}$/, 'expected a 5–7 digit shortcode')),
 	BillRefNumber: optionalText,
 	InvoiceNumber: optionalText,
@@ -159,12 +172,20 @@ export function parseC2bPayment(body: unknown): ParseResult<C2bPayment> {
 	if (!parsed.success) return failure(parsed.error);
 	const data = parsed.data;
 	const transTime = parseDarajaTimestamp(data.TransTime);
-	if (!transTime) return { ok: false, error: new CallbackParseFailure({ TransTime: ['not a valid date'] }) };
+	if (!transTime)
+		return { ok: false, error: new CallbackParseFailure({ TransTime: ['not a valid date'] }) };
 	const amount = Number.parseInt(data.TransAmount, 10);
 	if (!Number.isSafeInteger(amount) || amount < 1) {
-		return { ok: false, error: new CallbackParseFailure({ TransAmount: ['must be at least 1 shilling'] }) };
+		return {
+			ok: false,
+			error: new CallbackParseFailure({ TransAmount: ['must be at least 1 shilling'] })
+		};
 	}
-	if (amount > MAX_CALLBACK_AMOUNT_KES) return { ok: false, error: new CallbackParseFailure({ TransAmount: [`more than KES ${MAX_CALLBACK_AMOUNT_KES}`] }) };
+	if (amount > MAX_CALLBACK_AMOUNT_KES)
+		return {
+			ok: false,
+			error: new CallbackParseFailure({ TransAmount: [`more than KES ${MAX_CALLBACK_AMOUNT_KES}`] })
+		};
 	return {
 		ok: true,
 		value: {

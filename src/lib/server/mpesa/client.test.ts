@@ -88,9 +88,16 @@ describe('OAuth tokens', () => {
 	});
 
 	it('reports a wrong consumer secret as DarajaAuthFailed without leaking it', async () => {
-		const strictSim = await startDarajaSim({ consumerKey: 'real-key', consumerSecret: 'real-secret-123' });
+		const strictSim = await startDarajaSim({
+			consumerKey: 'real-key',
+			consumerSecret: 'real-secret-123'
+		});
 		try {
-			const daraja = client({ baseUrl: strictSim.url, consumerKey: 'real-key', consumerSecret: 'wrong-secret-xyz' });
+			const daraja = client({
+				baseUrl: strictSim.url,
+				consumerKey: 'real-key',
+				consumerSecret: 'wrong-secret-xyz'
+			});
 			const error = await daraja.stkPush(push()).catch((e: unknown) => e);
 			expect(error).toBeInstanceOf(DarajaAuthFailed);
 			expect((error as DarajaAuthFailed).errorCode).toBe('400.008.01');
@@ -101,7 +108,11 @@ describe('OAuth tokens', () => {
 			expect(check.ok).toBe(false);
 			expect(!check.ok && check.error).toBeInstanceOf(DarajaAuthFailed);
 
-			const good = client({ baseUrl: strictSim.url, consumerKey: 'real-key', consumerSecret: 'real-secret-123' });
+			const good = client({
+				baseUrl: strictSim.url,
+				consumerKey: 'real-key',
+				consumerSecret: 'real-secret-123'
+			});
 			expect(await good.testCredentials()).toEqual({ ok: true });
 		} finally {
 			await strictSim.close();
@@ -115,9 +126,15 @@ describe('STK push', () => {
 		const accepted = await daraja.stkPush(push());
 		expect(accepted.merchantRequestId).not.toBe('');
 		expect(accepted.customerMessage).toMatch(/accepted/i);
-		expect(sim.pushes[0]).toMatchObject({ phoneNumber: SANDBOX.msisdn, amount: 50, accountReference: 'MT-0012' });
+		expect(sim.pushes[0]).toMatchObject({
+			phoneNumber: SANDBOX.msisdn,
+			amount: 50,
+			accountReference: 'MT-0012'
+		});
 
-		const body = await receiver.waitFor((b) => JSON.stringify(b).includes(accepted.checkoutRequestId));
+		const body = await receiver.waitFor((b) =>
+			JSON.stringify(b).includes(accepted.checkoutRequestId)
+		);
 		const parsed = parseStkCallback(body);
 		expect(parsed.ok).toBe(true);
 		if (!parsed.ok) return;
@@ -135,7 +152,9 @@ describe('STK push', () => {
 	it('sends buy-goods pushes to the till number', async () => {
 		const tillSim = await startDarajaSim({
 			callbackDelayMs: 30,
-			shortcodes: [{ shortcode: '5544332', passkey: 'till-passkey', type: 'till', tillNumber: '998877' }]
+			shortcodes: [
+				{ shortcode: '5544332', passkey: 'till-passkey', type: 'till', tillNumber: '998877' }
+			]
 		});
 		try {
 			const daraja = client({
@@ -146,7 +165,10 @@ describe('STK push', () => {
 				partyB: '998877'
 			});
 			await daraja.stkPush(push());
-			expect(tillSim.pushes[0]).toMatchObject({ partyB: '998877', transactionType: 'CustomerBuyGoodsOnline' });
+			expect(tillSim.pushes[0]).toMatchObject({
+				partyB: '998877',
+				transactionType: 'CustomerBuyGoodsOnline'
+			});
 		} finally {
 			await tillSim.close();
 		}
@@ -184,7 +206,8 @@ describe('STK push', () => {
 		expect(error).toBeInstanceOf(DarajaRejected);
 		expect((error as DarajaRejected).isMerchantMisconfigured).toBe(true);
 		const shown = `${String(error)} ${JSON.stringify(error)} ${(error as Error).stack}`;
-		for (const secret of ['not-the-real-passkey', 'tenant-secret', token]) expect(shown).not.toContain(secret);
+		for (const secret of ['not-the-real-passkey', 'tenant-secret', token])
+			expect(shown).not.toContain(secret);
 	});
 });
 
@@ -207,7 +230,13 @@ describe('busy gateway', () => {
 	it('backs off and succeeds when Daraja is busy twice', async () => {
 		const daraja = client();
 		await daraja.getToken();
-		sim.injectFault({ path: STK_PATH, status: 503, errorCode: '500.003.02', errorMessage: 'System is busy', times: 2 });
+		sim.injectFault({
+			path: STK_PATH,
+			status: 503,
+			errorCode: '500.003.02',
+			errorMessage: 'System is busy',
+			times: 2
+		});
 		const accepted = await daraja.stkPush(push());
 		expect(accepted.checkoutRequestId).toMatch(/^ws_CO_/);
 		expect(sim.pushes).toHaveLength(1);
@@ -217,7 +246,13 @@ describe('busy gateway', () => {
 		const recorder = recordingFetch();
 		const daraja = client({ fetch: recorder.fetch });
 		await daraja.getToken();
-		sim.injectFault({ path: STK_PATH, status: 503, errorCode: '500.003.02', errorMessage: 'Spike arrest', times: 100 });
+		sim.injectFault({
+			path: STK_PATH,
+			status: 503,
+			errorCode: '500.003.02',
+			errorMessage: 'Spike arrest',
+			times: 100
+		});
 		const error = await daraja.stkPush(push()).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(DarajaRejected);
 		expect((error as DarajaRejected).isBusy).toBe(true);

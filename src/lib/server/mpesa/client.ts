@@ -6,7 +6,12 @@ import { DarajaAuthFailed, DarajaError, DarajaRejected, DarajaUnavailable } from
 import { darajaTimestamp, stkPassword } from './kenya-time';
 import { checkStkPush, type StkPushInput } from './stk-input';
 import { TokenCache, readTokenAnswer } from './token-cache';
-import { sendDarajaRequest, withBusyBackoff, type BackoffOptions, type JsonObject } from './transport';
+import {
+	sendDarajaRequest,
+	withBusyBackoff,
+	type BackoffOptions,
+	type JsonObject
+} from './transport';
 
 export type TransactionType = 'CustomerPayBillOnline' | 'CustomerBuyGoodsOnline';
 
@@ -35,7 +40,8 @@ export interface StkPushAccepted {
 	customerMessage: string;
 }
 
-export type StkQueryResult = { status: 'pending' } | { status: 'settled'; resultCode: number; resultDesc: string };
+export type StkQueryResult =
+	{ status: 'pending' } | { status: 'settled'; resultCode: number; resultDesc: string };
 
 export interface C2bRegistrationInput {
 	confirmationUrl: string;
@@ -49,9 +55,7 @@ export interface C2bRegistered {
 	responseDescription: string;
 }
 
-export type CredentialsCheck =
-	| { ok: true }
-	| { ok: false; error: DarajaError };
+export type CredentialsCheck = { ok: true } | { ok: false; error: DarajaError };
 
 export interface DarajaClient {
 	getToken(): Promise<string>;
@@ -82,7 +86,12 @@ export function createDarajaClient(options: DarajaClientOptions): DarajaClient {
 		async () =>
 			readTokenAnswer(
 				await withBusyBackoff(
-					() => sendDarajaRequest(transport, { method: 'GET', path: PATHS.token, authorization: basic }),
+					() =>
+						sendDarajaRequest(transport, {
+							method: 'GET',
+							path: PATHS.token,
+							authorization: basic
+						}),
 					options.busyBackoff
 				)
 			),
@@ -94,9 +103,15 @@ export function createDarajaClient(options: DarajaClientOptions): DarajaClient {
 		const attempt = async (): Promise<JsonObject> => {
 			const token = await tokens.get(cacheKey);
 			try {
-				return await sendDarajaRequest(transport, { method: 'POST', path, authorization: `Bearer ${token}`, body });
+				return await sendDarajaRequest(transport, {
+					method: 'POST',
+					path,
+					authorization: `Bearer ${token}`,
+					body
+				});
 			} catch (error) {
-				if (error instanceof DarajaRejected && error.isInvalidToken) tokens.invalidate(cacheKey, token);
+				if (error instanceof DarajaRejected && error.isInvalidToken)
+					tokens.invalidate(cacheKey, token);
 				throw error;
 			}
 		};
@@ -144,16 +159,24 @@ export function createDarajaClient(options: DarajaClientOptions): DarajaClient {
 		async stkQuery(checkoutRequestId) {
 			let answer: JsonObject;
 			try {
-				answer = await call(PATHS.stkQuery, { ...stkCredentials(), CheckoutRequestID: checkoutRequestId });
+				answer = await call(PATHS.stkQuery, {
+					...stkCredentials(),
+					CheckoutRequestID: checkoutRequestId
+				});
 			} catch (error) {
 				// Daraja answers "still waiting for the customer" with an error body.
-				if (error instanceof DarajaRejected && error.isStillProcessing) return { status: 'pending' };
+				if (error instanceof DarajaRejected && error.isStillProcessing)
+					return { status: 'pending' };
 				throw error;
 			}
 			assertResponseCodeZero(answer);
 			// ResultCode is a string here, a number in the callback.
 			const resultCode = Number(answer.ResultCode);
-			if (answer.ResultCode === undefined || answer.ResultCode === '' || !Number.isInteger(resultCode)) {
+			if (
+				answer.ResultCode === undefined ||
+				answer.ResultCode === '' ||
+				!Number.isInteger(resultCode)
+			) {
 				return { status: 'pending' };
 			}
 			return { status: 'settled', resultCode, resultDesc: text(answer.ResultDesc) };
@@ -169,7 +192,9 @@ export function createDarajaClient(options: DarajaClientOptions): DarajaClient {
 			assertResponseCodeZero(answer);
 			return {
 				// Daraja's own spelling, "Coversation".
-				originatorConversationId: text(answer.OriginatorCoversationID ?? answer.OriginatorConversationID),
+				originatorConversationId: text(
+					answer.OriginatorCoversationID ?? answer.OriginatorConversationID
+				),
 				responseDescription: text(answer.ResponseDescription)
 			};
 		},
@@ -194,4 +219,5 @@ function assertResponseCodeZero(answer: JsonObject): void {
 	throw new DarajaRejected(String(answer.ResponseCode), text(answer.ResponseDescription), 200);
 }
 
-const text = (value: unknown): string => (typeof value === 'string' ? value : value == null ? '' : String(value));
+const text = (value: unknown): string =>
+	typeof value === 'string' ? value : value == null ? '' : String(value);

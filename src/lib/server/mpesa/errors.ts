@@ -33,7 +33,10 @@ export class DarajaRejected extends DarajaError {
 	// the message tells them apart.
 	/** The customer already has a prompt open ("Unable to lock subscriber… already in process"). */
 	get isSubscriberLocked(): boolean {
-		return this.errorCode === '500.001.1001' && /already in process|lock subscriber/i.test(this.errorMessage);
+		return (
+			this.errorCode === '500.001.1001' &&
+			/already in process|lock subscriber/i.test(this.errorMessage)
+		);
 	}
 
 	/** STK query of a push the customer has not answered yet. */
@@ -43,7 +46,10 @@ export class DarajaRejected extends DarajaError {
 
 	/** Wrong passkey or shortcode: a tenant settings problem, not a customer one. */
 	get isMerchantMisconfigured(): boolean {
-		return this.errorCode === '500.001.1001' && /wrong credentials|merchant does not exist/i.test(this.errorMessage);
+		return (
+			this.errorCode === '500.001.1001' &&
+			/wrong credentials|merchant does not exist/i.test(this.errorMessage)
+		);
 	}
 
 	get isQuotaExceeded(): boolean {
@@ -84,7 +90,8 @@ export class DarajaInputInvalid extends DarajaError {
 	override readonly name = 'DarajaInputInvalid';
 
 	constructor(
-		readonly field: 'phone' | 'amount' | 'accountReference' | 'description' | 'callbackUrl' | 'checkoutRequestId',
+		readonly field:
+			'phone' | 'amount' | 'accountReference' | 'description' | 'callbackUrl' | 'checkoutRequestId',
 		readonly reason: string
 	) {
 		super(`Invalid ${field}: ${reason}`);

@@ -12,7 +12,13 @@ export type {
 } from './client';
 export type { StkPushInput } from './stk-input';
 export type { BackoffOptions } from './transport';
-export { DarajaAuthFailed, DarajaError, DarajaInputInvalid, DarajaRejected, DarajaUnavailable } from './errors';
+export {
+	DarajaAuthFailed,
+	DarajaError,
+	DarajaInputInvalid,
+	DarajaRejected,
+	DarajaUnavailable
+} from './errors';
 export { darajaTimestamp, parseDarajaTimestamp, stkPassword } from './kenya-time';
 export {
 	C2B_ACCEPT,

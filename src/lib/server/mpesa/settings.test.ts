@@ -6,7 +6,14 @@ import { mpesaSettings } from '../db/schema';
 import { createTenant } from '../tenants/tenants';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
 import { openTestDatabase, type TestDatabase } from '../testing/database';
-import { MpesaSecretsMissing, darajaClientFor, getMpesaSettings, mpesaSettingsView, rotateCallbackToken, saveMpesaSettings } from './settings';
+import {
+	MpesaSecretsMissing,
+	darajaClientFor,
+	getMpesaSettings,
+	mpesaSettingsView,
+	rotateCallbackToken,
+	saveMpesaSettings
+} from './settings';
 
 let db: TestDatabase;
 let sim: DarajaSim;
@@ -19,8 +26,20 @@ beforeAll(async () => {
 	db = await openTestDatabase();
 	sim = await startDarajaSim({ callbackDelayMs: 20 });
 	const actor = { userId: undefined as unknown as string, name: 't' };
-	tenantA = (await createTenant(PLATFORM_TENANT_ID, { name: 'Pay A', slug: 'pay-a', parentId: PLATFORM_TENANT_ID, kind: 'isp' }, actor)).id;
-	tenantB = (await createTenant(PLATFORM_TENANT_ID, { name: 'Pay B', slug: 'pay-b', parentId: PLATFORM_TENANT_ID, kind: 'isp' }, actor)).id;
+	tenantA = (
+		await createTenant(
+			PLATFORM_TENANT_ID,
+			{ name: 'Pay A', slug: 'pay-a', parentId: PLATFORM_TENANT_ID, kind: 'isp' },
+			actor
+		)
+	).id;
+	tenantB = (
+		await createTenant(
+			PLATFORM_TENANT_ID,
+			{ name: 'Pay B', slug: 'pay-b', parentId: PLATFORM_TENANT_ID, kind: 'isp' },
+			actor
+		)
+	).id;
 });
 
 afterAll(async () => {
@@ -57,11 +76,22 @@ describe('a tenant’s M-Pesa settings', () => {
 
 	it('keeps stored keys when the form leaves them blank, and needs them the first time', async () => {
 		const before = await withTenant(tenantA, (tx) => getMpesaSettings(tx, tenantA));
-		const after = await withTenant(tenantA, (tx) => saveMpesaSettings(tx, tenantA, input({ consumerKey: '', consumerSecret: undefined, passkey: '', strictValidation: true }), null));
+		const after = await withTenant(tenantA, (tx) =>
+			saveMpesaSettings(
+				tx,
+				tenantA,
+				input({ consumerKey: '', consumerSecret: undefined, passkey: '', strictValidation: true }),
+				null
+			)
+		);
 		expect(after.consumerSecretEnc).toBe(before!.consumerSecretEnc);
 		expect(after.strictValidation).toBe(true);
 		expect(after.callbackToken).toBe(before!.callbackToken);
-		await expect(withTenant(tenantB, (tx) => saveMpesaSettings(tx, tenantB, input({ consumerSecret: '' }), null))).rejects.toBeInstanceOf(MpesaSecretsMissing);
+		await expect(
+			withTenant(tenantB, (tx) =>
+				saveMpesaSettings(tx, tenantB, input({ consumerSecret: '' }), null)
+			)
+		).rejects.toBeInstanceOf(MpesaSecretsMissing);
 	});
 
 	it('rotates the callback token so old callback URLs stop matching', async () => {
@@ -73,7 +103,13 @@ describe('a tenant’s M-Pesa settings', () => {
 	});
 
 	it('is invisible to another tenant', async () => {
-		expect(await withTenant(tenantB, (tx) => tx.select().from(mpesaSettings).where(eq(mpesaSettings.tenantId, tenantA)))).toEqual([]);
-		await expect(withTenant(tenantB, (tx) => saveMpesaSettings(tx, tenantA, input(), null))).rejects.toThrow();
+		expect(
+			await withTenant(tenantB, (tx) =>
+				tx.select().from(mpesaSettings).where(eq(mpesaSettings.tenantId, tenantA))
+			)
+		).toEqual([]);
+		await expect(
+			withTenant(tenantB, (tx) => saveMpesaSettings(tx, tenantA, input(), null))
+		).rejects.toThrow();
 	});
 });

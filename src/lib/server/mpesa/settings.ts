@@ -35,20 +35,30 @@ export class MpesaSecretsMissing extends Error {
 // Hex: Daraja refuses callback URLs containing words like "cmd" or "sql", which base64 could spell.
 const newCallbackToken = () => randomBytes(24).toString('hex');
 
-export async function getMpesaSettings(tx: Tx, tenantId: string): Promise<MpesaSettings | undefined> {
+export async function getMpesaSettings(
+	tx: Tx,
+	tenantId: string
+): Promise<MpesaSettings | undefined> {
 	const [row] = await tx.select().from(mpesaSettings).where(eq(mpesaSettings.tenantId, tenantId));
 	return row;
 }
 
-export async function saveMpesaSettings(tx: Tx, tenantId: string, input: MpesaSettingsInput, userId: string | null): Promise<MpesaSettings> {
+export async function saveMpesaSettings(
+	tx: Tx,
+	tenantId: string,
+	input: MpesaSettingsInput,
+	userId: string | null
+): Promise<MpesaSettings> {
 	const existing = await getMpesaSettings(tx, tenantId);
-	const secret = (typed: string | undefined, stored: string | undefined) => (typed ? encryptSecret(typed) : stored);
+	const secret = (typed: string | undefined, stored: string | undefined) =>
+		typed ? encryptSecret(typed) : stored;
 	const consumerKeyEnc = secret(input.consumerKey, existing?.consumerKeyEnc);
 	const consumerSecretEnc = secret(input.consumerSecret, existing?.consumerSecretEnc);
 	const passkeyEnc = secret(input.passkey, existing?.passkeyEnc);
 	if (!consumerKeyEnc || !consumerSecretEnc || !passkeyEnc) throw new MpesaSecretsMissing();
 	// Safaricom's sandbox or production; any other address only if the server configuration allows it.
-	if (input.environment === 'custom' && !(input.baseUrl && customBaseUrlAllowed(input.baseUrl))) throw new DarajaBaseUrlRefused();
+	if (input.environment === 'custom' && !(input.baseUrl && customBaseUrlAllowed(input.baseUrl)))
+		throw new DarajaBaseUrlRefused();
 	const values = {
 		kind: input.kind,
 		shortcode: input.shortcode,
@@ -74,7 +84,10 @@ export async function saveMpesaSettings(tx: Tx, tenantId: string, input: MpesaSe
 /** New callback URLs; the old ones stop working at once (after re-registering C2B URLs). */
 export async function rotateCallbackToken(tx: Tx, tenantId: string): Promise<string> {
 	const token = newCallbackToken();
-	await tx.update(mpesaSettings).set({ callbackToken: token, updatedAt: new Date() }).where(eq(mpesaSettings.tenantId, tenantId));
+	await tx
+		.update(mpesaSettings)
+		.set({ callbackToken: token, updatedAt: new Date() })
+		.where(eq(mpesaSettings.tenantId, tenantId));
 	return token;
 }
 
@@ -104,7 +117,10 @@ export function darajaBaseUrl(row: Pick<MpesaSettings, 'environment' | 'baseUrl'
 }
 
 /** The one place a tenant's Daraja secrets are decrypted. */
-export function darajaClientFor(row: MpesaSettings, extra: Partial<DarajaClientOptions> = {}): DarajaClient {
+export function darajaClientFor(
+	row: MpesaSettings,
+	extra: Partial<DarajaClientOptions> = {}
+): DarajaClient {
 	return createDarajaClient({
 		baseUrl: darajaBaseUrl(row),
 		consumerKey: decryptSecret(row.consumerKeyEnc),

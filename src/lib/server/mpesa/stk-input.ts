@@ -33,11 +33,18 @@ export function checkStkPush(input: StkPushInput): CheckedStkPush {
 	}
 	const accountReference = input.accountReference.trim();
 	if (!accountReference) throw new DarajaInputInvalid('accountReference', 'is required');
-	if (accountReference.length > 12) throw new DarajaInputInvalid('accountReference', 'must be at most 12 characters');
+	if (accountReference.length > 12)
+		throw new DarajaInputInvalid('accountReference', 'must be at most 12 characters');
 	const description = (input.description ?? accountReference).trim().slice(0, 13) || 'Payment';
 	if (input.description !== undefined && input.description.trim().length > 13) {
 		throw new DarajaInputInvalid('description', 'must be at most 13 characters');
 	}
 	if (!URL.canParse(input.callbackUrl)) throw new DarajaInputInvalid('callbackUrl', 'is not a URL');
-	return { msisdn, amount: input.amount, accountReference, description, callbackUrl: input.callbackUrl };
+	return {
+		msisdn,
+		amount: input.amount,
+		accountReference,
+		description,
+		callbackUrl: input.callbackUrl
+	};
 }

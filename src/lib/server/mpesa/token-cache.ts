@@ -49,7 +49,10 @@ export class TokenCache {
 }
 
 /** `expires_in` is a string in real answers and a number in the portal's sample. */
-export function readTokenAnswer(body: Record<string, unknown>): { accessToken: string; expiresInSeconds: number } {
+export function readTokenAnswer(body: Record<string, unknown>): {
+	accessToken: string;
+	expiresInSeconds: number;
+} {
 	const accessToken = body.access_token;
 	const expiresIn = Number(body.expires_in);
 	if (typeof accessToken !== 'string' || !accessToken || !Number.isFinite(expiresIn)) {

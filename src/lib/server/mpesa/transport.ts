@@ -26,7 +26,10 @@ const AUTH_CODES = new Set(['400.008.01', '400.008.02']);
 /** Daraja's answers are a few hundred bytes; a larger one is not Daraja's, and is not read further. */
 export const MAX_ANSWER_BYTES = 64 * 1024;
 
-export async function sendDarajaRequest(options: TransportOptions, request: DarajaRequest): Promise<JsonObject> {
+export async function sendDarajaRequest(
+	options: TransportOptions,
+	request: DarajaRequest
+): Promise<JsonObject> {
 	// Safaricom's own, or a base URL the server configuration allows; never one a tenant typed.
 	if (!baseUrlAllowed(options.baseUrl)) throw new DarajaBaseUrlRefused();
 	const url = new URL(request.path, options.baseUrl);
@@ -59,18 +62,29 @@ export async function sendDarajaRequest(options: TransportOptions, request: Dara
 	const isOauth = request.path.startsWith('/oauth/');
 	const errorCode = typeof body?.errorCode === 'string' ? remoteCode(body.errorCode) : undefined;
 	if (errorCode) {
-		const errorMessage = typeof body?.errorMessage === 'string' ? remoteText(body.errorMessage) : '';
-		if (AUTH_CODES.has(errorCode)) throw new DarajaAuthFailed(errorCode, errorMessage, response.status);
-		const requestId = typeof body?.requestId === 'string' ? remoteText(body.requestId, 64) : undefined;
+		const errorMessage =
+			typeof body?.errorMessage === 'string' ? remoteText(body.errorMessage) : '';
+		if (AUTH_CODES.has(errorCode))
+			throw new DarajaAuthFailed(errorCode, errorMessage, response.status);
+		const requestId =
+			typeof body?.requestId === 'string' ? remoteText(body.requestId, 64) : undefined;
 		throw new DarajaRejected(errorCode, errorMessage, response.status, requestId);
 	}
 	if (!response.ok) {
 		if (response.status >= 500) throw new DarajaUnavailable('http', response.status);
 		// The real gateway sometimes answers a wrong key/secret with a bare 400 or 401.
 		if (isOauth && (response.status === 400 || response.status === 401)) {
-			throw new DarajaAuthFailed(`http.${response.status}`, 'Authentication refused', response.status);
+			throw new DarajaAuthFailed(
+				`http.${response.status}`,
+				'Authentication refused',
+				response.status
+			);
 		}
-		throw new DarajaRejected(`http.${response.status}`, remoteText(response.statusText) || 'HTTP error', response.status);
+		throw new DarajaRejected(
+			`http.${response.status}`,
+			remoteText(response.statusText) || 'HTTP error',
+			response.status
+		);
 	}
 	if (!body) throw new DarajaUnavailable('http', response.status, 'answer was not a JSON object');
 	return body;
@@ -105,7 +119,9 @@ function parseJsonObject(text: string): JsonObject | null {
 	if (!text.trim()) return null;
 	try {
 		const value: unknown = JSON.parse(text);
-		return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : null;
+		return value !== null && typeof value === 'object' && !Array.isArray(value)
+			? (value as JsonObject)
+			: null;
 	} catch {
 		return null;
 	}
@@ -116,7 +132,8 @@ function toUnavailable(error: unknown): DarajaUnavailable {
 	if (name === 'TimeoutError' || name === 'AbortError') return new DarajaUnavailable('timeout');
 	// Only the error's class and cause code: fetch messages can echo the URL, never a secret, but
 	// keep them short anyway.
-	const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+	const cause =
+		error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
 	const code = typeof cause?.code === 'string' ? cause.code : undefined;
 	return new DarajaUnavailable('network', undefined, code);
 }
@@ -134,7 +151,10 @@ export interface BackoffOptions {
  * Retries `500.003.02` (system busy / spike arrest) with exponential back-off and jitter; jitter
  * keeps many tenants' workers from hammering the gateway in step. Other errors pass through.
  */
-export async function withBusyBackoff<T>(operation: () => Promise<T>, options: BackoffOptions = {}): Promise<T> {
+export async function withBusyBackoff<T>(
+	operation: () => Promise<T>,
+	options: BackoffOptions = {}
+): Promise<T> {
 	const retries = options.retries ?? 3;
 	const base = options.baseDelayMs ?? 500;
 	const max = options.maxDelayMs ?? 8000;

@@ -16,22 +16,51 @@ let isp: string, other: string, agentA: string, agentB: string, otherAgent: stri
 const accounts: Record<string, string> = {};
 
 async function agent(tenantId: string, phone: string) {
-	const [row] = await withTenant(tenantId, (tx) => tx.insert(users).values({ tenantId, role: 'agent', name: phone, phone, passwordHash: 'x' }).returning());
+	const [row] = await withTenant(tenantId, (tx) =>
+		tx
+			.insert(users)
+			.values({ tenantId, role: 'agent', name: phone, phone, passwordHash: 'x' })
+			.returning()
+	);
 	return row!.id;
 }
 
 async function register(tenantId: string, by: string, name: string, phone: string) {
-	const { subscriber } = await withTenant(tenantId, (tx) => registerSubscriber(tx, { tenantId, name, phone, kind: 'hotspot', routerId: null, packageId: null, registeredBy: by }));
+	const { subscriber } = await withTenant(tenantId, (tx) =>
+		registerSubscriber(tx, {
+			tenantId,
+			name,
+			phone,
+			kind: 'hotspot',
+			routerId: null,
+			packageId: null,
+			registeredBy: by
+		})
+	);
 	accounts[name] = subscriber.accountNumber;
 }
 
 const search = (tenantId: string, by: string, q: string) =>
-	withTenant(tenantId, (tx) => listSubscribers(tx, { q, registeredBy: by })).then((page) => page.rows.map((r) => r.name).sort());
+	withTenant(tenantId, (tx) => listSubscribers(tx, { q, registeredBy: by })).then((page) =>
+		page.rows.map((r) => r.name).sort()
+	);
 
 beforeAll(async () => {
 	db = await openTestDatabase();
-	isp = (await createTenant(PLATFORM_TENANT_ID, { name: 'Isp', slug: 'isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' }, actor)).id;
-	other = (await createTenant(PLATFORM_TENANT_ID, { name: 'Other', slug: 'other', parentId: PLATFORM_TENANT_ID, kind: 'isp' }, actor)).id;
+	isp = (
+		await createTenant(
+			PLATFORM_TENANT_ID,
+			{ name: 'Isp', slug: 'isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' },
+			actor
+		)
+	).id;
+	other = (
+		await createTenant(
+			PLATFORM_TENANT_ID,
+			{ name: 'Other', slug: 'other', parentId: PLATFORM_TENANT_ID, kind: 'isp' },
+			actor
+		)
+	).id;
 	agentA = await agent(isp, '254711000901');
 	agentB = await agent(isp, '254711000902');
 	otherAgent = await agent(other, '254711000903');

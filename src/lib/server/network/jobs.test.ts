@@ -5,7 +5,15 @@ import { provisioningJobs } from '../db/schema';
 import { createTenant } from '../tenants/tenants';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
 import { openTestDatabase, type TestDatabase } from '../testing/database';
-import { DEFAULT_RETRY, backoffMs, claimJobs, completeJob, enqueueJobs, failJob, retryFailedJobs } from './jobs';
+import {
+	DEFAULT_RETRY,
+	backoffMs,
+	claimJobs,
+	completeJob,
+	enqueueJobs,
+	failJob,
+	retryFailedJobs
+} from './jobs';
 import { createRouter } from './routers';
 
 let db: TestDatabase;
@@ -16,9 +24,22 @@ const policy = { ...DEFAULT_RETRY, maxAttempts: 2, leaseMs: 1_000 };
 
 beforeAll(async () => {
 	db = await openTestDatabase();
-	tenantId = (await createTenant(PLATFORM_TENANT_ID, { name: 'Jobs ISP', slug: 'jobs-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' }, { userId: undefined as unknown as string, name: 't' })).id;
+	tenantId = (
+		await createTenant(
+			PLATFORM_TENANT_ID,
+			{ name: 'Jobs ISP', slug: 'jobs-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' },
+			{ userId: undefined as unknown as string, name: 't' }
+		)
+	).id;
 	await withTenant(tenantId, async (tx) => {
-		const base = { host: '127.0.0.1', port: 8728, tls: false, username: 'admin', password: '', hotspotServer: 'all' };
+		const base = {
+			host: '127.0.0.1',
+			port: 8728,
+			tls: false,
+			username: 'admin',
+			password: '',
+			hotspotServer: 'all'
+		};
 		routerA = (await createRouter(tx, tenantId, { name: 'A', ...base })).id;
 		routerB = (await createRouter(tx, tenantId, { name: 'B', ...base })).id;
 	});
@@ -30,10 +51,19 @@ beforeEach(async () => {
 	await withTenant(tenantId, (tx) => tx.delete(provisioningJobs));
 });
 
-const claim = (worker: string, limit = 10) => withTenant(PLATFORM_TENANT_ID, (tx) => claimJobs(tx, worker, limit, policy));
+const claim = (worker: string, limit = 10) =>
+	withTenant(PLATFORM_TENANT_ID, (tx) => claimJobs(tx, worker, limit, policy));
 const queue = (routerId: string, n: number) =>
 	withTenant(tenantId, (tx) =>
-		enqueueJobs(tx, Array.from({ length: n }, (_, i) => ({ tenantId, routerId, action: 'remove_subscriber' as const, payload: { username: `u${i}`, kind: 'hotspot' } })))
+		enqueueJobs(
+			tx,
+			Array.from({ length: n }, (_, i) => ({
+				tenantId,
+				routerId,
+				action: 'remove_subscriber' as const,
+				payload: { username: `u${i}`, kind: 'hotspot' }
+			}))
+		)
 	);
 
 describe('claiming provisioning jobs', () => {
@@ -68,31 +98,57 @@ describe('claiming provisioning jobs', () => {
 		await queue(routerA, 1);
 		const [job] = await claim('dead-worker');
 		expect(await claim('w2')).toEqual([]);
-		await withTenant(tenantId, (tx) => tx.update(provisioningJobs).set({ lockedUntil: sql`now() - interval '1 second'` }).where(eq(provisioningJobs.id, job!.id)));
+		await withTenant(tenantId, (tx) =>
+			tx
+				.update(provisioningJobs)
+				.set({ lockedUntil: sql`now() - interval '1 second'` })
+				.where(eq(provisioningJobs.id, job!.id))
+		);
 		const [again] = await claim('w2');
 		expect(again!.id).toBe(job!.id);
 		expect(again!.attempts).toBe(2);
 		// The dead worker cannot complete it any more; the live one can.
 		await withTenant(tenantId, (tx) => completeJob(tx, job!, 'dead-worker'));
-		const [row] = await withTenant(tenantId, (tx) => tx.select().from(provisioningJobs).where(eq(provisioningJobs.id, job!.id)));
+		const [row] = await withTenant(tenantId, (tx) =>
+			tx.select().from(provisioningJobs).where(eq(provisioningJobs.id, job!.id))
+		);
 		expect(row!.status).toBe('running');
 	});
 
 	it('backs off after a failure, parks the job after the last try, and lets later jobs through', async () => {
 		await queue(routerA, 2);
 		const [job] = await claim('w1');
-		expect(await withTenant(tenantId, (tx) => failJob(tx, job!, 'w1', 'Router unreachable (refused)', policy))).toBe('retry');
+		expect(
+			await withTenant(tenantId, (tx) =>
+				failJob(tx, job!, 'w1', 'Router unreachable (refused)', policy)
+			)
+		).toBe('retry');
 		expect(await claim('w1')).toEqual([]); // waiting for its backoff, and still blocking the next one
-		await withTenant(tenantId, (tx) => tx.update(provisioningJobs).set({ runAfter: new Date(0) }).where(eq(provisioningJobs.id, job!.id)));
+		await withTenant(tenantId, (tx) =>
+			tx
+				.update(provisioningJobs)
+				.set({ runAfter: new Date(0) })
+				.where(eq(provisioningJobs.id, job!.id))
+		);
 		const [retry] = await claim('w1');
 		expect(retry!.id).toBe(job!.id);
-		expect(await withTenant(tenantId, (tx) => failJob(tx, retry!, 'w1', 'Router unreachable (refused)', policy))).toBe('failed');
+		expect(
+			await withTenant(tenantId, (tx) =>
+				failJob(tx, retry!, 'w1', 'Router unreachable (refused)', policy)
+			)
+		).toBe('failed');
 		const [next] = await claim('w1');
 		expect(next!.id).toBeGreaterThan(job!.id);
 
 		expect(await withTenant(tenantId, (tx) => retryFailedJobs(tx, [job!.id]))).toBe(1);
-		const [row] = await withTenant(tenantId, (tx) => tx.select().from(provisioningJobs).where(eq(provisioningJobs.id, job!.id)));
-		expect(row).toMatchObject({ status: 'pending', attempts: 0, lastError: 'Router unreachable (refused)' });
+		const [row] = await withTenant(tenantId, (tx) =>
+			tx.select().from(provisioningJobs).where(eq(provisioningJobs.id, job!.id))
+		);
+		expect(row).toMatchObject({
+			status: 'pending',
+			attempts: 0,
+			lastError: 'Router unreachable (refused)'
+		});
 	});
 
 	it('grows the wait exponentially up to the cap, with jitter', () => {

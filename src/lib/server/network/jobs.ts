@@ -28,7 +28,12 @@ export interface RetryPolicy {
 	leaseMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { baseMs: 2_000, capMs: 60_000, maxAttempts: 12, leaseMs: 30_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+	baseMs: 2_000,
+	capMs: 60_000,
+	maxAttempts: 12,
+	leaseMs: 30_000
+};
 
 /** Exponential backoff with equal jitter: half fixed, half random, so routers coming back are not stampeded. */
 export function backoffMs(attempts: number, policy: RetryPolicy, random = Math.random): number {
@@ -41,7 +46,12 @@ export function backoffMs(attempts: number, policy: RetryPolicy, random = Math.r
  * lease has run out (its worker died) is claimable again; applying it twice is harmless because
  * every router operation is idempotent.
  */
-export async function claimJobs(tx: Tx, workerId: string, limit: number, policy: RetryPolicy): Promise<ProvisioningJob[]> {
+export async function claimJobs(
+	tx: Tx,
+	workerId: string,
+	limit: number,
+	policy: RetryPolicy
+): Promise<ProvisioningJob[]> {
 	const result = await tx.execute(sql`
 		with heads as (
 			select j.tenant_id, j.id from provisioning_jobs j
@@ -61,7 +71,9 @@ export async function claimJobs(tx: Tx, workerId: string, limit: number, policy:
 		from heads h
 		where p.tenant_id = h.tenant_id and p.id = h.id
 		returning p.*`);
-	return rowsOf<Record<string, unknown>>(result).map(toJob).sort((a, b) => a.id - b.id);
+	return rowsOf<Record<string, unknown>>(result)
+		.map(toJob)
+		.sort((a, b) => a.id - b.id);
 }
 
 function toJob(row: Record<string, unknown>): ProvisioningJob {
@@ -73,7 +85,10 @@ function toJob(row: Record<string, unknown>): ProvisioningJob {
 		action: row.action as JobAction,
 		subscriberId: (row.subscriber_id as string | null) ?? null,
 		packageId: (row.package_id as string | null) ?? null,
-		payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<string, string> | null,
+		payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<
+			string,
+			string
+		> | null,
 		status: row.status as ProvisioningJob['status'],
 		attempts: Number(row.attempts),
 		runAfter: date(row.run_after)!,
@@ -86,7 +101,12 @@ function toJob(row: Record<string, unknown>): ProvisioningJob {
 }
 
 const heldBy = (job: ProvisioningJob, workerId: string) =>
-	and(eq(provisioningJobs.tenantId, job.tenantId), eq(provisioningJobs.id, job.id), eq(provisioningJobs.lockedBy, workerId), eq(provisioningJobs.status, 'running'));
+	and(
+		eq(provisioningJobs.tenantId, job.tenantId),
+		eq(provisioningJobs.id, job.id),
+		eq(provisioningJobs.lockedBy, workerId),
+		eq(provisioningJobs.status, 'running')
+	);
 
 /** Marks a job done, but only if this worker still holds it (a slow worker must not overwrite a retry). */
 export async function completeJob(tx: Tx, job: ProvisioningJob, workerId: string): Promise<void> {
@@ -97,14 +117,25 @@ export async function completeJob(tx: Tx, job: ProvisioningJob, workerId: string
 }
 
 /** Schedules the next try, or parks the job as failed after the last one. */
-export async function failJob(tx: Tx, job: ProvisioningJob, workerId: string, error: string, policy: RetryPolicy): Promise<'retry' | 'failed'> {
+export async function failJob(
+	tx: Tx,
+	job: ProvisioningJob,
+	workerId: string,
+	error: string,
+	policy: RetryPolicy
+): Promise<'retry' | 'failed'> {
 	const parked = job.attempts >= policy.maxAttempts;
 	await tx
 		.update(provisioningJobs)
 		.set(
 			parked
 				? { status: 'failed', lastError: error, lockedUntil: null, finishedAt: new Date() }
-				: { status: 'pending', lastError: error, lockedUntil: null, runAfter: new Date(Date.now() + backoffMs(job.attempts, policy)) }
+				: {
+						status: 'pending',
+						lastError: error,
+						lockedUntil: null,
+						runAfter: new Date(Date.now() + backoffMs(job.attempts, policy))
+					}
 		)
 		.where(heldBy(job, workerId));
 	return parked ? 'failed' : 'retry';
@@ -121,7 +152,15 @@ export async function retryFailedJobs(tx: Tx, ids: number[]): Promise<number> {
 	return rows.length;
 }
 
-export async function listJobs(tx: Tx, filter: { status?: ProvisioningJob['status']; routerId?: string; subscriberId?: string; limit?: number }) {
+export async function listJobs(
+	tx: Tx,
+	filter: {
+		status?: ProvisioningJob['status'];
+		routerId?: string;
+		subscriberId?: string;
+		limit?: number;
+	}
+) {
 	const conditions = [
 		filter.status ? eq(provisioningJobs.status, filter.status) : undefined,
 		filter.routerId ? eq(provisioningJobs.routerId, filter.routerId) : undefined,
@@ -139,11 +178,19 @@ export async function listJobs(tx: Tx, filter: { status?: ProvisioningJob['statu
  * The job at the head of a router's queue when it is failing (retrying or not yet parked): jobs
  * run one at a time per router, so every later job for that router waits behind it.
  */
-export async function failingHeadJob(tx: Tx, routerId: string): Promise<ProvisioningJob | undefined> {
+export async function failingHeadJob(
+	tx: Tx,
+	routerId: string
+): Promise<ProvisioningJob | undefined> {
 	const [head] = await tx
 		.select()
 		.from(provisioningJobs)
-		.where(and(eq(provisioningJobs.routerId, routerId), inArray(provisioningJobs.status, ['pending', 'running'])))
+		.where(
+			and(
+				eq(provisioningJobs.routerId, routerId),
+				inArray(provisioningJobs.status, ['pending', 'running'])
+			)
+		)
 		.orderBy(asc(provisioningJobs.id))
 		.limit(1);
 	return head && head.attempts > 0 && head.lastError ? head : undefined;

@@ -30,14 +30,26 @@ export function profileNameFor(name: string, id: string): string {
 
 async function queueProfileSync(tx: Tx, pkg: Package): Promise<void> {
 	// A retired router is sent nothing more; reconcile repairs its profiles if it is put back in service.
-	const targets = await tx.select({ id: routers.id }).from(routers).where(and(eq(routers.tenantId, pkg.tenantId), isNull(routers.retiredAt)));
+	const targets = await tx
+		.select({ id: routers.id })
+		.from(routers)
+		.where(and(eq(routers.tenantId, pkg.tenantId), isNull(routers.retiredAt)));
 	await enqueueJobs(
 		tx,
-		targets.map((r) => ({ tenantId: pkg.tenantId, routerId: r.id, action: 'sync_package' as const, packageId: pkg.id }))
+		targets.map((r) => ({
+			tenantId: pkg.tenantId,
+			routerId: r.id,
+			action: 'sync_package' as const,
+			packageId: pkg.id
+		}))
 	);
 }
 
-export async function createPackage(tx: Tx, tenantId: string, input: PackageInput): Promise<Package> {
+export async function createPackage(
+	tx: Tx,
+	tenantId: string,
+	input: PackageInput
+): Promise<Package> {
 	const id = crypto.randomUUID();
 	const [pkg] = await tx
 		.insert(packages)
@@ -47,19 +59,30 @@ export async function createPackage(tx: Tx, tenantId: string, input: PackageInpu
 	return pkg!;
 }
 
-export async function updatePackage(tx: Tx, id: string, input: Omit<PackageInput, 'kind'>): Promise<Package | undefined> {
+export async function updatePackage(
+	tx: Tx,
+	id: string,
+	input: Omit<PackageInput, 'kind'>
+): Promise<Package | undefined> {
 	const [pkg] = await tx.update(packages).set(input).where(eq(packages.id, id)).returning();
 	if (pkg) await queueProfileSync(tx, pkg);
 	return pkg;
 }
 
 /** A retired package is no longer sold; its subscribers keep it until they change. */
-export async function setPackageActive(tx: Tx, id: string, active: boolean): Promise<Package | undefined> {
+export async function setPackageActive(
+	tx: Tx,
+	id: string,
+	active: boolean
+): Promise<Package | undefined> {
 	const [pkg] = await tx.update(packages).set({ active }).where(eq(packages.id, id)).returning();
 	return pkg;
 }
 
-export async function listPackages(tx: Tx, filter: { activeOnly?: boolean; tenantId?: string } = {}): Promise<Package[]> {
+export async function listPackages(
+	tx: Tx,
+	filter: { activeOnly?: boolean; tenantId?: string } = {}
+): Promise<Package[]> {
 	return tx
 		.select()
 		.from(packages)

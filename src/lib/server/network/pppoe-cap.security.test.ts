@@ -35,14 +35,68 @@ afterAll(async () => {
 describe('a package with a data cap', () => {
 	it('provisions a PPPoE subscriber on a capped package (no cap sent), and still caps a hotspot one', async () => {
 		const actor = { userId: undefined as unknown as string, name: 't' };
-		const tenantId = (await createTenant(PLATFORM_TENANT_ID, { name: 'Capped ISP', slug: 'capped-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' }, actor)).id;
+		const tenantId = (
+			await createTenant(
+				PLATFORM_TENANT_ID,
+				{ name: 'Capped ISP', slug: 'capped-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' },
+				actor
+			)
+		).id;
 		const { pppoe, hotspot, routerId } = await withTenant(tenantId, async (tx) => {
-			const routerId = (await createRouter(tx, tenantId, { name: 'HQ', host: sim.host, port: sim.port, tls: false, username: 'admin', password: '', hotspotServer: 'all' })).id;
+			const routerId = (
+				await createRouter(tx, tenantId, {
+					name: 'HQ',
+					host: sim.host,
+					port: sim.port,
+					tls: false,
+					username: 'admin',
+					password: '',
+					hotspotServer: 'all'
+				})
+			).id;
 			// Packages saved before the form refused caps on PPPoE still carry one.
-			const home = await createPackage(tx, tenantId, { name: 'Home 5 GB', kind: 'pppoe', priceKes: 1500, validityUnit: 'months', validityCount: 1, rateLimit: '5M/5M', dataCapMb: 5_000, sharedDevices: 1 });
-			const daily = await createPackage(tx, tenantId, { name: 'Daily 1 GB', kind: 'hotspot', priceKes: 50, validityUnit: 'days', validityCount: 1, rateLimit: '2M/5M', dataCapMb: 1_000, sharedDevices: 1 });
-			const pppoe = (await registerSubscriber(tx, { tenantId, name: 'Home Fibre', phone: '254711000101', kind: 'pppoe', routerId, packageId: home.id, registeredBy: null })).subscriber;
-			const hotspot = (await registerSubscriber(tx, { tenantId, name: 'Cafe Guest', phone: '254711000102', kind: 'hotspot', routerId, packageId: daily.id, registeredBy: null })).subscriber;
+			const home = await createPackage(tx, tenantId, {
+				name: 'Home 5 GB',
+				kind: 'pppoe',
+				priceKes: 1500,
+				validityUnit: 'months',
+				validityCount: 1,
+				rateLimit: '5M/5M',
+				dataCapMb: 5_000,
+				sharedDevices: 1
+			});
+			const daily = await createPackage(tx, tenantId, {
+				name: 'Daily 1 GB',
+				kind: 'hotspot',
+				priceKes: 50,
+				validityUnit: 'days',
+				validityCount: 1,
+				rateLimit: '2M/5M',
+				dataCapMb: 1_000,
+				sharedDevices: 1
+			});
+			const pppoe = (
+				await registerSubscriber(tx, {
+					tenantId,
+					name: 'Home Fibre',
+					phone: '254711000101',
+					kind: 'pppoe',
+					routerId,
+					packageId: home.id,
+					registeredBy: null
+				})
+			).subscriber;
+			const hotspot = (
+				await registerSubscriber(tx, {
+					tenantId,
+					name: 'Cafe Guest',
+					phone: '254711000102',
+					kind: 'hotspot',
+					routerId,
+					packageId: daily.id,
+					registeredBy: null
+				})
+			).subscriber;
 			await renewSubscription(tx, pppoe.id);
 			await renewSubscription(tx, hotspot.id);
 			return { pppoe, hotspot, routerId };
@@ -53,10 +107,14 @@ describe('a package with a data cap', () => {
 
 		const secret = sim.router.rows('/ppp/secret').find((row) => row.name === pppoe.routerUsername);
 		expect(secret).toMatchObject({ disabled: 'false', service: 'pppoe' });
-		const user = sim.router.rows('/ip/hotspot/user').find((row) => row.name === hotspot.routerUsername);
+		const user = sim.router
+			.rows('/ip/hotspot/user')
+			.find((row) => row.name === hotspot.routerUsername);
 		expect(user?.['limit-bytes-total']).toBe(String(1_000 * 1024 * 1024));
 
-		const jobs = await withTenant(tenantId, (tx) => tx.select().from(provisioningJobs).where(eq(provisioningJobs.tenantId, tenantId)));
+		const jobs = await withTenant(tenantId, (tx) =>
+			tx.select().from(provisioningJobs).where(eq(provisioningJobs.tenantId, tenantId))
+		);
 		expect(jobs.filter((job) => job.status !== 'done').map((job) => job.lastError)).toEqual([]);
 
 		// Reconcile agrees: nothing to repair, nothing refused.

@@ -13,17 +13,35 @@ import { PLATFORM_TENANT_ID } from '../tenants/root';
 import { decryptSecret } from '../security/secrets';
 import { getRouter, recordRouterError, recordRouterSeen, routerTarget } from './routers';
 import { withRouter } from './routeros/client';
-import { ensureProfile, ensureUser, listProfiles, listUsers, removeUser } from './routeros/operations';
+import {
+	ensureProfile,
+	ensureUser,
+	listProfiles,
+	listUsers,
+	removeUser
+} from './routeros/operations';
 import { routerComment } from './routeros/menus';
 import { profileFor } from './packages';
 import { describeRouterError } from './router-errors';
-import { readEntryTag, subscriberEntryComment, taggedForAnotherTenant } from './routeros/entry-tags';
+import {
+	readEntryTag,
+	subscriberEntryComment,
+	taggedForAnotherTenant
+} from './routeros/entry-tags';
 import { scrubLogText } from '../logging/safe-error';
 
 export interface ReconcileChange {
 	kind: ServiceKind;
 	name: string;
-	change: 'added' | 'removed' | 'profile' | 'enabled' | 'disabled' | 'password' | 'profile-created' | 'profile-updated';
+	change:
+		| 'added'
+		| 'removed'
+		| 'profile'
+		| 'enabled'
+		| 'disabled'
+		| 'password'
+		| 'profile-created'
+		| 'profile-updated';
 	detail?: string;
 }
 
@@ -44,7 +62,11 @@ export class RouterRetired extends Error {
 	}
 }
 
-export async function reconcileRouter(tenantId: string, routerId: string, options: { dryRun?: boolean } = {}): Promise<ReconcileReport | null> {
+export async function reconcileRouter(
+	tenantId: string,
+	routerId: string,
+	options: { dryRun?: boolean } = {}
+): Promise<ReconcileReport | null> {
 	const desired = await withTenant(tenantId, async (tx) => {
 		const router = await getRouter(tx, routerId);
 		if (!router) return null;
@@ -54,7 +76,10 @@ export async function reconcileRouter(tenantId: string, routerId: string, option
 			.from(subscribers)
 			.leftJoin(packages, eq(packages.id, subscribers.packageId))
 			.where(eq(subscribers.routerId, routerId));
-		const tenantPackages = await tx.select().from(packages).where(eq(packages.tenantId, router.tenantId));
+		const tenantPackages = await tx
+			.select()
+			.from(packages)
+			.where(eq(packages.tenantId, router.tenantId));
 		return { router, users, tenantPackages };
 	});
 	if (!desired) return null;
@@ -70,8 +95,17 @@ export async function reconcileRouter(tenantId: string, routerId: string, option
 				for (const pkg of desired.tenantPackages.filter((p) => p.kind === kind)) {
 					const actual = profiles.get(pkg.profileName);
 					const wanted = profileFor(pkg);
-					if (!actual || actual.rateLimit !== wanted.rateLimit || Number(actual.sharedUsers) !== wanted.sharedUsers) {
-						report.changes.push({ kind, name: pkg.profileName, change: actual ? 'profile-updated' : 'profile-created', detail: wanted.rateLimit });
+					if (
+						!actual ||
+						actual.rateLimit !== wanted.rateLimit ||
+						Number(actual.sharedUsers) !== wanted.sharedUsers
+					) {
+						report.changes.push({
+							kind,
+							name: pkg.profileName,
+							change: actual ? 'profile-updated' : 'profile-created',
+							detail: wanted.rateLimit
+						});
 						if (!options.dryRun) await ensureProfile(api, kind, wanted);
 					}
 				}
@@ -87,7 +121,10 @@ export async function reconcileRouter(tenantId: string, routerId: string, option
 						report.unmanaged.push({ kind, name: actual.name });
 						continue;
 					}
-					const enabled = subscriber.status === 'active' && subscriber.expiresAt !== null && subscriber.expiresAt > now;
+					const enabled =
+						subscriber.status === 'active' &&
+						subscriber.expiresAt !== null &&
+						subscriber.expiresAt > now;
 					const profile = pkg?.profileName ?? 'default';
 					const drift: ReconcileChange['change'][] = [];
 					if (!actual) drift.push('added');
@@ -97,10 +134,24 @@ export async function reconcileRouter(tenantId: string, routerId: string, option
 					}
 					// An entry whose comment is behind (tagged before tenants and routers were written, or a
 					// name or phone corrected while a sync was parked) is rewritten, unreported.
-					const retag = actual !== undefined && actual.comment !== routerComment(subscriberEntryComment(subscriber, owner));
+					const retag =
+						actual !== undefined &&
+						actual.comment !== routerComment(subscriberEntryComment(subscriber, owner));
 					if (drift.length === 0 && !(retag && !options.dryRun)) continue;
-					for (const change of drift) report.changes.push({ kind, name: subscriber.routerUsername, change, detail: change === 'profile' ? profile : undefined });
-					if (!options.dryRun && !actual) touched.push({ subscriberId: subscriber.id, kind, name: subscriber.routerUsername, change: 'added' });
+					for (const change of drift)
+						report.changes.push({
+							kind,
+							name: subscriber.routerUsername,
+							change,
+							detail: change === 'profile' ? profile : undefined
+						});
+					if (!options.dryRun && !actual)
+						touched.push({
+							subscriberId: subscriber.id,
+							kind,
+							name: subscriber.routerUsername,
+							change: 'added'
+						});
 					if (!options.dryRun) {
 						await ensureUser(api, kind, {
 							name: subscriber.routerUsername,
@@ -110,7 +161,8 @@ export async function reconcileRouter(tenantId: string, routerId: string, option
 							comment: subscriberEntryComment(subscriber, owner),
 							server: kind === 'hotspot' ? router.hotspotServer : undefined,
 							// RouterOS has no byte cap on a PPP secret (PPPoE quotas are not built yet): hotspot only.
-							limitBytesTotal: kind === 'hotspot' && pkg?.dataCapMb ? pkg.dataCapMb * 1024 * 1024 : undefined
+							limitBytesTotal:
+								kind === 'hotspot' && pkg?.dataCapMb ? pkg.dataCapMb * 1024 * 1024 : undefined
 						});
 					}
 				}
@@ -129,8 +181,16 @@ export async function reconcileRouter(tenantId: string, routerId: string, option
 					if (!ours) continue;
 					report.changes.push({ kind, name: user.name, change: 'removed' });
 					if (!options.dryRun) {
-						await removeUser(api, kind, user.name, { tenantId: owner.tenantId, routerId: owner.routerId });
-						touched.push({ subscriberId: tag.subscriberId, kind, name: user.name, change: 'removed' });
+						await removeUser(api, kind, user.name, {
+							tenantId: owner.tenantId,
+							routerId: owner.routerId
+						});
+						touched.push({
+							subscriberId: tag.subscriberId,
+							kind,
+							name: user.name,
+							change: 'removed'
+						});
 					}
 				}
 			}
@@ -139,7 +199,10 @@ export async function reconcileRouter(tenantId: string, routerId: string, option
 			await requeueMovedSince(tx, router.tenantId, routerId, touched);
 			await recordRouterSeen(tx, routerId);
 			if (!options.dryRun) {
-				await tx.update(routers).set({ lastReconciledAt: new Date(), lastReconcileSummary: summaryRecord(report) }).where(eq(routers.id, routerId));
+				await tx
+					.update(routers)
+					.set({ lastReconciledAt: new Date(), lastReconcileSummary: summaryRecord(report) })
+					.where(eq(routers.id, routerId));
 			}
 		});
 	} catch (error) {
@@ -163,7 +226,12 @@ interface TouchedEntry {
  * checked against the database now, and where they disagree a job is queued behind the pass's
  * own writes, so the router ends as the database says.
  */
-async function requeueMovedSince(tx: Tx, tenantId: string, routerId: string, touched: TouchedEntry[]): Promise<void> {
+async function requeueMovedSince(
+	tx: Tx,
+	tenantId: string,
+	routerId: string,
+	touched: TouchedEntry[]
+): Promise<void> {
 	const ids = [...new Set(touched.map((t) => t.subscriberId).filter((id) => UUID.test(id)))];
 	if (ids.length === 0) return;
 	const rows = await tx
@@ -176,9 +244,20 @@ async function requeueMovedSince(tx: Tx, tenantId: string, routerId: string, tou
 		const now = nowById.get(entry.subscriberId);
 		const belongsHere = now !== undefined && now.routerId === routerId && now.kind === entry.kind;
 		if (entry.change === 'added' && !belongsHere) {
-			jobs.push({ tenantId, routerId, action: 'remove_subscriber', subscriberId: entry.subscriberId, payload: { username: entry.name, kind: entry.kind } });
+			jobs.push({
+				tenantId,
+				routerId,
+				action: 'remove_subscriber',
+				subscriberId: entry.subscriberId,
+				payload: { username: entry.name, kind: entry.kind }
+			});
 		} else if (entry.change === 'removed' && belongsHere) {
-			jobs.push({ tenantId, routerId, action: 'sync_subscriber', subscriberId: entry.subscriberId });
+			jobs.push({
+				tenantId,
+				routerId,
+				action: 'sync_subscriber',
+				subscriberId: entry.subscriberId
+			});
 		}
 	}
 	await enqueueJobs(tx, jobs);
@@ -188,7 +267,11 @@ async function requeueMovedSince(tx: Tx, tenantId: string, routerId: string, tou
  * Subscriber ids in old-style tags ("mtandao:<id>", no tenant) that are this tenant's: only those
  * may be removed. Row-level security hides every other tenant's subscribers from the query.
  */
-async function legacyEntriesOfTenant(scope: string, tenantId: string, entries: readonly { comment: string }[]): Promise<Set<string>> {
+async function legacyEntriesOfTenant(
+	scope: string,
+	tenantId: string,
+	entries: readonly { comment: string }[]
+): Promise<Set<string>> {
 	const ids = entries
 		.map((entry) => readEntryTag(entry.comment))
 		.filter((tag) => tag !== undefined && tag.owner === undefined)
@@ -196,7 +279,10 @@ async function legacyEntriesOfTenant(scope: string, tenantId: string, entries: r
 		.filter((id) => UUID.test(id));
 	if (ids.length === 0) return new Set();
 	const rows = await withTenant(scope, (tx) =>
-		tx.select({ id: subscribers.id }).from(subscribers).where(and(eq(subscribers.tenantId, tenantId), inArray(subscribers.id, ids)))
+		tx
+			.select({ id: subscribers.id })
+			.from(subscribers)
+			.where(and(eq(subscribers.tenantId, tenantId), inArray(subscribers.id, ids)))
 	);
 	return new Set(rows.map((row) => row.id));
 }
@@ -225,7 +311,10 @@ export function summarize(report: ReconcileReport): string {
  * The periodic pass: takes the routers not reconciled for `everyMs` (one claim per router, so
  * several processes share the round instead of repeating it) and reconciles each.
  */
-export async function reconcileDueRouters(everyMs: number, log: (line: string) => void): Promise<number> {
+export async function reconcileDueRouters(
+	everyMs: number,
+	log: (line: string) => void
+): Promise<number> {
 	const due = await withTenant(PLATFORM_TENANT_ID, async (tx) =>
 		rowsOf<{ tenant_id: string; id: string }>(
 			await tx.execute(sql`

@@ -4,9 +4,19 @@
  * connection goes to the address that was checked.
  */
 import { describe, expect, it } from 'vitest';
-import { RouterAddressRefused, assertConnectedTo, parseNetworks, resolveRouterAddress, type HostLookup, type RouterNetworkPolicy } from './router-address';
+import {
+	RouterAddressRefused,
+	assertConnectedTo,
+	parseNetworks,
+	resolveRouterAddress,
+	type HostLookup,
+	type RouterNetworkPolicy
+} from './router-address';
 
-const production: RouterNetworkPolicy = { networks: parseNetworks('10.8.0.0/16, fd12:3456::/48, 100.64.10.0/24'), allowLoopback: false };
+const production: RouterNetworkPolicy = {
+	networks: parseNetworks('10.8.0.0/16, fd12:3456::/48, 100.64.10.0/24'),
+	allowLoopback: false
+};
 const demo: RouterNetworkPolicy = { networks: [], allowLoopback: true };
 
 /** A resolver that answers from a table, as DNS would for a hostile name. */
@@ -99,9 +109,15 @@ describe('router addresses a tenant cannot use', () => {
 	});
 
 	it('allows public addresses, the API ports and the operator’s VPN subnets', async () => {
-		expect(await resolveRouterAddress('203.0.113.7', 8728, { policy: production, lookup })).toEqual({ address: '203.0.113.7', family: 4 });
-		expect(await resolveRouterAddress('router.example.com', 8729, { policy: production, lookup })).toEqual({ address: '203.0.113.7', family: 4 });
-		expect(await resolveRouterAddress('vpn.example.com', 18728, { policy: production, lookup })).toEqual({ address: '10.8.3.4', family: 4 });
+		expect(await resolveRouterAddress('203.0.113.7', 8728, { policy: production, lookup })).toEqual(
+			{ address: '203.0.113.7', family: 4 }
+		);
+		expect(
+			await resolveRouterAddress('router.example.com', 8729, { policy: production, lookup })
+		).toEqual({ address: '203.0.113.7', family: 4 });
+		expect(
+			await resolveRouterAddress('vpn.example.com', 18728, { policy: production, lookup })
+		).toEqual({ address: '10.8.3.4', family: 4 });
 		expect(await refusal('10.8.255.1')).toBe('allowed');
 		expect(await refusal('100.64.10.9')).toBe('allowed');
 		expect(await refusal('100.64.11.9')).toBe('private');
@@ -116,7 +132,10 @@ describe('router addresses a tenant cannot use', () => {
 	});
 
 	it('never allows metadata or link-local addresses, even inside ROUTER_NETWORKS', async () => {
-		const wide: RouterNetworkPolicy = { networks: parseNetworks('0.0.0.0/0,::/0'), allowLoopback: true };
+		const wide: RouterNetworkPolicy = {
+			networks: parseNetworks('0.0.0.0/0,::/0'),
+			allowLoopback: true
+		};
 		expect(await refusal('169.254.169.254', 8728, wide)).toBe('metadata');
 		expect(await refusal('100.100.100.200', 8728, wide)).toBe('metadata');
 		expect(await refusal('169.254.1.1', 8728, wide)).toBe('link-local');
@@ -126,9 +145,15 @@ describe('router addresses a tenant cannot use', () => {
 	it('refuses a connection that ended up somewhere other than the checked address (DNS rebinding)', () => {
 		const checked = { address: '203.0.113.7', family: 4 as const };
 		expect(() => assertConnectedTo('203.0.113.7', checked, 'router.example.com')).not.toThrow();
-		expect(() => assertConnectedTo('::ffff:203.0.113.7', checked, 'router.example.com')).not.toThrow();
-		expect(() => assertConnectedTo('127.0.0.1', checked, 'router.example.com')).toThrow(RouterAddressRefused);
-		expect(() => assertConnectedTo(undefined, checked, 'router.example.com')).toThrow(RouterAddressRefused);
+		expect(() =>
+			assertConnectedTo('::ffff:203.0.113.7', checked, 'router.example.com')
+		).not.toThrow();
+		expect(() => assertConnectedTo('127.0.0.1', checked, 'router.example.com')).toThrow(
+			RouterAddressRefused
+		);
+		expect(() => assertConnectedTo(undefined, checked, 'router.example.com')).toThrow(
+			RouterAddressRefused
+		);
 	});
 
 	it('rejects a malformed ROUTER_NETWORKS entry', () => {

@@ -82,7 +82,11 @@ export function routerNetworkPolicy(): RouterNetworkPolicy {
 	const cfg = config();
 	const source = cfg.ROUTER_NETWORKS;
 	if (cachedPolicy?.source !== source || cachedPolicy.demo !== cfg.demo) {
-		cachedPolicy = { source, demo: cfg.demo, policy: { networks: parseNetworks(source), allowLoopback: cfg.demo } };
+		cachedPolicy = {
+			source,
+			demo: cfg.demo,
+			policy: { networks: parseNetworks(source), allowLoopback: cfg.demo }
+		};
 	}
 	return cachedPolicy.policy;
 }
@@ -97,13 +101,18 @@ export function parseNetworks(list: string): Cidr[] {
 			const [ip = '', bitsText, ...rest] = entry.split('/');
 			const bytes = ipBytes(ip);
 			const max = bytes?.length === 4 ? 32 : 128;
-			const bits = bitsText === undefined ? max : /^\d{1,3}$/.test(bitsText) ? Number(bitsText) : NaN;
+			const bits =
+				bitsText === undefined ? max : /^\d{1,3}$/.test(bitsText) ? Number(bitsText) : NaN;
 			if (!bytes || rest.length > 0 || !(bits >= 0 && bits <= max)) {
-				throw new Error(`Invalid configuration: ROUTER_NETWORKS: "${entry}" is not a CIDR like 10.8.0.0/16`);
+				throw new Error(
+					`Invalid configuration: ROUTER_NETWORKS: "${entry}" is not a CIDR like 10.8.0.0/16`
+				);
 			}
 			// An IPv4-mapped network is the IPv4 one.
 			const v4 = bytes.length === 16 ? embeddedIpv4(bytes) : undefined;
-			return v4 && bits >= 96 ? { bytes: v4, bits: bits - 96, text: entry } : { bytes, bits, text: entry };
+			return v4 && bits >= 96
+				? { bytes: v4, bits: bits - 96, text: entry }
+				: { bytes, bits, text: entry };
 		});
 }
 
@@ -111,18 +120,23 @@ const API_PORTS = new Set([8728, 8729]);
 
 export function routerPortRefusal(port: number): string | undefined {
 	if (!Number.isInteger(port) || port < 1 || port > 65535) return 'a port from 1024 to 65535';
-	if (port < 1024 && !API_PORTS.has(port)) return `port ${port} is reserved for other services; the API uses 8728 (api) or 8729 (api-ssl)`;
+	if (port < 1024 && !API_PORTS.has(port))
+		return `port ${port} is reserved for other services; the API uses 8728 (api) or 8729 (api-ssl)`;
 	return undefined;
 }
 
 /** Names that always mean the cloud's metadata service, whatever they resolve to here. */
-const FORBIDDEN_NAMES = /^(?:metadata|metadata\.google\.internal|metadata\.goog|instance-data(?:\.ec2\.internal)?)$/;
+const FORBIDDEN_NAMES =
+	/^(?:metadata|metadata\.google\.internal|metadata\.goog|instance-data(?:\.ec2\.internal)?)$/;
 
 /**
  * Checks one address (already an IP, in any spelling Node or inet_aton accepts) against the
  * policy. Returns why it is refused, or undefined when a router may be there.
  */
-export function addressRefusal(ip: string, policy: RouterNetworkPolicy): AddressRefusal | undefined {
+export function addressRefusal(
+	ip: string,
+	policy: RouterNetworkPolicy
+): AddressRefusal | undefined {
 	const parsed = ipBytes(ip) ?? legacyIpv4(ip);
 	if (!parsed) return 'shape';
 	const bytes = (parsed.length === 16 ? embeddedIpv4(parsed) : undefined) ?? parsed;
@@ -149,19 +163,27 @@ export interface ResolveOptions {
  * The address a router connection may go to: the host checked, resolved if it is a name, and
  * every address it resolves to checked. Rejects with RouterAddressRefused.
  */
-export async function resolveRouterAddress(host: string, port: number, options: ResolveOptions = {}): Promise<CheckedAddress> {
+export async function resolveRouterAddress(
+	host: string,
+	port: number,
+	options: ResolveOptions = {}
+): Promise<CheckedAddress> {
 	const policy = options.policy ?? routerNetworkPolicy();
 	const name = normalizeHost(host);
-	if (hasControlCharacters(host) || name === '') throw refused('control', host, 'the host contains control characters or is empty');
+	if (hasControlCharacters(host) || name === '')
+		throw refused('control', host, 'the host contains control characters or is empty');
 	const portProblem = routerPortRefusal(port);
 	if (portProblem) throw refused('port', host, portProblem);
 
 	const literal = literalAddress(name);
 	if (literal === null) throw refused('shape', host, 'not a valid address');
-	const candidates = literal ? [literal] : await resolveName(name, host, options.lookup ?? systemLookup);
+	const candidates = literal
+		? [literal]
+		: await resolveName(name, host, options.lookup ?? systemLookup);
 	for (const candidate of candidates) {
 		const reason = addressRefusal(candidate.address, policy);
-		if (reason) throw refused(reason, host, describe(reason, literal ? undefined : candidate.address));
+		if (reason)
+			throw refused(reason, host, describe(reason, literal ? undefined : candidate.address));
 	}
 	return candidates[0]!;
 }
@@ -170,12 +192,17 @@ export async function resolveRouterAddress(host: string, port: number, options: 
  * Save-time check (the router form): as resolveRouterAddress, but a name that does not resolve
  * today is accepted (the router may be off, or its DNS not set up yet); connecting checks again.
  */
-export async function routerAddressProblem(host: string, port: number, options: ResolveOptions = {}): Promise<RouterAddressRefused | undefined> {
+export async function routerAddressProblem(
+	host: string,
+	port: number,
+	options: ResolveOptions = {}
+): Promise<RouterAddressRefused | undefined> {
 	try {
 		await resolveRouterAddress(host, port, options);
 		return undefined;
 	} catch (error) {
-		if (error instanceof RouterAddressRefused) return error.reason === 'unresolved' ? undefined : error;
+		if (error instanceof RouterAddressRefused)
+			return error.reason === 'unresolved' ? undefined : error;
 		throw error;
 	}
 }
@@ -189,24 +216,44 @@ export async function checkRouterTarget(
 	options: ResolveOptions = {}
 ): Promise<CheckedAddress> {
 	if (hasControlCharacters(target.user) || hasControlCharacters(target.password)) {
-		throw new RouterAddressRefused('control', `router ${target.id}: the user name or password contains control characters`, target.id);
+		throw new RouterAddressRefused(
+			'control',
+			`router ${target.id}: the user name or password contains control characters`,
+			target.id
+		);
 	}
 	try {
 		return await resolveRouterAddress(target.host, target.port, options);
 	} catch (error) {
-		if (error instanceof RouterAddressRefused) throw new RouterAddressRefused(error.reason, `router ${target.id}: ${error.message}`, target.id);
+		if (error instanceof RouterAddressRefused)
+			throw new RouterAddressRefused(
+				error.reason,
+				`router ${target.id}: ${error.message}`,
+				target.id
+			);
 		throw error;
 	}
 }
 
 /** After connecting: the socket must be connected to the address that was checked. */
-export function assertConnectedTo(remoteAddress: string | undefined, checked: CheckedAddress, host: string, routerId?: string): void {
+export function assertConnectedTo(
+	remoteAddress: string | undefined,
+	checked: CheckedAddress,
+	host: string,
+	routerId?: string
+): void {
 	const actual = remoteAddress ? ipBytes(remoteAddress) : undefined;
 	const expected = ipBytes(checked.address);
-	const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((byte, i) => byte === b[i]);
-	const unmap = (bytes: Uint8Array) => (bytes.length === 16 ? embeddedIpv4(bytes) : undefined) ?? bytes;
+	const same = (a: Uint8Array, b: Uint8Array) =>
+		a.length === b.length && a.every((byte, i) => byte === b[i]);
+	const unmap = (bytes: Uint8Array) =>
+		(bytes.length === 16 ? embeddedIpv4(bytes) : undefined) ?? bytes;
 	if (!actual || !expected || !same(unmap(actual), unmap(expected))) {
-		const error = refused('rebound', host, `connected to ${remoteAddress ?? 'an unknown address'}, not the checked ${checked.address}`);
+		const error = refused(
+			'rebound',
+			host,
+			`connected to ${remoteAddress ?? 'an unknown address'}, not the checked ${checked.address}`
+		);
 		throw new RouterAddressRefused(error.reason, error.message, routerId);
 	}
 }
@@ -227,8 +274,13 @@ function describe(reason: AddressRefusal, resolvedTo?: string): string {
 	}
 }
 
-async function resolveName(name: string, host: string, lookup: HostLookup): Promise<CheckedAddress[]> {
-	if (FORBIDDEN_NAMES.test(name)) throw refused('metadata', host, 'a name reserved for the cloud metadata service');
+async function resolveName(
+	name: string,
+	host: string,
+	lookup: HostLookup
+): Promise<CheckedAddress[]> {
+	if (FORBIDDEN_NAMES.test(name))
+		throw refused('metadata', host, 'a name reserved for the cloud metadata service');
 	let answers: readonly { address: string; family: number }[];
 	try {
 		answers = await lookup(name);
@@ -238,7 +290,8 @@ async function resolveName(name: string, host: string, lookup: HostLookup): Prom
 	const checked: CheckedAddress[] = [];
 	for (const answer of answers) {
 		const literal = literalAddress(answer.address.toLowerCase());
-		if (!literal) throw refused('shape', host, 'the name resolved to something that is not an address');
+		if (!literal)
+			throw refused('shape', host, 'the name resolved to something that is not an address');
 		checked.push(literal);
 	}
 	if (checked.length === 0) throw refused('unresolved', host, 'the name does not resolve');
@@ -292,7 +345,8 @@ function legacyIpv4(text: string): Uint8Array | undefined {
 	if (values.some((v) => v > 255) || last >= 2 ** (8 * (4 - values.length))) return undefined;
 	const out = new Uint8Array(4);
 	values.forEach((v, i) => (out[i] = v));
-	for (let i = 3, rest = last; i >= values.length; i--, rest = Math.floor(rest / 256)) out[i] = rest % 256;
+	for (let i = 3, rest = last; i >= values.length; i--, rest = Math.floor(rest / 256))
+		out[i] = rest % 256;
 	return out;
 }
 
@@ -301,21 +355,45 @@ function embeddedIpv4(bytes: Uint8Array): Uint8Array | undefined {
 	const zeros = (from: number, to: number) => bytes.slice(from, to).every((b) => b === 0);
 	const mapped = zeros(0, 10) && bytes[10] === 0xff && bytes[11] === 0xff;
 	const compatible = zeros(0, 12) && !zeros(12, 16) && !(zeros(12, 15) && bytes[15] === 1);
-	const nat64 = bytes[0] === 0x00 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b && zeros(4, 12);
+	const nat64 =
+		bytes[0] === 0x00 &&
+		bytes[1] === 0x64 &&
+		bytes[2] === 0xff &&
+		bytes[3] === 0x9b &&
+		zeros(4, 12);
 	return mapped || compatible || nat64 ? bytes.slice(12, 16) : undefined;
 }
 
-type Kind = 'public' | 'private' | 'loopback' | Exclude<AddressRefusal, 'private' | 'loopback' | 'port' | 'control' | 'shape' | 'unresolved' | 'rebound'>;
+type Kind =
+	| 'public'
+	| 'private'
+	| 'loopback'
+	| Exclude<
+			AddressRefusal,
+			'private' | 'loopback' | 'port' | 'control' | 'shape' | 'unresolved' | 'rebound'
+	  >;
 
 function ipv4Kind([a = 0, b = 0, c = 0, d = 0]: Uint8Array): Kind {
-	if ((a === 169 && b === 254 && c === 169 && d === 254) || (a === 169 && b === 254 && c === 170 && d === 2) || (a === 100 && b === 100 && c === 100 && d === 200)) return 'metadata';
+	if (
+		(a === 169 && b === 254 && c === 169 && d === 254) ||
+		(a === 169 && b === 254 && c === 170 && d === 2) ||
+		(a === 100 && b === 100 && c === 100 && d === 200)
+	)
+		return 'metadata';
 	if (a === 0) return 'unspecified';
 	if (a === 127) return 'loopback';
 	if (a === 169 && b === 254) return 'link-local';
 	if (a >= 224 && a <= 239) return 'multicast';
 	if (a === 255 && b === 255 && c === 255 && d === 255) return 'broadcast';
 	if (a >= 240) return 'reserved';
-	if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || (a === 198 && (b === 18 || b === 19))) return 'private';
+	if (
+		a === 10 ||
+		(a === 172 && b >= 16 && b <= 31) ||
+		(a === 192 && b === 168) ||
+		(a === 100 && b >= 64 && b <= 127) ||
+		(a === 198 && (b === 18 || b === 19))
+	)
+		return 'private';
 	return 'public';
 }
 

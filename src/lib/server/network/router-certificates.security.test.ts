@@ -17,7 +17,13 @@ import { eq } from 'drizzle-orm';
 import { createTenant } from '../tenants/tenants';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
 import { openTestDatabase, type TestDatabase } from '../testing/database';
-import { createRouter, getRouter, pinFirstCertificate, routerTarget, trustCertificate } from './routers';
+import {
+	createRouter,
+	getRouter,
+	pinFirstCertificate,
+	routerTarget,
+	trustCertificate
+} from './routers';
 import { RouterCertificateChanged, closeAllRouterConnections, withRouter } from './routeros/client';
 import { testConnection } from './routeros/operations';
 
@@ -33,11 +39,31 @@ function selfSigned(): Certificate {
 	try {
 		execFileSync(
 			'openssl',
-			['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=router', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+			[
+				'req',
+				'-x509',
+				'-newkey',
+				'ec',
+				'-pkeyopt',
+				'ec_paramgen_curve:prime256v1',
+				'-nodes',
+				'-days',
+				'1',
+				'-subj',
+				'/CN=router',
+				'-keyout',
+				join(dir, 'key.pem'),
+				'-out',
+				join(dir, 'cert.pem')
+			],
 			{ stdio: 'ignore' }
 		);
 		const cert = readFileSync(join(dir, 'cert.pem'));
-		return { key: readFileSync(join(dir, 'key.pem')), cert, fingerprint: new X509Certificate(cert).fingerprint256 };
+		return {
+			key: readFileSync(join(dir, 'key.pem')),
+			cert,
+			fingerprint: new X509Certificate(cert).fingerprint256
+		};
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
@@ -65,44 +91,79 @@ describe('api-ssl certificate pinning', () => {
 		sims.push(first, second);
 
 		const actor = { userId: undefined as unknown as string, name: 't' };
-		const tenantId = (await createTenant(PLATFORM_TENANT_ID, { name: 'Pinned ISP', slug: 'pinned-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' }, actor)).id;
+		const tenantId = (
+			await createTenant(
+				PLATFORM_TENANT_ID,
+				{ name: 'Pinned ISP', slug: 'pinned-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' },
+				actor
+			)
+		).id;
 		const router = await withTenant(tenantId, (tx) =>
-			createRouter(tx, tenantId, { name: 'Secure', host: first.host, port: first.port, tls: true, username: 'admin', password: '', hotspotServer: 'all' })
+			createRouter(tx, tenantId, {
+				name: 'Secure',
+				host: first.host,
+				port: first.port,
+				tls: true,
+				username: 'admin',
+				password: '',
+				hotspotServer: 'all'
+			})
 		);
 		const load = () => withTenant(tenantId, async (tx) => (await getRouter(tx, router.id))!);
 
 		// First successful test: the certificate it presented is recorded.
 		const info = await testConnection(routerTarget(await load()));
 		expect(info.certificateFingerprint).toBe(original.fingerprint);
-		expect(await withTenant(tenantId, (tx) => pinFirstCertificate(tx, router.id, info.certificateFingerprint!))).toBe(true);
+		expect(
+			await withTenant(tenantId, (tx) =>
+				pinFirstCertificate(tx, router.id, info.certificateFingerprint!)
+			)
+		).toBe(true);
 		expect((await load()).tlsFingerprint).toBe(original.fingerprint);
 		// Only the first: a later test cannot overwrite the pin.
-		expect(await withTenant(tenantId, (tx) => pinFirstCertificate(tx, router.id, replacement.fingerprint))).toBe(false);
+		expect(
+			await withTenant(tenantId, (tx) =>
+				pinFirstCertificate(tx, router.id, replacement.fingerprint)
+			)
+		).toBe(false);
 
 		// Something else answers at that address with another certificate: refused, and it is never sent the login.
 		let bytesFromClient = 0;
-		const impostor = tls.createServer({ key: replacement.key, cert: replacement.cert }, (socket) => {
-			socket.on('data', (chunk: Buffer) => (bytesFromClient += chunk.length));
-			socket.on('error', () => undefined);
-		});
+		const impostor = tls.createServer(
+			{ key: replacement.key, cert: replacement.cert },
+			(socket) => {
+				socket.on('data', (chunk: Buffer) => (bytesFromClient += chunk.length));
+				socket.on('error', () => undefined);
+			}
+		);
 		await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
 		const impostorPort = (impostor.address() as { port: number }).port;
 		try {
-			await withTenant(tenantId, (tx) => tx.update(routers).set({ port: impostorPort }).where(eq(routers.id, router.id)));
-			const refused = await testConnection(routerTarget(await load())).catch((error: unknown) => error);
+			await withTenant(tenantId, (tx) =>
+				tx.update(routers).set({ port: impostorPort }).where(eq(routers.id, router.id))
+			);
+			const refused = await testConnection(routerTarget(await load())).catch(
+				(error: unknown) => error
+			);
 			expect(refused).toBeInstanceOf(RouterCertificateChanged);
 			expect(refused).toMatchObject({ presented: replacement.fingerprint });
 			await new Promise((resolve) => setTimeout(resolve, 100));
 			expect(bytesFromClient).toBe(0);
 			// The worker's shared connections are refused the same way.
-			await expect(withRouter(routerTarget(await load()), (api) => api.write('/system/identity/print'))).rejects.toBeInstanceOf(RouterCertificateChanged);
+			await expect(
+				withRouter(routerTarget(await load()), (api) => api.write('/system/identity/print'))
+			).rejects.toBeInstanceOf(RouterCertificateChanged);
 		} finally {
 			await new Promise<void>((resolve) => impostor.close(() => resolve()));
 		}
 
 		// The manager replaced the router: after they trust the new certificate it connects.
-		await withTenant(tenantId, (tx) => tx.update(routers).set({ port: second.port }).where(eq(routers.id, router.id)));
-		await expect(testConnection(routerTarget(await load()))).rejects.toBeInstanceOf(RouterCertificateChanged);
+		await withTenant(tenantId, (tx) =>
+			tx.update(routers).set({ port: second.port }).where(eq(routers.id, router.id))
+		);
+		await expect(testConnection(routerTarget(await load()))).rejects.toBeInstanceOf(
+			RouterCertificateChanged
+		);
 		await withTenant(tenantId, (tx) => trustCertificate(tx, router.id, replacement.fingerprint));
 		expect((await testConnection(routerTarget(await load()))).identity).toBe('Replaced');
 	});

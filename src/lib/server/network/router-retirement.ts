@@ -15,7 +15,13 @@ import { moveRouterSubscribers } from './subscribers';
 
 /** What the confirm step shows before a router is retired or deleted. */
 export interface RouterDependants {
-	subscribers: { total: number; active: number; expired: number; pending: number; suspended: number };
+	subscribers: {
+		total: number;
+		active: number;
+		expired: number;
+		pending: number;
+		suspended: number;
+	};
 	/** Jobs still to be sent (pending or running). */
 	openJobs: number;
 	/** Jobs that gave up (parked as failed). */
@@ -25,7 +31,8 @@ export interface RouterDependants {
 }
 
 /** What happens to a router's subscribers when it is retired or deleted. */
-export type SubscriberFate = { kind: 'leave' } | { kind: 'disable' } | { kind: 'move'; routerId: string };
+export type SubscriberFate =
+	{ kind: 'leave' } | { kind: 'disable' } | { kind: 'move'; routerId: string };
 
 /** Deleting would lose history or cancel changes still on their way: retire it instead. */
 export class RouterInUse extends Error {
@@ -59,7 +66,13 @@ export async function routerDependants(tx: Tx, routerId: string): Promise<Router
 		.from(payments)
 		.where(sql`${payments.device} ->> 'router' = ${routerId}`);
 	return {
-		subscribers: { total: counts?.total ?? 0, active: counts?.active ?? 0, expired: counts?.expired ?? 0, pending: counts?.pending ?? 0, suspended: counts?.suspended ?? 0 },
+		subscribers: {
+			total: counts?.total ?? 0,
+			active: counts?.active ?? 0,
+			expired: counts?.expired ?? 0,
+			pending: counts?.pending ?? 0,
+			suspended: counts?.suspended ?? 0
+		},
 		openJobs: jobs?.open ?? 0,
 		failedJobs: jobs?.failed ?? 0,
 		paymentsAt: paid?.n ?? 0
@@ -99,12 +112,20 @@ async function applyFate(tx: Tx, router: Router, fate: SubscriberFate): Promise<
 			.returning({ id: subscribers.id });
 		await enqueueJobs(
 			tx,
-			suspended.map(({ id }) => ({ tenantId: router.tenantId, routerId: router.id, action: 'sync_subscriber' as const, subscriberId: id }))
+			suspended.map(({ id }) => ({
+				tenantId: router.tenantId,
+				routerId: router.id,
+				action: 'sync_subscriber' as const,
+				subscriberId: id
+			}))
 		);
 		outcome.disabled = suspended.length;
 		return outcome;
 	}
-	const [left] = await tx.select({ n: sql<number>`count(*)::int` }).from(subscribers).where(eq(subscribers.routerId, router.id));
+	const [left] = await tx
+		.select({ n: sql<number>`count(*)::int` })
+		.from(subscribers)
+		.where(eq(subscribers.routerId, router.id));
 	outcome.left = left?.n ?? 0;
 	return outcome;
 }
@@ -120,18 +141,30 @@ async function lockRouter(tx: Tx, routerId: string): Promise<Router | undefined>
  * router the jobs created up to that instant and closes later ones unsent (worker.ts).
  * Undefined when the router is not this scope's; a router already retired stays as it was.
  */
-export async function retireRouter(tx: Tx, routerId: string, fate: SubscriberFate): Promise<{ router: Router; outcome: FateOutcome } | undefined> {
+export async function retireRouter(
+	tx: Tx,
+	routerId: string,
+	fate: SubscriberFate
+): Promise<{ router: Router; outcome: FateOutcome } | undefined> {
 	const router = await lockRouter(tx, routerId);
 	if (!router) return undefined;
 	if (router.retiredAt) return { router, outcome: { moved: 0, disabled: 0, left: 0 } };
 	const outcome = await applyFate(tx, router, fate);
-	const [retired] = await tx.update(routers).set({ retiredAt: sql`now()` }).where(eq(routers.id, routerId)).returning();
+	const [retired] = await tx
+		.update(routers)
+		.set({ retiredAt: sql`now()` })
+		.where(eq(routers.id, routerId))
+		.returning();
 	return { router: retired!, outcome };
 }
 
 /** Back in service: offered again, and reconciled at the worker's next pass (changes made while retired were not sent). */
 export async function reactivateRouter(tx: Tx, routerId: string): Promise<Router | undefined> {
-	const [row] = await tx.update(routers).set({ retiredAt: null, lastReconciledAt: null }).where(eq(routers.id, routerId)).returning();
+	const [row] = await tx
+		.update(routers)
+		.set({ retiredAt: null, lastReconciledAt: null })
+		.where(eq(routers.id, routerId))
+		.returning();
 	return row;
 }
 
@@ -144,7 +177,13 @@ export async function moveSubscribersAndRetire(tx: Tx, routerId: string, toRoute
 	const router = await lockRouter(tx, routerId);
 	if (!router) return undefined;
 	const outcome = await applyFate(tx, router, { kind: 'move', routerId: toRouterId });
-	const [retired] = router.retiredAt ? [router] : await tx.update(routers).set({ retiredAt: sql`now()` }).where(eq(routers.id, routerId)).returning();
+	const [retired] = router.retiredAt
+		? [router]
+		: await tx
+				.update(routers)
+				.set({ retiredAt: sql`now()` })
+				.where(eq(routers.id, routerId))
+				.returning();
 	return { router: retired!, outcome };
 }
 
@@ -166,6 +205,12 @@ export async function openRouters(tx: Tx, tenantId: string, except?: string) {
 	return tx
 		.select({ id: routers.id, name: routers.name })
 		.from(routers)
-		.where(and(eq(routers.tenantId, tenantId), isNull(routers.retiredAt), except ? ne(routers.id, except) : undefined))
+		.where(
+			and(
+				eq(routers.tenantId, tenantId),
+				isNull(routers.retiredAt),
+				except ? ne(routers.id, except) : undefined
+			)
+		)
 		.orderBy(routers.name);
 }

@@ -44,7 +44,11 @@ export async function createRouter(tx: Tx, tenantId: string, input: RouterInput)
 	return row!;
 }
 
-export async function updateRouter(tx: Tx, id: string, input: RouterInput): Promise<Router | undefined> {
+export async function updateRouter(
+	tx: Tx,
+	id: string,
+	input: RouterInput
+): Promise<Router | undefined> {
 	assertNoControlCharacters(input);
 	const { password, ...rest } = input;
 	const [row] = await tx
@@ -89,7 +93,11 @@ export const CERTIFICATE_FINGERPRINT = /^[0-9A-F]{2}(?::[0-9A-F]{2}){31}$/;
  * none is pinned yet: a changed certificate needs the manager's explicit trust (trustCertificate).
  * True when this call pinned it.
  */
-export async function pinFirstCertificate(tx: Tx, id: string, fingerprint: string): Promise<boolean> {
+export async function pinFirstCertificate(
+	tx: Tx,
+	id: string,
+	fingerprint: string
+): Promise<boolean> {
 	if (!CERTIFICATE_FINGERPRINT.test(fingerprint)) return false;
 	const pinned = await tx
 		.update(routers)
@@ -100,13 +108,26 @@ export async function pinFirstCertificate(tx: Tx, id: string, fingerprint: strin
 }
 
 /** The manager accepted the certificate the router now presents. */
-export async function trustCertificate(tx: Tx, id: string, fingerprint: string): Promise<Router | undefined> {
-	if (!CERTIFICATE_FINGERPRINT.test(fingerprint)) throw new RangeError('not a SHA-256 certificate fingerprint');
-	const [row] = await tx.update(routers).set({ tlsFingerprint: fingerprint }).where(eq(routers.id, id)).returning();
+export async function trustCertificate(
+	tx: Tx,
+	id: string,
+	fingerprint: string
+): Promise<Router | undefined> {
+	if (!CERTIFICATE_FINGERPRINT.test(fingerprint))
+		throw new RangeError('not a SHA-256 certificate fingerprint');
+	const [row] = await tx
+		.update(routers)
+		.set({ tlsFingerprint: fingerprint })
+		.where(eq(routers.id, id))
+		.returning();
 	return row;
 }
 
-export async function recordRouterSeen(tx: Tx, id: string, details: { identity?: string; version?: string } = {}): Promise<void> {
+export async function recordRouterSeen(
+	tx: Tx,
+	id: string,
+	details: { identity?: string; version?: string } = {}
+): Promise<void> {
 	await tx
 		.update(routers)
 		.set({ lastSeenAt: new Date(), lastError: null, ...details })
@@ -133,7 +154,13 @@ export function routerSafe(text: string, max = 60): string {
 export class RouterNotOpen extends Error {
 	override readonly name = 'RouterNotOpen';
 	constructor(readonly reason: 'retired' | 'same' | 'missing') {
-		super(reason === 'retired' ? 'That router is retired' : reason === 'same' ? 'Choose another router' : 'No such router in this tenant');
+		super(
+			reason === 'retired'
+				? 'That router is retired'
+				: reason === 'same'
+					? 'Choose another router'
+					: 'No such router in this tenant'
+		);
 	}
 }
 
@@ -141,8 +168,15 @@ export class RouterNotOpen extends Error {
  * A router new subscribers (or moved ones) may be put on: this tenant's (row-level security hides
  * any other) and not retired. Throws RouterNotOpen.
  */
-export async function assertRouterOpen(tx: Tx, tenantId: string, routerId: string): Promise<Router> {
-	const [router] = await tx.select().from(routers).where(and(eq(routers.id, routerId), eq(routers.tenantId, tenantId)));
+export async function assertRouterOpen(
+	tx: Tx,
+	tenantId: string,
+	routerId: string
+): Promise<Router> {
+	const [router] = await tx
+		.select()
+		.from(routers)
+		.where(and(eq(routers.id, routerId), eq(routers.tenantId, tenantId)));
 	if (!router) throw new RouterNotOpen('missing');
 	if (router.retiredAt) throw new RouterNotOpen('retired');
 	return router;

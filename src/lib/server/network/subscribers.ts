@@ -5,7 +5,17 @@
  */
 import { and, desc, eq, inArray, ne, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../db';
-import { ledgerEntries, packages, routers, subscriberSearchTerms, subscribers, tenants, type ServiceKind, type Subscriber, type SubscriberStatus } from '../db/schema';
+import {
+	ledgerEntries,
+	packages,
+	routers,
+	subscriberSearchTerms,
+	subscribers,
+	tenants,
+	type ServiceKind,
+	type Subscriber,
+	type SubscriberStatus
+} from '../db/schema';
 import { encryptSecret } from '../security/secrets';
 import { isUniqueViolation } from '../tenants/tenants';
 import { normalizeMsisdn } from '../../phone';
@@ -15,7 +25,10 @@ import { validityInterval } from './packages';
 import { cursorTime, olderThan, type PageCursor } from '../db/keyset';
 
 export class SubscriberConflict extends Error {
-	constructor(readonly field: 'accountNumber' | 'clientRef', message: string) {
+	constructor(
+		readonly field: 'accountNumber' | 'clientRef',
+		message: string
+	) {
 		super(message);
 	}
 }
@@ -63,12 +76,17 @@ export interface RegistrationInput {
  * Registers a subscriber. With a clientRef (an offline app's idempotency key) a repeat returns the
  * first registration instead of creating a second one.
  */
-export async function registerSubscriber(tx: Tx, input: RegistrationInput): Promise<{ subscriber: Subscriber; created: boolean }> {
+export async function registerSubscriber(
+	tx: Tx,
+	input: RegistrationInput
+): Promise<{ subscriber: Subscriber; created: boolean }> {
 	if (input.clientRef) {
 		const [existing] = await tx
 			.select()
 			.from(subscribers)
-			.where(and(eq(subscribers.tenantId, input.tenantId), eq(subscribers.clientRef, input.clientRef)));
+			.where(
+				and(eq(subscribers.tenantId, input.tenantId), eq(subscribers.clientRef, input.clientRef))
+			);
 		if (existing) return { subscriber: existing, created: false };
 	}
 	if (input.routerId) {
@@ -76,7 +94,8 @@ export async function registerSubscriber(tx: Tx, input: RegistrationInput): Prom
 		try {
 			await assertRouterOpen(tx, input.tenantId, input.routerId);
 		} catch (error) {
-			if (error instanceof RouterNotOpen && error.reason === 'missing') throw new NotInTenant('routerId');
+			if (error instanceof RouterNotOpen && error.reason === 'missing')
+				throw new NotInTenant('routerId');
 			throw error;
 		}
 	}
@@ -107,20 +126,40 @@ export async function registerSubscriber(tx: Tx, input: RegistrationInput): Prom
 			});
 			if (subscriber.routerId && input.routerUserNow !== false) {
 				// The router gets the user at once, disabled until the first payment or activation.
-				await enqueueJobs(tx, [{ tenantId: subscriber.tenantId, routerId: subscriber.routerId, action: 'sync_subscriber', subscriberId: subscriber.id }]);
+				await enqueueJobs(tx, [
+					{
+						tenantId: subscriber.tenantId,
+						routerId: subscriber.routerId,
+						action: 'sync_subscriber',
+						subscriberId: subscriber.id
+					}
+				]);
 			}
 			return { subscriber, created: true };
 		} catch (error) {
-			if (isUniqueViolation(error, 'subscribers_tenant_account_key') || isUniqueViolation(error, 'subscribers_tenant_username_key')) {
-				if (input.accountNumber) throw new SubscriberConflict('accountNumber', 'That account number is taken');
+			if (
+				isUniqueViolation(error, 'subscribers_tenant_account_key') ||
+				isUniqueViolation(error, 'subscribers_tenant_username_key')
+			) {
+				if (input.accountNumber)
+					throw new SubscriberConflict('accountNumber', 'That account number is taken');
 				continue;
 			}
 			if (isUniqueViolation(error, 'subscribers_tenant_client_ref_key')) {
-				const [existing] = await tx.select().from(subscribers).where(and(eq(subscribers.tenantId, input.tenantId), eq(subscribers.clientRef, input.clientRef!)));
+				const [existing] = await tx
+					.select()
+					.from(subscribers)
+					.where(
+						and(
+							eq(subscribers.tenantId, input.tenantId),
+							eq(subscribers.clientRef, input.clientRef!)
+						)
+					);
 				if (existing) return { subscriber: existing, created: false };
 			}
 			if (isForeignKeyViolation(error, 'subscribers_router_fk')) throw new NotInTenant('routerId');
-			if (isForeignKeyViolation(error, 'subscribers_package_fk')) throw new NotInTenant('packageId');
+			if (isForeignKeyViolation(error, 'subscribers_package_fk'))
+				throw new NotInTenant('packageId');
 			throw error;
 		}
 	}
@@ -128,17 +167,32 @@ export async function registerSubscriber(tx: Tx, input: RegistrationInput): Prom
 }
 
 function isForeignKeyViolation(error: unknown, constraint: string): boolean {
-	const e = ((error as { cause?: unknown })?.cause ?? error) as { code?: string; constraint_name?: string; constraint?: string; message?: string };
-	return e?.code === '23503' && (e.constraint_name === constraint || e.constraint === constraint || !!e.message?.includes(constraint));
+	const e = ((error as { cause?: unknown })?.cause ?? error) as {
+		code?: string;
+		constraint_name?: string;
+		constraint?: string;
+		message?: string;
+	};
+	return (
+		e?.code === '23503' &&
+		(e.constraint_name === constraint ||
+			e.constraint === constraint ||
+			!!e.message?.includes(constraint))
+	);
 }
 
-export type SubscriberMatch = { found: Subscriber; by: 'account' | 'phone' } | { found: null; reason: 'none' | 'ambiguous' };
+export type SubscriberMatch =
+	{ found: Subscriber; by: 'account' | 'phone' } | { found: null; reason: 'none' | 'ambiguous' };
 
 /**
  * How customers name their account when they pay or top up: the account number first, else a phone
  * that exactly one subscriber of the tenant has (a shared family phone names nobody).
  */
-export async function matchSubscriber(tx: Tx, tenantId: string, key: { account: string | null; phone: string | null }): Promise<SubscriberMatch> {
+export async function matchSubscriber(
+	tx: Tx,
+	tenantId: string,
+	key: { account: string | null; phone: string | null }
+): Promise<SubscriberMatch> {
 	if (key.account) {
 		const [byAccount] = await tx
 			.select()
@@ -163,14 +217,26 @@ export async function getSubscriber(tx: Tx, id: string): Promise<Subscriber | un
 	return row;
 }
 
-async function queueSync(tx: Tx, subscriber: Pick<Subscriber, 'tenantId' | 'id' | 'routerId'>): Promise<void> {
+async function queueSync(
+	tx: Tx,
+	subscriber: Pick<Subscriber, 'tenantId' | 'id' | 'routerId'>
+): Promise<void> {
 	if (subscriber.routerId) {
-		await enqueueJobs(tx, [{ tenantId: subscriber.tenantId, routerId: subscriber.routerId, action: 'sync_subscriber', subscriberId: subscriber.id }]);
+		await enqueueJobs(tx, [
+			{
+				tenantId: subscriber.tenantId,
+				routerId: subscriber.routerId,
+				action: 'sync_subscriber',
+				subscriberId: subscriber.id
+			}
+		]);
 	}
 }
 
 /** The package a subscriber's plan renews: the plan kept aside by a one-off purchase, else the one in force. */
-export function planPackageOf(subscriber: Pick<Subscriber, 'packageId' | 'planPackageId'>): string | null {
+export function planPackageOf(
+	subscriber: Pick<Subscriber, 'packageId' | 'planPackageId'>
+): string | null {
 	return subscriber.planPackageId ?? subscriber.packageId;
 }
 
@@ -185,17 +251,28 @@ export function planPackageOf(subscriber: Pick<Subscriber, 'packageId' | 'planPa
  * package a subscriber ever has) sets the plan. The batch path (payments/stk-batch.ts) keeps the
  * same rule in SQL: `planAfterPurchaseSql` below is the one statement of it for both.
  */
-export async function renewSubscription(tx: Tx, subscriberId: string, packageId?: string): Promise<Subscriber | undefined> {
+export async function renewSubscription(
+	tx: Tx,
+	subscriberId: string,
+	packageId?: string
+): Promise<Subscriber | undefined> {
 	const current = await getSubscriber(tx, subscriberId);
 	const chosen = packageId ?? (current ? planPackageOf(current) : null);
 	if (!current || !chosen) return undefined;
-	const [pkg] = await tx.select().from(packages).where(and(eq(packages.id, chosen), eq(packages.tenantId, current.tenantId)));
+	const [pkg] = await tx
+		.select()
+		.from(packages)
+		.where(and(eq(packages.id, chosen), eq(packages.tenantId, current.tenantId)));
 	if (!pkg) throw new NotInTenant('packageId');
 	const [row] = await tx
 		.update(subscribers)
 		.set({
 			packageId: pkg.id,
-			planPackageId: planAfterPurchaseSql(sql`${pkg.id}::uuid`, subscribers.planPackageId, subscribers.packageId),
+			planPackageId: planAfterPurchaseSql(
+				sql`${pkg.id}::uuid`,
+				subscribers.planPackageId,
+				subscribers.packageId
+			),
 			kind: pkg.kind,
 			status: sql`case when ${subscribers.status} = 'suspended' then 'suspended' else 'active' end`,
 			expiresAt: sql`greatest(now(), coalesce(${subscribers.expiresAt}, now())) + ${validityInterval(pkg.validityUnit, pkg.validityCount)}`,
@@ -212,11 +289,19 @@ export async function renewSubscription(tx: Tx, subscriberId: string, packageId?
  * once the plan itself is bought again (or when there was no plan: the first package becomes it).
  * Column references are the subscriber's values before the update.
  */
-export function planAfterPurchaseSql(bought: SQL | AnyColumn, plan: SQL | AnyColumn, inForce: SQL | AnyColumn): SQL {
+export function planAfterPurchaseSql(
+	bought: SQL | AnyColumn,
+	plan: SQL | AnyColumn,
+	inForce: SQL | AnyColumn
+): SQL {
 	return sql`nullif(coalesce(${plan}, ${inForce}, ${bought}), ${bought})`;
 }
 
-export async function setSuspended(tx: Tx, subscriberId: string, suspended: boolean): Promise<Subscriber | undefined> {
+export async function setSuspended(
+	tx: Tx,
+	subscriberId: string,
+	suspended: boolean
+): Promise<Subscriber | undefined> {
 	const [row] = await tx
 		.update(subscribers)
 		.set({
@@ -269,36 +354,64 @@ const CHANGE_FIELDS: ChangedField[] = ['name', 'phone', 'kind', 'routerId', 'pac
  * package (the composite foreign keys decide, under row-level security), PackageKindMismatch when
  * the package would not fit the kind.
  */
-export async function changeSubscriber(tx: Tx, subscriberId: string, changes: SubscriberChanges): Promise<SubscriberChange | undefined> {
-	const [before] = await tx.select().from(subscribers).where(eq(subscribers.id, subscriberId)).for('update');
+export async function changeSubscriber(
+	tx: Tx,
+	subscriberId: string,
+	changes: SubscriberChanges
+): Promise<SubscriberChange | undefined> {
+	const [before] = await tx
+		.select()
+		.from(subscribers)
+		.where(eq(subscribers.id, subscriberId))
+		.for('update');
 	if (!before) return undefined;
-	const wanted = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as SubscriberChanges;
+	const wanted = Object.fromEntries(
+		Object.entries(changes).filter(([, value]) => value !== undefined)
+	) as SubscriberChanges;
 	if (wanted.routerId && wanted.routerId !== before.routerId) {
 		// A retired router takes no one new: to a picker it is not in the list, so "not one of ours".
-		const [target] = await tx.select({ retiredAt: routers.retiredAt }).from(routers).where(and(eq(routers.id, wanted.routerId), eq(routers.tenantId, before.tenantId)));
+		const [target] = await tx
+			.select({ retiredAt: routers.retiredAt })
+			.from(routers)
+			.where(and(eq(routers.id, wanted.routerId), eq(routers.tenantId, before.tenantId)));
 		if (!target || target.retiredAt) throw new NotInTenant('routerId');
 	}
 	const kind = wanted.kind ?? before.kind;
 	const packageId = wanted.packageId !== undefined ? wanted.packageId : before.packageId;
 	if (packageId && (wanted.kind !== undefined || wanted.packageId !== undefined)) {
 		// Row-level security hides other tenants' packages; the tenant check says so in the query too.
-		const [pkg] = await tx.select({ kind: packages.kind }).from(packages).where(and(eq(packages.id, packageId), eq(packages.tenantId, before.tenantId)));
+		const [pkg] = await tx
+			.select({ kind: packages.kind })
+			.from(packages)
+			.where(and(eq(packages.id, packageId), eq(packages.tenantId, before.tenantId)));
 		if (!pkg) throw new NotInTenant('packageId');
 		if (pkg.kind !== kind) throw new PackageKindMismatch();
 	}
 	if (wanted.routerId && wanted.routerId !== before.routerId) {
-		const [router] = await tx.select({ id: routers.id }).from(routers).where(and(eq(routers.id, wanted.routerId), eq(routers.tenantId, before.tenantId)));
+		const [router] = await tx
+			.select({ id: routers.id })
+			.from(routers)
+			.where(and(eq(routers.id, wanted.routerId), eq(routers.tenantId, before.tenantId)));
 		if (!router) throw new NotInTenant('routerId');
 	}
-	const changed = CHANGE_FIELDS.filter((field) => field in wanted && wanted[field] !== before[field]);
+	const changed = CHANGE_FIELDS.filter(
+		(field) => field in wanted && wanted[field] !== before[field]
+	);
 	// A manager's choice of package is the plan: a plan kept aside by a one-off purchase goes
 	// (renewSubscription), even when the package chosen is the one already in force.
-	const plan = wanted.packageId !== undefined && before.planPackageId !== null ? { planPackageId: null } : {};
+	const plan =
+		wanted.packageId !== undefined && before.planPackageId !== null ? { planPackageId: null } : {};
 	if (changed.length === 0 && !('planPackageId' in plan)) return { before, after: before, changed };
 	let after: Subscriber | undefined;
 	try {
 		// A savepoint: a refused key leaves the caller's transaction usable (it may answer and commit).
-		[after] = await tx.transaction((inner) => inner.update(subscribers).set({ ...wanted, ...plan, updatedAt: new Date() }).where(eq(subscribers.id, subscriberId)).returning());
+		[after] = await tx.transaction((inner) =>
+			inner
+				.update(subscribers)
+				.set({ ...wanted, ...plan, updatedAt: new Date() })
+				.where(eq(subscribers.id, subscriberId))
+				.returning()
+		);
 	} catch (error) {
 		if (isForeignKeyViolation(error, 'subscribers_router_fk')) throw new NotInTenant('routerId');
 		if (isForeignKeyViolation(error, 'subscribers_package_fk')) throw new NotInTenant('packageId');
@@ -324,7 +437,13 @@ function changeJobs(before: RouterSide, after: RouterSide): NewJob[] {
 			payload: { username: before.routerUsername, kind: before.kind }
 		});
 	}
-	if (after.routerId) jobs.push({ tenantId: after.tenantId, routerId: after.routerId, action: 'sync_subscriber', subscriberId: after.id });
+	if (after.routerId)
+		jobs.push({
+			tenantId: after.tenantId,
+			routerId: after.routerId,
+			action: 'sync_subscriber',
+			subscriberId: after.id
+		});
 	return jobs;
 }
 
@@ -333,8 +452,15 @@ function changeJobs(before: RouterSide, after: RouterSide): NewJob[] {
  * the same jobs as one moveSubscriber each. The target is checked as in changeSubscriber: this
  * tenant's and not retired, else NotInTenant. Returns how many moved.
  */
-export async function moveRouterSubscribers(tx: Tx, fromRouterId: string, toRouterId: string): Promise<number> {
-	const [target] = await tx.select({ tenantId: routers.tenantId, retiredAt: routers.retiredAt }).from(routers).where(eq(routers.id, toRouterId));
+export async function moveRouterSubscribers(
+	tx: Tx,
+	fromRouterId: string,
+	toRouterId: string
+): Promise<number> {
+	const [target] = await tx
+		.select({ tenantId: routers.tenantId, retiredAt: routers.retiredAt })
+		.from(routers)
+		.where(eq(routers.id, toRouterId));
 	if (!target || target.retiredAt) throw new NotInTenant('routerId');
 	let moved: RouterSide[];
 	try {
@@ -342,7 +468,13 @@ export async function moveRouterSubscribers(tx: Tx, fromRouterId: string, toRout
 			.update(subscribers)
 			.set({ routerId: toRouterId, updatedAt: new Date() })
 			.where(and(eq(subscribers.routerId, fromRouterId), eq(subscribers.tenantId, target.tenantId)))
-			.returning({ tenantId: subscribers.tenantId, id: subscribers.id, routerId: subscribers.routerId, kind: subscribers.kind, routerUsername: subscribers.routerUsername });
+			.returning({
+				tenantId: subscribers.tenantId,
+				id: subscribers.id,
+				routerId: subscribers.routerId,
+				kind: subscribers.kind,
+				routerUsername: subscribers.routerUsername
+			});
 	} catch (error) {
 		if (isForeignKeyViolation(error, 'subscribers_router_fk')) throw new NotInTenant('routerId');
 		throw error;
@@ -360,21 +492,41 @@ export async function moveRouterSubscribers(tx: Tx, fromRouterId: string, toRout
  * same phone at once are checked one after the other.
  */
 export async function othersWithPhone(tx: Tx, tenantId: string, phone: string, exceptId: string) {
-	await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`subscriber-phone:${tenantId}:${phone}`}, 0))`);
+	await tx.execute(
+		sql`select pg_advisory_xact_lock(hashtextextended(${`subscriber-phone:${tenantId}:${phone}`}, 0))`
+	);
 	return tx
-		.select({ id: subscribers.id, name: subscribers.name, accountNumber: subscribers.accountNumber })
+		.select({
+			id: subscribers.id,
+			name: subscribers.name,
+			accountNumber: subscribers.accountNumber
+		})
 		.from(subscribers)
-		.where(and(eq(subscribers.tenantId, tenantId), eq(subscribers.phone, phone), ne(subscribers.id, exceptId)))
+		.where(
+			and(
+				eq(subscribers.tenantId, tenantId),
+				eq(subscribers.phone, phone),
+				ne(subscribers.id, exceptId)
+			)
+		)
 		.limit(3);
 }
 
 /** Moves a subscriber to another router of its tenant: removed from the old one, created on the new one. */
-export async function moveSubscriber(tx: Tx, subscriberId: string, routerId: string | null): Promise<SubscriberChange | undefined> {
+export async function moveSubscriber(
+	tx: Tx,
+	subscriberId: string,
+	routerId: string | null
+): Promise<SubscriberChange | undefined> {
 	return changeSubscriber(tx, subscriberId, { routerId });
 }
 
 /** The subscriber as it is after the change (see changeSubscriber). */
-export async function updateSubscriber(tx: Tx, subscriberId: string, changes: SubscriberChanges): Promise<Subscriber | undefined> {
+export async function updateSubscriber(
+	tx: Tx,
+	subscriberId: string,
+	changes: SubscriberChanges
+): Promise<Subscriber | undefined> {
 	return (await changeSubscriber(tx, subscriberId, changes))?.after;
 }
 
@@ -385,13 +537,25 @@ export class SubscriberHasHistory extends Error {
 	}
 }
 
-export async function deleteSubscriber(tx: Tx, subscriberId: string): Promise<Subscriber | undefined> {
-	const [history] = await tx.select({ id: ledgerEntries.id }).from(ledgerEntries).where(eq(ledgerEntries.subscriberId, subscriberId)).limit(1);
+export async function deleteSubscriber(
+	tx: Tx,
+	subscriberId: string
+): Promise<Subscriber | undefined> {
+	const [history] = await tx
+		.select({ id: ledgerEntries.id })
+		.from(ledgerEntries)
+		.where(eq(ledgerEntries.subscriberId, subscriberId))
+		.limit(1);
 	if (history) throw new SubscriberHasHistory();
 	const [row] = await tx.delete(subscribers).where(eq(subscribers.id, subscriberId)).returning();
 	if (row?.routerId) {
 		await enqueueJobs(tx, [
-			{ tenantId: row.tenantId, routerId: row.routerId, action: 'remove_subscriber', payload: { username: row.routerUsername, kind: row.kind } }
+			{
+				tenantId: row.tenantId,
+				routerId: row.routerId,
+				action: 'remove_subscriber',
+				payload: { username: row.routerUsername, kind: row.kind }
+			}
 		]);
 	}
 	return row;
@@ -456,7 +620,9 @@ function searchCondition(q: string, tenantScope: SQL): SQL | undefined {
 	const compact = trimmed.replace(/[\s-]/g, '');
 	if (/^[0-9a-z]+$/i.test(compact)) {
 		const account = compact.toUpperCase();
-		parts.push(sql`(${subscribers.accountNumber} collate "C" >= ${account} and ${subscribers.accountNumber} collate "C" < ${prefixEnd(account)})`);
+		parts.push(
+			sql`(${subscribers.accountNumber} collate "C" >= ${account} and ${subscribers.accountNumber} collate "C" < ${prefixEnd(account)})`
+		);
 	}
 	// Digits alone are a phone or an account number, never a name.
 	const words = /\p{L}/u.test(trimmed) ? searchWords(trimmed) : [];
@@ -479,8 +645,12 @@ export async function listSubscribers(tx: Tx, filter: SubscriberFilter) {
 	// The tenants this scope sees, named explicitly: with one tenant (the usual case) the list is a
 	// walk down the (tenant_id, created_at, id) index that stops after one page.
 	const visible = (await tx.select({ id: tenants.id }).from(tenants)).map((t) => t.id);
-	const inScope = visible.length === 1 ? eq(subscribers.tenantId, visible[0]!) : inArray(subscribers.tenantId, visible);
-	const termScope = visible.length === 1 ? sql`t.tenant_id = ${visible[0]!}` : sql`t.tenant_id in ${visible}`;
+	const inScope =
+		visible.length === 1
+			? eq(subscribers.tenantId, visible[0]!)
+			: inArray(subscribers.tenantId, visible);
+	const termScope =
+		visible.length === 1 ? sql`t.tenant_id = ${visible[0]!}` : sql`t.tenant_id in ${visible}`;
 	const conditions = [
 		inScope,
 		filter.q ? searchCondition(filter.q, termScope) : undefined,
@@ -509,5 +679,8 @@ export async function listSubscribers(tx: Tx, filter: SubscriberFilter) {
 		.limit(limit + 1);
 	const page = rows.slice(0, limit).map(({ cursorAt: _, ...row }) => row);
 	const last = rows[limit - 1];
-	return { rows: page, next: rows.length > limit && last ? { at: last.cursorAt, id: last.id } : null };
+	return {
+		rows: page,
+		next: rows.length > limit && last ? { at: last.cursorAt, id: last.id } : null
+	};
 }

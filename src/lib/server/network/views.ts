@@ -5,7 +5,14 @@
 import { and, asc, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Tx } from '../db';
-import { packages, provisioningJobs, routers, subscribers, users, type JobStatus } from '../db/schema';
+import {
+	packages,
+	provisioningJobs,
+	routers,
+	subscribers,
+	users,
+	type JobStatus
+} from '../db/schema';
 
 const routerColumns = {
 	id: routers.id,
@@ -34,11 +41,17 @@ export type RouterSummary = Awaited<ReturnType<typeof listRouterSummaries>>[numb
  * A tenant's own routers, by name, without the encrypted password. `openOnly`: the ones a
  * subscriber may be put on (not retired), for registration and other pickers.
  */
-export async function listRouterSummaries(tx: Tx, tenantId: string, options: { openOnly?: boolean } = {}) {
+export async function listRouterSummaries(
+	tx: Tx,
+	tenantId: string,
+	options: { openOnly?: boolean } = {}
+) {
 	return tx
 		.select(routerColumns)
 		.from(routers)
-		.where(and(eq(routers.tenantId, tenantId), options.openOnly ? isNull(routers.retiredAt) : undefined))
+		.where(
+			and(eq(routers.tenantId, tenantId), options.openOnly ? isNull(routers.retiredAt) : undefined)
+		)
 		.orderBy(sql`${routers.retiredAt} is not null`, asc(routers.name));
 }
 
@@ -85,7 +98,10 @@ export async function getSubscriberView(tx: Tx, id: string) {
 		.from(subscribers)
 		.leftJoin(routers, eq(routers.id, subscribers.routerId))
 		.leftJoin(packages, eq(packages.id, subscribers.packageId))
-		.leftJoin(plan, eq(plan.id, sql`coalesce(${subscribers.planPackageId}, ${subscribers.packageId})`))
+		.leftJoin(
+			plan,
+			eq(plan.id, sql`coalesce(${subscribers.planPackageId}, ${subscribers.packageId})`)
+		)
 		.leftJoin(users, eq(users.id, subscribers.registeredBy))
 		.where(eq(subscribers.id, id));
 	return row;
@@ -94,7 +110,16 @@ export async function getSubscriberView(tx: Tx, id: string) {
 export type JobView = Awaited<ReturnType<typeof listJobViews>>[number];
 
 /** Jobs newest first, with the names of their router, subscriber and package. */
-export async function listJobViews(tx: Tx, filter: { status?: JobStatus; notStatus?: JobStatus; routerId?: string; subscriberId?: string; limit?: number }) {
+export async function listJobViews(
+	tx: Tx,
+	filter: {
+		status?: JobStatus;
+		notStatus?: JobStatus;
+		routerId?: string;
+		subscriberId?: string;
+		limit?: number;
+	}
+) {
 	const conditions = [
 		filter.status ? eq(provisioningJobs.status, filter.status) : undefined,
 		filter.notStatus ? ne(provisioningJobs.status, filter.notStatus) : undefined,
@@ -139,6 +164,9 @@ export async function failedJobIds(tx: Tx, limit = 1000): Promise<number[]> {
 }
 
 export async function countFailedJobs(tx: Tx): Promise<number> {
-	const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(provisioningJobs).where(eq(provisioningJobs.status, 'failed'));
+	const [row] = await tx
+		.select({ n: sql<number>`count(*)::int` })
+		.from(provisioningJobs)
+		.where(eq(provisioningJobs.status, 'failed'));
 	return row?.n ?? 0;
 }

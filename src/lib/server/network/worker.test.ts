@@ -9,7 +9,12 @@ import { openTestDatabase, type TestDatabase } from '../testing/database';
 import { createPackage, updatePackage } from './packages';
 import { createRouter } from './routers';
 import { closeAllRouterConnections } from './routeros/client';
-import { deleteSubscriber, registerSubscriber, renewSubscription, setSuspended } from './subscribers';
+import {
+	deleteSubscriber,
+	registerSubscriber,
+	renewSubscription,
+	setSuspended
+} from './subscribers';
 import { ProvisioningWorker } from './worker';
 
 let db: TestDatabase;
@@ -23,10 +28,37 @@ const HOTSPOT_USERS = '/ip/hotspot/user';
 beforeAll(async () => {
 	db = await openTestDatabase();
 	sim = await startRouterSim({ identity: 'Kisumu-HQ' });
-	tenantId = (await createTenant(PLATFORM_TENANT_ID, { name: 'Worker ISP', slug: 'worker-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' }, { userId: undefined as unknown as string, name: 't' })).id;
+	tenantId = (
+		await createTenant(
+			PLATFORM_TENANT_ID,
+			{ name: 'Worker ISP', slug: 'worker-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' },
+			{ userId: undefined as unknown as string, name: 't' }
+		)
+	).id;
 	await withTenant(tenantId, async (tx) => {
-		routerId = (await createRouter(tx, tenantId, { name: 'HQ', host: sim.host, port: sim.port, tls: false, username: 'admin', password: '', hotspotServer: 'all' })).id;
-		dailyId = (await createPackage(tx, tenantId, { name: 'Daily', kind: 'hotspot', priceKes: 50, validityUnit: 'days', validityCount: 1, rateLimit: '2M/5M', dataCapMb: null, sharedDevices: 1 })).id;
+		routerId = (
+			await createRouter(tx, tenantId, {
+				name: 'HQ',
+				host: sim.host,
+				port: sim.port,
+				tls: false,
+				username: 'admin',
+				password: '',
+				hotspotServer: 'all'
+			})
+		).id;
+		dailyId = (
+			await createPackage(tx, tenantId, {
+				name: 'Daily',
+				kind: 'hotspot',
+				priceKes: 50,
+				validityUnit: 'days',
+				validityCount: 1,
+				rateLimit: '2M/5M',
+				dataCapMb: null,
+				sharedDevices: 1
+			})
+		).id;
 	});
 });
 
@@ -43,7 +75,10 @@ async function drain(worker: ProvisioningWorker, deadlineMs = 20_000): Promise<v
 	const until = Date.now() + deadlineMs;
 	while (Date.now() < until) {
 		const open = await withTenant(tenantId, (tx) =>
-			tx.select({ n: sql<number>`count(*)::int` }).from(provisioningJobs).where(inArray(provisioningJobs.status, ['pending', 'running']))
+			tx
+				.select({ n: sql<number>`count(*)::int` })
+				.from(provisioningJobs)
+				.where(inArray(provisioningJobs.status, ['pending', 'running']))
 		);
 		if (open[0]!.n === 0) return;
 		if ((await worker.runOnce()) === 0) await new Promise((r) => setTimeout(r, 50));
@@ -52,7 +87,21 @@ async function drain(worker: ProvisioningWorker, deadlineMs = 20_000): Promise<v
 }
 
 const register = (name: string, phone: string) =>
-	withTenant(tenantId, async (tx) => (await registerSubscriber(tx, { tenantId, name, phone, kind: 'hotspot', routerId, packageId: dailyId, registeredBy: null })).subscriber);
+	withTenant(
+		tenantId,
+		async (tx) =>
+			(
+				await registerSubscriber(tx, {
+					tenantId,
+					name,
+					phone,
+					kind: 'hotspot',
+					routerId,
+					packageId: dailyId,
+					registeredBy: null
+				})
+			).subscriber
+	);
 
 const userOnRouter = (name: string) => sim.router.rows(HOTSPOT_USERS).find((u) => u.name === name);
 
@@ -61,11 +110,16 @@ describe('the provisioning worker', () => {
 		const worker = new ProvisioningWorker({ workerId: 'w-test' });
 		const subscriber = await register('Wanjiru Kamau', '254712300001');
 		await drain(worker);
-		expect(userOnRouter(subscriber.routerUsername)).toMatchObject({ disabled: 'true', comment: `mtandao:${subscriber.id} t=${tenantId} r=${routerId} Wanjiru Kamau 0712 300 001` });
+		expect(userOnRouter(subscriber.routerUsername)).toMatchObject({
+			disabled: 'true',
+			comment: `mtandao:${subscriber.id} t=${tenantId} r=${routerId} Wanjiru Kamau 0712 300 001`
+		});
 
 		await withTenant(tenantId, (tx) => renewSubscription(tx, subscriber.id));
 		await drain(worker);
-		const profile = sim.router.rows('/ip/hotspot/user/profile').find((p) => p.name === userOnRouter(subscriber.routerUsername)?.profile);
+		const profile = sim.router
+			.rows('/ip/hotspot/user/profile')
+			.find((p) => p.name === userOnRouter(subscriber.routerUsername)?.profile);
 		expect(userOnRouter(subscriber.routerUsername)).toMatchObject({ disabled: 'false' });
 		expect(profile).toMatchObject({ 'rate-limit': '2M/5M' });
 	});
@@ -79,29 +133,42 @@ describe('the provisioning worker', () => {
 		await withTenant(tenantId, (tx) => setSuspended(tx, subscriber.id, true));
 		await drain(worker);
 		expect(userOnRouter(subscriber.routerUsername)).toMatchObject({ disabled: 'true' });
-		expect(sim.router.rows('/ip/hotspot/active').filter((s) => s.user === subscriber.routerUsername)).toEqual([]);
+		expect(
+			sim.router.rows('/ip/hotspot/active').filter((s) => s.user === subscriber.routerUsername)
+		).toEqual([]);
 	});
 
 	it('cuts off an expired subscriber within one expiry round and never one who renewed in time', async () => {
 		const worker = new ProvisioningWorker();
 		const lapsed = await register('Lapsed Lucy', '254712300003');
 		const renewed = await register('Early Eric', '254712300004');
-		for (const s of [lapsed, renewed]) await withTenant(tenantId, (tx) => renewSubscription(tx, s.id));
+		for (const s of [lapsed, renewed])
+			await withTenant(tenantId, (tx) => renewSubscription(tx, s.id));
 		await drain(worker);
 		sim.router.addHotspotSession({ user: lapsed.routerUsername });
 		sim.router.addHotspotSession({ user: renewed.routerUsername });
 		await withTenant(tenantId, async (tx) => {
-			await tx.update(subscribers).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(subscribers.id, lapsed.id));
+			await tx
+				.update(subscribers)
+				.set({ expiresAt: new Date(Date.now() - 1000) })
+				.where(eq(subscribers.id, lapsed.id));
 			// Eric's time was nearly up, and he paid before it ran out.
-			await tx.update(subscribers).set({ expiresAt: new Date(Date.now() + 2000) }).where(eq(subscribers.id, renewed.id));
+			await tx
+				.update(subscribers)
+				.set({ expiresAt: new Date(Date.now() + 2000) })
+				.where(eq(subscribers.id, renewed.id));
 			await renewSubscription(tx, renewed.id);
 		});
 		await worker.expireNow();
 		await drain(worker);
 		expect(userOnRouter(lapsed.routerUsername)).toMatchObject({ disabled: 'true' });
-		expect(sim.router.rows('/ip/hotspot/active').map((s) => s.user)).not.toContain(lapsed.routerUsername);
+		expect(sim.router.rows('/ip/hotspot/active').map((s) => s.user)).not.toContain(
+			lapsed.routerUsername
+		);
 		expect(userOnRouter(renewed.routerUsername)).toMatchObject({ disabled: 'false' });
-		expect(sim.router.rows('/ip/hotspot/active').map((s) => s.user)).toContain(renewed.routerUsername);
+		expect(sim.router.rows('/ip/hotspot/active').map((s) => s.user)).toContain(
+			renewed.routerUsername
+		);
 	});
 
 	it('removes the router user when a subscriber is deleted', async () => {
@@ -117,20 +184,35 @@ describe('the provisioning worker', () => {
 	it('pushes a package change to the router profile', async () => {
 		const worker = new ProvisioningWorker();
 		await withTenant(tenantId, (tx) =>
-			updatePackage(tx, dailyId, { name: 'Daily', priceKes: 60, validityUnit: 'days', validityCount: 1, rateLimit: '3M/6M', dataCapMb: null, sharedDevices: 2 })
+			updatePackage(tx, dailyId, {
+				name: 'Daily',
+				priceKes: 60,
+				validityUnit: 'days',
+				validityCount: 1,
+				rateLimit: '3M/6M',
+				dataCapMb: null,
+				sharedDevices: 2
+			})
 		);
 		await drain(worker);
-		const profile = sim.router.rows('/ip/hotspot/user/profile').find((p) => p['rate-limit'] === '3M/6M');
+		const profile = sim.router
+			.rows('/ip/hotspot/user/profile')
+			.find((p) => p['rate-limit'] === '3M/6M');
 		expect(profile).toMatchObject({ 'shared-users': '2' });
 	});
 
 	it('parks a job as failed after the last try and shows why', async () => {
-		const worker = new ProvisioningWorker({ retry: { baseMs: 10, capMs: 20, maxAttempts: 3 }, log: () => {} });
+		const worker = new ProvisioningWorker({
+			retry: { baseMs: 10, capMs: 20, maxAttempts: 3 },
+			log: () => {}
+		});
 		sim.faults.rejectLogin = true;
 		await closeAllRouterConnections();
 		const subscriber = await register('Locked Out', '254712300006');
 		await drain(worker);
-		const [job] = await withTenant(tenantId, (tx) => tx.select().from(provisioningJobs).where(eq(provisioningJobs.subscriberId, subscriber.id)));
+		const [job] = await withTenant(tenantId, (tx) =>
+			tx.select().from(provisioningJobs).where(eq(provisioningJobs.subscriberId, subscriber.id))
+		);
 		expect(job).toMatchObject({ status: 'failed', attempts: 3 });
 		expect(job!.lastError).toMatch(/refused the API user name or password/);
 	});
@@ -143,21 +225,32 @@ describe('a router that is down while subscribers renew', () => {
 	it(
 		`enables every renewed subscriber exactly once, in order, after ${downMs / 1000} s down, and the jobs show the retries`,
 		async () => {
-			const worker = new ProvisioningWorker({ retry: { baseMs: 250, capMs: 4_000, maxAttempts: 200 }, idleMs: 50, log: () => {} });
+			const worker = new ProvisioningWorker({
+				retry: { baseMs: 250, capMs: 4_000, maxAttempts: 200 },
+				idleMs: 50,
+				log: () => {}
+			});
 			const crowd: Awaited<ReturnType<typeof register>>[] = [];
-			for (let i = 0; i < 100; i++) crowd.push(await register(`Renewer ${i}`, `2547124${String(i).padStart(5, '0')}`));
+			for (let i = 0; i < 100; i++)
+				crowd.push(await register(`Renewer ${i}`, `2547124${String(i).padStart(5, '0')}`));
 			await drain(worker);
 			await closeAllRouterConnections();
 			const logStart = sim.router.commandLog.length;
 
 			// The renewals' jobs are the ones after this id (registration queued a job each too).
-			const [{ lastJob }] = (await withTenant(tenantId, (tx) => tx.select({ lastJob: sql<number>`coalesce(max(${provisioningJobs.id}), 0)::int` }).from(provisioningJobs))) as [{ lastJob: number }];
+			const [{ lastJob }] = (await withTenant(tenantId, (tx) =>
+				tx
+					.select({ lastJob: sql<number>`coalesce(max(${provisioningJobs.id}), 0)::int` })
+					.from(provisioningJobs)
+			)) as [{ lastJob: number }];
 			sim.stopListening();
 			const renewedAt = Date.now();
 			for (const s of crowd) await withTenant(tenantId, (tx) => renewSubscription(tx, s.id));
 			worker.start();
 			await new Promise((r) => setTimeout(r, Math.max(0, downMs - (Date.now() - renewedAt))));
-			const duringOutage = crowd.filter((s) => userOnRouter(s.routerUsername)?.disabled === 'false');
+			const duringOutage = crowd.filter(
+				(s) => userOnRouter(s.routerUsername)?.disabled === 'false'
+			);
 			expect(duringOutage).toEqual([]);
 			await sim.resumeListening();
 			await drain(worker, 60_000);
@@ -169,15 +262,28 @@ describe('a router that is down while subscribers renew', () => {
 			const enabled = sim.router.commandLog
 				.slice(logStart)
 				.filter((c) => c.path.startsWith(HOTSPOT_USERS + '/') && !c.path.includes('profile'))
-				.filter((c) => c.path.endsWith('/enable') || (c.attributes.disabled ?? '').match(/^(no|false)$/))
-				.map((c) => c.attributes.name ?? idToName.get(c.attributes['.id'] ?? c.attributes.numbers ?? ''));
+				.filter(
+					(c) => c.path.endsWith('/enable') || (c.attributes.disabled ?? '').match(/^(no|false)$/)
+				)
+				.map(
+					(c) =>
+						c.attributes.name ?? idToName.get(c.attributes['.id'] ?? c.attributes.numbers ?? '')
+				);
 			expect(enabled).toEqual(crowd.map((s) => s.routerUsername));
 
 			const jobs = await withTenant(tenantId, (tx) =>
 				tx
 					.select()
 					.from(provisioningJobs)
-					.where(and(inArray(provisioningJobs.subscriberId, crowd.map((s) => s.id)), sql`${provisioningJobs.id} > ${lastJob}`))
+					.where(
+						and(
+							inArray(
+								provisioningJobs.subscriberId,
+								crowd.map((s) => s.id)
+							),
+							sql`${provisioningJobs.id} > ${lastJob}`
+						)
+					)
 					.orderBy(asc(provisioningJobs.id))
 			);
 			expect(jobs).toHaveLength(100);

@@ -7,12 +7,24 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { withTenant, type Tx } from '../db';
-import { packages, subscribers, type ProvisioningJob, type Router, type ServiceKind } from '../db/schema';
+import {
+	packages,
+	subscribers,
+	type ProvisioningJob,
+	type Router,
+	type ServiceKind
+} from '../db/schema';
 import { decryptSecret } from '../security/secrets';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
 import { RouterAddressRefused } from './router-address';
 import { DEFAULT_RETRY, claimJobs, completeJob, failJob, type RetryPolicy } from './jobs';
-import { getRouter, recordRouterError, recordRouterSeen, routerSafe, routerTarget } from './routers';
+import {
+	getRouter,
+	recordRouterError,
+	recordRouterSeen,
+	routerSafe,
+	routerTarget
+} from './routers';
 import { expireDueSubscribers } from './subscribers';
 import { profileFor } from './packages';
 import { reconcileDueRouters } from './reconcile';
@@ -36,7 +48,6 @@ export interface WorkerOptions {
 	log?: (line: string) => void;
 }
 
-
 type RouterWork = (api: RouterApi) => Promise<unknown>;
 
 /**
@@ -55,16 +66,23 @@ async function planJob(tx: Tx, job: ProvisioningJob, router: Router): Promise<Ro
 			// Deleted or moved since: the removal job queued with that change takes care of the router.
 			if (!row || row.subscriber.routerId !== router.id) return null;
 			const { subscriber, pkg } = row;
-			const enabled = subscriber.status === 'active' && subscriber.expiresAt !== null && subscriber.expiresAt > new Date();
+			const enabled =
+				subscriber.status === 'active' &&
+				subscriber.expiresAt !== null &&
+				subscriber.expiresAt > new Date();
 			const user = {
 				name: subscriber.routerUsername,
 				password: decryptSecret(subscriber.routerPasswordEnc),
 				profile: pkg?.profileName ?? 'default',
 				disabled: !enabled,
-				comment: subscriberEntryComment(subscriber, { tenantId: subscriber.tenantId, routerId: router.id }),
+				comment: subscriberEntryComment(subscriber, {
+					tenantId: subscriber.tenantId,
+					routerId: router.id
+				}),
 				server: subscriber.kind === 'hotspot' ? router.hotspotServer : undefined,
 				// RouterOS has no byte cap on a PPP secret (PPPoE quotas are not built yet): hotspot only.
-				limitBytesTotal: subscriber.kind === 'hotspot' && pkg?.dataCapMb ? pkg.dataCapMb * 1024 * 1024 : undefined
+				limitBytesTotal:
+					subscriber.kind === 'hotspot' && pkg?.dataCapMb ? pkg.dataCapMb * 1024 * 1024 : undefined
 			};
 			return async (api) => {
 				if (pkg) await ensureProfile(api, subscriber.kind, profileFor(pkg));
@@ -87,7 +105,8 @@ async function planJob(tx: Tx, job: ProvisioningJob, router: Router): Promise<Ro
 					.where(eq(subscribers.id, job.subscriberId));
 				if (now && now.routerId === router.id && now.kind === kind) return null;
 			}
-			return (api) => removeUser(api, kind, username, { tenantId: job.tenantId, routerId: router.id });
+			return (api) =>
+				removeUser(api, kind, username, { tenantId: job.tenantId, routerId: router.id });
 		}
 		case 'sync_package': {
 			const [pkg] = await tx.select().from(packages).where(eq(packages.id, job.packageId!));
@@ -125,15 +144,21 @@ export class ProvisioningWorker {
 		this.running = true;
 		this.loop = this.run();
 		const every = this.options.expiryEveryMs ?? 10_000;
-		this.expiryTimer = setInterval(() => void this.expireNow().catch((e) => this.log(`expiry failed: ${safeErrorText(e)}`)), every);
+		this.expiryTimer = setInterval(
+			() => void this.expireNow().catch((e) => this.log(`expiry failed: ${safeErrorText(e)}`)),
+			every
+		);
 		const reconcileEvery = this.options.reconcileEveryMs ?? 15 * 60_000;
 		if (reconcileEvery > 0) {
-			this.reconcileTimer = setInterval(() => {
-				// One pass at a time: a slow router must not pile passes up.
-				this.reconciling ??= reconcileDueRouters(reconcileEvery, (line) => this.log(line))
-					.catch((e) => this.log(`reconcile pass failed: ${safeErrorText(e)}`))
-					.finally(() => (this.reconciling = undefined));
-			}, Math.min(reconcileEvery, 60_000));
+			this.reconcileTimer = setInterval(
+				() => {
+					// One pass at a time: a slow router must not pile passes up.
+					this.reconciling ??= reconcileDueRouters(reconcileEvery, (line) => this.log(line))
+						.catch((e) => this.log(`reconcile pass failed: ${safeErrorText(e)}`))
+						.finally(() => (this.reconciling = undefined));
+				},
+				Math.min(reconcileEvery, 60_000)
+			);
 		}
 	}
 
@@ -159,7 +184,9 @@ export class ProvisioningWorker {
 
 	/** Claims and applies one round of jobs; returns how many it handled. */
 	async runOnce(): Promise<number> {
-		const jobs = await withTenant(PLATFORM_TENANT_ID, (tx) => claimJobs(tx, this.id, this.options.concurrency ?? 8, this.retry));
+		const jobs = await withTenant(PLATFORM_TENANT_ID, (tx) =>
+			claimJobs(tx, this.id, this.options.concurrency ?? 8, this.retry)
+		);
 		await Promise.all(jobs.map((job) => this.handle(job)));
 		return jobs.length;
 	}
@@ -181,10 +208,13 @@ export class ProvisioningWorker {
 			const outcome = await withTenant(job.tenantId, async (tx) => {
 				await recordRouterError(tx, job.routerId, message);
 				// A refused address or password stays refused until a manager changes it: park now.
-				const retry = error instanceof RouterAddressRefused ? { ...this.retry, maxAttempts: 0 } : this.retry;
+				const retry =
+					error instanceof RouterAddressRefused ? { ...this.retry, maxAttempts: 0 } : this.retry;
 				return failJob(tx, job, this.id, message, retry);
 			});
-			this.log(`job ${job.id} (${job.action}) on router ${job.routerId}: ${scrubLogText(message)}; ${outcome === 'retry' ? 'will retry' : 'parked as failed'}`);
+			this.log(
+				`job ${job.id} (${job.action}) on router ${job.routerId}: ${scrubLogText(message)}; ${outcome === 'retry' ? 'will retry' : 'parked as failed'}`
+			);
 		}
 	}
 

@@ -35,9 +35,20 @@ function stkBody(push: Push, amount: number): string {
 				MerchantRequestID: `m-${push.checkoutRequestId}`,
 				CheckoutRequestID: push.checkoutRequestId,
 				ResultCode: push.resultCode,
-				ResultDesc: success ? 'The service request is processed successfully.' : 'Request cancelled by user',
+				ResultDesc: success
+					? 'The service request is processed successfully.'
+					: 'Request cancelled by user',
 				...(success
-					? { CallbackMetadata: { Item: [{ Name: 'Amount', Value: amount }, { Name: 'MpesaReceiptNumber', Value: push.receipt }, { Name: 'TransactionDate', Value: 20261125120000 }, { Name: 'PhoneNumber', Value: 254700000000 }] } }
+					? {
+							CallbackMetadata: {
+								Item: [
+									{ Name: 'Amount', Value: amount },
+									{ Name: 'MpesaReceiptNumber', Value: push.receipt },
+									{ Name: 'TransactionDate', Value: 20261125120000 },
+									{ Name: 'PhoneNumber', Value: 254700000000 }
+								]
+							}
+						}
 					: {})
 			}
 		}
@@ -48,7 +59,10 @@ function stkBody(push: Push, amount: number): string {
 async function createPushes(outcomes: number[], subscriberCount: number): Promise<Push[]> {
 	run++;
 	const subs: Awaited<ReturnType<PaymentFixture['subscriber']>>[] = [];
-	for (let i = 0; i < subscriberCount; i++) subs.push(await fixture.subscriber(`2547${String(run).padStart(4, '0')}${String(i).padStart(4, '0')}`));
+	for (let i = 0; i < subscriberCount; i++)
+		subs.push(
+			await fixture.subscriber(`2547${String(run).padStart(4, '0')}${String(i).padStart(4, '0')}`)
+		);
 	return withTenant(fixture.tenantId, async (tx) => {
 		const pushes: Push[] = [];
 		for (const [i, resultCode] of outcomes.entries()) {
@@ -56,9 +70,27 @@ async function createPushes(outcomes: number[], subscriberCount: number): Promis
 			const checkoutRequestId = `ws_CO_P${run}_${i}`;
 			const [row] = await tx
 				.insert(payments)
-				.values({ tenantId: fixture.tenantId, source: 'stk', channel: 'pay', status: 'pending', subscriberId: subscriber.id, packageId: fixture.hourId, phone: subscriber.phone, amountKes: 10, accountReference: subscriber.accountNumber, checkoutRequestId, merchantRequestId: `m-${checkoutRequestId}` })
+				.values({
+					tenantId: fixture.tenantId,
+					source: 'stk',
+					channel: 'pay',
+					status: 'pending',
+					subscriberId: subscriber.id,
+					packageId: fixture.hourId,
+					phone: subscriber.phone,
+					amountKes: 10,
+					accountReference: subscriber.accountNumber,
+					checkoutRequestId,
+					merchantRequestId: `m-${checkoutRequestId}`
+				})
 				.returning();
-			pushes.push({ checkoutRequestId, receipt: `R${String(run).padStart(3, '0')}X${String(i).padStart(5, '0')}`, resultCode, paymentId: row!.id, subscriberId: subscriber.id });
+			pushes.push({
+				checkoutRequestId,
+				receipt: `R${String(run).padStart(3, '0')}X${String(i).padStart(5, '0')}`,
+				resultCode,
+				paymentId: row!.id,
+				subscriberId: subscriber.id
+			});
 		}
 		return pushes;
 	});
@@ -71,11 +103,21 @@ describe('callbacks under duplication, reordering and loss (property)', () => {
 				fc.array(fc.constantFrom(0, 0, 0, 1032, 1037, 1, 2001), { minLength: 1, maxLength: 6 }),
 				fc.integer({ min: 1, max: 3 }),
 				// Each delivery: which push, and whether it goes out together with the next one (concurrently).
-				fc.array(fc.record({ push: fc.nat(), together: fc.boolean() }), { minLength: 0, maxLength: 18 }),
+				fc.array(fc.record({ push: fc.nat(), together: fc.boolean() }), {
+					minLength: 0,
+					maxLength: 18
+				}),
 				async (outcomes, subscriberCount, deliveries) => {
 					const pushes = await createPushes(outcomes, subscriberCount);
 					const send = (push: Push) =>
-						handleMpesaCallback({ tenantId: fixture.tenantId, token: fixture.callbackToken, kind: 'stk', body: stkBody(push, 10), contentType: 'application/json', remoteAddress: null });
+						handleMpesaCallback({
+							tenantId: fixture.tenantId,
+							token: fixture.callbackToken,
+							kind: 'stk',
+							body: stkBody(push, 10),
+							contentType: 'application/json',
+							remoteAddress: null
+						});
 					let batch: Push[] = [];
 					for (const delivery of deliveries) {
 						batch.push(pushes[delivery.push % pushes.length]!);
@@ -87,36 +129,71 @@ describe('callbacks under duplication, reordering and loss (property)', () => {
 					}
 					await Promise.all(batch.map(send));
 
-					const delivered = new Set(deliveries.map((d) => pushes[d.push % pushes.length]!.checkoutRequestId));
+					const delivered = new Set(
+						deliveries.map((d) => pushes[d.push % pushes.length]!.checkoutRequestId)
+					);
 					const subscriberIds = [...new Set(pushes.map((p) => p.subscriberId))];
 					const { entries, rows } = await withTenant(fixture.tenantId, async (tx) => ({
-						entries: await tx.select().from(ledgerEntries).where(inArray(ledgerEntries.subscriberId, subscriberIds)),
-						rows: await tx.select().from(payments).where(inArray(payments.id, pushes.map((p) => p.paymentId)))
+						entries: await tx
+							.select()
+							.from(ledgerEntries)
+							.where(inArray(ledgerEntries.subscriberId, subscriberIds)),
+						rows: await tx
+							.select()
+							.from(payments)
+							.where(
+								inArray(
+									payments.id,
+									pushes.map((p) => p.paymentId)
+								)
+							)
 					}));
 					for (const push of pushes) {
-						const credits = entries.filter((e) => e.kind === 'payment' && e.reference === push.receipt);
+						const credits = entries.filter(
+							(e) => e.kind === 'payment' && e.reference === push.receipt
+						);
 						const expected = push.resultCode === 0 && delivered.has(push.checkoutRequestId) ? 1 : 0;
 						expect(credits).toHaveLength(expected);
 						const row = rows.find((r) => r.id === push.paymentId)!;
-						expect(row.status).toBe(!delivered.has(push.checkoutRequestId) ? 'pending' : push.resultCode === 0 ? 'succeeded' : 'failed');
+						expect(row.status).toBe(
+							!delivered.has(push.checkoutRequestId)
+								? 'pending'
+								: push.resultCode === 0
+									? 'succeeded'
+									: 'failed'
+						);
 						// Batched or one at a time, a payment records what it bought and what it left.
-						if (row.status === 'succeeded') expect(row).toMatchObject({ boughtPackageId: fixture.hourId, boughtPriceKes: 10, walletAfterKes: 0 });
+						if (row.status === 'succeeded')
+							expect(row).toMatchObject({
+								boughtPackageId: fixture.hourId,
+								boughtPriceKes: 10,
+								walletAfterKes: 0
+							});
 						else expect(row).toMatchObject({ boughtPackageId: null, walletAfterKes: null });
 					}
 					for (const subscriberId of subscriberIds) {
 						const own = entries.filter((e) => e.subscriberId === subscriberId);
 						const sum = own.reduce((total, e) => total + e.amountKes, 0);
 						const [balance] = await withTenant(fixture.tenantId, (tx) =>
-							tx.select({ b: sql<number>`coalesce(sum(amount_kes), 0)::int` }).from(ledgerEntries).where(eq(ledgerEntries.subscriberId, subscriberId))
+							tx
+								.select({ b: sql<number>`coalesce(sum(amount_kes), 0)::int` })
+								.from(ledgerEntries)
+								.where(eq(ledgerEntries.subscriberId, subscriberId))
 						);
 						expect(balance!.b).toBe(sum);
 						expect(sum).toBeGreaterThanOrEqual(0);
 						// Every credited 10 bought the 10-shilling hour: nothing is left over.
 						expect(sum).toBe(0);
 						// The hour chosen for those payments is in force; the plan (Daily) is kept, never replaced.
-						const [subscriber] = await withTenant(fixture.tenantId, (tx) => tx.select().from(subscribers).where(eq(subscribers.id, subscriberId)));
+						const [subscriber] = await withTenant(fixture.tenantId, (tx) =>
+							tx.select().from(subscribers).where(eq(subscribers.id, subscriberId))
+						);
 						const bought = own.some((e) => e.kind === 'purchase');
-						expect(subscriber).toMatchObject(bought ? { packageId: fixture.hourId, planPackageId: fixture.dailyId } : { packageId: fixture.dailyId, planPackageId: null });
+						expect(subscriber).toMatchObject(
+							bought
+								? { packageId: fixture.hourId, planPackageId: fixture.dailyId }
+								: { packageId: fixture.dailyId, planPackageId: null }
+						);
 					}
 				}
 			),

@@ -15,7 +15,11 @@ const { sourcesWarning } = await import('./safaricom-sources');
 
 function callbackFrom(address: string | Error): RequestEvent {
 	return {
-		request: new Request('http://127.0.0.1/hooks/daraja/t/k/stk', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+		request: new Request('http://127.0.0.1/hooks/daraja/t/k/stk', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: '{}'
+		}),
 		url: new URL('http://127.0.0.1/hooks/daraja/t/k/stk'),
 		params: { tenant: '00000000-0000-4000-8000-000000000000', token: 'k' },
 		getClientAddress: () => {
@@ -36,13 +40,17 @@ describe('M-Pesa callbacks and MPESA_ALLOWED_IPS', () => {
 			expect(answer.status, address).toBe(403);
 		}
 		// Behind a proxy without the ADDRESS_HEADER it was told to read, the caller is unknown: refused.
-		expect((await mpesaHook('c2b-confirmation')(callbackFrom(new Error('no address header')))).status).toBe(403);
+		expect(
+			(await mpesaHook('c2b-confirmation')(callbackFrom(new Error('no address header')))).status
+		).toBe(403);
 		expect(handled.count).toBe(0);
 	});
 
 	it('hands a callback from Safaricom to the handler', async () => {
 		expect((await mpesaHook('stk')(callbackFrom('196.201.214.20'))).status).toBe(200);
-		expect((await mpesaHook('c2b-validation')(callbackFrom('::ffff:196.201.213.44'))).status).toBe(200);
+		expect((await mpesaHook('c2b-validation')(callbackFrom('::ffff:196.201.213.44'))).status).toBe(
+			200
+		);
 		expect(handled.count).toBe(2);
 	});
 

@@ -10,9 +10,14 @@ export function mpesaHook(kind: CallbackKind) {
 	return async (event: RequestEvent): Promise<Response> => {
 		const remoteAddress = safeAddress(event);
 		// Outside MPESA_ALLOWED_IPS: refused before the body is read, so nothing is stored or credited.
-		if (!fromSafaricom(remoteAddress)) return json({ ResultCode: 1, ResultDesc: 'Forbidden' }, { status: 403 });
+		if (!fromSafaricom(remoteAddress))
+			return json({ ResultCode: 1, ResultDesc: 'Forbidden' }, { status: 403 });
 		const body = await readTextLimited(event.request, MAX_BODY_BYTES);
-		if (!body.ok) return json({ ResultCode: 1, ResultDesc: `The body is larger than ${MAX_BODY_BYTES} bytes` }, { status: 400 });
+		if (!body.ok)
+			return json(
+				{ ResultCode: 1, ResultDesc: `The body is larger than ${MAX_BODY_BYTES} bytes` },
+				{ status: 400 }
+			);
 		const answer = await handleMpesaCallback({
 			tenantId: event.params.tenant ?? '',
 			token: event.params.token ?? '',

@@ -21,15 +21,26 @@ export class PaymentActionFailed extends Error {
 }
 
 /** Gives an unmatched payment to a subscriber: it is credited (and buys their package if it covers it). */
-export async function assignUnmatched(tx: Tx, paymentId: string, subscriberId: string, actor: AuditActor): Promise<Payment> {
+export async function assignUnmatched(
+	tx: Tx,
+	paymentId: string,
+	subscriberId: string,
+	actor: AuditActor
+): Promise<Payment> {
 	const payment = await lockPayment(tx, paymentId);
 	if (!payment) throw new PaymentActionFailed('paymentId', 'No such payment');
-	if (payment.status !== 'unmatched') throw new PaymentActionFailed('paymentId', 'This payment is not waiting to be assigned');
+	if (payment.status !== 'unmatched')
+		throw new PaymentActionFailed('paymentId', 'This payment is not waiting to be assigned');
 	const [subscriber] = await tx
-		.select({ id: subscribers.id, accountNumber: subscribers.accountNumber, name: subscribers.name })
+		.select({
+			id: subscribers.id,
+			accountNumber: subscribers.accountNumber,
+			name: subscribers.name
+		})
 		.from(subscribers)
 		.where(and(eq(subscribers.id, subscriberId), eq(subscribers.tenantId, payment.tenantId)));
-	if (!subscriber) throw new PaymentActionFailed('subscriberId', 'No such subscriber in this network');
+	if (!subscriber)
+		throw new PaymentActionFailed('subscriberId', 'No such subscriber in this network');
 	const [updated] = await tx
 		.update(payments)
 		.set({ status: 'succeeded', subscriberId: subscriber.id, note: `Assigned by ${actor.name}` })
@@ -41,7 +52,13 @@ export async function assignUnmatched(tx: Tx, paymentId: string, subscriberId: s
 		actor,
 		action: 'payment.assign',
 		target: payment.id,
-		detail: { receipt: payment.receipt, amountKes: payment.amountKes, subscriberId: subscriber.id, accountNumber: subscriber.accountNumber, billRef: payment.accountReference }
+		detail: {
+			receipt: payment.receipt,
+			amountKes: payment.amountKes,
+			subscriberId: subscriber.id,
+			accountNumber: subscriber.accountNumber,
+			billRef: payment.accountReference
+		}
 	});
 	return updated!;
 }
@@ -49,10 +66,22 @@ export async function assignUnmatched(tx: Tx, paymentId: string, subscriberId: s
 /** Cash at the counter: a ledger credit, then the package if the balance covers it and one is asked for. */
 export async function recordCashPayment(
 	tx: Tx,
-	input: { tenantId: string; subscriberId: string; amountKes: number; note: string; buyPackageId?: string | null },
+	input: {
+		tenantId: string;
+		subscriberId: string;
+		amountKes: number;
+		note: string;
+		buyPackageId?: string | null;
+	},
 	actor: AuditActor
 ): Promise<{ entryId: number; renewed: boolean }> {
-	const entry = await creditWallet(tx, { subscriberId: input.subscriberId, kind: 'cash', amountKes: input.amountKes, recordedBy: actor.userId, note: input.note || undefined });
+	const entry = await creditWallet(tx, {
+		subscriberId: input.subscriberId,
+		kind: 'cash',
+		amountKes: input.amountKes,
+		recordedBy: actor.userId,
+		note: input.note || undefined
+	});
 	let renewed = false;
 	if (input.buyPackageId !== undefined && input.buyPackageId !== null) {
 		try {
@@ -62,13 +91,29 @@ export async function recordCashPayment(
 			if (!(error instanceof WalletError && error.reason === 'insufficient')) throw error;
 		}
 	}
-	await writeAudit(tx, { tenantId: input.tenantId, actor, action: 'payment.cash', target: input.subscriberId, detail: { amountKes: input.amountKes, entryId: entry.id, note: input.note, renewed } });
+	await writeAudit(tx, {
+		tenantId: input.tenantId,
+		actor,
+		action: 'payment.cash',
+		target: input.subscriberId,
+		detail: { amountKes: input.amountKes, entryId: entry.id, note: input.note, renewed }
+	});
 	return { entryId: entry.id, renewed };
 }
 
-export async function reverseLedgerCredit(tx: Tx, input: { tenantId: string; entryId: number; note: string }, actor: AuditActor): Promise<number> {
+export async function reverseLedgerCredit(
+	tx: Tx,
+	input: { tenantId: string; entryId: number; note: string },
+	actor: AuditActor
+): Promise<number> {
 	const entry = await reverseCredit(tx, input.entryId, actor.userId, input.note);
-	await writeAudit(tx, { tenantId: input.tenantId, actor, action: 'payment.reverse', target: entry.subscriberId, detail: { reversedEntryId: input.entryId, amountKes: -entry.amountKes, note: input.note } });
+	await writeAudit(tx, {
+		tenantId: input.tenantId,
+		actor,
+		action: 'payment.reverse',
+		target: entry.subscriberId,
+		detail: { reversedEntryId: input.entryId, amountKes: -entry.amountKes, note: input.note }
+	});
 	return entry.id;
 }
 
@@ -95,7 +140,11 @@ const bought = alias(packages, 'bought');
 const plan = alias(packages, 'plan');
 
 /** Newest first, with the subscriber's name; one page. */
-export async function listPayments(tx: Tx, tenantId: string, filter: PaymentListFilter = {}): Promise<PaymentRow[]> {
+export async function listPayments(
+	tx: Tx,
+	tenantId: string,
+	filter: PaymentListFilter = {}
+): Promise<PaymentRow[]> {
 	const conditions: SQL[] = [eq(payments.tenantId, tenantId)];
 	if (filter.status) conditions.push(eq(payments.status, filter.status));
 	if (filter.subscriberId) conditions.push(eq(payments.subscriberId, filter.subscriberId));
@@ -113,7 +162,10 @@ export async function listPayments(tx: Tx, tenantId: string, filter: PaymentList
 		.from(payments)
 		.leftJoin(subscribers, eq(subscribers.id, payments.subscriberId))
 		.leftJoin(bought, eq(bought.id, payments.boughtPackageId))
-		.leftJoin(plan, eq(plan.id, sql`coalesce(${subscribers.planPackageId}, ${subscribers.packageId})`))
+		.leftJoin(
+			plan,
+			eq(plan.id, sql`coalesce(${subscribers.planPackageId}, ${subscribers.packageId})`)
+		)
 		.where(and(...conditions))
 		.orderBy(desc(payments.createdAt), desc(payments.id))
 		.limit(filter.limit ?? 30);
@@ -121,13 +173,28 @@ export async function listPayments(tx: Tx, tenantId: string, filter: PaymentList
 }
 
 /** How many payments wait for a manager: pending pushes, failed today, unmatched and flagged. */
-export async function paymentCounts(tx: Tx, tenantId: string): Promise<Record<PaymentStatus, number>> {
+export async function paymentCounts(
+	tx: Tx,
+	tenantId: string
+): Promise<Record<PaymentStatus, number>> {
 	const rows = await tx
 		.select({ status: payments.status, n: sql<number>`count(*)::int` })
 		.from(payments)
-		.where(and(eq(payments.tenantId, tenantId), inArray(payments.status, ['pending', 'unmatched', 'flagged', 'failed'])))
+		.where(
+			and(
+				eq(payments.tenantId, tenantId),
+				inArray(payments.status, ['pending', 'unmatched', 'flagged', 'failed'])
+			)
+		)
 		.groupBy(payments.status);
-	const counts = { pending: 0, succeeded: 0, failed: 0, unmatched: 0, flagged: 0, duplicate: 0 } as Record<PaymentStatus, number>;
+	const counts = {
+		pending: 0,
+		succeeded: 0,
+		failed: 0,
+		unmatched: 0,
+		flagged: 0,
+		duplicate: 0
+	} as Record<PaymentStatus, number>;
 	for (const row of rows) counts[row.status] = row.n;
 	return counts;
 }

@@ -25,5 +25,5 @@ export function fromSafaricom(address: string | null): boolean {
 /** The start-up warning of a production server without the setting, or null. */
 export function sourcesWarning(): string | null {
 	if (config().mode !== 'production' || safaricomSources()) return null;
-	return 'Warning: MPESA_ALLOWED_IPS is not set, so M-Pesa callbacks are taken from any address (set Safaricom\'s addresses, and ADDRESS_HEADER behind a proxy).';
+	return "Warning: MPESA_ALLOWED_IPS is not set, so M-Pesa callbacks are taken from any address (set Safaricom's addresses, and ADDRESS_HEADER behind a proxy).";
 }

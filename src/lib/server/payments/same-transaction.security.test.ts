@@ -16,7 +16,12 @@ import { reconcilePendingPayments, startStkPush } from './stk';
 import { settleStk } from './callbacks';
 import { lockPayment } from './settle';
 import { samePayer } from './same-transaction';
-import { paymentTenant, startHookServer, type HookServer, type PaymentFixture } from './test-support';
+import {
+	paymentTenant,
+	startHookServer,
+	type HookServer,
+	type PaymentFixture
+} from './test-support';
 
 let db: TestDatabase;
 let daraja: DarajaSim;
@@ -48,7 +53,13 @@ afterAll(async () => {
 /** A push whose callback never comes: Daraja has settled it, only the STK query can tell us. */
 async function lostCallbackPush(subscriberId: string, phone: string) {
 	daraja.setOutcome(phone, { deliver: 'never' });
-	const started = await startStkPush({ tenantId: a.tenantId, subscriberId, packageId: a.dailyId, channel: 'pay', callbackBase: hooks.url });
+	const started = await startStkPush({
+		tenantId: a.tenantId,
+		subscriberId,
+		packageId: a.dailyId,
+		channel: 'pay',
+		callbackBase: hooks.url
+	});
 	await daraja.waitForSettled(started.checkoutRequestId!);
 	return started;
 }
@@ -76,12 +87,27 @@ const paybill = (s: { accountNumber: string; phone: string }, transId: string, m
 		})
 	});
 
-const paymentRow = (id: string) => withTenant(a.tenantId, async (tx) => (await tx.select().from(payments).where(eq(payments.id, id)))[0]!);
-const paymentsOf = (subscriberId: string) => withTenant(a.tenantId, (tx) => tx.select().from(payments).where(eq(payments.subscriberId, subscriberId)));
+const paymentRow = (id: string) =>
+	withTenant(
+		a.tenantId,
+		async (tx) => (await tx.select().from(payments).where(eq(payments.id, id)))[0]!
+	);
+const paymentsOf = (subscriberId: string) =>
+	withTenant(a.tenantId, (tx) =>
+		tx.select().from(payments).where(eq(payments.subscriberId, subscriberId))
+	);
 const creditsOf = (subscriberId: string) =>
-	withTenant(a.tenantId, async (tx) => (await tx.select().from(ledgerEntries).where(eq(ledgerEntries.subscriberId, subscriberId))).filter((e) => e.kind === 'payment').map((e) => e.amountKes));
+	withTenant(a.tenantId, async (tx) =>
+		(await tx.select().from(ledgerEntries).where(eq(ledgerEntries.subscriberId, subscriberId)))
+			.filter((e) => e.kind === 'payment')
+			.map((e) => e.amountKes)
+	);
 const balanceOf = (subscriberId: string) =>
-	withTenant(a.tenantId, async (tx) => (await tx.select().from(ledgerEntries).where(eq(ledgerEntries.subscriberId, subscriberId))).reduce((sum, e) => sum + e.amountKes, 0));
+	withTenant(a.tenantId, async (tx) =>
+		(
+			await tx.select().from(ledgerEntries).where(eq(ledgerEntries.subscriberId, subscriberId))
+		).reduce((sum, e) => sum + e.amountKes, 0)
+	);
 
 describe('one M-Pesa transaction reported by the STK query and by the paybill confirmation', () => {
 	it('credits once when the query settles the push first, and the push gets the receipt', async () => {
@@ -98,7 +124,9 @@ describe('one M-Pesa transaction reported by the STK query and by the paybill co
 		expect((await paybill(s, receipt)).status).toBe(200);
 		expect(await creditsOf(s.id)).toEqual([50]);
 		expect(await balanceOf(s.id)).toBe(0);
-		const kept = await withTenant(a.tenantId, (tx) => tx.select().from(mpesaCallbacks).where(eq(mpesaCallbacks.reference, receipt)));
+		const kept = await withTenant(a.tenantId, (tx) =>
+			tx.select().from(mpesaCallbacks).where(eq(mpesaCallbacks.reference, receipt))
+		);
 		expect(kept.map((c) => c.outcome)).toEqual(['duplicate', 'duplicate']);
 	});
 
@@ -110,9 +138,17 @@ describe('one M-Pesa transaction reported by the STK query and by the paybill co
 		expect(await creditsOf(s.id)).toEqual([50]);
 		await settleByQuery();
 		expect(await creditsOf(s.id)).toEqual([50]);
-		expect(await paymentRow(started.id)).toMatchObject({ status: 'succeeded', receipt, nextQueryAt: null });
+		expect(await paymentRow(started.id)).toMatchObject({
+			status: 'succeeded',
+			receipt,
+			nextQueryAt: null
+		});
 		const confirmation = (await paymentsOf(s.id)).find((p) => p.source === 'c2b')!;
-		expect(confirmation).toMatchObject({ status: 'duplicate', duplicateOf: started.id, receipt: null });
+		expect(confirmation).toMatchObject({
+			status: 'duplicate',
+			duplicateOf: started.id,
+			receipt: null
+		});
 		// Replays of either report change nothing.
 		expect((await paybill(s, receipt)).status).toBe(200);
 		await settleByQuery();
@@ -132,12 +168,25 @@ describe('one M-Pesa transaction reported by the STK query and by the paybill co
 		const callback = await fetch(`${hooks.url}/hooks/daraja/${a.tenantId}/${a.callbackToken}/stk`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: stkSuccessBody(started.merchantRequestId!, started.checkoutRequestId!, 50, receipt, s.phone)
+			body: stkSuccessBody(
+				started.merchantRequestId!,
+				started.checkoutRequestId!,
+				50,
+				receipt,
+				s.phone
+			)
 		});
 		expect(callback.status).toBe(200);
 		// The customer's page sees the push paid (the portal logs the device in on that).
-		expect(await paymentRow(started.id)).toMatchObject({ status: 'succeeded', receipt, nextQueryAt: null });
-		expect((await paymentsOf(s.id)).find((p) => p.source === 'c2b')).toMatchObject({ status: 'duplicate', duplicateOf: started.id });
+		expect(await paymentRow(started.id)).toMatchObject({
+			status: 'succeeded',
+			receipt,
+			nextQueryAt: null
+		});
+		expect((await paymentsOf(s.id)).find((p) => p.source === 'c2b')).toMatchObject({
+			status: 'duplicate',
+			duplicateOf: started.id
+		});
 		await settleByQuery();
 		expect(await creditsOf(s.id)).toEqual([50]);
 		expect(await balanceOf(s.id)).toBe(0);
@@ -162,7 +211,10 @@ describe('one M-Pesa transaction reported by the STK query and by the paybill co
 		let confirmation: Promise<Response> | undefined;
 		await withTenant(a.tenantId, async (tx) => {
 			const current = (await lockPayment(tx, started.id))!;
-			await settleStk(tx, current, { resultCode: 0, resultDesc: 'The service request is processed successfully.' });
+			await settleStk(tx, current, {
+				resultCode: 0,
+				resultDesc: 'The service request is processed successfully.'
+			});
 			// The paybill confirmation arrives now, before this settlement commits.
 			confirmation = paybill(s, nextReceipt());
 			await new Promise((resolve) => setTimeout(resolve, 400));
@@ -212,12 +264,22 @@ describe('samePayer', () => {
 		expect(samePayer('254708374149', '2547******49')).toBe(true);
 		expect(samePayer('254708374149', '2547******48')).toBe(false);
 		expect(samePayer('254708374149', '************')).toBe(false);
-		expect(samePayer('254708374149', createHash('sha256').update('254708374149').digest('hex'))).toBe(true);
-		expect(samePayer('254708374149', createHash('sha256').update('254708374148').digest('hex'))).toBe(false);
+		expect(
+			samePayer('254708374149', createHash('sha256').update('254708374149').digest('hex'))
+		).toBe(true);
+		expect(
+			samePayer('254708374149', createHash('sha256').update('254708374148').digest('hex'))
+		).toBe(false);
 	});
 });
 
-function stkSuccessBody(merchantRequestId: string, checkoutRequestId: string, amount: number, receipt: string, phone: string): string {
+function stkSuccessBody(
+	merchantRequestId: string,
+	checkoutRequestId: string,
+	amount: number,
+	receipt: string,
+	phone: string
+): string {
 	return JSON.stringify({
 		Body: {
 			stkCallback: {
@@ -225,7 +287,14 @@ function stkSuccessBody(merchantRequestId: string, checkoutRequestId: string, am
 				CheckoutRequestID: checkoutRequestId,
 				ResultCode: 0,
 				ResultDesc: 'The service request is processed successfully.',
-				CallbackMetadata: { Item: [{ Name: 'Amount', Value: amount }, { Name: 'MpesaReceiptNumber', Value: receipt }, { Name: 'TransactionDate', Value: 20261203101010 }, { Name: 'PhoneNumber', Value: Number(phone) }] }
+				CallbackMetadata: {
+					Item: [
+						{ Name: 'Amount', Value: amount },
+						{ Name: 'MpesaReceiptNumber', Value: receipt },
+						{ Name: 'TransactionDate', Value: 20261203101010 },
+						{ Name: 'PhoneNumber', Value: Number(phone) }
+					]
+				}
 			}
 		}
 	});

@@ -29,7 +29,9 @@ function windowMs(): number {
  * payment for this subscriber: the second one then sees what the first committed.
  */
 export async function lockPayerMatching(tx: Tx, subscriberId: string): Promise<void> {
-	await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`same-transaction:${subscriberId}`}, 0))`);
+	await tx.execute(
+		sql`select pg_advisory_xact_lock(hashtextextended(${`same-transaction:${subscriberId}`}, 0))`
+	);
 }
 
 /**
@@ -38,15 +40,18 @@ export async function lockPayerMatching(tx: Tx, subscriberId: string): Promise<v
  */
 export function samePayer(pushPhone: string, reported: string): boolean {
 	if (pushPhone === reported) return true;
-	if (/^[0-9a-f]{64}$/i.test(reported)) return createHash('sha256').update(pushPhone).digest('hex') === reported.toLowerCase();
+	if (/^[0-9a-f]{64}$/i.test(reported))
+		return createHash('sha256').update(pushPhone).digest('hex') === reported.toLowerCase();
 	const masked = reported.replace(/\s+/g, '');
-	if (masked.length !== pushPhone.length || !/^[0-9*xX]+$/.test(masked) || !/[*xX]/.test(masked)) return false;
+	if (masked.length !== pushPhone.length || !/^[0-9*xX]+$/.test(masked) || !/[*xX]/.test(masked))
+		return false;
 	const shown = [...masked].filter((c) => /\d/.test(c)).length;
 	// A mask that hides almost everything says nothing.
 	return shown >= 6 && [...masked].every((c, i) => !/\d/.test(c) || c === pushPhone[i]);
 }
 
-export type SameTransaction<T> = { kind: 'none' } | { kind: 'one'; payment: T } | { kind: 'several'; payments: T[] };
+export type SameTransaction<T> =
+	{ kind: 'none' } | { kind: 'one'; payment: T } | { kind: 'several'; payments: T[] };
 
 function verdict<T>(found: T[]): SameTransaction<T> {
 	if (found.length === 0) return { kind: 'none' };
@@ -89,7 +94,10 @@ export async function pushesSettledByQuery(
  * from the same phone, within the window after the push, not already matched to another push.
  * Call with lockPayerMatching held.
  */
-export async function paybillPaymentsForPush(tx: Tx, push: Payment): Promise<SameTransaction<Payment>> {
+export async function paybillPaymentsForPush(
+	tx: Tx,
+	push: Payment
+): Promise<SameTransaction<Payment>> {
 	if (!push.subscriberId) return { kind: 'none' };
 	const rows = await tx
 		.select()
@@ -114,11 +122,21 @@ export async function paybillPaymentsForPush(tx: Tx, push: Payment): Promise<Sam
  * push is marked paid with the confirmation's receipt and credits nothing; the confirmation stays
  * as the record of the credit, marked a duplicate of the push (its ledger entry names the receipt).
  */
-export async function settlePushCreditedByPaybill(tx: Tx, push: Payment, paybill: Payment, resultDesc: string): Promise<Payment> {
+export async function settlePushCreditedByPaybill(
+	tx: Tx,
+	push: Payment,
+	paybill: Payment,
+	resultDesc: string
+): Promise<Payment> {
 	const receipt = paybill.receipt!;
 	await tx
 		.update(payments)
-		.set({ status: 'duplicate', receipt: null, duplicateOf: push.id, note: `Paybill confirmation ${receipt} of an M-Pesa prompt; credited once, through the prompt` })
+		.set({
+			status: 'duplicate',
+			receipt: null,
+			duplicateOf: push.id,
+			note: `Paybill confirmation ${receipt} of an M-Pesa prompt; credited once, through the prompt`
+		})
 		.where(eq(payments.id, paybill.id));
 	const [updated] = await tx
 		.update(payments)
@@ -138,7 +156,11 @@ export async function settlePushCreditedByPaybill(tx: Tx, push: Payment, paybill
 }
 
 /** The paybill confirmation of a push the query already settled and credited: the push gets its receipt. */
-export async function attachPaybillReceipt(tx: Tx, push: Payment, paybill: { receipt: string; payerName: string | null }): Promise<void> {
+export async function attachPaybillReceipt(
+	tx: Tx,
+	push: Payment,
+	paybill: { receipt: string; payerName: string | null }
+): Promise<void> {
 	await tx
 		.update(payments)
 		.set({ receipt: paybill.receipt, payerName: push.payerName ?? paybill.payerName })
@@ -159,7 +181,11 @@ type Matched = { outcome: 'applied' | 'duplicate' | 'flagged'; payment: Payment;
  * did, and the caller credits it as usual (with the lock still held, so a confirmation arriving
  * meanwhile waits and then finds this push).
  */
-export async function settleIfPaybillCredited(tx: Tx, push: Payment, resultDesc: string): Promise<Matched | null> {
+export async function settleIfPaybillCredited(
+	tx: Tx,
+	push: Payment,
+	resultDesc: string
+): Promise<Matched | null> {
 	if (!push.subscriberId) return null;
 	await lockPayerMatching(tx, push.subscriberId);
 	const same = await paybillPaymentsForPush(tx, push);
@@ -171,7 +197,14 @@ export async function settleIfPaybillCredited(tx: Tx, push: Payment, resultDesc:
 	const note = ambiguousNote('paybill', same.payments.length);
 	const [flagged] = await tx
 		.update(payments)
-		.set({ status: 'flagged', resultCode: 0, resultDesc, note, settledAt: new Date(), nextQueryAt: null })
+		.set({
+			status: 'flagged',
+			resultCode: 0,
+			resultDesc,
+			note,
+			settledAt: new Date(),
+			nextQueryAt: null
+		})
 		.where(eq(payments.id, push.id))
 		.returning();
 	return { outcome: 'flagged', payment: flagged!, note };
@@ -189,14 +222,28 @@ export async function recordIfPushCredited(
 	paid: Omit<typeof payments.$inferInsert, 'status'> & { receipt: string; createdAt: Date }
 ): Promise<Matched | null> {
 	await lockPayerMatching(tx, subscriberId);
-	const same = await pushesSettledByQuery(tx, paid.tenantId, subscriberId, { amountKes: paid.amountKes, phone: paid.phone, at: paid.createdAt });
+	const same = await pushesSettledByQuery(tx, paid.tenantId, subscriberId, {
+		amountKes: paid.amountKes,
+		phone: paid.phone,
+		at: paid.createdAt
+	});
 	if (same.kind === 'none') return null;
 	if (same.kind === 'one') {
-		await attachPaybillReceipt(tx, same.payment, { receipt: paid.receipt, payerName: paid.payerName ?? null });
-		return { outcome: 'duplicate', payment: same.payment, note: `The paybill confirmation of a prompt already credited; receipt ${paid.receipt} attached to it` };
+		await attachPaybillReceipt(tx, same.payment, {
+			receipt: paid.receipt,
+			payerName: paid.payerName ?? null
+		});
+		return {
+			outcome: 'duplicate',
+			payment: same.payment,
+			note: `The paybill confirmation of a prompt already credited; receipt ${paid.receipt} attached to it`
+		};
 	}
 	const note = ambiguousNote('pushes', same.payments.length);
-	const [flagged] = await tx.insert(payments).values({ ...paid, subscriberId, status: 'flagged', note, settledAt: new Date() }).returning();
+	const [flagged] = await tx
+		.insert(payments)
+		.values({ ...paid, subscriberId, status: 'flagged', note, settledAt: new Date() })
+		.returning();
 	return { outcome: 'flagged', payment: flagged!, note };
 }
 
@@ -207,7 +254,12 @@ export async function recordIfPushCredited(
  * is marked paid with the receipt, credits nothing, and the confirmation becomes its duplicate.
  * Null otherwise (another subscriber's or an unassigned payment): the caller flags the push.
  */
-export async function settleWithPaybillReceipt(tx: Tx, push: Payment, receipt: string, resultDesc: string): Promise<Matched | null> {
+export async function settleWithPaybillReceipt(
+	tx: Tx,
+	push: Payment,
+	receipt: string,
+	resultDesc: string
+): Promise<Matched | null> {
 	if (!push.subscriberId) return null;
 	await lockPayerMatching(tx, push.subscriberId);
 	const [paybill] = await tx
@@ -215,7 +267,14 @@ export async function settleWithPaybillReceipt(tx: Tx, push: Payment, receipt: s
 		.from(payments)
 		.where(and(eq(payments.tenantId, push.tenantId), eq(payments.receipt, receipt)))
 		.for('update');
-	if (!paybill || paybill.source !== 'c2b' || paybill.status !== 'succeeded' || paybill.subscriberId !== push.subscriberId || paybill.amountKes !== push.amountKes) return null;
+	if (
+		!paybill ||
+		paybill.source !== 'c2b' ||
+		paybill.status !== 'succeeded' ||
+		paybill.subscriberId !== push.subscriberId ||
+		paybill.amountKes !== push.amountKes
+	)
+		return null;
 	const settled = await settlePushCreditedByPaybill(tx, push, paybill, resultDesc);
 	return { outcome: 'duplicate', payment: settled, note: settled.note! };
 }

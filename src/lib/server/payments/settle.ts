@@ -11,14 +11,20 @@ import { WalletError, buyPackage, creditWallet, walletBalance } from '../billing
 
 /** Serialises everything that concerns one CheckoutRequestID or TransID, even before a row exists. */
 export async function lockReference(tx: Tx, kind: 'stk' | 'c2b', reference: string): Promise<void> {
-	await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${kind}:${reference}`}, 0))`);
+	await tx.execute(
+		sql`select pg_advisory_xact_lock(hashtextextended(${`${kind}:${reference}`}, 0))`
+	);
 }
 
 /**
  * The tenant's own payment with this CheckoutRequestID. Named explicitly: a scope also sees its
  * sub-tenants' rows, and a callback to a reseller's URL must not settle its sub-tenant's push.
  */
-export async function lockPaymentByCheckout(tx: Tx, tenantId: string, checkoutRequestId: string): Promise<Payment | undefined> {
+export async function lockPaymentByCheckout(
+	tx: Tx,
+	tenantId: string,
+	checkoutRequestId: string
+): Promise<Payment | undefined> {
 	const [row] = await tx
 		.select()
 		.from(payments)
@@ -28,7 +34,11 @@ export async function lockPaymentByCheckout(tx: Tx, tenantId: string, checkoutRe
 }
 
 /** A payment the scope sees; with `tenantId`, only that tenant's own (see lockPaymentByCheckout). */
-export async function lockPayment(tx: Tx, id: string, tenantId?: string): Promise<Payment | undefined> {
+export async function lockPayment(
+	tx: Tx,
+	id: string,
+	tenantId?: string
+): Promise<Payment | undefined> {
 	const [row] = await tx
 		.select()
 		.from(payments)
@@ -37,7 +47,11 @@ export async function lockPayment(tx: Tx, id: string, tenantId?: string): Promis
 	return row;
 }
 
-export async function paymentByReceipt(tx: Tx, tenantId: string, receipt: string): Promise<Payment | undefined> {
+export async function paymentByReceipt(
+	tx: Tx,
+	tenantId: string,
+	receipt: string
+): Promise<Payment | undefined> {
 	const [row] = await tx
 		.select()
 		.from(payments)
@@ -61,7 +75,14 @@ export interface Settled {
 export async function settleSucceeded(
 	tx: Tx,
 	payment: Payment,
-	paid: { receipt: string | null; amountKes: number; resultDesc?: string; payerName?: string | null; subscriberId?: string | null; note?: string | null }
+	paid: {
+		receipt: string | null;
+		amountKes: number;
+		resultDesc?: string;
+		payerName?: string | null;
+		subscriberId?: string | null;
+		note?: string | null;
+	}
 ): Promise<Settled> {
 	const subscriberId = paid.subscriberId ?? payment.subscriberId;
 	const [updated] = await tx
@@ -89,7 +110,12 @@ export async function settleSucceeded(
  * the balance covers it. What it bought and the balance left are kept on the payment, so the pages
  * can say what became of an amount that matched no price (see paymentWalletNote).
  */
-export async function creditAndBuy(tx: Tx, payment: Payment, subscriberId: string, recordedBy: string | null = null): Promise<{ renewedPackageId: string | null; expiresAt: Date | null }> {
+export async function creditAndBuy(
+	tx: Tx,
+	payment: Payment,
+	subscriberId: string,
+	recordedBy: string | null = null
+): Promise<{ renewedPackageId: string | null; expiresAt: Date | null }> {
 	await creditWallet(tx, {
 		subscriberId,
 		kind: 'payment',
@@ -97,22 +123,48 @@ export async function creditAndBuy(tx: Tx, payment: Payment, subscriberId: strin
 		reference: payment.receipt ?? payment.checkoutRequestId ?? `payment:${payment.id}`,
 		recordedBy
 	});
-	let outcome: { renewedPackageId: string | null; expiresAt: Date | null; priceKes: number | null } = { renewedPackageId: null, expiresAt: null, priceKes: null };
+	let outcome: {
+		renewedPackageId: string | null;
+		expiresAt: Date | null;
+		priceKes: number | null;
+	} = { renewedPackageId: null, expiresAt: null, priceKes: null };
 	try {
-		const { entry, subscriber } = await buyPackage(tx, subscriberId, payment.packageId ?? undefined, recordedBy);
-		outcome = { renewedPackageId: entry.packageId, expiresAt: subscriber.expiresAt, priceKes: -entry.amountKes };
+		const { entry, subscriber } = await buyPackage(
+			tx,
+			subscriberId,
+			payment.packageId ?? undefined,
+			recordedBy
+		);
+		outcome = {
+			renewedPackageId: entry.packageId,
+			expiresAt: subscriber.expiresAt,
+			priceKes: -entry.amountKes
+		};
 	} catch (error) {
 		// Not enough for the package (a part payment), or no package yet: the money waits in the wallet.
-		if (!(error instanceof WalletError && (error.reason === 'insufficient' || error.reason === 'package-unavailable'))) throw error;
+		if (!(
+			error instanceof WalletError &&
+			(error.reason === 'insufficient' || error.reason === 'package-unavailable')
+		))
+			throw error;
 	}
 	await tx
 		.update(payments)
-		.set({ boughtPackageId: outcome.renewedPackageId, boughtPriceKes: outcome.priceKes, walletAfterKes: await walletBalance(tx, subscriberId) })
+		.set({
+			boughtPackageId: outcome.renewedPackageId,
+			boughtPriceKes: outcome.priceKes,
+			walletAfterKes: await walletBalance(tx, subscriberId)
+		})
 		.where(eq(payments.id, payment.id));
 	return { renewedPackageId: outcome.renewedPackageId, expiresAt: outcome.expiresAt };
 }
 
-export async function settleFailed(tx: Tx, payment: Payment, resultCode: number, resultDesc: string): Promise<Payment> {
+export async function settleFailed(
+	tx: Tx,
+	payment: Payment,
+	resultCode: number,
+	resultDesc: string
+): Promise<Payment> {
 	const [updated] = await tx
 		.update(payments)
 		.set({ status: 'failed', resultCode, resultDesc, settledAt: new Date(), nextQueryAt: null })

@@ -57,7 +57,11 @@ interface Found {
  * statement's plan is cached. The tenant check sits outside the subquery for the same reason: it
  * must not tempt the planner into walking the tenant's payments.
  */
-export async function lockBatchPayments(tx: Tx, tenantId: string, items: StkBatchItem[]): Promise<Map<string, Found>> {
+export async function lockBatchPayments(
+	tx: Tx,
+	tenantId: string,
+	items: StkBatchItem[]
+): Promise<Map<string, Found>> {
 	const ids = [...new Set(items.map((item) => item.callback.checkoutRequestId))].sort();
 	const rows = rowsOf<Found>(
 		await executeNamed(
@@ -75,7 +79,9 @@ export async function lockBatchPayments(tx: Tx, tenantId: string, items: StkBatc
 				order by v.n`
 		)
 	);
-	return new Map(rows.map((r) => [r.checkout_request_id, { ...r, amount_kes: Number(r.amount_kes) }]));
+	return new Map(
+		rows.map((r) => [r.checkout_request_id, { ...r, amount_kes: Number(r.amount_kes) }])
+	);
 }
 
 /**
@@ -100,7 +106,15 @@ export async function applyStkBatch(
 	const seenSubscriber = new Set<string>();
 	const slowItems: number[] = [];
 	const failures: { index: number; id: string; code: number; descr: string }[] = [];
-	const successes: { index: number; id: string; receipt: string | null; descr: string; sid: string; amount: number; ref: string }[] = [];
+	const successes: {
+		index: number;
+		id: string;
+		receipt: string | null;
+		descr: string;
+		sid: string;
+		amount: number;
+		ref: string;
+	}[] = [];
 
 	items.forEach((item, index) => {
 		const { callback } = item;
@@ -109,35 +123,85 @@ export async function applyStkBatch(
 		seenCheckout.add(callback.checkoutRequestId);
 		if (!payment || !first) return slowItems.push(index);
 		const done = (outcome: CallbackOutcome, note: string | null) =>
-			(results[index] = { outcome, paymentId: payment.id, note, reference: callback.checkoutRequestId, provisioned: false });
+			(results[index] = {
+				outcome,
+				paymentId: payment.id,
+				note,
+				reference: callback.checkoutRequestId,
+				provisioned: false
+			});
 		if (callback.resultCode !== 0) {
 			if (payment.status !== 'pending') return done('duplicate', `already ${payment.status}`);
-			return failures.push({ index, id: payment.id, code: callback.resultCode, descr: callback.resultDesc });
+			return failures.push({
+				index,
+				id: payment.id,
+				code: callback.resultCode,
+				descr: callback.resultDesc
+			});
 		}
 		const receipt = callback.receipt ?? null;
-		if (payment.status === 'succeeded' && receipt !== null && payment.receipt === receipt) return done('duplicate', 'already succeeded');
+		if (payment.status === 'succeeded' && receipt !== null && payment.receipt === receipt)
+			return done('duplicate', 'already succeeded');
 		const settleable = payment.status === 'pending' || payment.status === 'failed';
 		const amountOk = callback.amount === undefined || callback.amount === payment.amount_kes;
 		const receiptFree = receipt === null || !seenReceipt.has(receipt);
 		// A success without a receipt (parseStkCallback refuses one today) would need matching with
 		// its paybill confirmation (same-transaction.ts): the slow path does that.
-		if (!settleable || !amountOk || !receiptFree || receipt === null || !payment.subscriber_id || seenSubscriber.has(payment.subscriber_id)) return slowItems.push(index);
+		if (
+			!settleable ||
+			!amountOk ||
+			!receiptFree ||
+			receipt === null ||
+			!payment.subscriber_id ||
+			seenSubscriber.has(payment.subscriber_id)
+		)
+			return slowItems.push(index);
 		seenSubscriber.add(payment.subscriber_id);
 		if (receipt) seenReceipt.add(receipt);
-		successes.push({ index, id: payment.id, receipt, descr: callback.resultDesc, sid: payment.subscriber_id, amount: payment.amount_kes, ref: receipt ?? callback.checkoutRequestId });
+		successes.push({
+			index,
+			id: payment.id,
+			receipt,
+			descr: callback.resultDesc,
+			sid: payment.subscriber_id,
+			amount: payment.amount_kes,
+			ref: receipt ?? callback.checkoutRequestId
+		});
 	});
 
-	for (const f of failures) results[f.index] = { outcome: 'applied', paymentId: f.id, note: null, reference: items[f.index]!.callback.checkoutRequestId, provisioned: false };
-	for (const s of successes) results[s.index] = { outcome: 'applied', paymentId: s.id, note: null, reference: items[s.index]!.callback.checkoutRequestId, provisioned: false };
+	for (const f of failures)
+		results[f.index] = {
+			outcome: 'applied',
+			paymentId: f.id,
+			note: null,
+			reference: items[f.index]!.callback.checkoutRequestId,
+			provisioned: false
+		};
+	for (const s of successes)
+		results[s.index] = {
+			outcome: 'applied',
+			paymentId: s.id,
+			note: null,
+			reference: items[s.index]!.callback.checkoutRequestId,
+			provisioned: false
+		};
 	const settled = results.flatMap((result, index) => (result ? [{ index, result }] : []));
 	const [settleAnswer] = await Promise.all([
-		failures.length > 0 || successes.length > 0 ? executeNamed(tx, `stk_batch_settle_${failures.length > 0 ? 'f' : ''}${successes.length > 0 ? 's' : ''}`, settleStatement(tenantId, failures, successes)) : Promise.resolve(null),
+		failures.length > 0 || successes.length > 0
+			? executeNamed(
+					tx,
+					`stk_batch_settle_${failures.length > 0 ? 'f' : ''}${successes.length > 0 ? 's' : ''}`,
+					settleStatement(tenantId, failures, successes)
+				)
+			: Promise.resolve(null),
 		storeSettled(settled),
 		slowItems.length === 0 ? commit() : Promise.resolve()
 	]);
 	if (settleAnswer) {
 		const [row] = rowsOf<{ jobs: string[] | string }>(settleAnswer);
-		const jobs = new Set<string>(typeof row?.jobs === 'string' ? JSON.parse(row.jobs) : (row?.jobs ?? []));
+		const jobs = new Set<string>(
+			typeof row?.jobs === 'string' ? JSON.parse(row.jobs) : (row?.jobs ?? [])
+		);
 		for (const s of successes) results[s.index]!.provisioned = jobs.has(s.sid);
 	}
 	for (const index of slowItems.sort((a, b) => a - b)) results[index] = await slow(items[index]!);
@@ -160,7 +224,8 @@ function settleStatement(tenantId: string, failures: unknown[], successes: unkno
 			update payments p set status = 'failed', result_code = f.code, result_desc = f.descr, settled_at = now(), next_query_at = null
 			from jsonb_to_recordset(${json(failures)}) as f(id uuid, code int, descr text)
 			where p.id = f.id and p.id = any(array(select (jsonb_array_elements(${json(failures)}) ->> 'id')::uuid)) returning p.id)`;
-	if (successes.length === 0) return sql`with ${failing} select (select count(*) from failed) as failed, '[]'::json as jobs`;
+	if (successes.length === 0)
+		return sql`with ${failing} select (select count(*) from failed) as failed, '[]'::json as jobs`;
 	const paying = sql`
 		v as (select * from jsonb_to_recordset(${json(successes)}) as v(id uuid, receipt text, descr text, sid uuid, amount int, ref text)),
 		bal as (

@@ -6,7 +6,12 @@
 import { and, eq, lte, sql } from 'drizzle-orm';
 import { withTenant, type Tx } from '../db';
 import { packages, payments, subscribers, type Payment, type PaymentChannel } from '../db/schema';
-import { DarajaError, DarajaInputInvalid, DarajaRejected, DarajaUnavailable } from '../mpesa/errors';
+import {
+	DarajaError,
+	DarajaInputInvalid,
+	DarajaRejected,
+	DarajaUnavailable
+} from '../mpesa/errors';
 import { getMpesaSettings, tenantDarajaClient } from '../mpesa/settings';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
 import { normalizeMsisdn } from '../../phone';
@@ -50,18 +55,34 @@ export interface StkStartInput {
 	callbackBase: string;
 }
 
-export function stkCallbackUrl(base: string, tenantId: string, token: string, paymentId: string): string {
+export function stkCallbackUrl(
+	base: string,
+	tenantId: string,
+	token: string,
+	paymentId: string
+): string {
 	return `${base.replace(/\/+$/, '')}/hooks/daraja/${tenantId}/${token}/stk?payment=${paymentId}`;
 }
 
 export async function startStkPush(input: StkStartInput): Promise<Payment> {
 	const prepared = await withTenant(input.tenantId, async (tx) => {
 		const settings = await getMpesaSettings(tx, input.tenantId);
-		if (!settings) throw new StkStartFailed('not-configured', 'M-Pesa is not set up for this network yet');
-		const [subscriber] = await tx.select().from(subscribers).where(and(eq(subscribers.id, input.subscriberId), eq(subscribers.tenantId, input.tenantId)));
+		if (!settings)
+			throw new StkStartFailed('not-configured', 'M-Pesa is not set up for this network yet');
+		const [subscriber] = await tx
+			.select()
+			.from(subscribers)
+			.where(and(eq(subscribers.id, input.subscriberId), eq(subscribers.tenantId, input.tenantId)));
 		if (!subscriber) throw new StkStartFailed('subscriber', 'No such subscriber');
-		const [pkg] = await tx.select().from(packages).where(and(eq(packages.id, input.packageId), eq(packages.tenantId, input.tenantId)));
-		if (!pkg || (!pkg.active && pkg.id !== subscriber.packageId && pkg.id !== subscriber.planPackageId)) throw new StkStartFailed('package', 'That package is not for sale');
+		const [pkg] = await tx
+			.select()
+			.from(packages)
+			.where(and(eq(packages.id, input.packageId), eq(packages.tenantId, input.tenantId)));
+		if (
+			!pkg ||
+			(!pkg.active && pkg.id !== subscriber.packageId && pkg.id !== subscriber.planPackageId)
+		)
+			throw new StkStartFailed('package', 'That package is not for sale');
 		const phone = normalizeMsisdn(input.phone ?? subscriber.phone);
 		if (!phone) throw new StkStartFailed('phone', 'Not a Kenyan mobile number');
 		const [payment] = await tx
@@ -91,13 +112,21 @@ export async function startStkPush(input: StkStartInput): Promise<Payment> {
 			amount: payment.amountKes,
 			accountReference: payment.accountReference!,
 			description: 'Internet',
-			callbackUrl: stkCallbackUrl(input.callbackBase, input.tenantId, settings.callbackToken, payment.id)
+			callbackUrl: stkCallbackUrl(
+				input.callbackBase,
+				input.tenantId,
+				settings.callbackToken,
+				payment.id
+			)
 		});
 		return await withTenant(input.tenantId, async (tx) => {
 			await lockReference(tx, 'stk', accepted.checkoutRequestId);
 			const [row] = await tx
 				.update(payments)
-				.set({ checkoutRequestId: accepted.checkoutRequestId, merchantRequestId: accepted.merchantRequestId })
+				.set({
+					checkoutRequestId: accepted.checkoutRequestId,
+					merchantRequestId: accepted.merchantRequestId
+				})
 				// The callback may have bound it already (it names the payment in its URL).
 				.where(and(eq(payments.id, payment.id), sql`${payments.checkoutRequestId} is null`))
 				.returning();
@@ -108,7 +137,12 @@ export async function startStkPush(input: StkStartInput): Promise<Payment> {
 		await withTenant(input.tenantId, (tx) =>
 			tx
 				.update(payments)
-				.set({ status: 'failed', resultDesc: failure.message, settledAt: new Date(), nextQueryAt: null })
+				.set({
+					status: 'failed',
+					resultDesc: failure.message,
+					settledAt: new Date(),
+					nextQueryAt: null
+				})
 				.where(and(eq(payments.id, payment.id), eq(payments.status, 'pending')))
 		);
 		throw new StkStartFailed(failure.problem, failure.message, payment.id);
@@ -116,14 +150,19 @@ export async function startStkPush(input: StkStartInput): Promise<Payment> {
 }
 
 function describeStartFailure(error: unknown): { problem: StkStartProblem; message: string } {
-	if (error instanceof DarajaInputInvalid) return { problem: error.field === 'phone' ? 'phone' : 'rejected', message: error.message };
+	if (error instanceof DarajaInputInvalid)
+		return { problem: error.field === 'phone' ? 'phone' : 'rejected', message: error.message };
 	if (error instanceof DarajaRejected) {
-		if (error.isSubscriberLocked) return { problem: 'prompt-open', message: 'A payment prompt is already open on that phone' };
-		if (error.isMerchantMisconfigured) return { problem: 'merchant', message: 'The M-Pesa settings of this network were refused' };
+		if (error.isSubscriberLocked)
+			return { problem: 'prompt-open', message: 'A payment prompt is already open on that phone' };
+		if (error.isMerchantMisconfigured)
+			return { problem: 'merchant', message: 'The M-Pesa settings of this network were refused' };
 		return { problem: 'rejected', message: `M-Pesa refused the request (${error.errorCode})` };
 	}
-	if (error instanceof DarajaUnavailable) return { problem: 'unavailable', message: 'M-Pesa could not be reached' };
-	if (error instanceof DarajaError) return { problem: 'merchant', message: 'The M-Pesa settings of this network were refused' };
+	if (error instanceof DarajaUnavailable)
+		return { problem: 'unavailable', message: 'M-Pesa could not be reached' };
+	if (error instanceof DarajaError)
+		return { problem: 'merchant', message: 'The M-Pesa settings of this network were refused' };
 	throw error;
 }
 
@@ -144,12 +183,21 @@ export interface ReconcileSummary {
  * own credentials), applies the answer as a callback would, and fails those left unanswered for
  * ten minutes. `now` is injectable so tests need not wait.
  */
-export async function reconcilePendingPayments(now = new Date(), limit = 50): Promise<ReconcileSummary> {
+export async function reconcilePendingPayments(
+	now = new Date(),
+	limit = 50
+): Promise<ReconcileSummary> {
 	const due = await withTenant(PLATFORM_TENANT_ID, (tx) =>
 		tx
 			.select()
 			.from(payments)
-			.where(and(eq(payments.status, 'pending'), eq(payments.source, 'stk'), lte(payments.nextQueryAt, now)))
+			.where(
+				and(
+					eq(payments.status, 'pending'),
+					eq(payments.source, 'stk'),
+					lte(payments.nextQueryAt, now)
+				)
+			)
 			.orderBy(payments.nextQueryAt)
 			.limit(limit)
 	);
@@ -163,11 +211,16 @@ export async function reconcilePendingPayments(now = new Date(), limit = 50): Pr
 	return summary;
 }
 
-async function reconcileOne(payment: Payment, now: Date): Promise<'settled' | 'gave-up' | 'waiting' | 'skipped'> {
+async function reconcileOne(
+	payment: Payment,
+	now: Date
+): Promise<'settled' | 'gave-up' | 'waiting' | 'skipped'> {
 	const expired = now.getTime() - payment.createdAt.getTime() >= GIVE_UP_AFTER_MS;
 	let answer: Awaited<ReturnType<ReturnType<typeof tenantDarajaClient>['stkQuery']>> | null = null;
 	if (payment.checkoutRequestId) {
-		const settings = await withTenant(payment.tenantId, (tx) => getMpesaSettings(tx, payment.tenantId));
+		const settings = await withTenant(payment.tenantId, (tx) =>
+			getMpesaSettings(tx, payment.tenantId)
+		);
 		if (!settings) return 'skipped';
 		try {
 			answer = await tenantDarajaClient(settings).stkQuery(payment.checkoutRequestId);
@@ -180,19 +233,31 @@ async function reconcileOne(payment: Payment, now: Date): Promise<'settled' | 'g
 		const current = await lockPayment(tx, payment.id);
 		if (!current || current.status !== 'pending') return 'skipped';
 		if (answer?.status === 'settled') {
-			await settleStk(tx, current, { resultCode: answer.resultCode, resultDesc: answer.resultDesc });
+			await settleStk(tx, current, {
+				resultCode: answer.resultCode,
+				resultDesc: answer.resultDesc
+			});
 			return 'settled';
 		}
 		if (expired) {
 			await tx
 				.update(payments)
-				.set({ status: 'failed', resultCode: 1037, resultDesc: 'No answer from the phone within 10 minutes', settledAt: now, nextQueryAt: null })
+				.set({
+					status: 'failed',
+					resultCode: 1037,
+					resultDesc: 'No answer from the phone within 10 minutes',
+					settledAt: now,
+					nextQueryAt: null
+				})
 				.where(eq(payments.id, current.id));
 			return 'gave-up';
 		}
 		await tx
 			.update(payments)
-			.set({ queryAttempts: current.queryAttempts + 1, nextQueryAt: new Date(now.getTime() + nextQueryDelayMs(current.queryAttempts)) })
+			.set({
+				queryAttempts: current.queryAttempts + 1,
+				nextQueryAt: new Date(now.getTime() + nextQueryDelayMs(current.queryAttempts))
+			})
 			.where(eq(payments.id, current.id));
 		return 'waiting';
 	});

@@ -24,8 +24,13 @@ export interface HookServer {
 	onAnswer?: (answer: CallbackAnswer) => void;
 }
 
-const ROUTE = /^\/hooks\/(?:daraja|mpesa)\/([^/]+)\/([^/]+)\/(stk|c2b\/validation|c2b\/confirmation)$/;
-const KINDS: Record<string, CallbackKind> = { stk: 'stk', 'c2b/validation': 'c2b-validation', 'c2b/confirmation': 'c2b-confirmation' };
+const ROUTE =
+	/^\/hooks\/(?:daraja|mpesa)\/([^/]+)\/([^/]+)\/(stk|c2b\/validation|c2b\/confirmation)$/;
+const KINDS: Record<string, CallbackKind> = {
+	stk: 'stk',
+	'c2b/validation': 'c2b-validation',
+	'c2b/confirmation': 'c2b-confirmation'
+};
 
 export async function startHookServer(): Promise<HookServer> {
 	const answers: CallbackAnswer[] = [];
@@ -42,8 +47,10 @@ export async function startHookServer(): Promise<HookServer> {
 		request.on('end', () => {
 			void (async () => {
 				let answer: CallbackAnswer;
-				if (!match || request.method !== 'POST') answer = { status: 404, body: { ResultCode: 1, ResultDesc: 'Not found' } };
-				else if (size > MAX_BODY_BYTES) answer = { status: 400, body: { ResultCode: 1, ResultDesc: 'Too large' } };
+				if (!match || request.method !== 'POST')
+					answer = { status: 404, body: { ResultCode: 1, ResultDesc: 'Not found' } };
+				else if (size > MAX_BODY_BYTES)
+					answer = { status: 400, body: { ResultCode: 1, ResultDesc: 'Too large' } };
 				else
 					answer = await handleMpesaCallback({
 						tenantId: match[1]!,
@@ -53,7 +60,10 @@ export async function startHookServer(): Promise<HookServer> {
 						contentType: request.headers['content-type'] ?? null,
 						remoteAddress: request.socket.remoteAddress ?? null,
 						paymentHint: url.searchParams.get('payment')
-					}).catch((error: unknown) => ({ status: 500, body: { ResultCode: 1, ResultDesc: String(error) } }));
+					}).catch((error: unknown) => ({
+						status: 500,
+						body: { ResultCode: 1, ResultDesc: String(error) }
+					}));
 				answers.push(answer);
 				response.writeHead(answer.status, { 'Content-Type': 'application/json' });
 				response.end(JSON.stringify(answer.body));
@@ -79,19 +89,66 @@ export interface PaymentFixture {
 	hourId: string;
 	callbackToken: string;
 	/** Registers a hotspot subscriber on the Daily package. */
-	subscriber(phone: string, name?: string): Promise<{ id: string; accountNumber: string; routerUsername: string; phone: string }>;
+	subscriber(
+		phone: string,
+		name?: string
+	): Promise<{ id: string; accountNumber: string; routerUsername: string; phone: string }>;
 }
 
-export async function paymentTenant(options: { slug: string; darajaUrl: string; routerHost?: string; routerPort?: number; strict?: boolean; shortcode?: string; parentId?: string }): Promise<PaymentFixture> {
+export async function paymentTenant(options: {
+	slug: string;
+	darajaUrl: string;
+	routerHost?: string;
+	routerPort?: number;
+	strict?: boolean;
+	shortcode?: string;
+	parentId?: string;
+}): Promise<PaymentFixture> {
 	const parentId = options.parentId ?? PLATFORM_TENANT_ID;
 	const kind = options.parentId ? 'reseller' : 'isp';
-	const tenantId = (await createTenant(parentId, { name: `Pay ${options.slug}`, slug: options.slug, parentId, kind }, { userId: undefined as unknown as string, name: 'test' })).id;
+	const tenantId = (
+		await createTenant(
+			parentId,
+			{ name: `Pay ${options.slug}`, slug: options.slug, parentId, kind },
+			{ userId: undefined as unknown as string, name: 'test' }
+		)
+	).id;
 	return withTenant(tenantId, async (tx) => {
 		const routerId = (
-			await createRouter(tx, tenantId, { name: 'HQ', host: options.routerHost ?? '127.0.0.1', port: options.routerPort ?? 1, tls: false, username: 'admin', password: '', hotspotServer: 'all' })
+			await createRouter(tx, tenantId, {
+				name: 'HQ',
+				host: options.routerHost ?? '127.0.0.1',
+				port: options.routerPort ?? 1,
+				tls: false,
+				username: 'admin',
+				password: '',
+				hotspotServer: 'all'
+			})
 		).id;
-		const dailyId = (await createPackage(tx, tenantId, { name: 'Daily', kind: 'hotspot', priceKes: 50, validityUnit: 'days', validityCount: 1, rateLimit: '2M/5M', dataCapMb: null, sharedDevices: 1 })).id;
-		const hourId = (await createPackage(tx, tenantId, { name: '1 Hour', kind: 'hotspot', priceKes: 10, validityUnit: 'hours', validityCount: 1, rateLimit: '1M/2M', dataCapMb: null, sharedDevices: 1 })).id;
+		const dailyId = (
+			await createPackage(tx, tenantId, {
+				name: 'Daily',
+				kind: 'hotspot',
+				priceKes: 50,
+				validityUnit: 'days',
+				validityCount: 1,
+				rateLimit: '2M/5M',
+				dataCapMb: null,
+				sharedDevices: 1
+			})
+		).id;
+		const hourId = (
+			await createPackage(tx, tenantId, {
+				name: '1 Hour',
+				kind: 'hotspot',
+				priceKes: 10,
+				validityUnit: 'hours',
+				validityCount: 1,
+				rateLimit: '1M/2M',
+				dataCapMb: null,
+				sharedDevices: 1
+			})
+		).id;
 		const settings = await saveMpesaSettings(
 			tx,
 			tenantId,
@@ -116,7 +173,21 @@ export async function paymentTenant(options: { slug: string; darajaUrl: string; 
 			hourId,
 			callbackToken: settings.callbackToken,
 			subscriber: (phone: string, name = 'Test Customer') =>
-				withTenant(tenantId, async (inner) => (await registerSubscriber(inner, { tenantId, name, phone, kind: 'hotspot', routerId, packageId: dailyId, registeredBy: null })).subscriber)
+				withTenant(
+					tenantId,
+					async (inner) =>
+						(
+							await registerSubscriber(inner, {
+								tenantId,
+								name,
+								phone,
+								kind: 'hotspot',
+								routerId,
+								packageId: dailyId,
+								registeredBy: null
+							})
+						).subscriber
+				)
 		};
 	});
 }

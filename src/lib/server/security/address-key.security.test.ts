@@ -38,10 +38,17 @@ describe('the public pages’ per-address limit', () => {
 		const now = new Date(Date.UTC(2025, 2, 3, 9, 1));
 		const lookups = [];
 		for (let i = 1; i <= RATE_RULES.lookupPerIp.limit + 1; i++) {
-			lookups.push(await takeHits([{ rule: RATE_RULES.lookupPerIp, subject: `2001:db8:77:1::${i.toString(16)}` }], now));
+			lookups.push(
+				await takeHits(
+					[{ rule: RATE_RULES.lookupPerIp, subject: `2001:db8:77:1::${i.toString(16)}` }],
+					now
+				)
+			);
 		}
 		expect(lookups.at(-2)?.allowed).toBe(true);
 		expect(lookups.at(-1)?.allowed).toBe(false);
-		expect((await takeHits([{ rule: RATE_RULES.lookupPerIp, subject: '2001:db8:77:2::1' }], now)).allowed).toBe(true);
+		expect(
+			(await takeHits([{ rule: RATE_RULES.lookupPerIp, subject: '2001:db8:77:2::1' }], now)).allowed
+		).toBe(true);
 	});
 });

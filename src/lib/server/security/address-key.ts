@@ -14,7 +14,8 @@ export function addressKey(address: string): string {
 	if (!bytes) return trimmed;
 	if (bytes.length === 4) return bare;
 	// `::ffff:a.b.c.d` is an IPv4 client seen through a dual-stack socket.
-	if (bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) return Array.from(bytes.slice(12)).join('.');
+	if (bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff)
+		return Array.from(bytes.slice(12)).join('.');
 	const groups = [0, 2, 4, 6].map((i) => ((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
 	return `${groups.join(':')}::/64`;
 }

@@ -52,16 +52,26 @@ export function windowStartOf(now: Date, windowMs: number): Date {
 }
 
 /** Counts one hit on `rule` for `subject`, in one statement so concurrent hits are never lost. */
-export async function countHit(tx: Tx, rule: RateRule, subject: string, now = new Date()): Promise<RateVerdict> {
+export async function countHit(
+	tx: Tx,
+	rule: RateRule,
+	subject: string,
+	now = new Date()
+): Promise<RateVerdict> {
 	const windowStart = windowStartOf(now, rule.windowMs);
 	const [row] = await tx
 		.insert(rateLimits)
 		.values({ key: `${rule.name}:${subject}`, windowStart, hits: 1 })
-		.onConflictDoUpdate({ target: [rateLimits.key, rateLimits.windowStart], set: { hits: sql`${rateLimits.hits} + 1` } })
+		.onConflictDoUpdate({
+			target: [rateLimits.key, rateLimits.windowStart],
+			set: { hits: sql`${rateLimits.hits} + 1` }
+		})
 		.returning({ hits: rateLimits.hits });
 	const hits = row?.hits ?? 1;
 	const allowed = hits <= rule.limit;
-	const retryAfterSeconds = allowed ? 0 : Math.ceil((windowStart.getTime() + rule.windowMs - now.getTime()) / 1000);
+	const retryAfterSeconds = allowed
+		? 0
+		: Math.ceil((windowStart.getTime() + rule.windowMs - now.getTime()) / 1000);
 	return { allowed, hits, retryAfterSeconds };
 }
 
@@ -86,14 +96,26 @@ export async function takeHits(checks: RateCheck[], now = new Date()): Promise<R
 			verdicts.push(await countHit(tx, check.rule, subject, now));
 		}
 		const refused = verdicts.filter((v) => !v.allowed);
-		if (refused.length === 0) return { allowed: true, hits: Math.max(...verdicts.map((v) => v.hits)), retryAfterSeconds: 0 };
-		return { allowed: false, hits: Math.max(...refused.map((v) => v.hits)), retryAfterSeconds: Math.max(...refused.map((v) => v.retryAfterSeconds)) };
+		if (refused.length === 0)
+			return {
+				allowed: true,
+				hits: Math.max(...verdicts.map((v) => v.hits)),
+				retryAfterSeconds: 0
+			};
+		return {
+			allowed: false,
+			hits: Math.max(...refused.map((v) => v.hits)),
+			retryAfterSeconds: Math.max(...refused.map((v) => v.retryAfterSeconds))
+		};
 	});
 }
 
 /** Deletes windows that started before `before`; returns how many. */
 export async function pruneRateLimits(tx: Tx, before: Date): Promise<number> {
-	const gone = await tx.delete(rateLimits).where(lt(rateLimits.windowStart, before)).returning({ key: rateLimits.key });
+	const gone = await tx
+		.delete(rateLimits)
+		.where(lt(rateLimits.windowStart, before))
+		.returning({ key: rateLimits.key });
 	return gone.length;
 }
 
@@ -101,11 +123,14 @@ export async function pruneRateLimits(tx: Tx, before: Date): Promise<number> {
  * Old windows are dead weight: the background work of a process (startup.ts) sweeps those older
  * than a day every `everyMs`, off the request path. Returns the function that stops it.
  */
-export function sweepRateLimitsEvery(everyMs = 3_600_000, log: (line: string) => void = console.warn): () => void {
+export function sweepRateLimitsEvery(
+	everyMs = 3_600_000,
+	log: (line: string) => void = console.warn
+): () => void {
 	const timer = setInterval(() => {
-		withTenant(PLATFORM_TENANT_ID, (tx) => pruneRateLimits(tx, new Date(Date.now() - 24 * 3_600_000))).catch((error) =>
-			log(`[rate-limit] sweeping old windows failed: ${safeErrorText(error)}`)
-		);
+		withTenant(PLATFORM_TENANT_ID, (tx) =>
+			pruneRateLimits(tx, new Date(Date.now() - 24 * 3_600_000))
+		).catch((error) => log(`[rate-limit] sweeping old windows failed: ${safeErrorText(error)}`));
 	}, everyMs);
 	timer.unref();
 	return () => clearInterval(timer);

@@ -11,7 +11,9 @@ describe('the key that encrypts M-Pesa keys and router passwords', () => {
 	it('is warned about in one line at a production start without SECRET_KEY, naming the key file to back up', () => {
 		delete process.env.SECRET_KEY;
 		process.env.SECRET_KEY_FILE = '/srv/mtandao/secret.key';
-		expect(secretKeyWarning('production')).toMatch(/^Warning: SECRET_KEY is not set[^\n]*\/srv\/mtandao\/secret\.key[^\n]*$/);
+		expect(secretKeyWarning('production')).toMatch(
+			/^Warning: SECRET_KEY is not set[^\n]*\/srv\/mtandao\/secret\.key[^\n]*$/
+		);
 		delete process.env.SECRET_KEY_FILE;
 	});
 

@@ -53,12 +53,19 @@ export function encryptSecret(plain: string): string {
 	const iv = randomBytes(12);
 	const cipher = createCipheriv(ALGORITHM, currentKey(), iv);
 	const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-	return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+	return [
+		'v1',
+		iv.toString('base64url'),
+		cipher.getAuthTag().toString('base64url'),
+		body.toString('base64url')
+	].join('.');
 }
 
 export class SecretUnreadable extends Error {
 	constructor() {
-		super('A stored secret could not be decrypted: the secret key changed or the value was altered');
+		super(
+			'A stored secret could not be decrypted: the secret key changed or the value was altered'
+		);
 	}
 }
 
@@ -68,7 +75,10 @@ export function decryptSecret(stored: string): string {
 	try {
 		const decipher = createDecipheriv(ALGORITHM, currentKey(), Buffer.from(iv, 'base64url'));
 		decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-		return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+		return Buffer.concat([
+			decipher.update(Buffer.from(body, 'base64url')),
+			decipher.final()
+		]).toString('utf8');
 	} catch {
 		throw new SecretUnreadable();
 	}

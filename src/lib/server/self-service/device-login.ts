@@ -20,7 +20,8 @@ import { deviceFromRecord } from './device';
 import { moveToPortalRouter } from './portal';
 
 export type DeviceLoginProblem = 'no-device' | 'not-ready' | 'in-use' | 'unreachable' | 'refused';
-export type DeviceLoginState = { state: 'waiting' } | { state: 'done' } | { state: 'failed'; problem: DeviceLoginProblem };
+export type DeviceLoginState =
+	{ state: 'waiting' } | { state: 'done' } | { state: 'failed'; problem: DeviceLoginProblem };
 
 export interface DeviceLoginOptions {
 	/** How long to keep trying, from the first attempt. */
@@ -47,11 +48,20 @@ async function planLogin(tenantId: string, paymentId: string): Promise<Planned> 
 		const [payment] = await tx
 			.select()
 			.from(payments)
-			.where(and(eq(payments.id, paymentId), eq(payments.tenantId, tenantId), eq(payments.channel, 'portal'), eq(payments.status, 'succeeded')));
+			.where(
+				and(
+					eq(payments.id, paymentId),
+					eq(payments.tenantId, tenantId),
+					eq(payments.channel, 'portal'),
+					eq(payments.status, 'succeeded')
+				)
+			);
 		if (!payment?.subscriberId) return { ok: false, problem: 'refused' } as const;
 		const found = await getSubscriber(tx, payment.subscriberId);
 		// Paid at another hotspot than the one they last used: their user goes to this one now.
-		const subscriber = found ? await moveToPortalRouter(tx, found, payment.device?.router) : undefined;
+		const subscriber = found
+			? await moveToPortalRouter(tx, found, payment.device?.router)
+			: undefined;
 		const device = deviceFromRecord(payment.device);
 		if (!device.mac || !device.ip) return { ok: false, problem: 'no-device' } as const;
 		const router = subscriber?.routerId ? await getRouter(tx, subscriber.routerId) : undefined;
@@ -103,7 +113,11 @@ function classify(error: unknown): { problem: DeviceLoginProblem; retry: boolean
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Logs the paying device in; resolves with done or the reason it could not. */
-export async function logDeviceIn(tenantId: string, paymentId: string, options: DeviceLoginOptions = {}): Promise<DeviceLoginState> {
+export async function logDeviceIn(
+	tenantId: string,
+	paymentId: string,
+	options: DeviceLoginOptions = {}
+): Promise<DeviceLoginState> {
 	const planned = await planLogin(tenantId, paymentId);
 	if (!planned.ok) return { state: 'failed', problem: planned.problem };
 	const { plan } = planned;
@@ -118,9 +132,17 @@ export async function logDeviceIn(tenantId: string, paymentId: string, options: 
 		}
 		try {
 			await withRouter(plan.target, async (api) => {
-				const sessions = await api.write('/ip/hotspot/active/print', ['=.proplist=.id,user', `?mac-address=${plan.mac}`]);
+				const sessions = await api.write('/ip/hotspot/active/print', [
+					'=.proplist=.id,user',
+					`?mac-address=${plan.mac}`
+				]);
 				if (sessions.some((session) => session.user === plan.user)) return;
-				await hotspotLogin(api, { user: plan.user, password: plan.password, mac: plan.mac, ip: plan.ip });
+				await hotspotLogin(api, {
+					user: plan.user,
+					password: plan.password,
+					mac: plan.mac,
+					ip: plan.ip
+				});
 			});
 			return { state: 'done' };
 		} catch (error) {
@@ -140,7 +162,11 @@ const REMEMBER_MS = 10 * 60_000;
  * Starts the login once per payment in this process and answers how it stands, so a page polling
  * every two seconds never starts a second one. `retry` forgets an outcome and starts again.
  */
-export function deviceLoginState(tenantId: string, paymentId: string, options: DeviceLoginOptions & { retry?: boolean } = {}): DeviceLoginState {
+export function deviceLoginState(
+	tenantId: string,
+	paymentId: string,
+	options: DeviceLoginOptions & { retry?: boolean } = {}
+): DeviceLoginState {
 	const known = attempts.get(paymentId);
 	if (known && !(options.retry && known.result.state === 'failed')) return known.result;
 	const entry: { result: DeviceLoginState } = { result: { state: 'waiting' } };
@@ -153,7 +179,12 @@ export function deviceLoginState(tenantId: string, paymentId: string, options: D
 				entry.result = { state: 'failed', problem: 'unreachable' };
 			}
 		)
-		.finally(() => setTimeout(() => attempts.get(paymentId) === entry && attempts.delete(paymentId), REMEMBER_MS).unref());
+		.finally(() =>
+			setTimeout(
+				() => attempts.get(paymentId) === entry && attempts.delete(paymentId),
+				REMEMBER_MS
+			).unref()
+		);
 	return entry.result;
 }
 
@@ -166,7 +197,10 @@ export interface PortalConnection {
 }
 
 /** What the page of a paid portal payment needs to get the browser online. */
-export function portalConnection(payment: Pick<Payment, 'device'>, subscriber: Pick<Subscriber, 'routerUsername' | 'routerPasswordEnc'>): PortalConnection {
+export function portalConnection(
+	payment: Pick<Payment, 'device'>,
+	subscriber: Pick<Subscriber, 'routerUsername' | 'routerPasswordEnc'>
+): PortalConnection {
 	const device = deviceFromRecord(payment.device);
 	return {
 		username: subscriber.routerUsername,

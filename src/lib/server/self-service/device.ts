@@ -20,7 +20,8 @@ export function normalizeMac(value: string | null | undefined): string | null {
 
 export function normalizeIpv4(value: string | null | undefined): string | null {
 	const parts = (value?.trim() ?? '').split('.');
-	if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return null;
+	if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255))
+		return null;
 	return parts.map(Number).join('.');
 }
 
@@ -37,14 +38,22 @@ export function safeLink(value: string | null | undefined): string | null {
 }
 
 /** Names a hotspot's own DNS name can have on its network and that no one can register on the internet. */
-const LOCAL_NAME = /^(?:[a-z0-9-]+|.+\.(?:lan|local|localdomain|home\.arpa|internal|intranet|home|corp|private))$/;
+const LOCAL_NAME =
+	/^(?:[a-z0-9-]+|.+\.(?:lan|local|localdomain|home\.arpa|internal|intranet|home|corp|private))$/;
 
 /** 10/8, 172.16/12, 192.168/16, 100.64/10 (carrier-grade NAT), 169.254/16 and loopback: where a router's own page lives. */
 function privateIpv4(host: string): boolean {
 	const ip = normalizeIpv4(host);
 	if (!ip) return false;
 	const [a, b] = ip.split('.').map(Number) as [number, number];
-	return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254);
+	return (
+		a === 10 ||
+		a === 127 ||
+		(a === 172 && b >= 16 && b <= 31) ||
+		(a === 192 && b === 168) ||
+		(a === 100 && b >= 64 && b <= 127) ||
+		(a === 169 && b === 254)
+	);
 }
 
 /**

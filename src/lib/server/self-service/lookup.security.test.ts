@@ -33,13 +33,25 @@ describe('looking a subscriber up on /pay', () => {
 		const s = await isp.subscriber('254712500001', 'Achieng Otieno');
 		const expiresAt = new Date(Date.now() + 5 * 24 * HOUR);
 		await withTenant(isp.tenantId, async (tx) => {
-			await tx.update(subscribers).set({ status: 'active', expiresAt }).where(eq(subscribers.id, s.id));
+			await tx
+				.update(subscribers)
+				.set({ status: 'active', expiresAt })
+				.where(eq(subscribers.id, s.id));
 			await creditWallet(tx, { subscriberId: s.id, kind: 'cash', amountKes: 737 });
 		});
 		const found = await findPayer(isp.tenantId, { account: null, phone: '254712500001' });
 		if (!found.ok) throw new Error('not found');
-		expect(Object.keys(found.view).sort()).toEqual(['maskedName', 'packages', 'status', 'suggestedPackageId']);
-		expect(found.view).toMatchObject({ maskedName: 'Ac***g Ot***o', status: 'active', suggestedPackageId: isp.dailyId });
+		expect(Object.keys(found.view).sort()).toEqual([
+			'maskedName',
+			'packages',
+			'status',
+			'suggestedPackageId'
+		]);
+		expect(found.view).toMatchObject({
+			maskedName: 'Ac***g Ot***o',
+			status: 'active',
+			suggestedPackageId: isp.dailyId
+		});
 		const sent = JSON.stringify(found.view);
 		expect(sent).not.toContain('737'); // the balance
 		expect(sent).not.toContain(String(expiresAt.getUTCFullYear())); // the expiry
@@ -56,7 +68,9 @@ describe('looking a subscriber up on /pay', () => {
 			['expired', new Date(Date.now() - HOUR)]
 		] as const) {
 			const s = await isp.subscriber(`2547125001${++seq}`);
-			await withTenant(isp.tenantId, (tx) => tx.update(subscribers).set({ status, expiresAt }).where(eq(subscribers.id, s.id)));
+			await withTenant(isp.tenantId, (tx) =>
+				tx.update(subscribers).set({ status, expiresAt }).where(eq(subscribers.id, s.id))
+			);
 			const found = await findPayer(isp.tenantId, { account: s.accountNumber, phone: null });
 			expect(found.ok && found.view.status, status).toBe('expired');
 		}
@@ -69,7 +83,10 @@ describe('a payment’s public status page', () => {
 		const expiresAt = new Date(Date.now() + 24 * HOUR);
 		const receipt = `SEC${settledAgoMs.toString(36).toUpperCase()}`.slice(0, 10);
 		return withTenant(isp.tenantId, async (tx) => {
-			await tx.update(subscribers).set({ status: 'active', expiresAt }).where(eq(subscribers.id, s.id));
+			await tx
+				.update(subscribers)
+				.set({ status: 'active', expiresAt })
+				.where(eq(subscribers.id, s.id));
 			const [payment] = await tx
 				.insert(payments)
 				.values({
@@ -94,14 +111,25 @@ describe('a payment’s public status page', () => {
 	it('shows the receipt and the new expiry just after paying, and no more than the phone’s last digits', async () => {
 		const { payment, receipt, expiresAt } = await paidPayment(60_000);
 		const found = await readPublicPayment(isp.tenantId, payment.id, 'pay');
-		expect(found?.state).toMatchObject({ status: 'succeeded', receipt, expiresAt: expiresAt.toISOString(), detailsHidden: false, phoneEnding: '099' });
+		expect(found?.state).toMatchObject({
+			status: 'succeeded',
+			receipt,
+			expiresAt: expiresAt.toISOString(),
+			detailsHidden: false,
+			phoneEnding: '099'
+		});
 		expect(JSON.stringify(found?.state)).not.toContain('712500');
 	});
 
 	it('hides the receipt and the expiry once the payment is over an hour old', async () => {
 		const { payment, receipt } = await paidPayment(DETAILS_SHOWN_MS + 60_000);
 		const found = await readPublicPayment(isp.tenantId, payment.id, 'pay');
-		expect(found?.state).toMatchObject({ status: 'succeeded', receipt: null, expiresAt: null, detailsHidden: true });
+		expect(found?.state).toMatchObject({
+			status: 'succeeded',
+			receipt: null,
+			expiresAt: null,
+			detailsHidden: true
+		});
 		expect(JSON.stringify(found?.state)).not.toContain(receipt);
 	});
 });

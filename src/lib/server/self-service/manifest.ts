@@ -10,7 +10,8 @@ import type { PublicTenant } from './tenant';
 export type PublicArea = 'pay' | 'portal';
 
 /** Where the page's manifest is served; absolute, so it stays right after in-app navigation. */
-export const manifestPath = (area: PublicArea, slug: string) => `/${area}/${slug}/manifest.webmanifest`;
+export const manifestPath = (area: PublicArea, slug: string) =>
+	`/${area}/${slug}/manifest.webmanifest`;
 
 export function publicManifest(tenant: PublicTenant, area: PublicArea) {
 	const home = `/${area}/${tenant.slug}`;
@@ -19,7 +20,10 @@ export function publicManifest(tenant: PublicTenant, area: PublicArea) {
 		id: home,
 		name: tenant.name,
 		short_name: tenant.name,
-		description: area === 'pay' ? m.pay_manifest_description({ name: tenant.name }) : m.portal_manifest_description({ name: tenant.name }),
+		description:
+			area === 'pay'
+				? m.pay_manifest_description({ name: tenant.name })
+				: m.portal_manifest_description({ name: tenant.name }),
 		start_url: home,
 		// Without a trailing slash, which SvelteKit would redirect away: the page and everything under it.
 		scope: home,

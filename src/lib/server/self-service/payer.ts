@@ -20,7 +20,9 @@ export function maskName(name: string): string {
 			// Digits tell too much (a portal customer is named after their phone): none of them shows.
 			if (/\d/.test(word)) return '***';
 			const chars = Array.from(word);
-			return chars.length <= 3 ? `${chars[0]}***` : `${chars.slice(0, 2).join('')}***${chars[chars.length - 1]}`;
+			return chars.length <= 3
+				? `${chars[0]}***`
+				: `${chars.slice(0, 2).join('')}***${chars[chars.length - 1]}`;
 		})
 		.join(' ');
 }
@@ -53,7 +55,9 @@ export interface PayerView {
 
 export type PublicSubscriberStatus = 'active' | 'expired';
 
-export type PayerResult = { ok: true; subscriber: Subscriber; view: PayerView } | { ok: false; reason: 'none' | 'ambiguous' };
+export type PayerResult =
+	| { ok: true; subscriber: Subscriber; view: PayerView }
+	| { ok: false; reason: 'none' | 'ambiguous' };
 
 /** The account number first; else a phone, if exactly one subscriber of this tenant has it. */
 export async function findPayer(tenantId: string, lookup: PayerLookup): Promise<PayerResult> {
@@ -77,21 +81,49 @@ async function payerView(tx: Tx, subscriber: Subscriber, now = new Date()): Prom
 }
 
 /** Suspended, pending and lapsed accounts all read "expired": the reason is for the provider to tell. */
-export function publicSubscriberStatus(subscriber: Pick<Subscriber, 'status' | 'expiresAt'>, now = new Date()): PublicSubscriberStatus {
-	return subscriber.status === 'active' && subscriber.expiresAt !== null && subscriber.expiresAt.getTime() > now.getTime() ? 'active' : 'expired';
+export function publicSubscriberStatus(
+	subscriber: Pick<Subscriber, 'status' | 'expiresAt'>,
+	now = new Date()
+): PublicSubscriberStatus {
+	return subscriber.status === 'active' &&
+		subscriber.expiresAt !== null &&
+		subscriber.expiresAt.getTime() > now.getTime()
+		? 'active'
+		: 'expired';
 }
 
 /**
  * What this subscriber can buy: the tenant's packages of their kind that are on sale, cheapest
  * first, and their plan and the package in force even if retired (they may keep renewing it).
  */
-export async function offeredPackages(tx: Tx, subscriber: Pick<Subscriber, 'tenantId' | 'kind' | 'packageId' | 'planPackageId'>): Promise<OfferedPackage[]> {
-	const own = [subscriber.packageId, subscriber.planPackageId].filter((id): id is string => id !== null);
-	const onSaleOrCurrent = own.length > 0 ? or(eq(packages.active, true), inArray(packages.id, own)) : eq(packages.active, true);
+export async function offeredPackages(
+	tx: Tx,
+	subscriber: Pick<Subscriber, 'tenantId' | 'kind' | 'packageId' | 'planPackageId'>
+): Promise<OfferedPackage[]> {
+	const own = [subscriber.packageId, subscriber.planPackageId].filter(
+		(id): id is string => id !== null
+	);
+	const onSaleOrCurrent =
+		own.length > 0
+			? or(eq(packages.active, true), inArray(packages.id, own))
+			: eq(packages.active, true);
 	const rows: Package[] = await tx
 		.select()
 		.from(packages)
-		.where(and(eq(packages.tenantId, subscriber.tenantId), eq(packages.kind, subscriber.kind), onSaleOrCurrent))
+		.where(
+			and(
+				eq(packages.tenantId, subscriber.tenantId),
+				eq(packages.kind, subscriber.kind),
+				onSaleOrCurrent
+			)
+		)
 		.orderBy(asc(packages.priceKes), asc(packages.name));
-	return rows.map(({ id, name, priceKes, validityUnit, validityCount, rateLimit }) => ({ id, name, priceKes, validityUnit, validityCount, rateLimit }));
+	return rows.map(({ id, name, priceKes, validityUnit, validityCount, rateLimit }) => ({
+		id,
+		name,
+		priceKes,
+		validityUnit,
+		validityCount,
+		rateLimit
+	}));
 }

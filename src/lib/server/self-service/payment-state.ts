@@ -5,8 +5,19 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { withTenant } from '../db';
-import { packages, payments, subscribers, type Payment, type PaymentChannel, type Subscriber } from '../db/schema';
-import { problemForResultCode, type PublicPaymentState, type PublicStatus } from '../../payments/problems';
+import {
+	packages,
+	payments,
+	subscribers,
+	type Payment,
+	type PaymentChannel,
+	type Subscriber
+} from '../db/schema';
+import {
+	problemForResultCode,
+	type PublicPaymentState,
+	type PublicStatus
+} from '../../payments/problems';
 
 export type { PublicPaymentState, PublicStatus } from '../../payments/problems';
 
@@ -24,20 +35,37 @@ export interface PublicPayment {
 export const DETAILS_SHOWN_MS = 60 * 60_000;
 
 /** Whether the page for this payment may still show what it bought (see DETAILS_SHOWN_MS). */
-export function detailsShown(payment: Pick<Payment, 'settledAt' | 'createdAt'>, now = new Date()): boolean {
+export function detailsShown(
+	payment: Pick<Payment, 'settledAt' | 'createdAt'>,
+	now = new Date()
+): boolean {
 	return now.getTime() - (payment.settledAt ?? payment.createdAt).getTime() <= DETAILS_SHOWN_MS;
 }
 
-export function publicState(payment: Payment, subscriber: Subscriber | null, packageName: string | null, now = new Date()): PublicPaymentState {
+export function publicState(
+	payment: Payment,
+	subscriber: Subscriber | null,
+	packageName: string | null,
+	now = new Date()
+): PublicPaymentState {
 	// flagged: paid, but not as asked (another amount); unmatched cannot come from a push. A person looks at both.
 	const status: PublicStatus =
-		payment.status === 'pending' ? 'pending' : payment.status === 'succeeded' ? 'succeeded' : payment.status === 'failed' ? 'failed' : 'review';
+		payment.status === 'pending'
+			? 'pending'
+			: payment.status === 'succeeded'
+				? 'succeeded'
+				: payment.status === 'failed'
+					? 'failed'
+					: 'review';
 	const shown = detailsShown(payment, now);
 	return {
 		status,
 		reason: status === 'failed' ? problemForResultCode(payment.resultCode) : null,
 		receipt: shown && (status === 'succeeded' || status === 'review') ? payment.receipt : null,
-		expiresAt: shown && status === 'succeeded' && subscriber?.expiresAt ? subscriber.expiresAt.toISOString() : null,
+		expiresAt:
+			shown && status === 'succeeded' && subscriber?.expiresAt
+				? subscriber.expiresAt.toISOString()
+				: null,
 		detailsHidden: !shown,
 		amountKes: payment.amountKes,
 		packageName,
@@ -46,15 +74,37 @@ export function publicState(payment: Payment, subscriber: Subscriber | null, pac
 }
 
 /** The payment if it belongs to this tenant (not a sub-tenant) and was started on this kind of page. */
-export async function readPublicPayment(tenantId: string, paymentId: string, channel: Extract<PaymentChannel, 'pay' | 'portal'>): Promise<PublicPayment | null> {
+export async function readPublicPayment(
+	tenantId: string,
+	paymentId: string,
+	channel: Extract<PaymentChannel, 'pay' | 'portal'>
+): Promise<PublicPayment | null> {
 	return withTenant(tenantId, async (tx) => {
 		const [payment] = await tx
 			.select()
 			.from(payments)
-			.where(and(eq(payments.id, paymentId), eq(payments.tenantId, tenantId), eq(payments.channel, channel), eq(payments.source, 'stk')));
+			.where(
+				and(
+					eq(payments.id, paymentId),
+					eq(payments.tenantId, tenantId),
+					eq(payments.channel, channel),
+					eq(payments.source, 'stk')
+				)
+			);
 		if (!payment) return null;
-		const [subscriber] = payment.subscriberId ? await tx.select().from(subscribers).where(eq(subscribers.id, payment.subscriberId)) : [];
-		const [pkg] = payment.packageId ? await tx.select({ name: packages.name }).from(packages).where(eq(packages.id, payment.packageId)) : [];
-		return { payment, subscriber: subscriber ?? null, state: publicState(payment, subscriber ?? null, pkg?.name ?? null) };
+		const [subscriber] = payment.subscriberId
+			? await tx.select().from(subscribers).where(eq(subscribers.id, payment.subscriberId))
+			: [];
+		const [pkg] = payment.packageId
+			? await tx
+					.select({ name: packages.name })
+					.from(packages)
+					.where(eq(packages.id, payment.packageId))
+			: [];
+		return {
+			payment,
+			subscriber: subscriber ?? null,
+			state: publicState(payment, subscriber ?? null, pkg?.name ?? null)
+		};
 	});
 }

@@ -18,7 +18,11 @@ import { pushAllowance, sendSelfServicePush, type PushOutcome, type SelfServiceP
  * in its login page), else the tenant's first. A name we do not know falls back to the first too,
  * so a stale login page still sells.
  */
-export async function portalRouterId(tx: Tx, tenantId: string, wanted: string | null | undefined): Promise<string | null> {
+export async function portalRouterId(
+	tx: Tx,
+	tenantId: string,
+	wanted: string | null | undefined
+): Promise<string | null> {
 	const named = wanted && isUuid(wanted) ? wanted : null;
 	const own = await tx
 		.select({ id: routers.id })
@@ -35,9 +39,18 @@ export async function hotspotPackages(tx: Tx, tenantId: string): Promise<Offered
 	const rows = await tx
 		.select()
 		.from(packages)
-		.where(and(eq(packages.tenantId, tenantId), eq(packages.kind, 'hotspot'), eq(packages.active, true)))
+		.where(
+			and(eq(packages.tenantId, tenantId), eq(packages.kind, 'hotspot'), eq(packages.active, true))
+		)
 		.orderBy(asc(packages.priceKes), asc(packages.name));
-	return rows.map(({ id, name, priceKes, validityUnit, validityCount, rateLimit }) => ({ id, name, priceKes, validityUnit, validityCount, rateLimit }));
+	return rows.map(({ id, name, priceKes, validityUnit, validityCount, rateLimit }) => ({
+		id,
+		name,
+		priceKes,
+		validityUnit,
+		validityCount,
+		rateLimit
+	}));
 }
 
 export class PortalRefused extends Error {
@@ -67,20 +80,39 @@ export async function portalCustomer(input: {
 		const [pkg] = await tx
 			.select({ id: packages.id })
 			.from(packages)
-			.where(and(eq(packages.id, packageId), eq(packages.tenantId, tenantId), eq(packages.kind, 'hotspot'), eq(packages.active, true)));
+			.where(
+				and(
+					eq(packages.id, packageId),
+					eq(packages.tenantId, tenantId),
+					eq(packages.kind, 'hotspot'),
+					eq(packages.active, true)
+				)
+			);
 		if (!pkg) throw new PortalRefused('package');
 		const routerId = await portalRouterId(tx, tenantId, input.routerId);
 		if (!routerId) throw new PortalRefused('no-router');
-		await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`portal:${tenantId}:${phone}`}, 0))`);
+		await tx.execute(
+			sql`select pg_advisory_xact_lock(hashtextextended(${`portal:${tenantId}:${phone}`}, 0))`
+		);
 		const [existing] = await tx
 			.select()
 			.from(subscribers)
-			.where(and(eq(subscribers.tenantId, tenantId), eq(subscribers.phone, phone), eq(subscribers.kind, 'hotspot')))
-			.orderBy(sql`${subscribers.routerId} = ${routerId} desc nulls last`, desc(subscribers.updatedAt))
+			.where(
+				and(
+					eq(subscribers.tenantId, tenantId),
+					eq(subscribers.phone, phone),
+					eq(subscribers.kind, 'hotspot')
+				)
+			)
+			.orderBy(
+				sql`${subscribers.routerId} = ${routerId} desc nulls last`,
+				desc(subscribers.updatedAt)
+			)
 			.limit(1);
 		if (existing) {
 			if (existing.status === 'suspended') throw new PortalRefused('suspended');
-			if (existing.routerId === routerId || inService(existing)) return { subscriber: existing, created: false, routerId };
+			if (existing.routerId === routerId || inService(existing))
+				return { subscriber: existing, created: false, routerId };
 			const moved = await updateSubscriber(tx, existing.id, { routerId });
 			return { subscriber: moved ?? existing, created: false, routerId };
 		}
@@ -99,18 +131,32 @@ export async function portalCustomer(input: {
 	});
 }
 
-const inService = (subscriber: Subscriber) => subscriber.status === 'active' && subscriber.expiresAt !== null && subscriber.expiresAt.getTime() > Date.now();
+const inService = (subscriber: Subscriber) =>
+	subscriber.status === 'active' &&
+	subscriber.expiresAt !== null &&
+	subscriber.expiresAt.getTime() > Date.now();
 
 /**
  * After a portal payment succeeded: the customer moves to the hotspot they paid at (the router the
  * payment recorded), if they are not there yet. Returns the subscriber as it now is.
  */
-export async function moveToPortalRouter(tx: Tx, subscriber: Subscriber, paidAtRouter: string | undefined): Promise<Subscriber> {
-	if (!paidAtRouter || !isUuid(paidAtRouter) || subscriber.routerId === paidAtRouter) return subscriber;
+export async function moveToPortalRouter(
+	tx: Tx,
+	subscriber: Subscriber,
+	paidAtRouter: string | undefined
+): Promise<Subscriber> {
+	if (!paidAtRouter || !isUuid(paidAtRouter) || subscriber.routerId === paidAtRouter)
+		return subscriber;
 	const [own] = await tx
 		.select({ id: routers.id })
 		.from(routers)
-		.where(and(eq(routers.id, paidAtRouter), eq(routers.tenantId, subscriber.tenantId), isNull(routers.retiredAt)));
+		.where(
+			and(
+				eq(routers.id, paidAtRouter),
+				eq(routers.tenantId, subscriber.tenantId),
+				isNull(routers.retiredAt)
+			)
+		);
 	if (!own) return subscriber;
 	return (await updateSubscriber(tx, subscriber.id, { routerId: own.id })) ?? subscriber;
 }
@@ -122,7 +168,10 @@ export async function moveToPortalRouter(tx: Tx, subscriber: Subscriber, paidAtR
  * router or the customer rules the sale out.
  */
 export async function portalPurchase(
-	input: { tenantId: string; phone: string; packageId: string; routerId: string | null } & Pick<SelfServicePush, 'device' | 'clientAddress' | 'callbackBase'>,
+	input: { tenantId: string; phone: string; packageId: string; routerId: string | null } & Pick<
+		SelfServicePush,
+		'device' | 'clientAddress' | 'callbackBase'
+	>,
 	customerReady: () => void = () => {}
 ): Promise<PushOutcome> {
 	const tooMany = await pushAllowance(input);
@@ -130,5 +179,11 @@ export async function portalPurchase(
 	const { subscriber, routerId } = await portalCustomer(input);
 	customerReady();
 	// The hotspot it was bought at goes with the payment, for a customer moved only once it is paid.
-	return sendSelfServicePush({ ...input, device: { ...input.device, router: routerId }, subscriberId: subscriber.id, ownPhone: subscriber.phone, channel: 'portal' });
+	return sendSelfServicePush({
+		...input,
+		device: { ...input.device, router: routerId },
+		subscriberId: subscriber.id,
+		ownPhone: subscriber.phone,
+		channel: 'portal'
+	});
 }

@@ -59,13 +59,29 @@ describe('prompts from the public pages', () => {
 		const outcomes: PushOutcome[] = [];
 		for (let i = 0; i < 25; i++) {
 			const now = new Date(day + Math.floor(i / 5) * 11 * 60_000 + i * 1000);
-			const outcome = await startSelfServicePush({ tenantId: isp.tenantId, subscriberId: s.id, packageId: isp.dailyId, phone: s.phone, ownPhone: s.phone, channel: 'pay', clientAddress: nextAddress(), callbackBase: hooks.url }, now);
+			const outcome = await startSelfServicePush(
+				{
+					tenantId: isp.tenantId,
+					subscriberId: s.id,
+					packageId: isp.dailyId,
+					phone: s.phone,
+					ownPhone: s.phone,
+					channel: 'pay',
+					clientAddress: nextAddress(),
+					callbackBase: hooks.url
+				},
+				now
+			);
 			outcomes.push(outcome);
 			await settledAtDaraja(outcome);
 		}
 		expect(pushesTo(s.phone)).toBe(PROMPT_RULES.phonePerDay.limit);
 		expect(outcomes.slice(0, 20).every((o) => o.ok)).toBe(true);
-		for (const refused of outcomes.slice(20)) expect(refused).toMatchObject({ ok: false, refusal: { kind: 'too-many', status: 429, limit: 'phone-day' } });
+		for (const refused of outcomes.slice(20))
+			expect(refused).toMatchObject({
+				ok: false,
+				refusal: { kind: 'too-many', status: 429, limit: 'phone-day' }
+			});
 	});
 
 	it('lets a phone that is not the subscriber’s own prompt for that account twice an hour; the own phone still pays', async () => {
@@ -73,7 +89,16 @@ describe('prompts from the public pages', () => {
 		const s = await isp.subscriber(nextPhone());
 		const stranger = nextPhone();
 		const push = (phone: string) =>
-			startSelfServicePush({ tenantId: isp.tenantId, subscriberId: s.id, packageId: isp.dailyId, phone, ownPhone: s.phone, channel: 'pay', clientAddress: nextAddress(), callbackBase: hooks.url });
+			startSelfServicePush({
+				tenantId: isp.tenantId,
+				subscriberId: s.id,
+				packageId: isp.dailyId,
+				phone,
+				ownPhone: s.phone,
+				channel: 'pay',
+				clientAddress: nextAddress(),
+				callbackBase: hooks.url
+			});
 		const outcomes: PushOutcome[] = [];
 		for (let i = 0; i < 4; i++) {
 			const outcome = await push(stranger);
@@ -82,7 +107,15 @@ describe('prompts from the public pages', () => {
 		}
 		expect(pushesTo(stranger)).toBe(2);
 		expect(outcomes.map((o) => o.ok)).toEqual([true, true, false, false]);
-		expect(outcomes[2]).toMatchObject({ ok: false, refusal: { kind: 'too-many', status: 429, limit: 'foreign-payer', retryAfterSeconds: expect.any(Number) } });
+		expect(outcomes[2]).toMatchObject({
+			ok: false,
+			refusal: {
+				kind: 'too-many',
+				status: 429,
+				limit: 'foreign-payer',
+				retryAfterSeconds: expect.any(Number)
+			}
+		});
 		const own = await push(s.phone);
 		expect(own.ok).toBe(true);
 		await settledAtDaraja(own);
@@ -91,23 +124,52 @@ describe('prompts from the public pages', () => {
 
 	it('stops a tenant at its daily cap, counted atomically when prompts arrive at once, on /pay and on the portal', async () => {
 		const isp = await paymentTenant({ slug: 'limits-tenant-day', darajaUrl: daraja.url });
-		const customers = await Promise.all(Array.from({ length: TENANT_DAY + 6 }, () => isp.subscriber(nextPhone())));
+		const customers = await Promise.all(
+			Array.from({ length: TENANT_DAY + 6 }, () => isp.subscriber(nextPhone()))
+		);
 		const before = daraja.pushes.length;
 		const outcomes = await Promise.all(
 			customers.map((s) =>
-				startSelfServicePush({ tenantId: isp.tenantId, subscriberId: s.id, packageId: isp.dailyId, phone: s.phone, ownPhone: s.phone, channel: 'pay', clientAddress: nextAddress(), callbackBase: hooks.url })
+				startSelfServicePush({
+					tenantId: isp.tenantId,
+					subscriberId: s.id,
+					packageId: isp.dailyId,
+					phone: s.phone,
+					ownPhone: s.phone,
+					channel: 'pay',
+					clientAddress: nextAddress(),
+					callbackBase: hooks.url
+				})
 			)
 		);
 		expect(daraja.pushes.length - before).toBe(TENANT_DAY);
 		expect(outcomes.filter((o) => o.ok)).toHaveLength(TENANT_DAY);
-		for (const refused of outcomes.filter((o) => !o.ok)) expect(refused).toMatchObject({ refusal: { kind: 'too-many', status: 429, limit: 'tenant-day' } });
+		for (const refused of outcomes.filter((o) => !o.ok))
+			expect(refused).toMatchObject({
+				refusal: { kind: 'too-many', status: 429, limit: 'tenant-day' }
+			});
 
 		// The captive portal draws on the same day, and a refused buyer leaves no hotspot user behind.
 		const phone = nextPhone();
-		const atPortal = await portalPurchase({ tenantId: isp.tenantId, phone, packageId: isp.dailyId, routerId: null, device: null, clientAddress: nextAddress(), callbackBase: hooks.url });
-		expect(atPortal).toMatchObject({ ok: false, refusal: { kind: 'too-many', limit: 'tenant-day' } });
+		const atPortal = await portalPurchase({
+			tenantId: isp.tenantId,
+			phone,
+			packageId: isp.dailyId,
+			routerId: null,
+			device: null,
+			clientAddress: nextAddress(),
+			callbackBase: hooks.url
+		});
+		expect(atPortal).toMatchObject({
+			ok: false,
+			refusal: { kind: 'too-many', limit: 'tenant-day' }
+		});
 		expect(daraja.pushes.length - before).toBe(TENANT_DAY);
-		expect(await withTenant(isp.tenantId, (tx) => tx.select().from(subscribers).where(eq(subscribers.phone, phone)))).toEqual([]);
+		expect(
+			await withTenant(isp.tenantId, (tx) =>
+				tx.select().from(subscribers).where(eq(subscribers.phone, phone))
+			)
+		).toEqual([]);
 	});
 
 	it('does not let prompts refused by another limit use up the tenant’s day', async () => {
@@ -116,11 +178,29 @@ describe('prompts from the public pages', () => {
 		// A flood at one stranger's phone: refused by the per-phone limit after five.
 		const victim = nextPhone();
 		for (let i = 0; i < TENANT_DAY + 5; i++) {
-			const outcome = await startSelfServicePush({ tenantId: isp.tenantId, subscriberId: s.id, packageId: isp.dailyId, phone: victim, ownPhone: victim, channel: 'pay', clientAddress: nextAddress(), callbackBase: hooks.url });
+			const outcome = await startSelfServicePush({
+				tenantId: isp.tenantId,
+				subscriberId: s.id,
+				packageId: isp.dailyId,
+				phone: victim,
+				ownPhone: victim,
+				channel: 'pay',
+				clientAddress: nextAddress(),
+				callbackBase: hooks.url
+			});
 			await settledAtDaraja(outcome);
 		}
 		expect(pushesTo(victim)).toBe(5);
-		const owner = await startSelfServicePush({ tenantId: isp.tenantId, subscriberId: s.id, packageId: isp.dailyId, phone: s.phone, ownPhone: s.phone, channel: 'pay', clientAddress: nextAddress(), callbackBase: hooks.url });
+		const owner = await startSelfServicePush({
+			tenantId: isp.tenantId,
+			subscriberId: s.id,
+			packageId: isp.dailyId,
+			phone: s.phone,
+			ownPhone: s.phone,
+			channel: 'pay',
+			clientAddress: nextAddress(),
+			callbackBase: hooks.url
+		});
 		expect(owner.ok).toBe(true);
 	});
 });

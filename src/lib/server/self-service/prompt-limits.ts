@@ -40,29 +40,46 @@ export interface PromptRequest {
 	ownPhone?: string | null;
 }
 
-export type PromptVerdict = { allowed: true } | { allowed: false; limit: PromptLimit; retryAfterSeconds: number };
+export type PromptVerdict =
+	{ allowed: true } | { allowed: false; limit: PromptLimit; retryAfterSeconds: number };
 
 /**
  * Counts one prompt against every limit, in one short transaction (each count is one atomic
  * upsert, so prompts sent at once are all counted); the first limit it is over, else allowed.
  */
-export async function takePromptAllowance(request: PromptRequest, now = new Date()): Promise<PromptVerdict> {
-	const foreign = Boolean(request.subscriberId && request.ownPhone && request.ownPhone !== request.phone);
+export async function takePromptAllowance(
+	request: PromptRequest,
+	now = new Date()
+): Promise<PromptVerdict> {
+	const foreign = Boolean(
+		request.subscriberId && request.ownPhone && request.ownPhone !== request.phone
+	);
 	return withTenant(PLATFORM_TENANT_ID, async (tx) => {
 		const checks: { limit: PromptLimit; rule: RateRule; subject: string | null }[] = [
 			{ limit: 'burst', rule: RATE_RULES.pushPerPhone, subject: request.phone },
 			{ limit: 'burst', rule: RATE_RULES.pushPerIp, subject: request.clientAddress },
 			{ limit: 'phone-day', rule: PROMPT_RULES.phonePerDay, subject: request.phone },
-			{ limit: 'foreign-payer', rule: PROMPT_RULES.foreignPayerPerHour, subject: foreign ? `${request.tenantId}:${request.subscriberId}:${request.phone}` : null }
+			{
+				limit: 'foreign-payer',
+				rule: PROMPT_RULES.foreignPayerPerHour,
+				subject: foreign ? `${request.tenantId}:${request.subscriberId}:${request.phone}` : null
+			}
 		];
 		let refused: PromptVerdict | null = null;
 		for (const check of checks) {
 			if (!check.subject) continue;
 			const verdict = await countHit(tx, check.rule, check.subject, now);
-			if (!verdict.allowed && !refused) refused = { allowed: false, limit: check.limit, retryAfterSeconds: verdict.retryAfterSeconds };
+			if (!verdict.allowed && !refused)
+				refused = {
+					allowed: false,
+					limit: check.limit,
+					retryAfterSeconds: verdict.retryAfterSeconds
+				};
 		}
 		if (refused) return refused;
 		const tenant = await countHit(tx, tenantDayRule(), request.tenantId, now);
-		return tenant.allowed ? { allowed: true } : { allowed: false, limit: 'tenant-day', retryAfterSeconds: tenant.retryAfterSeconds };
+		return tenant.allowed
+			? { allowed: true }
+			: { allowed: false, limit: 'tenant-day', retryAfterSeconds: tenant.retryAfterSeconds };
 	});
 }

@@ -30,22 +30,40 @@ export type PushRefusal =
 
 export type PushOutcome = { ok: true; paymentId: string } | { ok: false; refusal: PushRefusal };
 
-const STATUS_FOR: Record<string, number> = { 'not-configured': 503, unavailable: 503, merchant: 502, rejected: 502, 'prompt-open': 409, subscriber: 404 };
+const STATUS_FOR: Record<string, number> = {
+	'not-configured': 503,
+	unavailable: 503,
+	merchant: 502,
+	rejected: 502,
+	'prompt-open': 409,
+	subscriber: 404
+};
 
 /**
  * Counts a prompt against the limits; the refusal when over. The portal takes it before it creates
  * the customer's hotspot user, then sends with `sendSelfServicePush`.
  */
 export async function pushAllowance(
-	input: Pick<SelfServicePush, 'tenantId' | 'phone' | 'clientAddress'> & Partial<Pick<SelfServicePush, 'subscriberId' | 'ownPhone'>>,
+	input: Pick<SelfServicePush, 'tenantId' | 'phone' | 'clientAddress'> &
+		Partial<Pick<SelfServicePush, 'subscriberId' | 'ownPhone'>>,
 	now = new Date()
 ): Promise<PushRefusal | null> {
 	const verdict = await takePromptAllowance(input, now);
-	return verdict.allowed ? null : { kind: 'too-many', status: 429, limit: verdict.limit, retryAfterSeconds: verdict.retryAfterSeconds };
+	return verdict.allowed
+		? null
+		: {
+				kind: 'too-many',
+				status: 429,
+				limit: verdict.limit,
+				retryAfterSeconds: verdict.retryAfterSeconds
+			};
 }
 
 /** The limits, then the prompt. */
-export async function startSelfServicePush(input: SelfServicePush, now = new Date()): Promise<PushOutcome> {
+export async function startSelfServicePush(
+	input: SelfServicePush,
+	now = new Date()
+): Promise<PushOutcome> {
 	const refusal = await pushAllowance(input, now);
 	return refusal ? { ok: false, refusal } : sendSelfServicePush(input);
 }
@@ -65,9 +83,14 @@ export async function sendSelfServicePush(input: SelfServicePush): Promise<PushO
 		return { ok: true, paymentId: payment.id };
 	} catch (error) {
 		if (!(error instanceof StkStartFailed)) throw error;
-		if (error.problem === 'phone') return { ok: false, refusal: { kind: 'field', status: 400, field: 'phone' } };
-		if (error.problem === 'package') return { ok: false, refusal: { kind: 'field', status: 400, field: 'packageId' } };
+		if (error.problem === 'phone')
+			return { ok: false, refusal: { kind: 'field', status: 400, field: 'phone' } };
+		if (error.problem === 'package')
+			return { ok: false, refusal: { kind: 'field', status: 400, field: 'packageId' } };
 		const problem: PaymentProblem = error.problem === 'subscriber' ? 'failed' : error.problem;
-		return { ok: false, refusal: { kind: 'problem', status: STATUS_FOR[error.problem] ?? 502, problem } };
+		return {
+			ok: false,
+			refusal: { kind: 'problem', status: STATUS_FOR[error.problem] ?? 502, problem }
+		};
 	}
 }

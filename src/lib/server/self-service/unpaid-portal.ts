@@ -32,16 +32,25 @@ function neverPaidPortalCustomer(cutoff: Date) {
 }
 
 /** Removes one if it still qualifies, in its tenant's scope; true when removed. */
-async function removeIfUnpaid(tx: Tx, candidate: { tenantId: string; id: string; phone: string }, cutoff: Date): Promise<boolean> {
+async function removeIfUnpaid(
+	tx: Tx,
+	candidate: { tenantId: string; id: string; phone: string },
+	cutoff: Date
+): Promise<boolean> {
 	// The lock portalCustomer takes for this phone: a purchase starting now finds it or makes a new one.
-	await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`portal:${candidate.tenantId}:${candidate.phone}`}, 0))`);
+	await tx.execute(
+		sql`select pg_advisory_xact_lock(hashtextextended(${`portal:${candidate.tenantId}:${candidate.phone}`}, 0))`
+	);
 	const [still] = await tx
 		.select({ id: subscribers.id })
 		.from(subscribers)
 		.where(and(eq(subscribers.id, candidate.id), neverPaidPortalCustomer(cutoff)))
 		.for('update');
 	if (!still) return false;
-	await tx.update(payments).set({ subscriberId: null }).where(eq(payments.subscriberId, candidate.id));
+	await tx
+		.update(payments)
+		.set({ subscriberId: null })
+		.where(eq(payments.subscriberId, candidate.id));
 	// Queues the router's removal too, for a user an older version put there before payment.
 	return Boolean(await deleteSubscriber(tx, candidate.id));
 }
@@ -58,13 +67,17 @@ export async function removeUnpaidPortalCustomers(now = new Date(), limit = 500)
 	);
 	let removed = 0;
 	for (const candidate of candidates) {
-		if (await withTenant(candidate.tenantId, (tx) => removeIfUnpaid(tx, candidate, cutoff))) removed++;
+		if (await withTenant(candidate.tenantId, (tx) => removeIfUnpaid(tx, candidate, cutoff)))
+			removed++;
 	}
 	return removed;
 }
 
 /** The background sweep (startup.ts, beside the worker); returns the function that stops it. */
-export function sweepUnpaidPortalCustomersEvery(everyMs = UNPAID_PORTAL_SWEEP_EVERY_MS, log: (line: string) => void = console.warn): () => void {
+export function sweepUnpaidPortalCustomersEvery(
+	everyMs = UNPAID_PORTAL_SWEEP_EVERY_MS,
+	log: (line: string) => void = console.warn
+): () => void {
 	let running = false;
 	const timer = setInterval(() => {
 		if (running) return;
@@ -73,7 +86,9 @@ export function sweepUnpaidPortalCustomersEvery(everyMs = UNPAID_PORTAL_SWEEP_EV
 			.then((removed) => {
 				if (removed > 0) log(`[portal] removed ${removed} hotspot account(s) never paid for`);
 			})
-			.catch((error: { code?: string; name?: string }) => log(`[portal] removing unpaid accounts failed (${error?.code ?? error?.name ?? 'error'})`)) // no message: it may carry a query's phone numbers
+			.catch((error: { code?: string; name?: string }) =>
+				log(`[portal] removing unpaid accounts failed (${error?.code ?? error?.name ?? 'error'})`)
+			) // no message: it may carry a query's phone numbers
 			.finally(() => (running = false));
 	}, everyMs);
 	timer.unref();

@@ -49,11 +49,22 @@ export interface NewInvitation {
 }
 
 /** Returns the token to share; the team page can show it again until it is used, revoked or expired. */
-export async function createInvitation(scopeTenantId: string, input: NewInvitation, actor: AuditActor, now = new Date()): Promise<string> {
+export async function createInvitation(
+	scopeTenantId: string,
+	input: NewInvitation,
+	actor: AuditActor,
+	now = new Date()
+): Promise<string> {
 	return withTenant(scopeTenantId, (tx) => insertInvitation(tx, input, actor, now));
 }
 
-async function insertInvitation(tx: Tx, input: NewInvitation, actor: AuditActor, now: Date, action: 'staff.invite' | 'staff.invite_renew' = 'staff.invite'): Promise<string> {
+async function insertInvitation(
+	tx: Tx,
+	input: NewInvitation,
+	actor: AuditActor,
+	now: Date,
+	action: 'staff.invite' | 'staff.invite_renew' = 'staff.invite'
+): Promise<string> {
 	const { id, secretHash, token } = newLinkToken();
 	await tx.insert(invitations).values({
 		id,
@@ -87,7 +98,9 @@ export type InvitationLookup =
 export async function findInvitation(token: string, now = new Date()): Promise<InvitationLookup> {
 	const parsed = parseLinkToken(token);
 	if (!parsed) return { state: 'invalid' };
-	const [row] = await withScope({ invite: parsed.id }, (tx) => tx.select().from(invitations).where(eq(invitations.id, parsed.id)));
+	const [row] = await withScope({ invite: parsed.id }, (tx) =>
+		tx.select().from(invitations).where(eq(invitations.id, parsed.id))
+	);
 	if (!row || !linkSecretMatches(parsed.secret, row.secretHash)) return { state: 'invalid' };
 	if (row.acceptedAt) return { state: 'accepted' };
 	if (row.revokedAt) return { state: 'revoked' };
@@ -96,7 +109,10 @@ export async function findInvitation(token: string, now = new Date()): Promise<I
 }
 
 /** Creates the user; the invitation can be used once. */
-export async function acceptInvitation(invitation: OpenInvitation, password: string): Promise<{ id: string; tenantId: string; role: Role }> {
+export async function acceptInvitation(
+	invitation: OpenInvitation,
+	password: string
+): Promise<{ id: string; tenantId: string; role: Role }> {
 	const passwordHash = await hashPassword(password);
 	return withTenant(invitation.tenantId, async (tx) => {
 		const now = new Date();
@@ -105,7 +121,14 @@ export async function acceptInvitation(invitation: OpenInvitation, password: str
 		const used = await tx
 			.update(invitations)
 			.set({ acceptedAt: now, tokenSealed: null })
-			.where(and(eq(invitations.id, invitation.id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now)))
+			.where(
+				and(
+					eq(invitations.id, invitation.id),
+					isNull(invitations.acceptedAt),
+					isNull(invitations.revokedAt),
+					gt(invitations.expiresAt, now)
+				)
+			)
 			.returning({ id: invitations.id });
 		if (used.length === 0) throw new InvitationClosed();
 		try {
@@ -120,25 +143,51 @@ export async function acceptInvitation(invitation: OpenInvitation, password: str
 					passwordHash
 				})
 				.returning({ id: users.id, tenantId: users.tenantId, role: users.role });
-			await writeAudit(tx, { tenantId: invitation.tenantId, actor: { userId: user!.id, name: invitation.name }, action: 'staff.join', target: invitation.phone ?? invitation.email ?? undefined });
+			await writeAudit(tx, {
+				tenantId: invitation.tenantId,
+				actor: { userId: user!.id, name: invitation.name },
+				action: 'staff.join',
+				target: invitation.phone ?? invitation.email ?? undefined
+			});
 			return user!;
 		} catch (error) {
-			if (isUniqueViolation(error, 'users_email_key') || isUniqueViolation(error, 'users_phone_key')) throw new LoginTaken();
+			if (
+				isUniqueViolation(error, 'users_email_key') ||
+				isUniqueViolation(error, 'users_phone_key')
+			)
+				throw new LoginTaken();
 			throw error;
 		}
 	});
 }
 
 /** A manager takes back an invitation nobody has used yet. */
-export async function revokeInvitation(scopeTenantId: string, id: string, actor: AuditActor): Promise<{ name: string }> {
+export async function revokeInvitation(
+	scopeTenantId: string,
+	id: string,
+	actor: AuditActor
+): Promise<{ name: string }> {
 	return withTenant(scopeTenantId, async (tx) => {
 		const [row] = await tx
 			.update(invitations)
 			.set({ revokedAt: new Date(), tokenSealed: null })
-			.where(and(eq(invitations.id, id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
-			.returning({ tenantId: invitations.tenantId, name: invitations.name, phone: invitations.phone, email: invitations.email });
+			.where(
+				and(eq(invitations.id, id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt))
+			)
+			.returning({
+				tenantId: invitations.tenantId,
+				name: invitations.name,
+				phone: invitations.phone,
+				email: invitations.email
+			});
 		if (!row) throw new InvitationNotFound();
-		await writeAudit(tx, { tenantId: row.tenantId, actor, action: 'staff.invite_revoke', target: row.phone ?? row.email ?? row.name, detail: { name: row.name } });
+		await writeAudit(tx, {
+			tenantId: row.tenantId,
+			actor,
+			action: 'staff.invite_revoke',
+			target: row.phone ?? row.email ?? row.name,
+			detail: { name: row.name }
+		});
 		return { name: row.name };
 	});
 }
@@ -147,16 +196,32 @@ export async function revokeInvitation(scopeTenantId: string, id: string, actor:
  * A new link for an invitation nobody has used (expired, or its link cannot be shown again): the
  * old link stops working, in the same transaction, and the same person is invited afresh.
  */
-export async function renewInvitation(scopeTenantId: string, id: string, actor: AuditActor, now = new Date()): Promise<{ name: string; token: string }> {
+export async function renewInvitation(
+	scopeTenantId: string,
+	id: string,
+	actor: AuditActor,
+	now = new Date()
+): Promise<{ name: string; token: string }> {
 	return withTenant(scopeTenantId, async (tx) => {
 		const [old] = await tx
 			.update(invitations)
 			.set({ revokedAt: now, tokenSealed: null })
-			.where(and(eq(invitations.id, id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+			.where(
+				and(eq(invitations.id, id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt))
+			)
 			.returning();
 		if (!old) throw new InvitationNotFound();
-		const input = { tenantId: old.tenantId, role: old.role as NewInvitation['role'], name: old.name, email: old.email ?? undefined, phone: old.phone ?? undefined };
-		return { name: old.name, token: await insertInvitation(tx, input, actor, now, 'staff.invite_renew') };
+		const input = {
+			tenantId: old.tenantId,
+			role: old.role as NewInvitation['role'],
+			name: old.name,
+			email: old.email ?? undefined,
+			phone: old.phone ?? undefined
+		};
+		return {
+			name: old.name,
+			token: await insertInvitation(tx, input, actor, now, 'staff.invite_renew')
+		};
 	});
 }
 
@@ -177,17 +242,38 @@ function openToken(row: { tokenSealed: string | null; expiresAt: Date }, now: Da
  */
 export async function listOpenInvitations(tx: Tx, limit = 50, now = new Date()) {
 	const rows = await tx
-		.select({ id: invitations.id, name: invitations.name, role: invitations.role, phone: invitations.phone, email: invitations.email, tenantId: invitations.tenantId, expiresAt: invitations.expiresAt, tokenSealed: invitations.tokenSealed })
+		.select({
+			id: invitations.id,
+			name: invitations.name,
+			role: invitations.role,
+			phone: invitations.phone,
+			email: invitations.email,
+			tenantId: invitations.tenantId,
+			expiresAt: invitations.expiresAt,
+			tokenSealed: invitations.tokenSealed
+		})
 		.from(invitations)
 		.where(and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
 		.orderBy(desc(invitations.createdAt))
 		.limit(limit);
-	return rows.map(({ tokenSealed, ...row }) => ({ ...row, expired: row.expiresAt <= now, token: openToken({ tokenSealed, expiresAt: row.expiresAt }, now) }));
+	return rows.map(({ tokenSealed, ...row }) => ({
+		...row,
+		expired: row.expiresAt <= now,
+		token: openToken({ tokenSealed, expiresAt: row.expiresAt }, now)
+	}));
 }
 
 export async function listStaff(tx: Tx) {
 	return tx
-		.select({ id: users.id, name: users.name, role: users.role, phone: users.phone, email: users.email, tenantId: users.tenantId, disabledAt: users.disabledAt })
+		.select({
+			id: users.id,
+			name: users.name,
+			role: users.role,
+			phone: users.phone,
+			email: users.email,
+			tenantId: users.tenantId,
+			disabledAt: users.disabledAt
+		})
 		.from(users)
 		.orderBy(users.name);
 }

@@ -9,7 +9,14 @@ import { login } from '../auth/login';
 import { hashPassword } from '../auth/password';
 import { createSession, generateSessionToken, validateSessionToken } from '../auth/session';
 import { hashLinkSecret } from './link-tokens';
-import { RESET_TTL_MS, ResetLinkClosed, StaffNotFound, findPasswordReset, issuePasswordReset, usePasswordReset } from './password-resets';
+import {
+	RESET_TTL_MS,
+	ResetLinkClosed,
+	StaffNotFound,
+	findPasswordReset,
+	issuePasswordReset,
+	usePasswordReset
+} from './password-resets';
 
 let db: TestDatabase;
 let ispId: string;
@@ -21,15 +28,32 @@ const NEW = 'brand new password';
 
 async function addUser(tenantId: string, phone: string, role: 'agent' | 'tenant_admin' = 'agent') {
 	const passwordHash = await hashPassword(OLD);
-	const [user] = await withTenant(tenantId, (tx) => tx.insert(users).values({ tenantId, role, name: `Staff ${phone}`, phone, passwordHash }).returning());
+	const [user] = await withTenant(tenantId, (tx) =>
+		tx
+			.insert(users)
+			.values({ tenantId, role, name: `Staff ${phone}`, phone, passwordHash })
+			.returning()
+	);
 	return user!;
 }
 
 beforeAll(async () => {
 	db = await openTestDatabase();
 	const actor = { userId: undefined as unknown as string, name: 'test' };
-	ispId = (await createTenant(PLATFORM_TENANT_ID, { name: 'Reset ISP', slug: 'reset-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' }, actor)).id;
-	otherIspId = (await createTenant(PLATFORM_TENANT_ID, { name: 'Other ISP', slug: 'other-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' }, actor)).id;
+	ispId = (
+		await createTenant(
+			PLATFORM_TENANT_ID,
+			{ name: 'Reset ISP', slug: 'reset-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' },
+			actor
+		)
+	).id;
+	otherIspId = (
+		await createTenant(
+			PLATFORM_TENANT_ID,
+			{ name: 'Other ISP', slug: 'other-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' },
+			actor
+		)
+	).id;
 	const m1 = await addUser(ispId, '254714000001', 'tenant_admin');
 	const m2 = await addUser(otherIspId, '254714000002', 'tenant_admin');
 	manager = { userId: m1.id, name: m1.name };
@@ -53,10 +77,19 @@ describe('password reset links', () => {
 		expect(await login('0714000010', NEW, { ip: '10.2.0.1' })).toMatchObject({ ok: true });
 		expect(await findPasswordReset(token)).toBeNull();
 		// A second form sent from a page opened before the first one was used.
-		await expect(usePasswordReset(reset!, 'a third password')).rejects.toBeInstanceOf(ResetLinkClosed);
-		expect(await login('0714000010', 'a third password', { ip: '10.2.0.1' })).toMatchObject({ ok: false });
-		const audit = await withTenant(ispId, (tx) => tx.select().from(auditLog).where(eq(auditLog.target, agent.name)));
-		expect(audit.map((a) => a.action).sort()).toEqual(['staff.password_reset', 'staff.password_reset_issue']);
+		await expect(usePasswordReset(reset!, 'a third password')).rejects.toBeInstanceOf(
+			ResetLinkClosed
+		);
+		expect(await login('0714000010', 'a third password', { ip: '10.2.0.1' })).toMatchObject({
+			ok: false
+		});
+		const audit = await withTenant(ispId, (tx) =>
+			tx.select().from(auditLog).where(eq(auditLog.target, agent.name))
+		);
+		expect(audit.map((a) => a.action).sort()).toEqual([
+			'staff.password_reset',
+			'staff.password_reset_issue'
+		]);
 	});
 
 	it('do nothing for a person disabled after the link was made, even on a page opened before', async () => {
@@ -64,23 +97,37 @@ describe('password reset links', () => {
 		const { token } = await issuePasswordReset(ispId, agent.id, manager);
 		const reset = await findPasswordReset(token);
 		expect(reset).not.toBeNull();
-		await withTenant(ispId, (tx) => tx.update(users).set({ disabledAt: new Date() }).where(eq(users.id, agent.id)));
+		await withTenant(ispId, (tx) =>
+			tx.update(users).set({ disabledAt: new Date() }).where(eq(users.id, agent.id))
+		);
 
 		expect(await findPasswordReset(token)).toBeNull();
 		await expect(usePasswordReset(reset!, NEW)).rejects.toBeInstanceOf(ResetLinkClosed);
-		const [row] = await withTenant(ispId, (tx) => tx.select().from(users).where(eq(users.id, agent.id)));
+		const [row] = await withTenant(ispId, (tx) =>
+			tx.select().from(users).where(eq(users.id, agent.id))
+		);
 		expect(row!.passwordHash).toBe(agent.passwordHash);
 	});
 
 	it('expire after 24 hours, even on a page opened before', async () => {
 		const agent = await addUser(ispId, '254714000011');
-		const old = await issuePasswordReset(ispId, agent.id, manager, new Date(Date.now() - RESET_TTL_MS - 1000));
+		const old = await issuePasswordReset(
+			ispId,
+			agent.id,
+			manager,
+			new Date(Date.now() - RESET_TTL_MS - 1000)
+		);
 		expect(await findPasswordReset(old.token)).toBeNull();
 
 		const { token } = await issuePasswordReset(ispId, agent.id, manager);
 		const reset = await findPasswordReset(token);
 		expect(reset).not.toBeNull();
-		await withTenant(ispId, (tx) => tx.update(passwordResets).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(passwordResets.id, reset!.id)));
+		await withTenant(ispId, (tx) =>
+			tx
+				.update(passwordResets)
+				.set({ expiresAt: new Date(Date.now() - 1000) })
+				.where(eq(passwordResets.id, reset!.id))
+		);
 		await expect(usePasswordReset(reset!, NEW)).rejects.toBeInstanceOf(ResetLinkClosed);
 		expect(await login('0714000011', OLD, { ip: '10.2.0.2' })).toMatchObject({ ok: true });
 	});
@@ -90,7 +137,9 @@ describe('password reset links', () => {
 		const { token } = await issuePasswordReset(ispId, agent.id, manager);
 		const [id, secret] = token.split('.') as [string, string];
 		expect(secret.length * 5).toBeGreaterThanOrEqual(128);
-		const [row] = await withTenant(ispId, (tx) => tx.select().from(passwordResets).where(eq(passwordResets.id, id)));
+		const [row] = await withTenant(ispId, (tx) =>
+			tx.select().from(passwordResets).where(eq(passwordResets.id, id))
+		);
 		expect(row!.secretHash).toBe(hashLinkSecret(secret));
 		expect(JSON.stringify(row)).not.toContain(secret);
 		const flipped = secret.slice(0, -1) + (secret.endsWith('a') ? 'b' : 'a');
@@ -109,13 +158,23 @@ describe('password reset links', () => {
 
 	it('cannot be made by a manager of another tenant', async () => {
 		const agent = await addUser(ispId, '254714000014');
-		await expect(issuePasswordReset(otherIspId, agent.id, otherManager)).rejects.toBeInstanceOf(StaffNotFound);
-		const rows = await withTenant(PLATFORM_TENANT_ID, (tx) => tx.select().from(passwordResets).where(eq(passwordResets.userId, agent.id)));
+		await expect(issuePasswordReset(otherIspId, agent.id, otherManager)).rejects.toBeInstanceOf(
+			StaffNotFound
+		);
+		const rows = await withTenant(PLATFORM_TENANT_ID, (tx) =>
+			tx.select().from(passwordResets).where(eq(passwordResets.userId, agent.id))
+		);
 		expect(rows).toHaveLength(0);
 		// Nor by writing the row directly in its own scope: the policy refuses another tenant's row.
 		await expect(
 			withTenant(otherIspId, (tx) =>
-				tx.insert(passwordResets).values({ id: 'x'.repeat(24), secretHash: 'h', tenantId: ispId, userId: agent.id, expiresAt: new Date(Date.now() + 60_000) })
+				tx.insert(passwordResets).values({
+					id: 'x'.repeat(24),
+					secretHash: 'h',
+					tenantId: ispId,
+					userId: agent.id,
+					expiresAt: new Date(Date.now() + 60_000)
+				})
 			)
 		).rejects.toThrow();
 	});
@@ -131,7 +190,9 @@ describe('password reset links', () => {
 			users: await tx.select({ id: users.id }).from(users)
 		}));
 		expect(seen).toEqual({ resets: [{ id }], users: [] });
-		const updated = await withScope({ reset: id }, (tx) => tx.update(passwordResets).set({ usedAt: null }).where(eq(passwordResets.id, id)).returning());
+		const updated = await withScope({ reset: id }, (tx) =>
+			tx.update(passwordResets).set({ usedAt: null }).where(eq(passwordResets.id, id)).returning()
+		);
 		expect(updated).toHaveLength(0);
 	});
 });

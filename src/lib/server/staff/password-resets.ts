@@ -27,11 +27,19 @@ export class ResetLinkClosed extends Error {
 }
 
 /** Returns the token to share; it is shown once and never stored. */
-export async function issuePasswordReset(scopeTenantId: string, userId: string, actor: AuditActor, now = new Date()): Promise<{ token: string; name: string }> {
+export async function issuePasswordReset(
+	scopeTenantId: string,
+	userId: string,
+	actor: AuditActor,
+	now = new Date()
+): Promise<{ token: string; name: string }> {
 	const { id, secretHash, token } = newLinkToken();
 	const name = await withTenant(scopeTenantId, async (tx) => {
 		// RLS shows only staff of this manager's tenant and those below it.
-		const [member] = await tx.select({ id: users.id, tenantId: users.tenantId, name: users.name }).from(users).where(eq(users.id, userId));
+		const [member] = await tx
+			.select({ id: users.id, tenantId: users.tenantId, name: users.name })
+			.from(users)
+			.where(eq(users.id, userId));
 		if (!member) throw new StaffNotFound();
 		await tx
 			.update(passwordResets)
@@ -45,7 +53,12 @@ export async function issuePasswordReset(scopeTenantId: string, userId: string, 
 			issuedBy: actor.userId,
 			expiresAt: new Date(now.getTime() + RESET_TTL_MS)
 		});
-		await writeAudit(tx, { tenantId: member.tenantId, actor, action: 'staff.password_reset_issue', target: member.name });
+		await writeAudit(tx, {
+			tenantId: member.tenantId,
+			actor,
+			action: 'staff.password_reset_issue',
+			target: member.name
+		});
 		return member.name;
 	});
 	return { token, name };
@@ -60,14 +73,23 @@ export interface OpenReset {
 }
 
 /** The reset a link opens, while it is unused and unexpired; null otherwise. */
-export async function findPasswordReset(token: string, now = new Date()): Promise<OpenReset | null> {
+export async function findPasswordReset(
+	token: string,
+	now = new Date()
+): Promise<OpenReset | null> {
 	const parsed = parseLinkToken(token);
 	if (!parsed) return null;
 	const [row] = await withScope({ reset: parsed.id }, (tx) =>
 		tx
 			.select()
 			.from(passwordResets)
-			.where(and(eq(passwordResets.id, parsed.id), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now)))
+			.where(
+				and(
+					eq(passwordResets.id, parsed.id),
+					isNull(passwordResets.usedAt),
+					gt(passwordResets.expiresAt, now)
+				)
+			)
 	);
 	if (!row || !linkSecretMatches(parsed.secret, row.secretHash)) return null;
 	// The link has proved itself: the person's name and login are read in the reset's tenant.
@@ -79,11 +101,21 @@ export async function findPasswordReset(token: string, now = new Date()): Promis
 			.where(and(eq(users.id, row.userId), isNull(users.disabledAt)))
 	);
 	if (!member) return null;
-	return { id: row.id, tenantId: row.tenantId, userId: row.userId, name: member.name, login: member.phone ?? member.email };
+	return {
+		id: row.id,
+		tenantId: row.tenantId,
+		userId: row.userId,
+		name: member.name,
+		login: member.phone ?? member.email
+	};
 }
 
 /** Sets the password and ends every session of the person; the link is then spent. */
-export async function usePasswordReset(reset: OpenReset, password: string, client: { ip?: string } = {}): Promise<{ id: string; tenantId: string; role: (typeof users.$inferSelect)['role'] }> {
+export async function usePasswordReset(
+	reset: OpenReset,
+	password: string,
+	client: { ip?: string } = {}
+): Promise<{ id: string; tenantId: string; role: (typeof users.$inferSelect)['role'] }> {
 	const passwordHash = await hashPassword(password);
 	return withTenant(reset.tenantId, async (tx) => {
 		const now = new Date();
@@ -91,7 +123,13 @@ export async function usePasswordReset(reset: OpenReset, password: string, clien
 		const spent = await tx
 			.update(passwordResets)
 			.set({ usedAt: now })
-			.where(and(eq(passwordResets.id, reset.id), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now)))
+			.where(
+				and(
+					eq(passwordResets.id, reset.id),
+					isNull(passwordResets.usedAt),
+					gt(passwordResets.expiresAt, now)
+				)
+			)
 			.returning({ id: passwordResets.id });
 		if (spent.length === 0) throw new ResetLinkClosed();
 		const [user] = await tx
@@ -101,7 +139,12 @@ export async function usePasswordReset(reset: OpenReset, password: string, clien
 			.returning({ id: users.id, tenantId: users.tenantId, role: users.role, name: users.name });
 		if (!user) throw new ResetLinkClosed();
 		await tx.delete(sessions).where(eq(sessions.userId, user.id));
-		await writeAudit(tx, { tenantId: user.tenantId, actor: { userId: user.id, name: user.name, ip: client.ip }, action: 'staff.password_reset', target: user.name });
+		await writeAudit(tx, {
+			tenantId: user.tenantId,
+			actor: { userId: user.id, name: user.name, ip: client.ip },
+			action: 'staff.password_reset',
+			target: user.name
+		});
 		return { id: user.id, tenantId: user.tenantId, role: user.role };
 	});
 }

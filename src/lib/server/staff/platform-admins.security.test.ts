@@ -33,7 +33,10 @@ function childEnv(): NodeJS.ProcessEnv {
 
 function admin(args: string[], stdin = ''): Promise<{ code: number | null; out: string }> {
 	return new Promise((done) => {
-		const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', ...args], { env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', ...args], {
+			env: childEnv(),
+			stdio: ['pipe', 'pipe', 'pipe']
+		});
 		let out = '';
 		child.stdout.on('data', (d) => (out += d));
 		child.stderr.on('data', (d) => (out += d));
@@ -56,7 +59,12 @@ async function inDatabase<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 const platformAdmins = () =>
-	withTenant(PLATFORM_TENANT_ID, (tx) => tx.select({ email: users.email, role: users.role }).from(users).where(eq(users.role, 'platform_admin')));
+	withTenant(PLATFORM_TENANT_ID, (tx) =>
+		tx
+			.select({ email: users.email, role: users.role })
+			.from(users)
+			.where(eq(users.role, 'platform_admin'))
+	);
 
 beforeAll(async () => {
 	if (onPostgres) pg = await openTestDatabase();
@@ -70,7 +78,11 @@ afterAll(async () => {
 
 describe('npm run admin -- create-platform-admin', { timeout: 120_000 }, () => {
 	it('refuses a password given on the command line, and creates nothing', async () => {
-		for (const args of [['--password', 'a-long-password'], ['--password=a-long-password'], ['-p', 'a-long-password']]) {
+		for (const args of [
+			['--password', 'a-long-password'],
+			['--password=a-long-password'],
+			['-p', 'a-long-password']
+		]) {
 			const run = await admin(['create-platform-admin', '--email', 'root@isp.example', ...args]);
 			expect(run.code).toBe(2);
 			expect(run.out).toMatch(/password on the command line/);
@@ -82,26 +94,37 @@ describe('npm run admin -- create-platform-admin', { timeout: 120_000 }, () => {
 		const short = await admin(['create-platform-admin', '--email', 'root@isp.example'], 'short\n');
 		expect(short.code).toBe(1);
 		expect(short.out).toMatch(/at least 8 characters/);
-		const demo = await admin(['create-platform-admin', '--email', 'root@isp.example'], `${DEMO_PASSWORD}\n`);
+		const demo = await admin(
+			['create-platform-admin', '--email', 'root@isp.example'],
+			`${DEMO_PASSWORD}\n`
+		);
 		expect(demo.code).toBe(1);
 		expect(demo.out).toMatch(/demo password/);
 		expect(await inDatabase(platformAdmins)).toEqual([]);
 	});
 
 	it('creates the first platform admin from a password on standard input, who can then log in', async () => {
-		const run = await admin(['create-platform-admin', '--email', 'Root@ISP.example', '--name', 'Amina Root'], 'first-admin-password\n');
+		const run = await admin(
+			['create-platform-admin', '--email', 'Root@ISP.example', '--name', 'Amina Root'],
+			'first-admin-password\n'
+		);
 		expect(run.code, run.out).toBe(0);
 		expect(run.out).toMatch(/root@isp\.example created/);
 		expect(run.out).not.toContain('first-admin-password');
 		await inDatabase(async () => {
-			expect(await platformAdmins()).toEqual([{ email: 'root@isp.example', role: 'platform_admin' }]);
+			expect(await platformAdmins()).toEqual([
+				{ email: 'root@isp.example', role: 'platform_admin' }
+			]);
 			const result = await login('root@isp.example', 'first-admin-password', { ip: '192.0.2.10' });
 			expect(result.ok && result.user.role).toBe('platform_admin');
 		});
 	});
 
 	it('refuses a second account with the same email', async () => {
-		const run = await admin(['create-platform-admin', '--email', 'root@isp.example'], 'another-password\n');
+		const run = await admin(
+			['create-platform-admin', '--email', 'root@isp.example'],
+			'another-password\n'
+		);
 		expect(run.code).toBe(1);
 		expect(run.out).toMatch(/already has an account/);
 	});
@@ -111,38 +134,70 @@ describe('npm run admin -- reset-password', { timeout: 120_000 }, () => {
 	it('gives an account found by email a new password and ends every session it had', async () => {
 		const token = generateSessionToken();
 		await inDatabase(async () => {
-			const [user] = await withTenant(PLATFORM_TENANT_ID, (tx) => tx.select().from(users).where(eq(users.email, 'root@isp.example')));
+			const [user] = await withTenant(PLATFORM_TENANT_ID, (tx) =>
+				tx.select().from(users).where(eq(users.email, 'root@isp.example'))
+			);
 			await createSession(token, user!);
 			expect((await validateSessionToken(token)).user).not.toBeNull();
 		});
-		const run = await admin(['reset-password', '--email', 'root@isp.example'], 'recovered-password\n');
+		const run = await admin(
+			['reset-password', '--email', 'root@isp.example'],
+			'recovered-password\n'
+		);
 		expect(run.code, run.out).toBe(0);
 		expect(run.out).toMatch(/[1-9]\d* session\(s\) ended/);
 		await inDatabase(async () => {
 			expect((await validateSessionToken(token)).user).toBeNull();
-			expect((await login('root@isp.example', 'first-admin-password', { ip: '192.0.2.11' })).ok).toBe(false);
-			expect((await login('root@isp.example', 'recovered-password', { ip: '192.0.2.12' })).ok).toBe(true);
+			expect(
+				(await login('root@isp.example', 'first-admin-password', { ip: '192.0.2.11' })).ok
+			).toBe(false);
+			expect((await login('root@isp.example', 'recovered-password', { ip: '192.0.2.12' })).ok).toBe(
+				true
+			);
 		});
 	});
 
 	it('finds a tenant manager by phone in any form it is typed', async () => {
 		await inDatabase(async () => {
-			const tenant = await createTenant(PLATFORM_TENANT_ID, { name: 'Reset ISP', slug: 'reset-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' }, { userId: undefined as unknown as string, name: 't' });
+			const tenant = await createTenant(
+				PLATFORM_TENANT_ID,
+				{ name: 'Reset ISP', slug: 'reset-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' },
+				{ userId: undefined as unknown as string, name: 't' }
+			);
 			const passwordHash = await hashPassword('forgotten-password');
-			await withTenant(tenant.id, (tx) => tx.insert(users).values({ tenantId: tenant.id, role: 'tenant_admin', name: 'Locked Out', phone: '254711999001', passwordHash }));
+			await withTenant(tenant.id, (tx) =>
+				tx.insert(users).values({
+					tenantId: tenant.id,
+					role: 'tenant_admin',
+					name: 'Locked Out',
+					phone: '254711999001',
+					passwordHash
+				})
+			);
 		});
-		const run = await admin(['reset-password', '--phone', '0711 999 001'], 'manager-new-password\n');
+		const run = await admin(
+			['reset-password', '--phone', '0711 999 001'],
+			'manager-new-password\n'
+		);
 		expect(run.code, run.out).toBe(0);
 		await inDatabase(async () => {
-			expect((await login('0711999001', 'manager-new-password', { ip: '192.0.2.13' })).ok).toBe(true);
+			expect((await login('0711999001', 'manager-new-password', { ip: '192.0.2.13' })).ok).toBe(
+				true
+			);
 		});
 	});
 
 	it('says so when no account has that login, and asks for exactly one of --email or --phone', async () => {
-		const missing = await admin(['reset-password', '--email', 'nobody@isp.example'], 'some-new-password\n');
+		const missing = await admin(
+			['reset-password', '--email', 'nobody@isp.example'],
+			'some-new-password\n'
+		);
 		expect(missing.code).toBe(1);
 		expect(missing.out).toMatch(/No account has that email or phone/);
-		const both = await admin(['reset-password', '--email', 'root@isp.example', '--phone', '0711999001'], 'some-new-password\n');
+		const both = await admin(
+			['reset-password', '--email', 'root@isp.example', '--phone', '0711999001'],
+			'some-new-password\n'
+		);
 		expect(both.code).toBe(2);
 	});
 });

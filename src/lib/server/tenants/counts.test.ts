@@ -29,7 +29,13 @@ async function ownerCounts(tenantId: string) {
 		(select count(*)::int from subscribers where tenant_id = $1) as subscribers,
 		(select count(*)::int from subscribers where tenant_id = $1 and status = 'active') as active,
 		(select count(*)::int from tenants where $1 = any(path) and id <> $1) as "subTenants"`;
-	type Row = { staff: number; agents: number; subscribers: number; active: number; subTenants: number };
+	type Row = {
+		staff: number;
+		agents: number;
+		subscribers: number;
+		active: number;
+		subTenants: number;
+	};
 	if (db.ownerUrl) {
 		const owner = postgres(db.ownerUrl, { max: 1, onnotice: () => {} });
 		try {
@@ -39,18 +45,30 @@ async function ownerCounts(tenantId: string) {
 		}
 	}
 	// PGlite connects as a superuser, which skips row-level security outside withTenant.
-	const result = await database().db.execute(sql.raw(statement.replaceAll('$1', `'${tenantId}'::uuid`)));
+	const result = await database().db.execute(
+		sql.raw(statement.replaceAll('$1', `'${tenantId}'::uuid`))
+	);
 	return rowsOf<Row>(result)[0]!;
 }
 
 async function addTenant(key: string, parent: string, kind: 'isp' | 'reseller' | 'site') {
-	ids[key] = (await createTenant(ids[parent] ?? PLATFORM_TENANT_ID, { name: key, slug: key, parentId: ids[parent] ?? PLATFORM_TENANT_ID, kind }, actor)).id;
+	ids[key] = (
+		await createTenant(
+			ids[parent] ?? PLATFORM_TENANT_ID,
+			{ name: key, slug: key, parentId: ids[parent] ?? PLATFORM_TENANT_ID, kind },
+			actor
+		)
+	).id;
 }
 
 async function addStaff(key: string, roles: Role[]) {
 	const tenantId = ids[key]!;
 	for (const role of roles) {
-		await withTenant(tenantId, (tx) => tx.insert(users).values({ tenantId, role, name: `${key} ${role}`, phone: nextPhone(), passwordHash: 'x' }));
+		await withTenant(tenantId, (tx) =>
+			tx
+				.insert(users)
+				.values({ tenantId, role, name: `${key} ${role}`, phone: nextPhone(), passwordHash: 'x' })
+		);
 	}
 }
 
@@ -58,8 +76,20 @@ async function addSubscribers(key: string, count: number, active: number) {
 	const tenantId = ids[key]!;
 	for (let i = 0; i < count; i++) {
 		await withTenant(tenantId, async (tx) => {
-			const { subscriber } = await registerSubscriber(tx, { tenantId, name: `${key} customer ${i}`, phone: nextPhone(), kind: 'hotspot', routerId: null, packageId: null, registeredBy: null });
-			if (i < active) await tx.update(subscribers).set({ status: 'active', expiresAt: new Date(Date.now() + 86_400_000) }).where(eq(subscribers.id, subscriber.id));
+			const { subscriber } = await registerSubscriber(tx, {
+				tenantId,
+				name: `${key} customer ${i}`,
+				phone: nextPhone(),
+				kind: 'hotspot',
+				routerId: null,
+				packageId: null,
+				registeredBy: null
+			});
+			if (i < active)
+				await tx
+					.update(subscribers)
+					.set({ status: 'active', expiresAt: new Date(Date.now() + 86_400_000) })
+					.where(eq(subscribers.id, subscriber.id));
 		});
 	}
 }
@@ -93,7 +123,15 @@ describe('the platform admin’s tenant list', () => {
 		expect(shown.map((t) => t.slug).sort()).toEqual(Object.keys(ids).sort());
 		for (const tenant of shown) {
 			const truth = await ownerCounts(tenant.id);
-			expect({ staff: tenant.staff, agents: tenant.agents, subscribers: tenant.subscribers, active: tenant.active }, tenant.slug).toEqual({
+			expect(
+				{
+					staff: tenant.staff,
+					agents: tenant.agents,
+					subscribers: tenant.subscribers,
+					active: tenant.active
+				},
+				tenant.slug
+			).toEqual({
 				staff: truth.staff,
 				agents: truth.agents,
 				subscribers: truth.subscribers,
@@ -111,10 +149,23 @@ describe('a parent’s reseller card', () => {
 			const overview = (await withTenant(ids[key]!, (tx) => tenantOverview(tx, ids[key]!)))!;
 			const own = await ownerCounts(ids[key]!);
 			expect(overview.subTenants.length, key).toBe(own.subTenants);
-			const totals = { staff: own.staff, agents: own.agents, subscribers: own.subscribers, active: own.active };
+			const totals = {
+				staff: own.staff,
+				agents: own.agents,
+				subscribers: own.subscribers,
+				active: own.active
+			};
 			for (const child of overview.subTenants) {
 				const truth = await ownerCounts(child.id);
-				expect({ staff: child.staff, agents: child.agents, subscribers: child.subscribers, active: child.active }, child.slug).toEqual({
+				expect(
+					{
+						staff: child.staff,
+						agents: child.agents,
+						subscribers: child.subscribers,
+						active: child.active
+					},
+					child.slug
+				).toEqual({
 					staff: truth.staff,
 					agents: truth.agents,
 					subscribers: truth.subscribers,
@@ -130,9 +181,20 @@ describe('a parent’s reseller card', () => {
 	});
 
 	it('adds up a parent’s numbers with its resellers and their sites', async () => {
-		const overview = (await withTenant(ids['isp-one']!, (tx) => tenantOverview(tx, ids['isp-one']!)))!;
-		expect(overview.totals).toEqual({ staff: 3 + 1 + 4 + 1, agents: 2 + 0 + 3 + 1, subscribers: 5 + 2 + 4 + 1, active: 3 + 0 + 4 + 1 });
-		expect(Object.fromEntries(overview.subTenants.map((t) => [t.slug, t.staff]))).toEqual({ 'res-a': 1, 'res-b': 4, 'site-a1': 1 });
+		const overview = (await withTenant(ids['isp-one']!, (tx) =>
+			tenantOverview(tx, ids['isp-one']!)
+		))!;
+		expect(overview.totals).toEqual({
+			staff: 3 + 1 + 4 + 1,
+			agents: 2 + 0 + 3 + 1,
+			subscribers: 5 + 2 + 4 + 1,
+			active: 3 + 0 + 4 + 1
+		});
+		expect(Object.fromEntries(overview.subTenants.map((t) => [t.slug, t.staff]))).toEqual({
+			'res-a': 1,
+			'res-b': 4,
+			'site-a1': 1
+		});
 	});
 });
 
@@ -155,7 +217,10 @@ describe('a sub-tenant', () => {
 	});
 
 	it('counts nothing of tenants outside its scope even when they are named to the counting query', async () => {
-		const counts = await withTenant(ids['res-a']!, (tx) => countsByTenant(tx, [ids['isp-one']!, ids['res-b']!, ids['isp-two']!]));
-		for (const c of counts.values()) expect(c).toEqual({ staff: 0, agents: 0, subscribers: 0, active: 0 });
+		const counts = await withTenant(ids['res-a']!, (tx) =>
+			countsByTenant(tx, [ids['isp-one']!, ids['res-b']!, ids['isp-two']!])
+		);
+		for (const c of counts.values())
+			expect(c).toEqual({ staff: 0, agents: 0, subscribers: 0, active: 0 });
 	});
 });

@@ -19,10 +19,18 @@ export interface TenantCounts {
 	active: number;
 }
 
-export const NO_COUNTS: TenantCounts = Object.freeze({ staff: 0, agents: 0, subscribers: 0, active: 0 });
+export const NO_COUNTS: TenantCounts = Object.freeze({
+	staff: 0,
+	agents: 0,
+	subscribers: 0,
+	active: 0
+});
 
 /** The counts of each of `tenantIds` (tenants outside the scope count nothing). */
-export async function countsByTenant(tx: Tx, tenantIds: readonly string[]): Promise<Map<string, TenantCounts>> {
+export async function countsByTenant(
+	tx: Tx,
+	tenantIds: readonly string[]
+): Promise<Map<string, TenantCounts>> {
 	const counts = new Map<string, TenantCounts>(tenantIds.map((id) => [id, { ...NO_COUNTS }]));
 	if (tenantIds.length === 0) return counts;
 	const ids = [...tenantIds];
@@ -46,7 +54,9 @@ export async function countsByTenant(tx: Tx, tenantIds: readonly string[]): Prom
 			.where(inArray(subscribers.tenantId, ids))
 			.groupBy(subscribers.tenantId)
 	]);
-	for (const row of staff) Object.assign(counts.get(row.tenantId)!, { staff: row.staff, agents: row.agents });
-	for (const row of customers) Object.assign(counts.get(row.tenantId)!, { subscribers: row.subscribers, active: row.active });
+	for (const row of staff)
+		Object.assign(counts.get(row.tenantId)!, { staff: row.staff, agents: row.agents });
+	for (const row of customers)
+		Object.assign(counts.get(row.tenantId)!, { subscribers: row.subscribers, active: row.active });
 	return counts;
 }

@@ -21,7 +21,12 @@ export async function tenantOverview(tx: Tx, tenantId: string) {
 	const subTenants = children.map((t) => ({ ...t, ...counts.get(t.id)! }));
 	// The tenant's own people and customers together with those of everything below it.
 	const totals = [...counts.values()].reduce<TenantCounts>(
-		(sum, c) => ({ staff: sum.staff + c.staff, agents: sum.agents + c.agents, subscribers: sum.subscribers + c.subscribers, active: sum.active + c.active }),
+		(sum, c) => ({
+			staff: sum.staff + c.staff,
+			agents: sum.agents + c.agents,
+			subscribers: sum.subscribers + c.subscribers,
+			active: sum.active + c.active
+		}),
 		{ ...NO_COUNTS }
 	);
 	const activity = await tx
@@ -32,7 +37,15 @@ export async function tenantOverview(tx: Tx, tenantId: string) {
 		.orderBy(desc(auditLog.createdAt))
 		.limit(8);
 	return {
-		tenant: { id: tenant.id, name: tenant.name, slug: tenant.slug, kind: tenant.kind, brandColor: tenant.brandColor, timezone: tenant.timezone, createdAt: tenant.createdAt },
+		tenant: {
+			id: tenant.id,
+			name: tenant.name,
+			slug: tenant.slug,
+			kind: tenant.kind,
+			brandColor: tenant.brandColor,
+			timezone: tenant.timezone,
+			createdAt: tenant.createdAt
+		},
 		subTenants,
 		totals,
 		activity

@@ -24,7 +24,11 @@ export interface NewTenant {
 }
 
 /** Creates a tenant under a parent visible from `scopeTenantId`. */
-export async function createTenant(scopeTenantId: string, input: NewTenant, actor: AuditActor): Promise<Tenant> {
+export async function createTenant(
+	scopeTenantId: string,
+	input: NewTenant,
+	actor: AuditActor
+): Promise<Tenant> {
 	return withTenant(scopeTenantId, async (tx) => {
 		// Other tenants are invisible here, but the unique index still sees every slug.
 		try {
@@ -32,7 +36,13 @@ export async function createTenant(scopeTenantId: string, input: NewTenant, acto
 				.insert(tenants)
 				.values({ ...input, path: [] })
 				.returning();
-			await writeAudit(tx, { tenantId: tenant!.id, actor, action: 'tenant.create', target: tenant!.slug, detail: { name: tenant!.name, kind: tenant!.kind } });
+			await writeAudit(tx, {
+				tenantId: tenant!.id,
+				actor,
+				action: 'tenant.create',
+				target: tenant!.slug,
+				detail: { name: tenant!.name, kind: tenant!.kind }
+			});
 			return tenant!;
 		} catch (error) {
 			if (isUniqueViolation(error, 'tenants_slug_key')) throw new SlugTaken(input.slug);
@@ -43,8 +53,18 @@ export async function createTenant(scopeTenantId: string, input: NewTenant, acto
 
 export function isUniqueViolation(error: unknown, constraint: string): boolean {
 	const e = (error as { cause?: unknown })?.cause ?? error;
-	const pg = e as { code?: string; constraint_name?: string; constraint?: string; message?: string };
-	return pg?.code === '23505' && (pg.constraint_name === constraint || pg.constraint === constraint || !!pg.message?.includes(constraint));
+	const pg = e as {
+		code?: string;
+		constraint_name?: string;
+		constraint?: string;
+		message?: string;
+	};
+	return (
+		pg?.code === '23505' &&
+		(pg.constraint_name === constraint ||
+			pg.constraint === constraint ||
+			!!pg.message?.includes(constraint))
+	);
 }
 
 export async function getTenant(tx: Tx, id: string): Promise<Tenant | undefined> {
@@ -71,10 +91,17 @@ export async function listVisibleTenants(tx: Tx) {
 		})
 		.from(tenants)
 		.orderBy(asc(sql`${tenants.path}`));
-	const counts = await countsByTenant(tx, rows.map((t) => t.id));
+	const counts = await countsByTenant(
+		tx,
+		rows.map((t) => t.id)
+	);
 	return rows.map((t) => ({ ...t, ...counts.get(t.id)! }));
 }
 
 export async function childrenOf(tx: Tx, parentId: string) {
-	return tx.select().from(tenants).where(and(eq(tenants.parentId, parentId))).orderBy(asc(tenants.name));
+	return tx
+		.select()
+		.from(tenants)
+		.where(and(eq(tenants.parentId, parentId)))
+		.orderBy(asc(tenants.name));
 }

@@ -8,7 +8,13 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const { user, tenantId } = requireRole(locals, STAFF, url);
 	const mine = await withTenant(tenantId, (tx) =>
 		tx
-			.select({ id: subscribers.id, name: subscribers.name, accountNumber: subscribers.accountNumber, status: subscribers.status, createdAt: subscribers.createdAt })
+			.select({
+				id: subscribers.id,
+				name: subscribers.name,
+				accountNumber: subscribers.accountNumber,
+				status: subscribers.status,
+				createdAt: subscribers.createdAt
+			})
 			.from(subscribers)
 			.where(eq(subscribers.registeredBy, user.id))
 			.orderBy(desc(subscribers.createdAt))

@@ -6,7 +6,10 @@ const ORIGIN = 'https://billing.example.co.ke';
 function nextFor(next: string): unknown {
 	const url = new URL(`${ORIGIN}/login`);
 	url.searchParams.set('next', next);
-	return (load as unknown as (e: { locals: App.Locals; url: URL }) => { next: string })({ locals: { user: null, session: null, tenantId: null } as App.Locals, url }).next;
+	return (load as unknown as (e: { locals: App.Locals; url: URL }) => { next: string })({
+		locals: { user: null, session: null, tenantId: null } as App.Locals,
+		url
+	}).next;
 }
 
 describe('/login?next=', () => {
@@ -14,10 +17,15 @@ describe('/login?next=', () => {
 		expect(nextFor('/manage/subscribers?q=otieno')).toBe('/manage/subscribers?q=otieno');
 	});
 
-	it.each(['/\t/evil.example', '/\n/evil.example', '/\\evil.example', '//evil.example', 'https:evil.example', 'https://evil.example', '/..//evil.example'])(
-		'drops %j',
-		(next) => {
-			expect(nextFor(next)).toBe('');
-		}
-	);
+	it.each([
+		'/\t/evil.example',
+		'/\n/evil.example',
+		'/\\evil.example',
+		'//evil.example',
+		'https:evil.example',
+		'https://evil.example',
+		'/..//evil.example'
+	])('drops %j', (next) => {
+		expect(nextFor(next)).toBe('');
+	});
 });

@@ -41,7 +41,10 @@ export async function ensureUsersPipelined(
 		latest.set(user.name, user);
 	}
 	// Validate everything before touching the router: a bad spec is a bug, not a router refusal.
-	const work = [...latest.values()].map((user) => ({ name: user.name, fields: userFields(kind, user) }));
+	const work = [...latest.values()].map((user) => ({
+		name: user.name,
+		fields: userFields(kind, user)
+	}));
 	const menu = MENUS[kind].users;
 	const outcome: BulkOutcome = { added: 0, updated: 0, unchanged: 0, failed: [] };
 	let next = 0;

@@ -32,7 +32,11 @@ describe('testConnection', () => {
 	it('reads identity, version, uptime and board of a reachable router', async () => {
 		const router = await simulatedRouter({ identity: 'Kibera-HQ' });
 		const info = await testConnection(router.target());
-		expect(info).toMatchObject({ identity: 'Kibera-HQ', version: '7.16.2 (stable)', boardName: 'hAP ac^2' });
+		expect(info).toMatchObject({
+			identity: 'Kibera-HQ',
+			version: '7.16.2 (stable)',
+			boardName: 'hAP ac^2'
+		});
 		expect(info.uptime).toMatch(/^\d+[wdhms]/);
 		expect(info.uptimeSeconds).toBeGreaterThanOrEqual(0);
 		// Its own connection, closed afterwards.
@@ -57,17 +61,23 @@ describe('testConnection', () => {
 
 	it('says unreachable when the host name does not resolve', async () => {
 		const router = await simulatedRouter();
-		const error = await failureOf(testConnection(router.target({ host: 'no-such-router.invalid' })));
+		const error = await failureOf(
+			testConnection(router.target({ host: 'no-such-router.invalid' }))
+		);
 		expect(error).toBeInstanceOf(RouterUnreachable);
 		expect(['unreachable', 'timeout']).toContain((error as RouterUnreachable).reason);
 	});
 
 	it('says login failed when the router rejects the credentials', async () => {
 		const router = await simulatedRouter({ users: [{ name: 'mtandao', password: 'right-one' }] });
-		const wrong = await failureOf(testConnection(router.target({ user: 'mtandao', password: SECRET })));
+		const wrong = await failureOf(
+			testConnection(router.target({ user: 'mtandao', password: SECRET }))
+		);
 		expect(wrong).toBeInstanceOf(RouterLoginFailed);
 		router.sim.faults.rejectLogin = true;
-		const rejected = await failureOf(testConnection(router.target({ user: 'mtandao', password: 'right-one' })));
+		const rejected = await failureOf(
+			testConnection(router.target({ user: 'mtandao', password: 'right-one' }))
+		);
 		expect(rejected).toBeInstanceOf(RouterLoginFailed);
 	});
 
@@ -85,16 +95,44 @@ describe('testConnection', () => {
 		let dir: string | undefined;
 		try {
 			dir = mkdtempSync(join(tmpdir(), 'mtandao-api-ssl-'));
-			execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=router', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+			execFileSync(
+				'openssl',
+				[
+					'req',
+					'-x509',
+					'-newkey',
+					'rsa:2048',
+					'-nodes',
+					'-days',
+					'1',
+					'-subj',
+					'/CN=router',
+					'-keyout',
+					join(dir, 'key.pem'),
+					'-out',
+					join(dir, 'cert.pem')
+				],
+				{ stdio: 'ignore' }
+			);
 		} catch {
 			if (dir) rmSync(dir, { recursive: true, force: true });
 			context.skip();
 			return;
 		}
-		const sim = await startRouterSim({ identity: 'Secure', tls: { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) } });
+		const sim = await startRouterSim({
+			identity: 'Secure',
+			tls: { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }
+		});
 		rmSync(dir, { recursive: true, force: true });
 		try {
-			const info = await testConnection({ id: 'tls', host: sim.host, port: sim.port, tls: true, user: 'admin', password: '' });
+			const info = await testConnection({
+				id: 'tls',
+				host: sim.host,
+				port: sim.port,
+				tls: true,
+				user: 'admin',
+				password: ''
+			});
 			expect(info.identity).toBe('Secure');
 		} finally {
 			await sim.close();
@@ -115,7 +153,9 @@ describe('commands on a connection', () => {
 		await expect(slow).rejects.toBeInstanceOf(RouterUnreachable);
 		expect(connection.isOpen).toBe(false);
 		// Later commands fail at once rather than queue on a dead socket.
-		await expect(connection.write('/system/identity/print')).rejects.toBeInstanceOf(RouterUnreachable);
+		await expect(connection.write('/system/identity/print')).rejects.toBeInstanceOf(
+			RouterUnreachable
+		);
 	});
 
 	it('times out a command the router never answers, within the configured timeout', async () => {
@@ -123,7 +163,10 @@ describe('commands on a connection', () => {
 		const connection = await router.connect({ timeoutMs: 300 });
 		router.sim.faults.unresponsive = true;
 		const started = Date.now();
-		await expect(connection.write('/system/identity/print')).rejects.toMatchObject({ name: 'RouterUnreachable', reason: 'timeout' });
+		await expect(connection.write('/system/identity/print')).rejects.toMatchObject({
+			name: 'RouterUnreachable',
+			reason: 'timeout'
+		});
 		expect(Date.now() - started).toBeLessThan(1_000);
 		expect(connection.isOpen).toBe(false);
 	});
@@ -170,7 +213,9 @@ describe('withRouter', () => {
 		await withRouter(target, (api) => api.write('/system/identity/print'));
 		router.sim.disconnectAll();
 		await expect.poll(() => router.sim.connectionCount).toBe(0);
-		expect(await withRouter(target, (api) => api.write('/system/identity/print'))).toEqual([{ name: 'MikroTik' }]);
+		expect(await withRouter(target, (api) => api.write('/system/identity/print'))).toEqual([
+			{ name: 'MikroTik' }
+		]);
 		expect(router.sim.router.commandCount('/login')).toBe(2);
 	});
 
@@ -178,16 +223,24 @@ describe('withRouter', () => {
 		const router = await simulatedRouter();
 		const target = router.target();
 		router.sim.faults.rejectLogin = true;
-		await expect(withRouter(target, (api) => api.write('/system/identity/print'))).rejects.toBeInstanceOf(RouterLoginFailed);
+		await expect(
+			withRouter(target, (api) => api.write('/system/identity/print'))
+		).rejects.toBeInstanceOf(RouterLoginFailed);
 		router.sim.faults.rejectLogin = false;
-		expect(await withRouter(target, (api) => api.write('/system/identity/print'))).toEqual([{ name: 'MikroTik' }]);
+		expect(await withRouter(target, (api) => api.write('/system/identity/print'))).toEqual([
+			{ name: 'MikroTik' }
+		]);
 	});
 
 	it('opens a new connection when the credentials change, and closes the old one', async () => {
 		const router = await simulatedRouter({ users: [{ name: 'admin', password: 'old-password' }] });
-		await withRouter(router.target({ password: 'old-password' }), (api) => api.write('/system/identity/print'));
+		await withRouter(router.target({ password: 'old-password' }), (api) =>
+			api.write('/system/identity/print')
+		);
 		router.sim.router.execute(['/user/set', '=numbers=admin', '=password=new-password']);
-		await withRouter(router.target({ password: 'new-password' }), (api) => api.write('/system/identity/print'));
+		await withRouter(router.target({ password: 'new-password' }), (api) =>
+			api.write('/system/identity/print')
+		);
 		expect(router.sim.router.commandCount('/login')).toBe(2);
 		await expect.poll(() => router.sim.connectionCount).toBe(1);
 	});
@@ -197,7 +250,9 @@ describe('withRouter', () => {
 		router.sim.faults.replyDelayMs = 150;
 		const slow = withRouter(router.target(), (api) => api.write('/system/identity/print'));
 		await new Promise((resolve) => setTimeout(resolve, 50));
-		const other = withRouter(router.target({ host: 'localhost' }), (api) => api.write('/system/identity/print'));
+		const other = withRouter(router.target({ host: 'localhost' }), (api) =>
+			api.write('/system/identity/print')
+		);
 		await expect(slow).resolves.toEqual([{ name: 'MikroTik' }]);
 		await expect(other).resolves.toEqual([{ name: 'MikroTik' }]);
 	});
@@ -215,7 +270,9 @@ describe('secrets', () => {
 		const router = await simulatedRouter({ users: [{ name: 'admin', password: 'right-one' }] });
 		const login = await failureOf(testConnection(router.target({ password: SECRET })));
 		router.sim.faults.unresponsive = true;
-		const timeout = await failureOf(testConnection(router.target({ password: SECRET, timeoutMs: 300 })));
+		const timeout = await failureOf(
+			testConnection(router.target({ password: SECRET, timeoutMs: 300 }))
+		);
 		router.sim.faults.unresponsive = false;
 		await router.sim.stopListening();
 		const refused = await failureOf(testConnection(router.target({ password: SECRET })));
@@ -232,7 +289,9 @@ describe('secrets', () => {
 		});
 		try {
 			const connection = await connectRouter(router.target({ password: SECRET }));
-			const error = await failureOf(connection.write('/ppp/secret/add', ['=name=x', '=password=hunter2-secret']));
+			const error = await failureOf(
+				connection.write('/ppp/secret/add', ['=name=x', '=password=hunter2-secret'])
+			);
 			expect(error).toBeInstanceOf(RouterCommandFailed);
 			expect((error as Error).message).toBe('password *** is too weak');
 			await connection.close();

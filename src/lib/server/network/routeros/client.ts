@@ -20,7 +20,12 @@ import {
 	scrubSecrets,
 	type RouterAddress
 } from './errors';
-import { applyNodeRouterosPatches, destroyConnection, limitReplies, pinCertificate } from './node-routeros-patches';
+import {
+	applyNodeRouterosPatches,
+	destroyConnection,
+	limitReplies,
+	pinCertificate
+} from './node-routeros-patches';
 import type { ReplyLimits } from './reply-reader';
 import { config } from '../../config';
 import { RouterAddressRefused, assertConnectedTo, checkRouterTarget } from '../router-address';
@@ -82,7 +87,11 @@ export interface CommandOptions {
 /** What the provisioning operations need from a connection. */
 export interface RouterApi {
 	readonly routerId: string;
-	write(command: string, words?: readonly string[], options?: CommandOptions): Promise<RouterReply[]>;
+	write(
+		command: string,
+		words?: readonly string[],
+		options?: CommandOptions
+	): Promise<RouterReply[]>;
 }
 
 interface PendingCommand {
@@ -122,7 +131,11 @@ export class RouterConnection implements RouterApi {
 		const checked = await checkRouterTarget(target).catch((refusal: unknown) => {
 			// A name that does not resolve today may tomorrow: unreachable (retried), not refused.
 			if (refusal instanceof RouterAddressRefused && refusal.reason === 'unresolved') {
-				throw connectFailure({ errno: 'ENOTFOUND' }, { id: target.id, host: target.host, port: target.port }, timeoutMs);
+				throw connectFailure(
+					{ errno: 'ENOTFOUND' },
+					{ id: target.id, host: target.host, port: target.port },
+					timeoutMs
+				);
 			}
 			throw refusal;
 		});
@@ -140,7 +153,12 @@ export class RouterConnection implements RouterApi {
 		let timer: NodeJS.Timeout | undefined;
 		const connecting = api.connect();
 		limitReplies(api, { ...configuredReplyLimits(), ...target.replyLimits });
-		if (target.tls) pinCertificate(api, target.tlsFingerprint ?? null, (fingerprint) => (connection.#certificate = fingerprint));
+		if (target.tls)
+			pinCertificate(
+				api,
+				target.tlsFingerprint ?? null,
+				(fingerprint) => (connection.#certificate = fingerprint)
+			);
 		try {
 			await Promise.race([
 				connecting,
@@ -150,7 +168,10 @@ export class RouterConnection implements RouterApi {
 				}),
 				// A backstop: node-routeros' own idle timeout normally fires first.
 				new Promise<never>((_, reject) => {
-					timer = setTimeout(() => reject(connectFailure({ errno: 'SOCKTMOUT' }, address, timeoutMs)), timeoutMs + 500);
+					timer = setTimeout(
+						() => reject(connectFailure({ errno: 'SOCKTMOUT' }, address, timeoutMs)),
+						timeoutMs + 500
+					);
 				})
 			]);
 		} catch (error) {
@@ -188,7 +209,11 @@ export class RouterConnection implements RouterApi {
 	 * each and routes the replies back. A command that gets no reply within the timeout fails
 	 * the whole connection, since a router that stopped answering one will not answer the next.
 	 */
-	write(command: string, words: readonly string[] = [], options: CommandOptions = {}): Promise<RouterReply[]> {
+	write(
+		command: string,
+		words: readonly string[] = [],
+		options: CommandOptions = {}
+	): Promise<RouterReply[]> {
 		if (this.#failure) return Promise.reject(this.#failure);
 		const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
 		return new Promise<RouterReply[]>((resolve, reject) => {
@@ -196,7 +221,13 @@ export class RouterConnection implements RouterApi {
 				reject,
 				timer: setTimeout(() => {
 					const where = `router ${this.routerId} (${this.#address.host}:${this.#address.port})`;
-					this.#fail(new RouterUnreachable(this.routerId, 'timeout', `${where} did not answer ${command} within ${timeoutMs} ms`));
+					this.#fail(
+						new RouterUnreachable(
+							this.routerId,
+							'timeout',
+							`${where} did not answer ${command} within ${timeoutMs} ms`
+						)
+					);
 				}, timeoutMs)
 			};
 			this.#pending.add(pending);
@@ -225,7 +256,9 @@ export class RouterConnection implements RouterApi {
 		let timer: NodeJS.Timeout | undefined;
 		await Promise.race([
 			this.#api.close().catch(() => undefined),
-			new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(this.#timeoutMs, 2_000))))
+			new Promise<void>(
+				(resolve) => (timer = setTimeout(resolve, Math.min(this.#timeoutMs, 2_000)))
+			)
 		]);
 		clearTimeout(timer);
 	}
@@ -233,7 +266,10 @@ export class RouterConnection implements RouterApi {
 	#commandError(command: string, words: readonly string[], error: unknown): Error {
 		// A trap reaches us as a plain Error whose message is RouterOS's text.
 		const text = error instanceof Error ? error.message : String(error);
-		const secrets = [this.#password, ...words.filter((w) => w.startsWith('=password=')).map((w) => w.slice(10))];
+		const secrets = [
+			this.#password,
+			...words.filter((w) => w.startsWith('=password=')).map((w) => w.slice(10))
+		];
 		return new RouterCommandFailed(this.routerId, command, scrubSecrets(text, secrets));
 	}
 
@@ -253,7 +289,8 @@ export class RouterConnection implements RouterApi {
 
 /** node-routeros keeps its socket private; the address it actually connected to. */
 function remoteAddressOf(api: RouterOSAPI): string | undefined {
-	return (api as unknown as { connector?: { socket?: { remoteAddress?: string } } }).connector?.socket?.remoteAddress;
+	return (api as unknown as { connector?: { socket?: { remoteAddress?: string } } }).connector
+		?.socket?.remoteAddress;
 }
 
 /** A short-lived connection, not cached: onboarding checks, tests. Close it when done. */
@@ -276,7 +313,10 @@ const cache = new Map<string, CachedConnection>();
  * Errors from `fn` pass through; a lost connection is forgotten so the next call reconnects.
  * `fn` gets the command interface only: the shared connection is not its to close.
  */
-export async function withRouter<T>(target: RouterTarget, fn: (api: RouterApi) => Promise<T>): Promise<T> {
+export async function withRouter<T>(
+	target: RouterTarget,
+	fn: (api: RouterApi) => Promise<T>
+): Promise<T> {
 	const entry = cachedConnection(target);
 	entry.leases++;
 	try {
@@ -303,7 +343,8 @@ export async function closeAllRouterConnections(): Promise<void> {
 function cachedConnection(target: RouterTarget): CachedConnection {
 	const fingerprint = fingerprintOf(target);
 	const current = cache.get(target.id);
-	if (current && current.fingerprint === fingerprint && (current.opened?.isOpen ?? true)) return current;
+	if (current && current.fingerprint === fingerprint && (current.opened?.isOpen ?? true))
+		return current;
 	if (current) retire(current);
 
 	const entry: CachedConnection = {
@@ -338,6 +379,16 @@ function retire(entry: CachedConnection): void {
 /** Identifies the credentials without keeping the password itself around. */
 function fingerprintOf(target: RouterTarget): string {
 	return createHash('sha256')
-		.update(JSON.stringify([target.host, target.port, target.tls, target.user, target.password, target.timeoutMs ?? null, target.tlsFingerprint ?? null]))
+		.update(
+			JSON.stringify([
+				target.host,
+				target.port,
+				target.tls,
+				target.user,
+				target.password,
+				target.timeoutMs ?? null,
+				target.tlsFingerprint ?? null
+			])
+		)
 		.digest('hex');
 }

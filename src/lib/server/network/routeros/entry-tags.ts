@@ -27,7 +27,10 @@ export function entryTag(subscriberId: string, owner: EntryOwner): string {
 }
 
 /** The whole comment of a subscriber's entry: the tag, then the name and phone people read. */
-export function subscriberEntryComment(subscriber: { id: string; name: string; phone: string }, owner: EntryOwner): string {
+export function subscriberEntryComment(
+	subscriber: { id: string; name: string; phone: string },
+	owner: EntryOwner
+): string {
 	return `${entryTag(subscriber.id, owner)} ${subscriber.name} ${formatMsisdn(subscriber.phone)}`;
 }
 
@@ -44,10 +47,16 @@ export function readEntryTag(comment: string | undefined): EntryTag | undefined 
  * router) the same tenant's entry for another router record on the same MikroTik, which a late
  * removal for this record must leave alone.
  */
-export function taggedForAnother(comment: string | undefined, owner: { tenantId: string; routerId?: string }): boolean {
+export function taggedForAnother(
+	comment: string | undefined,
+	owner: { tenantId: string; routerId?: string }
+): boolean {
 	const tagged = readEntryTag(comment)?.owner;
 	if (tagged === undefined) return false;
-	return tagged.tenantId !== owner.tenantId || (owner.routerId !== undefined && tagged.routerId !== owner.routerId);
+	return (
+		tagged.tenantId !== owner.tenantId ||
+		(owner.routerId !== undefined && tagged.routerId !== owner.routerId)
+	);
 }
 
 /** True when the entry is tagged for another tenant: not ours to change or remove. */

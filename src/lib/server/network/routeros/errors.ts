@@ -7,7 +7,12 @@
  * job rows and the manager's screen.
  */
 import { getSystemErrorName } from 'node:util';
-import { CertificateMismatch, ProtocolViolation, ReplyLimitExceeded, ReplyTooSlow } from './reply-reader';
+import {
+	CertificateMismatch,
+	ProtocolViolation,
+	ReplyLimitExceeded,
+	ReplyTooSlow
+} from './reply-reader';
 import { RouterAddressRefused } from '../router-address';
 
 export { RouterAddressRefused };
@@ -87,7 +92,12 @@ export class RouterCertificateChanged extends Error {
 	}
 }
 
-export type RouterFailure = RouterUnreachable | RouterLoginFailed | RouterCommandFailed | RouterAddressRefused | RouterCertificateChanged;
+export type RouterFailure =
+	| RouterUnreachable
+	| RouterLoginFailed
+	| RouterCommandFailed
+	| RouterAddressRefused
+	| RouterCertificateChanged;
 
 export function isRouterFailure(error: unknown): error is RouterFailure {
 	return (
@@ -140,7 +150,11 @@ export function errnoName(error: unknown): string | undefined {
 }
 
 /** Maps a failure to connect (before or during login) to the typed errors. */
-export function connectFailure(error: unknown, router: RouterAddress, timeoutMs: number): RouterFailure {
+export function connectFailure(
+	error: unknown,
+	router: RouterAddress,
+	timeoutMs: number
+): RouterFailure {
 	if (isRouterFailure(error)) return error;
 	const refusal = replyRefusal(error, router);
 	if (refusal) return refusal;
@@ -153,10 +167,18 @@ export function connectFailure(error: unknown, router: RouterAddress, timeoutMs:
 		);
 	}
 	if (name && REFUSED.has(name)) {
-		return new RouterUnreachable(router.id, 'refused', `${where} refused the connection: is the API service enabled on that port?`);
+		return new RouterUnreachable(
+			router.id,
+			'refused',
+			`${where} refused the connection: is the API service enabled on that port?`
+		);
 	}
 	if (name && TIMED_OUT.has(name)) {
-		return new RouterUnreachable(router.id, 'timeout', `${where} did not answer within ${timeoutMs} ms`);
+		return new RouterUnreachable(
+			router.id,
+			'timeout',
+			`${where} did not answer within ${timeoutMs} ms`
+		);
 	}
 	if (name && NO_ROUTE.has(name)) {
 		return new RouterUnreachable(router.id, 'unreachable', `${where} cannot be reached (${name})`);
@@ -166,7 +188,11 @@ export function connectFailure(error: unknown, router: RouterAddress, timeoutMs:
 	if (error instanceof Error && error.constructor === Error && error.message) {
 		return new RouterLoginFailed(router.id, `${where} refused the API login: ${error.message}`);
 	}
-	return new RouterUnreachable(router.id, 'unreachable', `${where} could not be connected to${name ? ` (${name})` : ''}`);
+	return new RouterUnreachable(
+		router.id,
+		'unreachable',
+		`${where} could not be connected to${name ? ` (${name})` : ''}`
+	);
 }
 
 /**
@@ -191,18 +217,32 @@ export function connectionLost(error: unknown, router: RouterAddress): RouterUnr
 	if (name && TIMED_OUT.has(name)) {
 		return new RouterUnreachable(router.id, 'timeout', `${where} stopped answering`);
 	}
-	return new RouterUnreachable(router.id, 'dropped', `${where} dropped the connection${name ? ` (${name})` : ''}`);
+	return new RouterUnreachable(
+		router.id,
+		'dropped',
+		`${where} dropped the connection${name ? ` (${name})` : ''}`
+	);
 }
 
 /** The reader's refusal of a reply (no router id there) as the typed error for this router. */
-function replyRefusal(error: unknown, router: RouterAddress): RouterUnreachable | RouterCertificateChanged | undefined {
+function replyRefusal(
+	error: unknown,
+	router: RouterAddress
+): RouterUnreachable | RouterCertificateChanged | undefined {
 	const where = `router ${router.id} (${router.host}:${router.port})`;
 	if (error instanceof CertificateMismatch) {
-		return new RouterCertificateChanged(router.id, error.presented, `${where} presented a certificate other than the trusted one (SHA-256 ${error.presented})`);
+		return new RouterCertificateChanged(
+			router.id,
+			error.presented,
+			`${where} presented a certificate other than the trusted one (SHA-256 ${error.presented})`
+		);
 	}
-	if (error instanceof ReplyLimitExceeded) return new RouterReplyTooLarge(router.id, error.limit, `${where} ${error.message}`);
-	if (error instanceof ReplyTooSlow) return new RouterReplyTooSlow(router.id, `${where} ${error.message}`);
-	if (error instanceof ProtocolViolation) return new RouterUnreachable(router.id, 'dropped', `${where} ${error.message}`);
+	if (error instanceof ReplyLimitExceeded)
+		return new RouterReplyTooLarge(router.id, error.limit, `${where} ${error.message}`);
+	if (error instanceof ReplyTooSlow)
+		return new RouterReplyTooSlow(router.id, `${where} ${error.message}`);
+	if (error instanceof ProtocolViolation)
+		return new RouterUnreachable(router.id, 'dropped', `${where} ${error.message}`);
 	return undefined;
 }
 

@@ -39,7 +39,10 @@ export async function findByName(
 	name: string,
 	fields: readonly string[]
 ): Promise<RouterReply | undefined> {
-	const [item] = await api.write(`${menu}/print`, [`=.proplist=.id,name,${fields.join(',')}`, `?name=${name}`]);
+	const [item] = await api.write(`${menu}/print`, [
+		`=.proplist=.id,name,${fields.join(',')}`,
+		`?name=${name}`
+	]);
 	return item;
 }
 
@@ -48,7 +51,13 @@ export function routerBoolean(value: string | undefined): boolean {
 	return value === 'true' || value === 'yes';
 }
 
-const UNIT_SECONDS: Readonly<Record<string, number>> = { w: 604_800, d: 86_400, h: 3_600, m: 60, s: 1 };
+const UNIT_SECONDS: Readonly<Record<string, number>> = {
+	w: 604_800,
+	d: 86_400,
+	h: 3_600,
+	m: 60,
+	s: 1
+};
 
 /**
  * Seconds in a RouterOS duration: `1w2d3h4m5s`, `00:30:00`, `1d 02:00:00`, `3600`, `500ms`.
@@ -61,12 +70,17 @@ export function routerDurationSeconds(value: string | undefined): number | null 
 	const clock = /^(?:(\d+)d\s*)?(\d+):(\d{1,2}):(\d{1,2})$/.exec(text);
 	if (clock) {
 		const [, days, hours, minutes, seconds] = clock;
-		return Number(days ?? 0) * 86_400 + Number(hours) * 3_600 + Number(minutes) * 60 + Number(seconds);
+		return (
+			Number(days ?? 0) * 86_400 + Number(hours) * 3_600 + Number(minutes) * 60 + Number(seconds)
+		);
 	}
 	if (!/^(\d+(ms|[wdhms]))+$/.test(text)) return null;
 	let total = 0;
 	for (const [, amount, unit] of text.matchAll(/(\d+)(ms|[wdhms])/g)) {
-		total += unit === 'ms' ? Number(amount) / 1000 : Number(amount) * (UNIT_SECONDS[unit as string] as number);
+		total +=
+			unit === 'ms'
+				? Number(amount) / 1000
+				: Number(amount) * (UNIT_SECONDS[unit as string] as number);
 	}
 	return total;
 }
@@ -77,7 +91,9 @@ export function routerDurationSeconds(value: string | undefined): number | null 
  */
 export function assertRouterName(value: string, what: string): void {
 	if (!/^[\x21-\x7e]+$/.test(value) || value.includes('=')) {
-		throw new TypeError(`${what} must be printable ASCII without spaces or "=": ${JSON.stringify(value)}`);
+		throw new TypeError(
+			`${what} must be printable ASCII without spaces or "=": ${JSON.stringify(value)}`
+		);
 	}
 }
 

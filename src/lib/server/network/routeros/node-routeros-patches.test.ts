@@ -5,9 +5,20 @@
 import { RouterOSAPI } from 'node-routeros';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeSentence } from '../../../../../tools/sim/routeros';
-import { RouterCommandFailed, RouterUnreachable, connectRouter, type RouterConnection } from './client';
+import {
+	RouterCommandFailed,
+	RouterUnreachable,
+	connectRouter,
+	type RouterConnection
+} from './client';
 import { readSentence } from './node-routeros-patches';
-import { settlesWithin, startScriptedRouter, useSimulatedRouters, type ScriptedReply, type ScriptedRouter } from './test-router';
+import {
+	settlesWithin,
+	startScriptedRouter,
+	useSimulatedRouters,
+	type ScriptedReply,
+	type ScriptedRouter
+} from './test-router';
 
 const simulatedRouter = useSimulatedRouters();
 const scripted: ScriptedRouter[] = [];
@@ -18,7 +29,9 @@ afterEach(async () => {
 	await Promise.all(scripted.splice(0).map((router) => router.close()));
 });
 
-async function scriptedConnection(answer: (words: string[], tag: string) => ScriptedReply): Promise<RouterConnection> {
+async function scriptedConnection(
+	answer: (words: string[], tag: string) => ScriptedReply
+): Promise<RouterConnection> {
 	const router = await startScriptedRouter(answer);
 	scripted.push(router);
 	const connection = await connectRouter(router.target());
@@ -48,7 +61,9 @@ describe('reply framing', () => {
 		let slowest = 0;
 		while (fromEnd < replyLength - 1) {
 			const started = performance.now();
-			expect(await connection.write('/system/identity/print')).toEqual([{ name: long, '.id': '*1' }]);
+			expect(await connection.write('/system/identity/print')).toEqual([
+				{ name: long, '.id': '*1' }
+			]);
 			slowest = Math.max(slowest, performance.now() - started);
 		}
 		expect(slowest).toBeLessThan(500);
@@ -60,9 +75,15 @@ describe('reply framing', () => {
 			pending.push({ tag, n: words.find((word) => word.startsWith('=n='))?.slice(3) ?? '' });
 			if (pending.length < 50) return undefined;
 			const burst = pending.splice(0).reverse();
-			return { chunks: [Buffer.concat(burst.map(({ tag: t, n }) => tagged(t, ['!re', `=n=${n}`], ['!done'])))] };
+			return {
+				chunks: [
+					Buffer.concat(burst.map(({ tag: t, n }) => tagged(t, ['!re', `=n=${n}`], ['!done'])))
+				]
+			};
 		});
-		const replies = await Promise.all(Array.from({ length: 50 }, (_, i) => connection.write('/echo', [`=n=${i}`])));
+		const replies = await Promise.all(
+			Array.from({ length: 50 }, (_, i) => connection.write('/echo', [`=n=${i}`]))
+		);
 		expect(replies.map(([row]) => row?.n)).toEqual(Array.from({ length: 50 }, (_, i) => String(i)));
 	});
 
@@ -82,7 +103,9 @@ describe('reply framing', () => {
 
 	it('fails the connection, not the process, on a reserved control byte', async () => {
 		const connection = await scriptedConnection(() => ({ chunks: [Buffer.from([0xf8, 1, 2, 3])] }));
-		await expect(connection.write('/system/identity/print')).rejects.toBeInstanceOf(RouterUnreachable);
+		await expect(connection.write('/system/identity/print')).rejects.toBeInstanceOf(
+			RouterUnreachable
+		);
 	});
 
 	it('parses the five length forms', () => {
@@ -98,14 +121,22 @@ describe('replies node-routeros does not know', () => {
 	it('treats !empty as an empty result on the simulator in RouterOS 7.18 mode', async () => {
 		const router = await simulatedRouter({ emptyReplies: true });
 		// The bare client, to show the fix is in node-routeros itself, not only in our wrapper.
-		const api = new RouterOSAPI({ host: router.sim.host, port: router.sim.port, user: 'admin', password: '', timeout: 2 });
+		const api = new RouterOSAPI({
+			host: router.sim.host,
+			port: router.sim.port,
+			user: 'admin',
+			password: '',
+			timeout: 2
+		});
 		api.on('error', () => undefined);
 		await api.connect();
 		try {
 			const nothing = api.write('/ip/hotspot/user/print', ['?name=nobody']);
 			expect(await settlesWithin(nothing, 1_000)).toBe(true);
 			expect(await nothing).toEqual([]);
-			expect(await api.write('/ip/hotspot/user/print', ['=.proplist=name', '?name=default-trial'])).toEqual([{ name: 'default-trial' }]);
+			expect(
+				await api.write('/ip/hotspot/user/print', ['=.proplist=name', '?name=default-trial'])
+			).toEqual([{ name: 'default-trial' }]);
 		} finally {
 			await api.close();
 		}
@@ -113,12 +144,19 @@ describe('replies node-routeros does not know', () => {
 
 	it('rejects a command answered with an unknown reply word instead of throwing from the socket', async () => {
 		const connection = await scriptedConnection(() => [['!weird', '=x=1'], ['!done']]);
-		await expect(connection.write('/system/identity/print')).rejects.toBeInstanceOf(RouterCommandFailed);
+		await expect(connection.write('/system/identity/print')).rejects.toBeInstanceOf(
+			RouterCommandFailed
+		);
 	});
 
 	it('survives a router that closes with !fatal', async () => {
-		const connection = await scriptedConnection(() => ({ chunks: [encodeSentence(['!fatal', 'session terminated on request'])] }));
-		await expect(connection.write('/quit')).rejects.toMatchObject({ name: 'RouterUnreachable', reason: 'dropped' });
+		const connection = await scriptedConnection(() => ({
+			chunks: [encodeSentence(['!fatal', 'session terminated on request'])]
+		}));
+		await expect(connection.write('/quit')).rejects.toMatchObject({
+			name: 'RouterUnreachable',
+			reason: 'dropped'
+		});
 	});
 });
 
@@ -136,6 +174,8 @@ describe('latency', () => {
 describe('api-ssl against a plain API port', () => {
 	it('fails with RouterUnreachable rather than an unhandled socket error', async () => {
 		const router = await simulatedRouter();
-		await expect(connectRouter(router.target({ tls: true, timeoutMs: 500 }))).rejects.toBeInstanceOf(RouterUnreachable);
+		await expect(
+			connectRouter(router.target({ tls: true, timeoutMs: 500 }))
+		).rejects.toBeInstanceOf(RouterUnreachable);
 	});
 });

@@ -109,7 +109,9 @@ export function applyNodeRouterosPatches(): void {
 		['Connector.onConnect', connector.onConnect]
 	] as const) {
 		if (typeof value !== 'function') {
-			throw new Error(`node-routeros internals changed (${what} is missing): review node-routeros-patches.ts`);
+			throw new Error(
+				`node-routeros internals changed (${what} is missing): review node-routeros-patches.ts`
+			);
 		}
 	}
 
@@ -176,7 +178,8 @@ export function applyNodeRouterosPatches(): void {
 		if (pin && socket instanceof TLSSocket) {
 			const presented = socket.getPeerCertificate().fingerprint256 ?? '';
 			pin.seen(presented);
-			if (pin.expected && presented !== pin.expected) return this.onError(new CertificateMismatch(presented));
+			if (pin.expected && presented !== pin.expected)
+				return this.onError(new CertificateMismatch(presented));
 		}
 		return onConnect.call(this);
 	};
@@ -191,7 +194,9 @@ export function applyNodeRouterosPatches(): void {
 }
 
 /** Errors the reply reader raises to cut a connection. */
-export function isReplyRefusal(error: unknown): error is ReplyLimitExceeded | ReplyTooSlow | ProtocolViolation | CertificateMismatch {
+export function isReplyRefusal(
+	error: unknown
+): error is ReplyLimitExceeded | ReplyTooSlow | ProtocolViolation | CertificateMismatch {
 	return (
 		error instanceof ReplyLimitExceeded ||
 		error instanceof ReplyTooSlow ||
@@ -205,9 +210,16 @@ export function isReplyRefusal(error: unknown): error is ReplyLimitExceeded | Re
  * presents, and refuses the connection before login when `expected` is set and differs. Call
  * right after `api.connect()`, like limitReplies.
  */
-export function pinCertificate(api: RouterOSAPI, expected: string | null, seen: (fingerprint: string) => void): void {
+export function pinCertificate(
+	api: RouterOSAPI,
+	expected: string | null,
+	seen: (fingerprint: string) => void
+): void {
 	const socket = (api as unknown as { connector?: ConnectorInternals }).connector?.socket;
-	if (!socket) throw new Error('node-routeros internals changed (no socket after connect): review node-routeros-patches.ts');
+	if (!socket)
+		throw new Error(
+			'node-routeros internals changed (no socket after connect): review node-routeros-patches.ts'
+		);
 	pins.set(socket, { expected, seen });
 }
 
@@ -217,7 +229,10 @@ export function pinCertificate(api: RouterOSAPI, expected: string | null, seen: 
  */
 export function limitReplies(api: RouterOSAPI, limits: Partial<ReplyLimits>): void {
 	const socket = (api as unknown as { connector?: ConnectorInternals }).connector?.socket;
-	if (!socket) throw new Error('node-routeros internals changed (no socket after connect): review node-routeros-patches.ts');
+	if (!socket)
+		throw new Error(
+			'node-routeros internals changed (no socket after connect): review node-routeros-patches.ts'
+		);
 	limitsFor.set(socket, limits);
 }
 
@@ -269,7 +284,8 @@ function deliver(receiver: ReceiverInternals, state: ReceiverState, sentence: Se
 	if (!waiting) return true;
 	const limit = limitsFor.get(receiver.socket)?.maxReplyBytes ?? DEFAULT_REPLY_LIMITS.maxReplyBytes;
 	const total = (state.replyBytes.get(tag) ?? 0) + sentence.bytes;
-	if (total > limit) throw new ReplyLimitExceeded('reply', `sent more than ${limit} bytes in answer to one command`);
+	if (total > limit)
+		throw new ReplyLimitExceeded('reply', `sent more than ${limit} bytes in answer to one command`);
 	if (packet[0] === '!done') state.replyBytes.delete(tag);
 	else state.replyBytes.set(tag, total);
 	waiting.callback(packet);
@@ -277,7 +293,10 @@ function deliver(receiver: ReceiverInternals, state: ReceiverState, sentence: Se
 }
 
 /** One complete sentence starting at `offset`, or undefined when more bytes are needed (tests). */
-export function readSentence(data: Buffer, offset: number): { words: string[]; end: number } | undefined {
+export function readSentence(
+	data: Buffer,
+	offset: number
+): { words: string[]; end: number } | undefined {
 	const [sentence] = new SentenceReader({ maxWordBytes: Infinity }).push(data.subarray(offset));
 	return sentence && { words: sentence.words, end: offset + sentence.bytes };
 }

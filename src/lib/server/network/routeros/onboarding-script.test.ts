@@ -20,13 +20,19 @@ const options: OnboardingOptions = {
 const NOT_SIMULATED = ['/certificate/'];
 
 /** Applies sentences the way a pasted script runs: an error is printed and the next line runs. */
-async function applyScript(api: RouterConnection, sentences: readonly ApiSentence[]): Promise<string[]> {
+async function applyScript(
+	api: RouterConnection,
+	sentences: readonly ApiSentence[]
+): Promise<string[]> {
 	const errors: string[] = [];
 	for (const sentence of sentences) {
 		if (NOT_SIMULATED.some((prefix) => sentence.command.startsWith(prefix))) continue;
 		const words = [...sentence.words];
 		if (sentence.find) {
-			const found = await api.write(`${sentence.find.menu}/print`, ['=.proplist=.id', ...sentence.find.queries]);
+			const found = await api.write(`${sentence.find.menu}/print`, [
+				'=.proplist=.id',
+				...sentence.find.queries
+			]);
 			if (found.length === 0) continue;
 			words.unshift(`=.id=${found.map((item) => item['.id']).join(',')}`);
 		}
@@ -51,12 +57,13 @@ describe('the console-to-API converter', () => {
 			words: ['=port=8728', '=address=10.0.0.1/32'],
 			find: { menu: '/ip/service', queries: ['?name=api'] }
 		});
-		expect(cliToApi('/user add name=a password="q\\"\\$\\?\\\\" comment="two words"')?.words).toEqual([
-			'=name=a',
-			'=password=q"$?\\',
-			'=comment=two words'
-		]);
-		expect(cliToApi('/certificate sign mtandao-api')).toEqual({ command: '/certificate/sign', words: ['=numbers=mtandao-api'] });
+		expect(
+			cliToApi('/user add name=a password="q\\"\\$\\?\\\\" comment="two words"')?.words
+		).toEqual(['=name=a', '=password=q"$?\\', '=comment=two words']);
+		expect(cliToApi('/certificate sign mtandao-api')).toEqual({
+			command: '/certificate/sign',
+			words: ['=numbers=mtandao-api']
+		});
 		expect(cliToApi('# a comment')).toBeUndefined();
 		expect(cliToApi('   ')).toBeUndefined();
 	});
@@ -67,7 +74,14 @@ describe('onboardingScript', () => {
 		const script = onboardingScript(options);
 		expect(script).toMatch(/^[\x20-\x7e\n]*$/);
 		const commands = scriptToApi(script).map((sentence) => sentence.command);
-		for (const needed of ['/user/group/add', '/user/add', '/ip/service/set', '/ip/hotspot/walled-garden/add', '/ip/hotspot/walled-garden/ip/add', '/ip/hotspot/profile/set']) {
+		for (const needed of [
+			'/user/group/add',
+			'/user/add',
+			'/ip/service/set',
+			'/ip/hotspot/walled-garden/add',
+			'/ip/hotspot/walled-garden/ip/add',
+			'/ip/hotspot/profile/set'
+		]) {
 			expect(commands).toContain(needed);
 		}
 		expect(script).toContain('login-by=http-chap,http-pap');
@@ -77,7 +91,21 @@ describe('onboardingScript', () => {
 	it('grants the API account read, write and api only', () => {
 		const granted = API_POLICY.split(',').filter((policy) => !policy.startsWith('!'));
 		expect(granted.sort()).toEqual(['api', 'read', 'write']);
-		for (const denied of ['local', 'telnet', 'ssh', 'ftp', 'reboot', 'policy', 'test', 'winbox', 'password', 'web', 'sniff', 'sensitive', 'romon']) {
+		for (const denied of [
+			'local',
+			'telnet',
+			'ssh',
+			'ftp',
+			'reboot',
+			'policy',
+			'test',
+			'winbox',
+			'password',
+			'web',
+			'sniff',
+			'sensitive',
+			'romon'
+		]) {
 			expect(API_POLICY.split(',')).toContain(`!${denied}`);
 		}
 	});
@@ -89,19 +117,44 @@ describe('onboardingScript', () => {
 
 		const sim = router.sim.router;
 		expect(sim.row('/user/group', 'mtandao-api')?.policy).toBe(API_POLICY);
-		expect(sim.row('/user', 'mtandao')).toMatchObject({ group: 'mtandao-api', address: '203.0.113.7', disabled: 'false' });
-		expect(sim.row('/ip/service', 'api')).toMatchObject({ port: '8728', disabled: 'false', address: '203.0.113.7' });
+		expect(sim.row('/user', 'mtandao')).toMatchObject({
+			group: 'mtandao-api',
+			address: '203.0.113.7',
+			disabled: 'false'
+		});
+		expect(sim.row('/ip/service', 'api')).toMatchObject({
+			port: '8728',
+			disabled: 'false',
+			address: '203.0.113.7'
+		});
 		expect(sim.rows('/ip/hotspot/walled-garden')).toEqual([
-			expect.objectContaining({ 'dst-host': 'pay.example.co.ke', action: 'allow', disabled: 'false' })
+			expect.objectContaining({
+				'dst-host': 'pay.example.co.ke',
+				action: 'allow',
+				disabled: 'false'
+			})
 		]);
-		expect(sim.rows('/ip/hotspot/walled-garden/ip')).toEqual([expect.objectContaining({ 'dst-host': 'pay.example.co.ke', action: 'accept' })]);
-		expect(sim.rows('/ip/hotspot/profile').map((profile) => profile['login-by'])).toEqual(['http-chap,http-pap', 'http-chap,http-pap']);
+		expect(sim.rows('/ip/hotspot/walled-garden/ip')).toEqual([
+			expect.objectContaining({ 'dst-host': 'pay.example.co.ke', action: 'accept' })
+		]);
+		expect(sim.rows('/ip/hotspot/profile').map((profile) => profile['login-by'])).toEqual([
+			'http-chap,http-pap',
+			'http-chap,http-pap'
+		]);
 
 		const asMtandao = router.target({ user: 'mtandao', password: options.apiPassword });
 		expect((await testConnection(asMtandao)).identity).toBe('Nyota-Kondele');
 		const api = await router.connect({ user: 'mtandao', password: options.apiPassword });
 		await ensureProfile(api, 'hotspot', { name: 'daily-5m', rateLimit: '2M/5M' });
-		expect(await ensureUser(api, 'hotspot', { name: 'wanjiku', password: '4821-kibera', profile: 'daily-5m', disabled: false, comment: 'sub 1001' })).toBe('added');
+		expect(
+			await ensureUser(api, 'hotspot', {
+				name: 'wanjiku',
+				password: '4821-kibera',
+				profile: 'daily-5m',
+				disabled: false,
+				comment: 'sub 1001'
+			})
+		).toBe('added');
 		expect(sim.row('/ip/hotspot/user', 'wanjiku')?.profile).toBe('daily-5m');
 	});
 
@@ -121,22 +174,42 @@ describe('onboardingScript', () => {
 		expect(sim.rows('/user').filter((user) => user.name === 'mtandao')).toHaveLength(1);
 		expect(sim.rows('/ip/hotspot/walled-garden')).toHaveLength(1);
 		expect(sim.rows('/ip/hotspot/walled-garden/ip')).toHaveLength(1);
-		expect((await testConnection(router.target({ user: 'mtandao', password: options.apiPassword }))).identity).toBe('MikroTik');
+		expect(
+			(await testConnection(router.target({ user: 'mtandao', password: options.apiPassword })))
+				.identity
+		).toBe('MikroTik');
 	});
 
 	it('uses api-ssl with a certificate on 8729, and restricts walled-garden entries to one hotspot', () => {
-		const script = onboardingScript({ ...options, apiPort: 8729, hotspotServer: 'hotspot1', portalUrl: 'https://portal.example.co.ke/portal/x' });
-		expect(script).toContain('/ip service set [find name=api-ssl] port=8729 disabled=no address=203.0.113.7');
+		const script = onboardingScript({
+			...options,
+			apiPort: 8729,
+			hotspotServer: 'hotspot1',
+			portalUrl: 'https://portal.example.co.ke/portal/x'
+		});
+		expect(script).toContain(
+			'/ip service set [find name=api-ssl] port=8729 disabled=no address=203.0.113.7'
+		);
 		expect(script).toContain('/certificate sign mtandao-api');
-		expect(script).toContain('/ip hotspot walled-garden add dst-host=portal.example.co.ke action=allow server=hotspot1');
-		expect(script).toContain('/ip hotspot walled-garden add dst-host=pay.example.co.ke action=allow server=hotspot1');
+		expect(script).toContain(
+			'/ip hotspot walled-garden add dst-host=portal.example.co.ke action=allow server=hotspot1'
+		);
+		expect(script).toContain(
+			'/ip hotspot walled-garden add dst-host=pay.example.co.ke action=allow server=hotspot1'
+		);
 	});
 
 	it('refuses values that would break the script', () => {
 		expect(() => onboardingScript({ ...options, apiUser: 'bad user' })).toThrow(TypeError);
-		expect(() => onboardingScript({ ...options, billingHost: 'https://pay.example.co.ke' })).toThrow(TypeError);
+		expect(() =>
+			onboardingScript({ ...options, billingHost: 'https://pay.example.co.ke' })
+		).toThrow(TypeError);
 		expect(() => onboardingScript({ ...options, apiPassword: 'short' })).toThrow(TypeError);
-		expect(() => onboardingScript({ ...options, apiPassword: 'non-ascii-\u00e9-password' })).toThrow(TypeError);
-		expect(() => onboardingScript({ ...options, allowedAddress: '203.0.113.7; /system reset' })).toThrow(TypeError);
+		expect(() =>
+			onboardingScript({ ...options, apiPassword: 'non-ascii-\u00e9-password' })
+		).toThrow(TypeError);
+		expect(() =>
+			onboardingScript({ ...options, allowedAddress: '203.0.113.7; /system reset' })
+		).toThrow(TypeError);
 	});
 });

@@ -33,7 +33,8 @@ export interface OnboardingOptions {
  * interactive logins. Without `sensitive` the router hides subscriber passwords from prints,
  * so ensureUser re-sends them; that is the price of the smaller grant.
  */
-export const API_POLICY = 'read,write,api,!local,!telnet,!ssh,!ftp,!reboot,!policy,!test,!winbox,!password,!web,!sniff,!sensitive,!romon';
+export const API_POLICY =
+	'read,write,api,!local,!telnet,!ssh,!ftp,!reboot,!policy,!test,!winbox,!password,!web,!sniff,!sensitive,!romon';
 
 const MARK = 'mtandao: billing';
 
@@ -74,9 +75,15 @@ export function onboardingScript(options: OnboardingOptions): string {
 		'# 4. Customers must reach the payment site before they have logged in.',
 		'#    HTTP requests are matched by host name; HTTPS needs the IP-level entry as well.',
 		`/ip hotspot walled-garden remove [find comment=${value(MARK)}]`,
-		...hosts.map((host) => `/ip hotspot walled-garden add dst-host=${value(host)} action=allow${server} comment=${value(MARK)}`),
+		...hosts.map(
+			(host) =>
+				`/ip hotspot walled-garden add dst-host=${value(host)} action=allow${server} comment=${value(MARK)}`
+		),
 		`/ip hotspot walled-garden ip remove [find comment=${value(MARK)}]`,
-		...hosts.map((host) => `/ip hotspot walled-garden ip add dst-host=${value(host)} action=accept${server} comment=${value(MARK)}`),
+		...hosts.map(
+			(host) =>
+				`/ip hotspot walled-garden ip add dst-host=${value(host)} action=accept${server} comment=${value(MARK)}`
+		),
 		'',
 		'# 5. The hotspot login page. The portal logs customers in with the plain password after',
 		'#    payment, so the hotspot must accept PAP as well as CHAP.',
@@ -89,14 +96,18 @@ export function onboardingScript(options: OnboardingOptions): string {
 	);
 	const script = lines.join('\n');
 	// Pasted into a terminal that speaks Windows-1252 at best.
-	if (!/^[\x20-\x7e\n]*$/.test(script)) throw new TypeError('onboarding script must be plain ASCII');
+	if (!/^[\x20-\x7e\n]*$/.test(script))
+		throw new TypeError('onboarding script must be plain ASCII');
 	return script;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+const HOST =
+	/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 const IPV4 = String.raw`(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}`;
-const ADDRESSES = new RegExp(String.raw`^${IPV4}(\/(3[0-2]|[12]?\d))?(,${IPV4}(\/(3[0-2]|[12]?\d))?)*$`);
+const ADDRESSES = new RegExp(
+	String.raw`^${IPV4}(\/(3[0-2]|[12]?\d))?(,${IPV4}(\/(3[0-2]|[12]?\d))?)*$`
+);
 
 type Validated = Required<Omit<OnboardingOptions, 'hotspotServer' | 'allowedAddress'>> &
 	Pick<OnboardingOptions, 'hotspotServer' | 'allowedAddress'>;
@@ -111,11 +122,15 @@ function validated(options: OnboardingOptions): Validated {
 		if (!NAME.test(name)) throw new TypeError(`${what} must be letters, digits, ".", "_" or "-"`);
 	}
 	assertRouterSecret(options.apiPassword, 'API password');
-	if (options.apiPassword.length < 12) throw new TypeError('API password must be at least 12 characters');
-	if (!HOST.test(options.billingHost)) throw new TypeError('billing host must be a host name such as pay.example.co.ke');
+	if (options.apiPassword.length < 12)
+		throw new TypeError('API password must be at least 12 characters');
+	if (!HOST.test(options.billingHost))
+		throw new TypeError('billing host must be a host name such as pay.example.co.ke');
 	const portal = new URL(options.portalUrl);
-	if (portal.protocol !== 'https:' && portal.protocol !== 'http:') throw new TypeError('portal URL must be http(s)');
-	if (!/^[\x21-\x7e]+$/.test(options.portalUrl)) throw new TypeError('portal URL must be plain ASCII');
+	if (portal.protocol !== 'https:' && portal.protocol !== 'http:')
+		throw new TypeError('portal URL must be http(s)');
+	if (!/^[\x21-\x7e]+$/.test(options.portalUrl))
+		throw new TypeError('portal URL must be plain ASCII');
 	if (!Number.isInteger(options.apiPort) || options.apiPort < 1 || options.apiPort > 65_535) {
 		throw new RangeError('API port must be 1-65535');
 	}

@@ -11,7 +11,13 @@ import { connectRouter, type RouterTarget } from './client';
 import { routerDurationSeconds } from './menus';
 
 export { MENUS, type ServiceKind } from './menus';
-export { ensureProfile, listProfiles, type ProfileSpec, type RouterProfile, type SharedUsers } from './profiles';
+export {
+	ensureProfile,
+	listProfiles,
+	type ProfileSpec,
+	type RouterProfile,
+	type SharedUsers
+} from './profiles';
 export {
 	ensureUser,
 	listUsers,

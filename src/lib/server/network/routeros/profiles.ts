@@ -38,7 +38,11 @@ export interface RouterProfile {
 	sessionTimeout: number | null;
 }
 
-export async function ensureProfile(api: RouterApi, kind: ServiceKind, spec: ProfileSpec): Promise<UpsertOutcome> {
+export async function ensureProfile(
+	api: RouterApi,
+	kind: ServiceKind,
+	spec: ProfileSpec
+): Promise<UpsertOutcome> {
 	assertRouterName(spec.name, 'profile name');
 	assertRouterSecret(spec.rateLimit, 'rate limit');
 	const wanted: WantedField[] = [wantText('rate-limit', spec.rateLimit)];
@@ -49,13 +53,20 @@ export async function ensureProfile(api: RouterApi, kind: ServiceKind, spec: Pro
 
 export async function listProfiles(api: RouterApi, kind: ServiceKind): Promise<RouterProfile[]> {
 	const sharing = kind === 'hotspot' ? 'shared-users' : 'only-one';
-	const rows = await api.write(`${MENUS[kind].profiles}/print`, [`=.proplist=name,rate-limit,${sharing},session-timeout`], {
-		timeoutMs: FULL_PRINT_TIMEOUT_MS
-	});
+	const rows = await api.write(
+		`${MENUS[kind].profiles}/print`,
+		[`=.proplist=name,rate-limit,${sharing},session-timeout`],
+		{
+			timeoutMs: FULL_PRINT_TIMEOUT_MS
+		}
+	);
 	return rows.map((row) => ({
 		name: row.name ?? '',
 		rateLimit: row['rate-limit'] ?? '',
-		sharedUsers: kind === 'hotspot' ? hotspotSharedUsers(row['shared-users']) : pppSharedUsers(row['only-one']),
+		sharedUsers:
+			kind === 'hotspot'
+				? hotspotSharedUsers(row['shared-users'])
+				: pppSharedUsers(row['only-one']),
 		sessionTimeout: routerDurationSeconds(row['session-timeout']) || null
 	}));
 }
@@ -69,7 +80,8 @@ function sharedUsersField(kind: ServiceKind, sharedUsers: SharedUsers): WantedFi
 }
 
 function sessionTimeoutField(seconds: number): WantedField {
-	if (!Number.isInteger(seconds) || seconds < 0) throw new RangeError('session timeout must be whole seconds');
+	if (!Number.isInteger(seconds) || seconds < 0)
+		throw new RangeError('session timeout must be whole seconds');
 	// Sent as seconds; the router prints its own form (3600 comes back as 1h): compare seconds.
 	return wantField(
 		'session-timeout',

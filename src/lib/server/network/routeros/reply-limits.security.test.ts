@@ -4,8 +4,17 @@
  */
 import net, { type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SentenceReader as SimSentenceReader, encodeSentence } from '../../../../../tools/sim/routeros';
-import { RouterReplyTooLarge, RouterReplyTooSlow, connectRouter, type RouterConnection, type RouterTarget } from './client';
+import {
+	SentenceReader as SimSentenceReader,
+	encodeSentence
+} from '../../../../../tools/sim/routeros';
+import {
+	RouterReplyTooLarge,
+	RouterReplyTooSlow,
+	connectRouter,
+	type RouterConnection,
+	type RouterTarget
+} from './client';
 import { ReplyLimitExceeded, SentenceReader } from './reply-reader';
 
 interface HostileRouter {
@@ -24,7 +33,10 @@ afterEach(async () => {
 });
 
 /** Answers the login (unless told otherwise) and hands every other command to `misbehave`. */
-async function hostileRouter(misbehave: (socket: Socket, words: string[]) => void, answerLogin = true): Promise<HostileRouter> {
+async function hostileRouter(
+	misbehave: (socket: Socket, words: string[]) => void,
+	answerLogin = true
+): Promise<HostileRouter> {
 	const sockets = new Set<Socket>();
 	let last: Promise<void> = Promise.resolve();
 	const server = net.createServer((socket) => {
@@ -34,7 +46,8 @@ async function hostileRouter(misbehave: (socket: Socket, words: string[]) => voi
 		socket.on('close', () => sockets.delete(socket));
 		const reader = new SimSentenceReader((words) => {
 			const tag = words.find((word) => word.startsWith('.tag='))?.slice(5) ?? '';
-			if (words[0] === '/login' && answerLogin) socket.write(encodeSentence(['!done', `.tag=${tag}`]));
+			if (words[0] === '/login' && answerLogin)
+				socket.write(encodeSentence(['!done', `.tag=${tag}`]));
 			else misbehave(socket, words);
 		});
 		socket.on('data', (chunk: Buffer) => reader.push(chunk));
@@ -42,7 +55,16 @@ async function hostileRouter(misbehave: (socket: Socket, words: string[]) => voi
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const port = (server.address() as net.AddressInfo).port;
 	const router: HostileRouter = {
-		target: (overrides = {}) => ({ id: 'hostile', host: '127.0.0.1', port, tls: false, user: 'admin', password: '', timeoutMs: 5_000, ...overrides }),
+		target: (overrides = {}) => ({
+			id: 'hostile',
+			host: '127.0.0.1',
+			port,
+			tls: false,
+			user: 'admin',
+			password: '',
+			timeoutMs: 5_000,
+			...overrides
+		}),
 		lastClosed: () => last,
 		async close() {
 			for (const socket of sockets) socket.destroy();
@@ -81,7 +103,9 @@ function trickle(socket: Socket, bytes: Buffer, everyMs: number): void {
 }
 
 /** The worst delay of a 10 ms interval while `work` runs: how long the event loop was blocked. */
-async function maxEventLoopLag<T>(work: () => Promise<T>): Promise<{ lagMs: number; result: PromiseSettledResult<T>; ms: number }> {
+async function maxEventLoopLag<T>(
+	work: () => Promise<T>
+): Promise<{ lagMs: number; result: PromiseSettledResult<T>; ms: number }> {
 	let lagMs = 0;
 	let expected = performance.now() + 10;
 	const timer = setInterval(() => {
@@ -96,18 +120,26 @@ async function maxEventLoopLag<T>(work: () => Promise<T>): Promise<{ lagMs: numb
 	return { lagMs, result: result as PromiseSettledResult<T>, ms };
 }
 
-const reason = (result: PromiseSettledResult<unknown>) => (result.status === 'rejected' ? result.reason : undefined);
+const reason = (result: PromiseSettledResult<unknown>) =>
+	result.status === 'rejected' ? result.reason : undefined;
 
 describe('a router that declares a huge word', () => {
 	it('is cut with RouterReplyTooLarge at once, and streaming 4 GiB does not block the event loop', async () => {
 		const router = await hostileRouter((socket) => {
 			// `!re`, then a word declaring 0xFFFFFFFF bytes (4 GiB), then as much as the client takes.
-			socket.write(Buffer.concat([encodeSentence(['!re']).subarray(0, 4), Buffer.from([0xf0, 0xff, 0xff, 0xff, 0xff])]));
+			socket.write(
+				Buffer.concat([
+					encodeSentence(['!re']).subarray(0, 4),
+					Buffer.from([0xf0, 0xff, 0xff, 0xff, 0xff])
+				])
+			);
 			flood(socket, Buffer.alloc(64 * 1024, 0x61), 4_000);
 		});
 		const connection = await connectRouter(router.target());
 		connections.push(connection);
-		const { lagMs, result, ms } = await maxEventLoopLag(() => connection.write('/system/identity/print'));
+		const { lagMs, result, ms } = await maxEventLoopLag(() =>
+			connection.write('/system/identity/print')
+		);
 		expect(reason(result)).toBeInstanceOf(RouterReplyTooLarge);
 		expect(reason(result)).toMatchObject({ limit: 'word', reason: 'dropped' });
 		expect(ms).toBeLessThan(1_000);
@@ -119,7 +151,10 @@ describe('a router that declares a huge word', () => {
 		const big = 'x'.repeat(900 * 1024);
 		const router = await hostileRouter((socket, words) => {
 			const tag = words.find((word) => word.startsWith('.tag=')) ?? '';
-			const bytes = Buffer.concat([encodeSentence(['!re', `=v=${big}`, tag]), encodeSentence(['!done', tag])]);
+			const bytes = Buffer.concat([
+				encodeSentence(['!re', `=v=${big}`, tag]),
+				encodeSentence(['!done', tag])
+			]);
 			let at = 0;
 			const next = () => {
 				if (socket.destroyed || at >= bytes.length) return;
@@ -129,7 +164,9 @@ describe('a router that declares a huge word', () => {
 		});
 		const connection = await connectRouter(router.target());
 		connections.push(connection);
-		const { lagMs, result } = await maxEventLoopLag(() => connection.write('/system/identity/print'));
+		const { lagMs, result } = await maxEventLoopLag(() =>
+			connection.write('/system/identity/print')
+		);
 		expect(result.status).toBe('fulfilled');
 		expect(result.status === 'fulfilled' && result.value[0]?.v?.length).toBe(big.length);
 		expect(lagMs).toBeLessThan(100);
@@ -149,7 +186,9 @@ describe('a router that sends too much in words or sentences', () => {
 			const item = encodeSentence(['!re', `=name=${'n'.repeat(1000)}`, tag]);
 			flood(socket, item, 4_000);
 		});
-		const connection = await connectRouter(router.target({ replyLimits: { maxReplyBytes: 256 * 1024 } }));
+		const connection = await connectRouter(
+			router.target({ replyLimits: { maxReplyBytes: 256 * 1024 } })
+		);
 		connections.push(connection);
 		const { result, ms } = await maxEventLoopLag(() => connection.write('/ip/hotspot/user/print'));
 		expect(reason(result)).toMatchObject({ name: 'RouterReplyTooLarge', limit: 'reply' });
@@ -165,7 +204,9 @@ describe('a router that trickles', () => {
 			trickle(socket, encodeSentence(['!re', `=name=${'n'.repeat(5_000)}`, tag]), 20);
 		});
 		// The command itself may take 20 s (a long print): the trickle must not hold it that long.
-		const connection = await connectRouter(router.target({ timeoutMs: 20_000, replyLimits: { sentenceTimeoutMs: 500 } }));
+		const connection = await connectRouter(
+			router.target({ timeoutMs: 20_000, replyLimits: { sentenceTimeoutMs: 500 } })
+		);
 		connections.push(connection);
 		const { result, ms } = await maxEventLoopLag(() => connection.write('/ip/hotspot/user/print'));
 		expect(reason(result)).toBeInstanceOf(RouterReplyTooSlow);
@@ -179,7 +220,9 @@ describe('a router that trickles', () => {
 			trickle(socket, encodeSentence(['!done', `=ret=${'r'.repeat(5_000)}`, tag]), 20);
 		}, false);
 		const started = performance.now();
-		await expect(connectRouter(router.target({ timeoutMs: 1_000 }))).rejects.toMatchObject({ reason: 'timeout' });
+		await expect(connectRouter(router.target({ timeoutMs: 1_000 }))).rejects.toMatchObject({
+			reason: 'timeout'
+		});
 		expect(performance.now() - started).toBeLessThan(2_000);
 		// The socket is destroyed, not left open for the router to keep feeding.
 		let timer: NodeJS.Timeout | undefined;

@@ -94,7 +94,9 @@ export class SentenceReader {
 	push(chunk: Buffer): Sentence[] {
 		const now = this.#now();
 		if (this.#startedAt !== undefined && now - this.#startedAt > this.#limits.sentenceTimeoutMs) {
-			throw new ReplyTooSlow(`sent a reply sentence for more than ${this.#limits.sentenceTimeoutMs} ms without finishing it`);
+			throw new ReplyTooSlow(
+				`sent a reply sentence for more than ${this.#limits.sentenceTimeoutMs} ms without finishing it`
+			);
 		}
 		if (chunk.length === 0) return [];
 		this.#startedAt ??= now;
@@ -126,10 +128,16 @@ export class SentenceReader {
 					return sentence;
 				}
 				if (length.value > this.#limits.maxWordBytes) {
-					throw new ReplyLimitExceeded('word', `declared a ${length.value}-byte word (the limit is ${this.#limits.maxWordBytes})`);
+					throw new ReplyLimitExceeded(
+						'word',
+						`declared a ${length.value}-byte word (the limit is ${this.#limits.maxWordBytes})`
+					);
 				}
 				if (this.#words.length >= this.#limits.maxSentenceWords) {
-					throw new ReplyLimitExceeded('sentence', `sent a sentence of more than ${this.#limits.maxSentenceWords} words`);
+					throw new ReplyLimitExceeded(
+						'sentence',
+						`sent a sentence of more than ${this.#limits.maxSentenceWords} words`
+					);
 				}
 				this.#wordLength = length.value;
 			}
@@ -145,7 +153,8 @@ export class SentenceReader {
 	#readLength(): { value: number; size: number } | undefined {
 		if (this.#buffered === 0) return undefined;
 		const first = this.#peek(0);
-		if (first > 0xf0) throw new ProtocolViolation(`sent the reserved control byte 0x${first.toString(16)}`);
+		if (first > 0xf0)
+			throw new ProtocolViolation(`sent the reserved control byte 0x${first.toString(16)}`);
 		const size = first < 0x80 ? 1 : first < 0xc0 ? 2 : first < 0xe0 ? 3 : first < 0xf0 ? 4 : 5;
 		if (this.#buffered < size) return undefined;
 		let value = size === 5 ? 0 : first & (0xff >> size);
@@ -210,7 +219,12 @@ export class SentenceReader {
 		this.#head = 0;
 		// A small leftover is copied so it does not pin a whole 64 KiB read buffer.
 		const first = this.#chunks[0];
-		if (this.#chunks.length === 1 && first && this.#offset > 0 && first.length - this.#offset < 4096) {
+		if (
+			this.#chunks.length === 1 &&
+			first &&
+			this.#offset > 0 &&
+			first.length - this.#offset < 4096
+		) {
 			this.#chunks[0] = Buffer.from(first.subarray(this.#offset));
 			this.#offset = 0;
 		}

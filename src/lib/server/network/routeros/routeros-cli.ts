@@ -20,7 +20,18 @@ export interface ApiSentence {
 	find?: { menu: string; queries: string[] };
 }
 
-const VERBS = new Set(['add', 'set', 'remove', 'print', 'enable', 'disable', 'sign', 'unset', 'export', 'login']);
+const VERBS = new Set([
+	'add',
+	'set',
+	'remove',
+	'print',
+	'enable',
+	'disable',
+	'sign',
+	'unset',
+	'export',
+	'login'
+]);
 
 /** The API sentences of a script, skipping comments and blank lines. */
 export function scriptToApi(script: string): ApiSentence[] {
@@ -33,7 +44,8 @@ export function scriptToApi(script: string): ApiSentence[] {
 export function cliToApi(line: string): ApiSentence | undefined {
 	const trimmed = line.trim();
 	if (trimmed === '' || trimmed.startsWith('#')) return undefined;
-	if (!trimmed.startsWith('/')) throw new SyntaxError(`not an absolute console command: ${trimmed}`);
+	if (!trimmed.startsWith('/'))
+		throw new SyntaxError(`not an absolute console command: ${trimmed}`);
 	const tokens = tokenize(trimmed);
 	const verbAt = tokens.findIndex((token, i) => i > 0 && VERBS.has(token));
 	if (verbAt === -1) throw new SyntaxError(`no command verb in: ${trimmed}`);

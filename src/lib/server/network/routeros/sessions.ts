@@ -7,9 +7,16 @@ import { RouterCommandFailed } from './errors';
 import { MENUS, assertRouterSecret, type ServiceKind } from './menus';
 
 /** Ends every live session of this subscriber; returns how many were ended. */
-export async function dropSessions(api: RouterApi, kind: ServiceKind, name: string): Promise<number> {
+export async function dropSessions(
+	api: RouterApi,
+	kind: ServiceKind,
+	name: string
+): Promise<number> {
 	const { active, activeUserField } = MENUS[kind];
-	const sessions = await api.write(`${active}/print`, ['=.proplist=.id', `?${activeUserField}=${name}`]);
+	const sessions = await api.write(`${active}/print`, [
+		'=.proplist=.id',
+		`?${activeUserField}=${name}`
+	]);
 	const ids = sessions.map((session) => session['.id']).filter((id): id is string => Boolean(id));
 	if (ids.length === 0) return 0;
 	try {

@@ -11,7 +11,12 @@ import {
 	type RouterSim,
 	type RouterSimOptions
 } from '../../../../../tools/sim/routeros';
-import { closeAllRouterConnections, connectRouter, type RouterConnection, type RouterTarget } from './client';
+import {
+	closeAllRouterConnections,
+	connectRouter,
+	type RouterConnection,
+	type RouterTarget
+} from './client';
 
 export type { RouterSim };
 
@@ -102,7 +107,10 @@ export async function startScriptedRouter(
 			const reply: ScriptedReply = words[0] === '/login' ? [['!done']] : answer(words, tag);
 			if (reply === undefined) return;
 			if ('chunks' in reply) writeApart(socket, reply.chunks);
-			else socket.write(Buffer.concat(reply.map((sentence) => encodeSentence([...sentence, `.tag=${tag}`]))));
+			else
+				socket.write(
+					Buffer.concat(reply.map((sentence) => encodeSentence([...sentence, `.tag=${tag}`])))
+				);
 		});
 		socket.on('data', (chunk: Buffer) => reader.push(chunk));
 	});

@@ -73,7 +73,9 @@ async function updateItem(
 ): Promise<UpsertOutcome> {
 	const refusal = options.refuse?.(current);
 	if (refusal) throw new RouterCommandFailed(api.routerId, `${menu}/set`, refusal);
-	const changes = wanted.filter((w) => !w.matches(current[w.field])).map((w) => `=${w.field}=${w.value}`);
+	const changes = wanted
+		.filter((w) => !w.matches(current[w.field]))
+		.map((w) => `=${w.field}=${w.value}`);
 	if (changes.length === 0) return 'unchanged';
 	await api.write(`${menu}/set`, [`=.id=${current['.id']}`, ...changes]);
 	return 'updated';

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { RouterCommandFailed } from './client';
-import { MENUS, ensureProfile, ensureUser, hotspotLogin, listUsers, removeUser, setUserDisabled, type ServiceKind, type UserSpec } from './operations';
+import {
+	MENUS,
+	ensureProfile,
+	ensureUser,
+	hotspotLogin,
+	listUsers,
+	removeUser,
+	setUserDisabled,
+	type ServiceKind,
+	type UserSpec
+} from './operations';
 import { useSimulatedRouters, type SimulatedRouter } from './test-router';
 
 const simulatedRouter = useSimulatedRouters();
@@ -22,7 +32,8 @@ async function routerWithProfile(kind: ServiceKind, options = {}): Promise<Simul
 }
 
 function lastSet(router: SimulatedRouter, menu: string): Record<string, string> | undefined {
-	return router.sim.router.commandLog.filter((command) => command.path === `${menu}/set`).at(-1)?.attributes;
+	return router.sim.router.commandLog.filter((command) => command.path === `${menu}/set`).at(-1)
+		?.attributes;
 }
 
 describe.each(['hotspot', 'pppoe'] as const)('%s subscribers', (kind) => {
@@ -50,18 +61,42 @@ describe.each(['hotspot', 'pppoe'] as const)('%s subscribers', (kind) => {
 		await ensureUser(api, kind, wanjiku);
 		expect(await ensureUser(api, kind, { ...wanjiku, profile: 'weekly-10m' })).toBe('updated');
 		expect(lastSet(router, menu)).toEqual({ '.id': expect.any(String), profile: 'weekly-10m' });
-		expect(await ensureUser(api, kind, { ...wanjiku, profile: 'weekly-10m', disabled: true, comment: 'sub 1001 expired' })).toBe('updated');
-		expect(lastSet(router, menu)).toEqual({ '.id': expect.any(String), disabled: 'yes', comment: 'sub 1001 expired' });
-		expect(router.sim.router.row(menu, 'wanjiku')).toMatchObject({ profile: 'weekly-10m', disabled: 'true', comment: 'sub 1001 expired' });
+		expect(
+			await ensureUser(api, kind, {
+				...wanjiku,
+				profile: 'weekly-10m',
+				disabled: true,
+				comment: 'sub 1001 expired'
+			})
+		).toBe('updated');
+		expect(lastSet(router, menu)).toEqual({
+			'.id': expect.any(String),
+			disabled: 'yes',
+			comment: 'sub 1001 expired'
+		});
+		expect(router.sim.router.row(menu, 'wanjiku')).toMatchObject({
+			profile: 'weekly-10m',
+			disabled: 'true',
+			comment: 'sub 1001 expired'
+		});
 	});
 
 	it('puts back what someone changed by hand on the router', async () => {
 		const router = await routerWithProfile(kind);
 		const api = await router.connect();
 		await ensureUser(api, kind, wanjiku);
-		router.sim.router.execute([`${menu}/set`, '=numbers=wanjiku', '=password=changed', '=disabled=yes']);
+		router.sim.router.execute([
+			`${menu}/set`,
+			'=numbers=wanjiku',
+			'=password=changed',
+			'=disabled=yes'
+		]);
 		expect(await ensureUser(api, kind, wanjiku)).toBe('updated');
-		expect(lastSet(router, menu)).toEqual({ '.id': expect.any(String), password: '4821-kibera', disabled: 'no' });
+		expect(lastSet(router, menu)).toEqual({
+			'.id': expect.any(String),
+			password: '4821-kibera',
+			disabled: 'no'
+		});
 	});
 
 	it('drops live sessions when disabling, because RouterOS leaves them up', async () => {
@@ -71,11 +106,19 @@ describe.each(['hotspot', 'pppoe'] as const)('%s subscribers', (kind) => {
 		addSession(router, kind, 'wanjiku');
 		addSession(router, kind, 'wanjiku');
 		addSession(router, kind, 'otieno');
-		expect(await setUserDisabled(api, kind, 'wanjiku', true)).toEqual({ found: true, changed: true, sessionsDropped: 2 });
+		expect(await setUserDisabled(api, kind, 'wanjiku', true)).toEqual({
+			found: true,
+			changed: true,
+			sessionsDropped: 2
+		});
 		expect(router.sim.router.row(menu, 'wanjiku')?.disabled).toBe('true');
 		expect(sessionOwners(router, kind)).toEqual(['otieno']);
 		// Again: nothing to change, nothing to drop.
-		expect(await setUserDisabled(api, kind, 'wanjiku', true)).toEqual({ found: true, changed: false, sessionsDropped: 0 });
+		expect(await setUserDisabled(api, kind, 'wanjiku', true)).toEqual({
+			found: true,
+			changed: false,
+			sessionsDropped: 0
+		});
 	});
 
 	it('leaves sessions alone when enabling, or when told to', async () => {
@@ -83,15 +126,25 @@ describe.each(['hotspot', 'pppoe'] as const)('%s subscribers', (kind) => {
 		const api = await router.connect();
 		await ensureUser(api, kind, { ...wanjiku, disabled: true });
 		addSession(router, kind, 'wanjiku');
-		expect(await setUserDisabled(api, kind, 'wanjiku', false)).toEqual({ found: true, changed: true, sessionsDropped: 0 });
-		expect(await setUserDisabled(api, kind, 'wanjiku', true, { dropSessions: false })).toMatchObject({ sessionsDropped: 0 });
+		expect(await setUserDisabled(api, kind, 'wanjiku', false)).toEqual({
+			found: true,
+			changed: true,
+			sessionsDropped: 0
+		});
+		expect(
+			await setUserDisabled(api, kind, 'wanjiku', true, { dropSessions: false })
+		).toMatchObject({ sessionsDropped: 0 });
 		expect(sessionOwners(router, kind)).toEqual(['wanjiku']);
 	});
 
 	it('reports a subscriber the router does not have', async () => {
 		const router = await routerWithProfile(kind);
 		const api = await router.connect();
-		expect(await setUserDisabled(api, kind, 'ghost', false)).toEqual({ found: false, changed: false, sessionsDropped: 0 });
+		expect(await setUserDisabled(api, kind, 'ghost', false)).toEqual({
+			found: false,
+			changed: false,
+			sessionsDropped: 0
+		});
 	});
 
 	it('removes a subscriber with its sessions, and removing a missing one is a no-op', async () => {
@@ -109,7 +162,13 @@ describe.each(['hotspot', 'pppoe'] as const)('%s subscribers', (kind) => {
 		const router = await routerWithProfile(kind);
 		const api = await router.connect();
 		await ensureUser(api, kind, wanjiku);
-		await ensureUser(api, kind, { ...wanjiku, name: 'otieno', disabled: true, comment: 'sub 1002', profile: 'weekly-10m' });
+		await ensureUser(api, kind, {
+			...wanjiku,
+			name: 'otieno',
+			disabled: true,
+			comment: 'sub 1002',
+			profile: 'weekly-10m'
+		});
 		expect(await listUsers(api, kind)).toEqual([
 			{ name: 'wanjiku', profile: 'daily-5m', disabled: false, comment: 'sub 1001' },
 			{ name: 'otieno', profile: 'weekly-10m', disabled: true, comment: 'sub 1002' }
@@ -122,7 +181,11 @@ describe.each(['hotspot', 'pppoe'] as const)('%s subscribers', (kind) => {
 		expect(await listUsers(api, kind)).toEqual([]);
 		expect(await ensureUser(api, kind, wanjiku)).toBe('added');
 		expect(await ensureUser(api, kind, wanjiku)).toBe('unchanged');
-		expect(await setUserDisabled(api, kind, 'wanjiku', true)).toEqual({ found: true, changed: true, sessionsDropped: 0 });
+		expect(await setUserDisabled(api, kind, 'wanjiku', true)).toEqual({
+			found: true,
+			changed: true,
+			sessionsDropped: 0
+		});
 		expect(await removeUser(api, kind, 'nobody')).toEqual({ removed: false, sessionsDropped: 0 });
 	});
 
@@ -139,7 +202,9 @@ describe.each(['hotspot', 'pppoe'] as const)('%s subscribers', (kind) => {
 		const api = await router.connect();
 		await ensureUser(api, kind, { ...wanjiku, comment: 'Wanjik\u0169 \u2013 Kibera' });
 		expect(router.sim.router.row(menu, 'wanjiku')?.comment).toBe('Wanjiku ? Kibera');
-		expect(await ensureUser(api, kind, { ...wanjiku, comment: 'Wanjik\u0169 \u2013 Kibera' })).toBe('unchanged');
+		expect(await ensureUser(api, kind, { ...wanjiku, comment: 'Wanjik\u0169 \u2013 Kibera' })).toBe(
+			'unchanged'
+		);
 	});
 });
 
@@ -157,7 +222,9 @@ describe('PPPoE specifics', () => {
 	it('refuses hotspot-only fields', async () => {
 		const router = await routerWithProfile('pppoe');
 		const api = await router.connect();
-		await expect(ensureUser(api, 'pppoe', { ...wanjiku, limitBytesTotal: 1_000 })).rejects.toThrow(TypeError);
+		await expect(ensureUser(api, 'pppoe', { ...wanjiku, limitBytesTotal: 1_000 })).rejects.toThrow(
+			TypeError
+		);
 	});
 });
 
@@ -165,9 +232,22 @@ describe('hotspot specifics', () => {
 	it('manages the server and the data cap', async () => {
 		const router = await routerWithProfile('hotspot');
 		const api = await router.connect();
-		await ensureUser(api, 'hotspot', { ...wanjiku, server: 'hotspot1', limitBytesTotal: 5 * 1024 ** 3 });
-		expect(router.sim.router.row('/ip/hotspot/user', 'wanjiku')).toMatchObject({ server: 'hotspot1', 'limit-bytes-total': String(5 * 1024 ** 3) });
-		expect(await ensureUser(api, 'hotspot', { ...wanjiku, server: 'hotspot1', limitBytesTotal: 5 * 1024 ** 3 })).toBe('unchanged');
+		await ensureUser(api, 'hotspot', {
+			...wanjiku,
+			server: 'hotspot1',
+			limitBytesTotal: 5 * 1024 ** 3
+		});
+		expect(router.sim.router.row('/ip/hotspot/user', 'wanjiku')).toMatchObject({
+			server: 'hotspot1',
+			'limit-bytes-total': String(5 * 1024 ** 3)
+		});
+		expect(
+			await ensureUser(api, 'hotspot', {
+				...wanjiku,
+				server: 'hotspot1',
+				limitBytesTotal: 5 * 1024 ** 3
+			})
+		).toBe('unchanged');
 		expect(await ensureUser(api, 'hotspot', { ...wanjiku, limitBytesTotal: 0 })).toBe('updated');
 		expect(router.sim.router.row('/ip/hotspot/user', 'wanjiku')?.['limit-bytes-total']).toBe('0');
 	});
@@ -176,13 +256,27 @@ describe('hotspot specifics', () => {
 		const router = await routerWithProfile('hotspot');
 		const api = await router.connect();
 		await ensureUser(api, 'hotspot', wanjiku);
-		await hotspotLogin(api, { user: 'wanjiku', password: '4821-kibera', ip: '10.5.50.23', mac: '02:00:00:00:00:17' });
+		await hotspotLogin(api, {
+			user: 'wanjiku',
+			password: '4821-kibera',
+			ip: '10.5.50.23',
+			mac: '02:00:00:00:00:17'
+		});
 		expect(router.sim.router.rows('/ip/hotspot/active')).toEqual([
-			expect.objectContaining({ user: 'wanjiku', address: '10.5.50.23', 'mac-address': '02:00:00:00:00:17' })
+			expect.objectContaining({
+				user: 'wanjiku',
+				address: '10.5.50.23',
+				'mac-address': '02:00:00:00:00:17'
+			})
 		]);
-		await expect(hotspotLogin(api, { user: 'wanjiku', password: 'wrong', ip: '10.5.50.24', mac: '02:00:00:00:00:18' })).rejects.toThrow(
-			'invalid username or password'
-		);
+		await expect(
+			hotspotLogin(api, {
+				user: 'wanjiku',
+				password: 'wrong',
+				ip: '10.5.50.24',
+				mac: '02:00:00:00:00:18'
+			})
+		).rejects.toThrow('invalid username or password');
 	});
 });
 

@@ -56,7 +56,11 @@ const TRIAL_USER = 'default-trial';
  * Makes the router's entry match `spec`. An entry of that name tagged for another tenant (two
  * ISPs on one MikroTik, account numbers that happen to match) is refused, never taken over.
  */
-export async function ensureUser(api: RouterApi, kind: ServiceKind, spec: UserSpec): Promise<UpsertOutcome> {
+export async function ensureUser(
+	api: RouterApi,
+	kind: ServiceKind,
+	spec: UserSpec
+): Promise<UpsertOutcome> {
 	const owner = readEntryTag(spec.comment)?.owner;
 	return upsertByName(api, MENUS[kind].users, spec.name, userFields(kind, spec), {
 		refuse: (current) =>
@@ -76,7 +80,12 @@ export function userFields(kind: ServiceKind, spec: UserSpec): WantedField[] {
 		// cannot compare, and the password is set on every call (harmless, same value).
 		wantField('password', spec.password, (current) => current === spec.password),
 		wantText('profile', spec.profile, 'default'),
-		wantField('disabled', spec.disabled ? 'yes' : 'no', (current) => routerBoolean(current) === spec.disabled, !spec.disabled),
+		wantField(
+			'disabled',
+			spec.disabled ? 'yes' : 'no',
+			(current) => routerBoolean(current) === spec.disabled,
+			!spec.disabled
+		),
 		wantText('comment', routerComment(spec.comment))
 	];
 	if (kind === 'pppoe') {
@@ -93,8 +102,16 @@ export function userFields(kind: ServiceKind, spec: UserSpec): WantedField[] {
 	}
 	const cap = spec.limitBytesTotal;
 	if (cap !== undefined) {
-		if (!Number.isSafeInteger(cap) || cap < 0) throw new RangeError('limitBytesTotal must be whole bytes');
-		wanted.push(wantField('limit-bytes-total', String(cap), (current) => Number(current ?? 0) === cap, cap === 0));
+		if (!Number.isSafeInteger(cap) || cap < 0)
+			throw new RangeError('limitBytesTotal must be whole bytes');
+		wanted.push(
+			wantField(
+				'limit-bytes-total',
+				String(cap),
+				(current) => Number(current ?? 0) === cap,
+				cap === 0
+			)
+		);
 	}
 	return wanted;
 }
@@ -114,11 +131,15 @@ export async function setUserDisabled(
 	const current = await findByName(api, menu, name, ['disabled']);
 	let changed = false;
 	if (current && routerBoolean(current.disabled) !== disabled) {
-		await api.write(`${menu}/set`, [`=.id=${current['.id']}`, `=disabled=${disabled ? 'yes' : 'no'}`]);
+		await api.write(`${menu}/set`, [
+			`=.id=${current['.id']}`,
+			`=disabled=${disabled ? 'yes' : 'no'}`
+		]);
 		changed = true;
 	}
 	// Dropped after the change, so a dropped device cannot log straight back in.
-	const sessionsDropped = (options.dropSessions ?? disabled) ? await dropSessions(api, kind, name) : 0;
+	const sessionsDropped =
+		(options.dropSessions ?? disabled) ? await dropSessions(api, kind, name) : 0;
 	return { found: current !== undefined, changed, sessionsDropped };
 }
 
@@ -136,7 +157,11 @@ export async function removeUser(
 ): Promise<RemoveOutcome> {
 	const menu = MENUS[kind].users;
 	const current = await findByName(api, menu, name, ['comment']);
-	if (current && options.tenantId && taggedForAnother(current.comment, { tenantId: options.tenantId, routerId: options.routerId })) {
+	if (
+		current &&
+		options.tenantId &&
+		taggedForAnother(current.comment, { tenantId: options.tenantId, routerId: options.routerId })
+	) {
 		return { removed: false, sessionsDropped: 0 };
 	}
 	if (current) await api.write(`${menu}/remove`, [`=.id=${current['.id']}`]);
@@ -146,11 +171,17 @@ export async function removeUser(
 
 /** Every subscriber the router has, for reconciliation (the router's own entries left out). */
 export async function listUsers(api: RouterApi, kind: ServiceKind): Promise<RouterUser[]> {
-	const rows = await api.write(`${MENUS[kind].users}/print`, ['=.proplist=name,profile,disabled,comment,dynamic'], {
-		timeoutMs: FULL_PRINT_TIMEOUT_MS
-	});
+	const rows = await api.write(
+		`${MENUS[kind].users}/print`,
+		['=.proplist=name,profile,disabled,comment,dynamic'],
+		{
+			timeoutMs: FULL_PRINT_TIMEOUT_MS
+		}
+	);
 	return rows
-		.filter((row) => !(kind === 'hotspot' && row.name === TRIAL_USER) && !routerBoolean(row.dynamic))
+		.filter(
+			(row) => !(kind === 'hotspot' && row.name === TRIAL_USER) && !routerBoolean(row.dynamic)
+		)
 		.map((row) => ({
 			name: row.name ?? '',
 			profile: row.profile ?? 'default',

@@ -19,7 +19,12 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const parsed = parseForm(changePasswordSchema, form, m.error_check_form());
 		if (!parsed.ok) return parsed.failure;
-		const result = await changeOwnPassword(user, locals.session!.id, { current: parsed.data.current, next: parsed.data.password }, { ip: clientAddressOf({ getClientAddress }) });
+		const result = await changeOwnPassword(
+			user,
+			locals.session!.id,
+			{ current: parsed.data.current, next: parsed.data.password },
+			{ ip: clientAddressOf({ getClientAddress }) }
+		);
 		if (!result.ok) {
 			if (result.reason === 'locked') return formFailure(400, form, lockedMessage(result.until));
 			return formFailure(400, form, m.error_check_form(), { current: m.password_current_wrong() });

@@ -15,7 +15,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const { user, tenantId } = requireRole(locals, STAFF, url);
 	const q = (url.searchParams.get('q') ?? '').trim().slice(0, 80);
 	const after = readCursor(url.searchParams.get('after'));
-	const page = await withTenant(tenantId, (tx) => listSubscribers(tx, { q: q || undefined, registeredBy: user.id, after, limit: PAGE_SIZE }));
+	const page = await withTenant(tenantId, (tx) =>
+		listSubscribers(tx, { q: q || undefined, registeredBy: user.id, after, limit: PAGE_SIZE })
+	);
 	let nextHref: string | null = null;
 	if (page.next) {
 		const next = new URLSearchParams();
@@ -23,5 +25,10 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		next.set('after', writeCursor(page.next));
 		nextHref = `?${next}`;
 	}
-	return { subscribers: page.rows, q, nextHref, firstHref: after ? (q ? `?${new URLSearchParams({ q })}` : '?') : null };
+	return {
+		subscribers: page.rows,
+		q,
+		nextHref,
+		firstHref: after ? (q ? `?${new URLSearchParams({ q })}` : '?') : null
+	};
 };

@@ -8,6 +8,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const { tenantId } = requireRole(locals, MANAGERS, url);
 	return withTenant(tenantId, async (tx) => {
 		const payments = await paymentCounts(tx, tenantId);
-		return { failedJobs: await countFailedJobs(tx), paymentsWaiting: payments.unmatched + payments.flagged };
+		return {
+			failedJobs: await countFailedJobs(tx),
+			paymentsWaiting: payments.unmatched + payments.flagged
+		};
 	});
 };

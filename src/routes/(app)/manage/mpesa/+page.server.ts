@@ -5,7 +5,13 @@ import { publicUrl } from '$lib/server/config';
 import { scrubLogText } from '$lib/server/logging/safe-error';
 import { withTenant } from '$lib/server/db';
 import { formFailure, parseForm } from '$lib/server/http/forms';
-import { getMpesaSettings, mpesaSettingsView, rotateCallbackToken, saveMpesaSettings, tenantDarajaClient } from '$lib/server/mpesa/settings';
+import {
+	getMpesaSettings,
+	mpesaSettingsView,
+	rotateCallbackToken,
+	saveMpesaSettings,
+	tenantDarajaClient
+} from '$lib/server/mpesa/settings';
 import { c2bCallbackUrls, registerC2bUrls } from '$lib/server/payments/c2b';
 import { m } from '$lib/paraglide/messages';
 import { redirect } from '@sveltejs/kit';
@@ -63,7 +69,12 @@ export const actions: Actions = {
 			return { missing: [] };
 		});
 		if (saved.missing.length) {
-			const failure = formFailure(400, form, m.error_check_form(), Object.fromEntries(saved.missing.map((field) => [field, m.mpesa_error_secret_first()])));
+			const failure = formFailure(
+				400,
+				form,
+				m.error_check_form(),
+				Object.fromEntries(saved.missing.map((field) => [field, m.mpesa_error_secret_first()]))
+			);
 			delete failure.data.values.consumerKey;
 			return failure;
 		}
@@ -77,9 +88,18 @@ export const actions: Actions = {
 		if (!row) return { testFailed: m.mpesa_not_configured() };
 		const check = await tenantDarajaClient(row).testCredentials();
 		const reason = check.ok ? null : darajaErrorMessage(check.error);
-		if (!check.ok) console.warn(`[mpesa] credentials test for tenant ${tenantId}: ${darajaErrorDetail(check.error)}`);
+		if (!check.ok)
+			console.warn(
+				`[mpesa] credentials test for tenant ${tenantId}: ${darajaErrorDetail(check.error)}`
+			);
 		await withTenant(tenantId, (tx) =>
-			writeAudit(tx, { tenantId, actor: actorOf(event, user), action: 'mpesa.test', target: row.shortcode, detail: check.ok ? { ok: true } : { ok: false, error: reason } })
+			writeAudit(tx, {
+				tenantId,
+				actor: actorOf(event, user),
+				action: 'mpesa.test',
+				target: row.shortcode,
+				detail: check.ok ? { ok: true } : { ok: false, error: reason }
+			})
 		);
 		return check.ok ? { testOk: true } : { testFailed: reason };
 	},
@@ -90,12 +110,20 @@ export const actions: Actions = {
 		const row = await withTenant(tenantId, (tx) => getMpesaSettings(tx, tenantId));
 		if (!row) return { registerFailed: m.mpesa_not_configured() };
 		const base = publicUrl();
-		let outcome: { registered: { description: string; conversationId: string } } | { registerFailed: string };
+		let outcome:
+			{ registered: { description: string; conversationId: string } } | { registerFailed: string };
 		try {
 			const answer = await registerC2bUrls(tenantId, base);
-			outcome = { registered: { description: answer.responseDescription, conversationId: answer.originatorConversationId } };
+			outcome = {
+				registered: {
+					description: answer.responseDescription,
+					conversationId: answer.originatorConversationId
+				}
+			};
 		} catch (error) {
-			console.warn(`[mpesa] URL registration for tenant ${tenantId}: ${scrubLogText(darajaErrorDetail(error))}`);
+			console.warn(
+				`[mpesa] URL registration for tenant ${tenantId}: ${scrubLogText(darajaErrorDetail(error))}`
+			);
 			outcome = { registerFailed: darajaErrorMessage(error) };
 		}
 		await withTenant(tenantId, (tx) =>
@@ -104,7 +132,12 @@ export const actions: Actions = {
 				actor: actorOf(event, user),
 				action: 'mpesa.register_urls',
 				target: row.shortcode,
-				detail: { ...c2bCallbackUrls(base, tenantId, '…'), ...('registered' in outcome ? { ok: true, ...outcome.registered } : { ok: false, error: outcome.registerFailed }) }
+				detail: {
+					...c2bCallbackUrls(base, tenantId, '…'),
+					...('registered' in outcome
+						? { ok: true, ...outcome.registered }
+						: { ok: false, error: outcome.registerFailed })
+				}
 			})
 		);
 		return outcome;
@@ -117,7 +150,12 @@ export const actions: Actions = {
 			const row = await getMpesaSettings(tx, tenantId);
 			if (!row) return false;
 			await rotateCallbackToken(tx, tenantId);
-			await writeAudit(tx, { tenantId, actor: actorOf(event, user), action: 'mpesa.rotate', target: row.shortcode });
+			await writeAudit(tx, {
+				tenantId,
+				actor: actorOf(event, user),
+				action: 'mpesa.rotate',
+				target: row.shortcode
+			});
 			return true;
 		});
 		if (!rotated) return { rotateFailed: m.mpesa_not_configured() };

@@ -6,7 +6,13 @@
  */
 import { m } from '$lib/paraglide/messages';
 import { DarajaBaseUrlRefused } from '$lib/server/mpesa/base-url';
-import { DarajaAuthFailed, DarajaError, DarajaInputInvalid, DarajaRejected, DarajaUnavailable } from '$lib/server/mpesa/errors';
+import {
+	DarajaAuthFailed,
+	DarajaError,
+	DarajaInputInvalid,
+	DarajaRejected,
+	DarajaUnavailable
+} from '$lib/server/mpesa/errors';
 
 export function darajaErrorMessage(error: unknown): string {
 	if (error instanceof DarajaBaseUrlRefused) return m.mpesa_error_base_url_refused();

@@ -15,7 +15,8 @@ import { PLATFORM_TENANT_ID } from '$lib/server/tenants/root';
 import { openTestDatabase, type TestDatabase } from '$lib/server/testing/database';
 import { actions } from './+page.server';
 
-const HOSTILE_TEXT = 'Account suspended: call +254 700 000 999 or visit https://phish.example/login <b>now</b>';
+const HOSTILE_TEXT =
+	'Account suspended: call +254 700 000 999 or visit https://phish.example/login <b>now</b>';
 
 let db: TestDatabase;
 let tenantId: string;
@@ -25,15 +26,45 @@ let hostileUrl: string;
 
 beforeAll(async () => {
 	db = await openTestDatabase();
-	tenantId = (await createTenant(PLATFORM_TENANT_ID, { name: 'Echo ISP', slug: 'echo-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' }, { userId: undefined as unknown as string, name: 't' })).id;
+	tenantId = (
+		await createTenant(
+			PLATFORM_TENANT_ID,
+			{ name: 'Echo ISP', slug: 'echo-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' },
+			{ userId: undefined as unknown as string, name: 't' }
+		)
+	).id;
 	const [user] = await withTenant(tenantId, (tx) =>
-		tx.insert(users).values({ tenantId, role: 'tenant_admin', name: 'Manager', phone: '254700000333', passwordHash: 'x' }).returning()
+		tx
+			.insert(users)
+			.values({
+				tenantId,
+				role: 'tenant_admin',
+				name: 'Manager',
+				phone: '254700000333',
+				passwordHash: 'x'
+			})
+			.returning()
 	);
-	locals = { user: { id: user!.id, tenantId, role: 'tenant_admin', name: 'Manager', email: null, phone: user!.phone, locale: null }, session: null, tenantId, actingAs: null };
+	locals = {
+		user: {
+			id: user!.id,
+			tenantId,
+			role: 'tenant_admin',
+			name: 'Manager',
+			email: null,
+			phone: user!.phone,
+			locale: null
+		},
+		session: null,
+		tenantId,
+		actingAs: null
+	};
 	// A gateway (allowed by the server configuration) whose every answer carries text of its choosing.
 	hostile = createServer((_, response) => {
 		response.writeHead(500, { 'Content-Type': 'application/json' });
-		response.end(JSON.stringify({ requestId: 'r-1', errorCode: '500.001.1001', errorMessage: HOSTILE_TEXT }));
+		response.end(
+			JSON.stringify({ requestId: 'r-1', errorCode: '500.001.1001', errorMessage: HOSTILE_TEXT })
+		);
 	});
 	await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
 	hostileUrl = `http://127.0.0.1:${(hostile.address() as AddressInfo).port}`;
@@ -41,7 +72,18 @@ beforeAll(async () => {
 		saveMpesaSettings(
 			tx,
 			tenantId,
-			{ kind: 'paybill', shortcode: '174379', tillNumber: null, consumerKey: 'k-123456789', consumerSecret: 's-123456789', passkey: 'p-123456789', environment: 'custom', baseUrl: hostileUrl, callbackIpAllowlist: null, strictValidation: false },
+			{
+				kind: 'paybill',
+				shortcode: '174379',
+				tillNumber: null,
+				consumerKey: 'k-123456789',
+				consumerSecret: 's-123456789',
+				passkey: 'p-123456789',
+				environment: 'custom',
+				baseUrl: hostileUrl,
+				callbackIpAllowlist: null,
+				strictValidation: false
+			},
 			user!.id
 		)
 	);
@@ -58,17 +100,31 @@ function post(handler: Handler, fields: Record<string, string>) {
 	const body = new FormData();
 	for (const [key, value] of Object.entries(fields)) body.set(key, value);
 	const url = new URL('http://127.0.0.1/manage/mpesa');
-	return handler({ request: new Request(url, { method: 'POST', body }), locals, url, params: {}, getClientAddress: () => '203.0.113.50' }).catch((thrown: unknown) => thrown);
+	return handler({
+		request: new Request(url, { method: 'POST', body }),
+		locals,
+		url,
+		params: {},
+		getClientAddress: () => '203.0.113.50'
+	}).catch((thrown: unknown) => thrown);
 }
 
 describe('the M-Pesa settings page', () => {
-	it.each(['http://169.254.169.254', 'https://attacker.example', 'http://127.0.0.2:5432'])('refuses the custom address %s with a field message (400)', async (baseUrl) => {
-		const result = (await post(actions.save as Handler, { kind: 'paybill', shortcode: '174379', environment: 'custom', baseUrl })) as { status: number; data: { errors: Record<string, string> } };
-		expect(result.status).toBe(400);
-		expect(result.data.errors.baseUrl).toBeTruthy();
-		const row = await withTenant(tenantId, (tx) => getMpesaSettings(tx, tenantId));
-		expect(row!.baseUrl).toBe(hostileUrl);
-	});
+	it.each(['http://169.254.169.254', 'https://attacker.example', 'http://127.0.0.2:5432'])(
+		'refuses the custom address %s with a field message (400)',
+		async (baseUrl) => {
+			const result = (await post(actions.save as Handler, {
+				kind: 'paybill',
+				shortcode: '174379',
+				environment: 'custom',
+				baseUrl
+			})) as { status: number; data: { errors: Record<string, string> } };
+			expect(result.status).toBe(400);
+			expect(result.data.errors.baseUrl).toBeTruthy();
+			const row = await withTenant(tenantId, (tx) => getMpesaSettings(tx, tenantId));
+			expect(row!.baseUrl).toBe(hostileUrl);
+		}
+	);
 
 	it('shows our own words, never the gateway’s text, when a test or registration fails', async () => {
 		const tested = (await post(actions.test as Handler, {})) as { testFailed?: string };
@@ -77,8 +133,9 @@ describe('the M-Pesa settings page', () => {
 			expect(shown).toBeTruthy();
 			expect(shown).not.toMatch(/phish|suspended|700 000 999|<b>/);
 		}
-		const audit = await withTenant(tenantId, (tx) => tx.select().from(auditLog).where(eq(auditLog.tenantId, tenantId)));
+		const audit = await withTenant(tenantId, (tx) =>
+			tx.select().from(auditLog).where(eq(auditLog.tenantId, tenantId))
+		);
 		expect(JSON.stringify(audit.map((row) => row.detail))).not.toMatch(/phish|suspended/);
 	});
 });
-

@@ -46,12 +46,19 @@ export const mpesaSettingsSchema = z
 		passkey: secret,
 		environment: z.enum(['sandbox', 'production', 'custom'], { error: () => m.error_choose() }),
 		baseUrl: z.string().trim().default(''),
-		callbackIpAllowlist: z.string().max(2000, { error: () => m.error_too_long() }).default(''),
+		callbackIpAllowlist: z
+			.string()
+			.max(2000, { error: () => m.error_too_long() })
+			.default(''),
 		strictValidation: checkbox
 	})
 	.superRefine((v, ctx) => {
 		if (v.kind === 'till' && !/^[0-9]{5,8}$/.test(v.tillNumber)) {
-			ctx.addIssue({ code: 'custom', path: ['tillNumber'], message: v.tillNumber ? m.mpesa_error_till() : m.error_required() });
+			ctx.addIssue({
+				code: 'custom',
+				path: ['tillNumber'],
+				message: v.tillNumber ? m.mpesa_error_till() : m.error_required()
+			});
 		}
 		if (v.environment === 'custom') {
 			let url: URL | null = null;
@@ -60,17 +67,39 @@ export const mpesaSettingsSchema = z
 			} catch {
 				url = null;
 			}
-			if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password) {
-				ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: v.baseUrl ? m.mpesa_error_base_url() : m.error_required() });
+			if (
+				!url ||
+				!/^https?:$/.test(url.protocol) ||
+				url.search ||
+				url.hash ||
+				url.username ||
+				url.password
+			) {
+				ctx.addIssue({
+					code: 'custom',
+					path: ['baseUrl'],
+					message: v.baseUrl ? m.mpesa_error_base_url() : m.error_required()
+				});
 			} else if (!customBaseUrlAllowed(v.baseUrl)) {
 				// Tenants choose Safaricom's sandbox or production; other addresses are the operator's to allow.
 				const choices = customBaseUrlChoices();
-				const listed = choices.length ? ` ${m.mpesa_error_base_url_choices({ urls: choices.join(', ') })}` : '';
-				ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: m.mpesa_error_base_url_refused() + listed });
+				const listed = choices.length
+					? ` ${m.mpesa_error_base_url_choices({ urls: choices.join(', ') })}`
+					: '';
+				ctx.addIssue({
+					code: 'custom',
+					path: ['baseUrl'],
+					message: m.mpesa_error_base_url_refused() + listed
+				});
 			}
 		}
 		const { bad } = parseAllowlist(v.callbackIpAllowlist);
-		if (bad.length) ctx.addIssue({ code: 'custom', path: ['callbackIpAllowlist'], message: m.mpesa_error_allowlist({ entries: bad.slice(0, 3).join(', ') }) });
+		if (bad.length)
+			ctx.addIssue({
+				code: 'custom',
+				path: ['callbackIpAllowlist'],
+				message: m.mpesa_error_allowlist({ entries: bad.slice(0, 3).join(', ') })
+			});
 	})
 	.transform((v) => {
 		const { entries } = parseAllowlist(v.callbackIpAllowlist);

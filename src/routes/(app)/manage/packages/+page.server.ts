@@ -28,14 +28,20 @@ export const actions: Actions = {
 					actor: { userId: user.id, name: user.name, ip: getClientAddress() },
 					action: 'package.create',
 					target: pkg.name,
-					detail: { packageId: pkg.id, priceKes: pkg.priceKes, validity: `${pkg.validityCount} ${pkg.validityUnit}`, rateLimit: pkg.rateLimit }
+					detail: {
+						packageId: pkg.id,
+						priceKes: pkg.priceKes,
+						validity: `${pkg.validityCount} ${pkg.validityUnit}`,
+						rateLimit: pkg.rateLimit
+					}
 				});
 				return pkg;
 			});
 			provisioningWorker()?.poke();
 			return { created: { id: pkg.id, name: pkg.name } };
 		} catch (error) {
-			if (isUniqueViolation(error, 'packages_tenant_name_key')) return formFailure(400, form, m.error_check_form(), { name: m.error_package_name_taken() });
+			if (isUniqueViolation(error, 'packages_tenant_name_key'))
+				return formFailure(400, form, m.error_check_form(), { name: m.error_package_name_taken() });
 			throw error;
 		}
 	}

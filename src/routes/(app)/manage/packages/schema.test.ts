@@ -2,12 +2,32 @@ import { describe, expect, it } from 'vitest';
 import { newPackageSchema } from './schema';
 
 const form = (fields: Record<string, string>) =>
-	newPackageSchema.safeParse({ name: 'Daily', kind: 'hotspot', priceKes: '50', validityCount: '1', validityUnit: 'days', rateLimit: '2M/5M', sharedDevices: '1', ...fields });
-const fieldsWithErrors = (fields: Record<string, string>) => [...new Set(form(fields).error?.issues.map((i) => i.path[0]))];
+	newPackageSchema.safeParse({
+		name: 'Daily',
+		kind: 'hotspot',
+		priceKes: '50',
+		validityCount: '1',
+		validityUnit: 'days',
+		rateLimit: '2M/5M',
+		sharedDevices: '1',
+		...fields
+	});
+const fieldsWithErrors = (fields: Record<string, string>) => [
+	...new Set(form(fields).error?.issues.map((i) => i.path[0]))
+];
 
 describe('the package form', () => {
 	it('reads a daily 2M/5M hotspot package for KES 50 with no data cap', () => {
-		expect(form({}).data).toEqual({ name: 'Daily', kind: 'hotspot', priceKes: 50, validityCount: 1, validityUnit: 'days', rateLimit: '2M/5M', dataCapMb: null, sharedDevices: 1 });
+		expect(form({}).data).toEqual({
+			name: 'Daily',
+			kind: 'hotspot',
+			priceKes: 50,
+			validityCount: 1,
+			validityUnit: 'days',
+			rateLimit: '2M/5M',
+			dataCapMb: null,
+			sharedDevices: 1
+		});
 	});
 
 	it('refuses a rate limit like 5X/2 and takes 512k/2m written loosely', () => {
@@ -17,8 +37,10 @@ describe('the package form', () => {
 	});
 
 	it('wants whole shillings from 1, and 1–50 devices', () => {
-		for (const priceKes of ['0', '49.50', '-5', 'fifty', '']) expect(fieldsWithErrors({ priceKes }), priceKes).toEqual(['priceKes']);
-		for (const sharedDevices of ['0', '51']) expect(fieldsWithErrors({ sharedDevices })).toEqual(['sharedDevices']);
+		for (const priceKes of ['0', '49.50', '-5', 'fifty', ''])
+			expect(fieldsWithErrors({ priceKes }), priceKes).toEqual(['priceKes']);
+		for (const sharedDevices of ['0', '51'])
+			expect(fieldsWithErrors({ sharedDevices })).toEqual(['sharedDevices']);
 	});
 
 	it('reads a data cap in MB, blank meaning unlimited', () => {

@@ -11,17 +11,29 @@ export const wholeNumber = (min: number, max: number) =>
 		.min(1, { error: () => m.error_required() })
 		.regex(/^[0-9]+$/, { error: () => m.error_number_range({ min, max }) })
 		.transform(Number)
-		.pipe(z.number().int().min(min, { error: () => m.error_number_range({ min, max }) }).max(max, { error: () => m.error_number_range({ min, max }) }));
+		.pipe(
+			z
+				.number()
+				.int()
+				.min(min, { error: () => m.error_number_range({ min, max }) })
+				.max(max, { error: () => m.error_number_range({ min, max }) })
+		);
 
 const packageFields = {
-	name: z.string({ error: () => m.error_required() }).trim().min(2, { error: () => m.error_required() }).max(40, { error: () => m.error_too_long() }),
+	name: z
+		.string({ error: () => m.error_required() })
+		.trim()
+		.min(2, { error: () => m.error_required() })
+		.max(40, { error: () => m.error_too_long() }),
 	priceKes: wholeNumber(1, 1_000_000),
 	validityCount: wholeNumber(1, 1000),
 	validityUnit: z.enum(VALIDITY_UNITS, { error: () => m.error_choose() }),
 	rateLimit: z
 		.string({ error: () => m.error_required() })
 		.trim()
-		.transform((v) => v.replace(/\s+/g, '').replace(/m/g, 'M').replace(/g/g, 'G').replace(/K/g, 'k'))
+		.transform((v) =>
+			v.replace(/\s+/g, '').replace(/m/g, 'M').replace(/g/g, 'G').replace(/K/g, 'k')
+		)
 		.pipe(z.string().regex(RATE_LIMIT_SHAPE, { error: () => m.error_rate_shape() })),
 	// Blank means no cap.
 	dataCapMb: z
@@ -45,7 +57,10 @@ export const newPackageSchema = z
  * RouterOS has no byte cap on a PPP secret, and PPPoE quotas (a queue or RADIUS) are not built:
  * a capped PPPoE package would never reach the router. Null when the cap is allowed.
  */
-export function dataCapRefusal(kind: (typeof SERVICE_KINDS)[number], dataCapMb: number | null): string | null {
+export function dataCapRefusal(
+	kind: (typeof SERVICE_KINDS)[number],
+	dataCapMb: number | null
+): string | null {
 	return kind === 'pppoe' && dataCapMb !== null ? m.package_error_cap_pppoe() : null;
 }
 

@@ -5,7 +5,12 @@ import { withTenant } from '$lib/server/db';
 import { PAYMENT_STATUSES, type PaymentStatus } from '$lib/server/db/schema';
 import { formFailure, parseForm } from '$lib/server/http/forms';
 import { listSubscribers } from '$lib/server/network/subscribers';
-import { PaymentActionFailed, assignUnmatched, listPayments, paymentCounts } from '$lib/server/payments/manage';
+import {
+	PaymentActionFailed,
+	assignUnmatched,
+	listPayments,
+	paymentCounts
+} from '$lib/server/payments/manage';
 import { paymentStatus } from '$lib/server/payments/stk';
 import { provisioningWorker } from '$lib/server/startup';
 import { m } from '$lib/paraglide/messages';
@@ -16,7 +21,8 @@ import { isUuid } from '$lib/uuid';
 
 const PAGE_SIZE = 25;
 
-const statusOf = (value: string | null): PaymentStatus | null => ((PAYMENT_STATUSES as readonly string[]).includes(value ?? '') ? (value as PaymentStatus) : null);
+const statusOf = (value: string | null): PaymentStatus | null =>
+	(PAYMENT_STATUSES as readonly string[]).includes(value ?? '') ? (value as PaymentStatus) : null;
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const { tenantId } = requireRole(locals, MANAGERS, url);
@@ -28,17 +34,27 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		return {
 			rows: await listPayments(tx, tenantId, { status, before, limit: PAGE_SIZE + 1 }),
 			counts: await paymentCounts(tx, tenantId),
-			assigned: assignedPayment?.subscriberId ? { amountKes: assignedPayment.amountKes, receipt: assignedPayment.receipt, subscriberId: assignedPayment.subscriberId } : null
+			assigned: assignedPayment?.subscriberId
+				? {
+						amountKes: assignedPayment.amountKes,
+						receipt: assignedPayment.receipt,
+						subscriberId: assignedPayment.subscriberId
+					}
+				: null
 		};
 	});
 	const page = rows.slice(0, PAGE_SIZE);
 	const last = page[page.length - 1];
-	const query = (extra: Record<string, string>) => `?${new URLSearchParams({ ...(status ? { status } : {}), ...extra })}`;
+	const query = (extra: Record<string, string>) =>
+		`?${new URLSearchParams({ ...(status ? { status } : {}), ...extra })}`;
 	return {
 		payments: page.map(paymentView),
 		counts: { pending: counts.pending, unmatched: counts.unmatched, flagged: counts.flagged },
 		filter: status ?? '',
-		nextHref: rows.length > PAGE_SIZE && last ? query({ before: writeCursor({ at: last.cursorAt, id: last.id }) }) : null,
+		nextHref:
+			rows.length > PAGE_SIZE && last
+				? query({ before: writeCursor({ at: last.cursorAt, id: last.id }) })
+				: null,
 		firstHref: before ? query({}) : null,
 		assigned
 	};
@@ -57,13 +73,25 @@ export const actions: Actions = {
 			if (!payment || payment.status !== 'unmatched') return null;
 			return (await listSubscribers(tx, { q, limit: 6 })).rows;
 		});
-		if (!found) return formFailure(400, form, m.payments_error_not_unmatched(), { paymentId: m.payments_error_not_unmatched() });
-		if (found.length === 0) return formFailure(400, form, m.payments_error_no_match(), { q: m.payments_error_no_match() });
+		if (!found)
+			return formFailure(400, form, m.payments_error_not_unmatched(), {
+				paymentId: m.payments_error_not_unmatched()
+			});
+		if (found.length === 0)
+			return formFailure(400, form, m.payments_error_no_match(), {
+				q: m.payments_error_no_match()
+			});
 		return {
 			find: {
 				paymentId,
 				q,
-				matches: found.map((s) => ({ id: s.id, name: s.name, accountNumber: s.accountNumber, phone: s.phone, packageName: s.packageName }))
+				matches: found.map((s) => ({
+					id: s.id,
+					name: s.name,
+					accountNumber: s.accountNumber,
+					phone: s.phone,
+					packageName: s.packageName
+				}))
 			}
 		};
 	},
@@ -76,15 +104,27 @@ export const actions: Actions = {
 		if (!parsed.ok) return parsed.failure;
 		const { paymentId, subscriberId } = parsed.data;
 		try {
-			await withTenant(tenantId, (tx) => assignUnmatched(tx, paymentId, subscriberId, { userId: user.id, name: user.name, ip: getClientAddress() }));
+			await withTenant(tenantId, (tx) =>
+				assignUnmatched(tx, paymentId, subscriberId, {
+					userId: user.id,
+					name: user.name,
+					ip: getClientAddress()
+				})
+			);
 		} catch (error) {
 			if (!(error instanceof PaymentActionFailed)) throw error;
-			const message = error.field === 'subscriberId' ? m.payments_error_no_subscriber() : m.payments_error_not_unmatched();
+			const message =
+				error.field === 'subscriberId'
+					? m.payments_error_no_subscriber()
+					: m.payments_error_not_unmatched();
 			return formFailure(400, form, message, { [error.field]: message });
 		}
 		// Assigning may have bought a package: the router job is queued, start it now.
 		provisioningWorker()?.poke();
 		const status = statusOf(String(form.get('filter') ?? ''));
-		redirect(303, `/manage/payments?${new URLSearchParams({ ...(status ? { status } : {}), assigned: paymentId })}`);
+		redirect(
+			303,
+			`/manage/payments?${new URLSearchParams({ ...(status ? { status } : {}), assigned: paymentId })}`
+		);
 	}
 };

@@ -3,7 +3,13 @@ import type { Payment } from '$lib/server/db/schema';
 import type { PaymentRow } from '$lib/server/payments/manage';
 import type { PaymentView } from '$lib/components/payments/labels';
 
-type Named = { subscriberName?: string | null; subscriberAccount?: string | null; boughtPackageName?: string | null; planName?: string | null; planPriceKes?: number | null };
+type Named = {
+	subscriberName?: string | null;
+	subscriberAccount?: string | null;
+	boughtPackageName?: string | null;
+	planName?: string | null;
+	planPriceKes?: number | null;
+};
 
 export function paymentView(row: PaymentRow | (Payment & Named)): PaymentView {
 	return {

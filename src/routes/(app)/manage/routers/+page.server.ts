@@ -33,12 +33,19 @@ export const actions: Actions = {
 					actor: { userId: user.id, name: user.name, ip: getClientAddress() },
 					action: 'router.create',
 					target: router.name,
-					detail: { routerId: router.id, host: router.host, port: router.port, tls: router.tls, username: router.username }
+					detail: {
+						routerId: router.id,
+						host: router.host,
+						port: router.port,
+						tls: router.tls,
+						username: router.username
+					}
 				});
 				return router;
 			});
 		} catch (error) {
-			if (isUniqueViolation(error, 'routers_tenant_name_key')) return formFailure(400, form, m.error_check_form(), { name: m.error_router_name_taken() });
+			if (isUniqueViolation(error, 'routers_tenant_name_key'))
+				return formFailure(400, form, m.error_check_form(), { name: m.error_router_name_taken() });
 			throw error;
 		}
 		// Straight to its page, where "Test connection" is the next thing to do.

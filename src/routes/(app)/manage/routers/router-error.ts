@@ -3,15 +3,22 @@
  * (router id, errno) stays in the server log and the job row.
  */
 import { m } from '$lib/paraglide/messages';
-import { RouterCertificateChanged, RouterCommandFailed, RouterLoginFailed, RouterUnreachable } from '$lib/server/network/routeros/client';
+import {
+	RouterCertificateChanged,
+	RouterCommandFailed,
+	RouterLoginFailed,
+	RouterUnreachable
+} from '$lib/server/network/routeros/client';
 import { RouterAddressRefused } from '$lib/server/network/router-address';
 import { routerAddressMessage } from './address-message';
 
 export function routerErrorMessage(error: unknown): string {
 	if (error instanceof RouterAddressRefused) return routerAddressMessage(error);
-	if (error instanceof RouterCertificateChanged) return m.router_error_certificate_changed({ fingerprint: error.presented });
+	if (error instanceof RouterCertificateChanged)
+		return m.router_error_certificate_changed({ fingerprint: error.presented });
 	if (error instanceof RouterLoginFailed) return m.router_error_login();
-	if (error instanceof RouterCommandFailed) return m.router_error_command({ message: error.message });
+	if (error instanceof RouterCommandFailed)
+		return m.router_error_command({ message: error.message });
 	if (error instanceof RouterUnreachable) {
 		switch (error.reason) {
 			case 'refused':

@@ -32,11 +32,39 @@ let connections = 0;
 
 beforeAll(async () => {
 	db = await openTestDatabase();
-	tenantId = (await createTenant(PLATFORM_TENANT_ID, { name: 'Outbound ISP', slug: 'outbound-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' }, { userId: undefined as unknown as string, name: 't' })).id;
+	tenantId = (
+		await createTenant(
+			PLATFORM_TENANT_ID,
+			{ name: 'Outbound ISP', slug: 'outbound-isp', parentId: PLATFORM_TENANT_ID, kind: 'isp' },
+			{ userId: undefined as unknown as string, name: 't' }
+		)
+	).id;
 	const [user] = await withTenant(tenantId, (tx) =>
-		tx.insert(users).values({ tenantId, role: 'tenant_admin', name: 'Manager', phone: '254700000111', passwordHash: 'x' }).returning()
+		tx
+			.insert(users)
+			.values({
+				tenantId,
+				role: 'tenant_admin',
+				name: 'Manager',
+				phone: '254700000111',
+				passwordHash: 'x'
+			})
+			.returning()
 	);
-	locals = { user: { id: user!.id, tenantId, role: 'tenant_admin', name: 'Manager', email: null, phone: user!.phone, locale: null }, session: null, tenantId, actingAs: null };
+	locals = {
+		user: {
+			id: user!.id,
+			tenantId,
+			role: 'tenant_admin',
+			name: 'Manager',
+			email: null,
+			phone: user!.phone,
+			locale: null
+		},
+		session: null,
+		tenantId,
+		actingAs: null
+	};
 	internal = net.createServer((socket) => {
 		connections++;
 		socket.destroy();
@@ -52,7 +80,11 @@ afterAll(async () => {
 
 type Handler = (event: unknown) => Promise<unknown>;
 
-function post(handler: Handler, fields: Record<string, string>, params: Record<string, string> = {}) {
+function post(
+	handler: Handler,
+	fields: Record<string, string>,
+	params: Record<string, string> = {}
+) {
 	const body = new FormData();
 	for (const [key, value] of Object.entries(fields)) body.set(key, value);
 	const url = new URL('http://127.0.0.1/manage/routers');
@@ -65,10 +97,21 @@ function post(handler: Handler, fields: Record<string, string>, params: Record<s
 	}).catch((thrown: unknown) => thrown);
 }
 
-const router = (fields: Record<string, string>) => ({ name: 'Kibera HQ', host: '203.0.113.7', port: '8728', username: 'mtandao', password: 'long-enough-password', ...fields });
+const router = (fields: Record<string, string>) => ({
+	name: 'Kibera HQ',
+	host: '203.0.113.7',
+	port: '8728',
+	username: 'mtandao',
+	password: 'long-enough-password',
+	...fields
+});
 
 async function routerCount(): Promise<number> {
-	return (await withTenant(tenantId, (tx) => tx.select().from(routers).where(eq(routers.tenantId, tenantId)))).length;
+	return (
+		await withTenant(tenantId, (tx) =>
+			tx.select().from(routers).where(eq(routers.tenantId, tenantId))
+		)
+	).length;
 }
 
 describe('saving a router outside demo mode', () => {
@@ -80,39 +123,78 @@ describe('saving a router outside demo mode', () => {
 		['metadata.google.internal', 'host']
 	])('refuses host %s with a field message (400) and saves nothing', async (host, field) => {
 		const before = await routerCount();
-		const result = (await post(listActions.create as Handler, router({ host }))) as { status: number; data: { errors: Record<string, string> } };
+		const result = (await post(listActions.create as Handler, router({ host }))) as {
+			status: number;
+			data: { errors: Record<string, string> };
+		};
 		expect(result.status).toBe(400);
 		expect(result.data.errors[field]).toBeTruthy();
 		expect(await routerCount()).toBe(before);
 	});
 
 	it('refuses ports other services use', async () => {
-		const result = (await post(listActions.create as Handler, router({ port: '22' }))) as { status: number; data: { errors: Record<string, string> } };
+		const result = (await post(listActions.create as Handler, router({ port: '22' }))) as {
+			status: number;
+			data: { errors: Record<string, string> };
+		};
 		expect(result.status).toBe(400);
 		expect(result.data.errors.port).toBeTruthy();
 	});
 
 	it.each(['name', 'password'])('refuses CR/LF in the %s field', async (field) => {
-		const result = (await post(listActions.create as Handler, router({ [field]: 'ok\r\n/system/reboot' }))) as { status: number; data: { errors: Record<string, string> } };
+		const result = (await post(
+			listActions.create as Handler,
+			router({ [field]: 'ok\r\n/system/reboot' })
+		)) as { status: number; data: { errors: Record<string, string> } };
 		expect(result.status).toBe(400);
 		expect(result.data.errors[field]).toBeTruthy();
 	});
 
 	it('refuses the same when editing an existing router', async () => {
-		const saved = await withTenant(tenantId, (tx) => createRouter(tx, tenantId, { name: 'Edit me', host: '203.0.113.8', port: 8728, tls: false, username: 'mtandao', password: 'x', hotspotServer: 'all' }));
-		const result = (await post(routerActions.edit as Handler, router({ name: 'Edit me', host: '127.0.0.1', port: String(internalPort) }), { id: saved.id })) as { status: number; data: { errors: Record<string, string> } };
+		const saved = await withTenant(tenantId, (tx) =>
+			createRouter(tx, tenantId, {
+				name: 'Edit me',
+				host: '203.0.113.8',
+				port: 8728,
+				tls: false,
+				username: 'mtandao',
+				password: 'x',
+				hotspotServer: 'all'
+			})
+		);
+		const result = (await post(
+			routerActions.edit as Handler,
+			router({ name: 'Edit me', host: '127.0.0.1', port: String(internalPort) }),
+			{ id: saved.id }
+		)) as { status: number; data: { errors: Record<string, string> } };
 		expect(result.status).toBe(400);
 		expect(result.data.errors.host).toBeTruthy();
-		const [row] = await withTenant(tenantId, (tx) => tx.select().from(routers).where(eq(routers.id, saved.id)));
+		const [row] = await withTenant(tenantId, (tx) =>
+			tx.select().from(routers).where(eq(routers.id, saved.id))
+		);
 		expect(row!.host).toBe('203.0.113.8');
 	});
 
 	it('refuses control characters in every field of the domain function too', async () => {
-		const base = { name: 'Direct', host: '203.0.113.9', port: 8728, tls: false, username: 'mtandao', password: 'secret', hotspotServer: 'all' };
+		const base = {
+			name: 'Direct',
+			host: '203.0.113.9',
+			port: 8728,
+			tls: false,
+			username: 'mtandao',
+			password: 'secret',
+			hotspotServer: 'all'
+		};
 		for (const field of ['name', 'host', 'username', 'password', 'hotspotServer'] as const) {
-			await expect(withTenant(tenantId, (tx) => createRouter(tx, tenantId, { ...base, [field]: `${base[field]}\r\nx` }))).rejects.toBeInstanceOf(RouterInputInvalid);
+			await expect(
+				withTenant(tenantId, (tx) =>
+					createRouter(tx, tenantId, { ...base, [field]: `${base[field]}\r\nx` })
+				)
+			).rejects.toBeInstanceOf(RouterInputInvalid);
 		}
-		await expect(withTenant(tenantId, (tx) => createRouter(tx, tenantId, { ...base, password: 'a\u0000b' }))).rejects.toBeInstanceOf(RouterInputInvalid);
+		await expect(
+			withTenant(tenantId, (tx) => createRouter(tx, tenantId, { ...base, password: 'a\u0000b' }))
+		).rejects.toBeInstanceOf(RouterInputInvalid);
 	});
 });
 
@@ -122,14 +204,27 @@ describe('"Test connection" outside demo mode', () => {
 		const [row] = await withTenant(tenantId, (tx) =>
 			tx
 				.insert(routers)
-				.values({ tenantId, name: 'Old loopback', host: '127.0.0.1', port: internalPort, tls: false, username: 'admin', passwordEnc: encryptSecret('secret'), hotspotServer: 'all' })
+				.values({
+					tenantId,
+					name: 'Old loopback',
+					host: '127.0.0.1',
+					port: internalPort,
+					tls: false,
+					username: 'admin',
+					passwordEnc: encryptSecret('secret'),
+					hotspotServer: 'all'
+				})
 				.returning()
 		);
-		const result = (await post(routerActions.test as Handler, {}, { id: row!.id })) as { testFailed?: string };
+		const result = (await post(routerActions.test as Handler, {}, { id: row!.id })) as {
+			testFailed?: string;
+		};
 		expect(result.testFailed).toBeTruthy();
 		expect(result.testFailed).not.toMatch(/127\.0\.0\.1/);
 		expect(connections).toBe(0);
-		const [after] = await withTenant(tenantId, (tx) => tx.select().from(routers).where(eq(routers.id, row!.id)));
+		const [after] = await withTenant(tenantId, (tx) =>
+			tx.select().from(routers).where(eq(routers.id, row!.id))
+		);
 		expect(after!.lastError).toMatch(/address refused/i);
 	});
 });

@@ -47,7 +47,9 @@ export const routerSchema = z
 			.string()
 			.trim()
 			.default('')
-			.refine((v) => v === '' || (/^[0-9]{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535), { error: () => m.error_port_range() }),
+			.refine((v) => v === '' || (/^[0-9]{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535), {
+				error: () => m.error_port_range()
+			}),
 		tls: z
 			.string()
 			.optional()

@@ -13,13 +13,21 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const { tenantId } = requireRole(locals, MANAGERS, url);
 	const q = (url.searchParams.get('q') ?? '').trim().slice(0, 80);
 	const statusParam = url.searchParams.get('status') ?? '';
-	const status = (SUBSCRIBER_STATUSES as readonly string[]).includes(statusParam) ? (statusParam as SubscriberStatus) : undefined;
+	const status = (SUBSCRIBER_STATUSES as readonly string[]).includes(statusParam)
+		? (statusParam as SubscriberStatus)
+		: undefined;
 	const packageParam = url.searchParams.get('package') ?? '';
 	const packageId = isUuid(packageParam) ? packageParam : undefined;
 	const after = readCursor(url.searchParams.get('after'));
 
 	const { page, packages } = await withTenant(tenantId, async (tx) => ({
-		page: await listSubscribers(tx, { q: q || undefined, status, packageId, after, limit: PAGE_SIZE }),
+		page: await listSubscribers(tx, {
+			q: q || undefined,
+			status,
+			packageId,
+			after,
+			limit: PAGE_SIZE
+		}),
 		packages: (await listPackages(tx)).map((p) => ({ id: p.id, name: p.name }))
 	}));
 
@@ -38,5 +46,11 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		first.delete('after');
 		firstHref = `?${first}`;
 	}
-	return { subscribers: page.rows, filter: { q, status: status ?? '', packageId: packageId ?? '' }, packages, nextHref, firstHref };
+	return {
+		subscribers: page.rows,
+		filter: { q, status: status ?? '', packageId: packageId ?? '' },
+		packages,
+		nextHref,
+		firstHref
+	};
 };

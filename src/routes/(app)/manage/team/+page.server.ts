@@ -5,7 +5,14 @@ import { publicUrl } from '$lib/server/config';
 import { withTenant } from '$lib/server/db';
 import { tenants } from '$lib/server/db/schema';
 import { formFailure, parseForm } from '$lib/server/http/forms';
-import { InvitationNotFound, createInvitation, listOpenInvitations, listStaff, renewInvitation, revokeInvitation } from '$lib/server/staff/invitations';
+import {
+	InvitationNotFound,
+	createInvitation,
+	listOpenInvitations,
+	listStaff,
+	renewInvitation,
+	revokeInvitation
+} from '$lib/server/staff/invitations';
 import { m } from '$lib/paraglide/messages';
 import { inviteSchema, revokeSchema } from './schema';
 import { eq } from 'drizzle-orm';
@@ -17,8 +24,14 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	return withTenant(tenantId, async (tx) => ({
 		staff: await listStaff(tx),
 		// Each link stays here until it is used, revoked or expired: managers send it when they can.
-		invitations: (await listOpenInvitations(tx)).map(({ token, ...invitation }) => ({ ...invitation, link: token ? inviteLink(token) : null })),
-		tenants: await tx.select({ id: tenants.id, name: tenants.name }).from(tenants).orderBy(tenants.path)
+		invitations: (await listOpenInvitations(tx)).map(({ token, ...invitation }) => ({
+			...invitation,
+			link: token ? inviteLink(token) : null
+		})),
+		tenants: await tx
+			.select({ id: tenants.id, name: tenants.name })
+			.from(tenants)
+			.orderBy(tenants.path)
 	}));
 };
 
@@ -44,23 +57,36 @@ export const actions: Actions = {
 		const invite = parsed.data;
 		// The target tenant must be this manager's own or one below it; RLS would refuse the insert
 		// anyway, but the manager deserves a field message rather than an error page.
-		const visible = await withTenant(tenantId, (tx) => tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, invite.tenantId)));
-		if (visible.length === 0) return formFailure(400, form, m.error_check_form(), { tenantId: m.error_required() });
+		const visible = await withTenant(tenantId, (tx) =>
+			tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, invite.tenantId))
+		);
+		if (visible.length === 0)
+			return formFailure(400, form, m.error_check_form(), { tenantId: m.error_required() });
 		const token = await createInvitation(
 			tenantId,
-			{ tenantId: invite.tenantId, role: invite.role, name: invite.name, phone: invite.phone, email: invite.email },
+			{
+				tenantId: invite.tenantId,
+				role: invite.role,
+				name: invite.name,
+				phone: invite.phone,
+				email: invite.email
+			},
 			{ userId: user.id, name: user.name, ip: getClientAddress() }
 		);
 		return { invited: { name: invite.name, tenantId: invite.tenantId, link: inviteLink(token) } };
 	},
 	revoke: async ({ request, locals, url, getClientAddress }) => {
 		const { user, tenantId } = requireRole(locals, MANAGERS, url);
-		const { name } = await onInvitation(request, (id) => revokeInvitation(tenantId, id, { userId: user.id, name: user.name, ip: getClientAddress() }));
+		const { name } = await onInvitation(request, (id) =>
+			revokeInvitation(tenantId, id, { userId: user.id, name: user.name, ip: getClientAddress() })
+		);
 		return { revoked: { name } };
 	},
 	renew: async ({ request, locals, url, getClientAddress }) => {
 		const { user, tenantId } = requireRole(locals, MANAGERS, url);
-		const { name } = await onInvitation(request, (id) => renewInvitation(tenantId, id, { userId: user.id, name: user.name, ip: getClientAddress() }));
+		const { name } = await onInvitation(request, (id) =>
+			renewInvitation(tenantId, id, { userId: user.id, name: user.name, ip: getClientAddress() })
+		);
 		return { renewed: { name } };
 	}
 };

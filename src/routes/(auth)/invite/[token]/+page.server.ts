@@ -1,9 +1,19 @@
 import { error, redirect, type Actions } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { homeFor } from '$lib/server/auth/guards';
-import { createSession, generateSessionToken, setSessionTokenCookie } from '$lib/server/auth/session';
+import {
+	createSession,
+	generateSessionToken,
+	setSessionTokenCookie
+} from '$lib/server/auth/session';
 import { formFailure, parseForm } from '$lib/server/http/forms';
-import { InvitationClosed, LoginTaken, acceptInvitation, findInvitation, type InvitationLookup } from '$lib/server/staff/invitations';
+import {
+	InvitationClosed,
+	LoginTaken,
+	acceptInvitation,
+	findInvitation,
+	type InvitationLookup
+} from '$lib/server/staff/invitations';
 import { m } from '$lib/paraglide/messages';
 import { newPasswordSchema } from '$lib/new-password';
 
@@ -12,7 +22,14 @@ async function openInvitation(token: string) {
 	const found: InvitationLookup = await findInvitation(token);
 	if (found.state === 'open') return found.invitation;
 	if (found.state === 'invalid') error(404, m.invite_invalid());
-	error(410, found.state === 'expired' ? m.invite_expired() : found.state === 'revoked' ? m.invite_revoked() : m.invite_used());
+	error(
+		410,
+		found.state === 'expired'
+			? m.invite_expired()
+			: found.state === 'revoked'
+				? m.invite_revoked()
+				: m.invite_used()
+	);
 }
 
 export const load: PageServerLoad = async ({ params }) => {
@@ -39,7 +56,10 @@ export const actions: Actions = {
 			throw e;
 		}
 		const token = generateSessionToken();
-		const session = await createSession(token, user, { ip: getClientAddress(), userAgent: request.headers.get('user-agent') ?? undefined });
+		const session = await createSession(token, user, {
+			ip: getClientAddress(),
+			userAgent: request.headers.get('user-agent') ?? undefined
+		});
 		setSessionTokenCookie({ cookies, url }, token, session.expiresAt);
 		redirect(303, homeFor(user.role));
 	}

@@ -1,9 +1,17 @@
 import { error, redirect, type Actions } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { homeFor } from '$lib/server/auth/guards';
-import { createSession, generateSessionToken, setSessionTokenCookie } from '$lib/server/auth/session';
+import {
+	createSession,
+	generateSessionToken,
+	setSessionTokenCookie
+} from '$lib/server/auth/session';
 import { parseForm } from '$lib/server/http/forms';
-import { ResetLinkClosed, findPasswordReset, usePasswordReset } from '$lib/server/staff/password-resets';
+import {
+	ResetLinkClosed,
+	findPasswordReset,
+	usePasswordReset
+} from '$lib/server/staff/password-resets';
 import { newPasswordSchema } from '$lib/new-password';
 import { m } from '$lib/paraglide/messages';
 
@@ -28,7 +36,10 @@ export const actions: Actions = {
 			throw e;
 		}
 		const token = generateSessionToken();
-		const session = await createSession(token, user, { ip: getClientAddress(), userAgent: request.headers.get('user-agent') ?? undefined });
+		const session = await createSession(token, user, {
+			ip: getClientAddress(),
+			userAgent: request.headers.get('user-agent') ?? undefined
+		});
 		setSessionTokenCookie({ cookies, url }, token, session.expiresAt);
 		redirect(303, homeFor(user.role));
 	}

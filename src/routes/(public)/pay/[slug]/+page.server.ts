@@ -12,7 +12,11 @@ import { clientAddress, tenantOr404 } from '../../public-pages';
 import { findSchema, paySchema } from './schema';
 
 function tooMany(form: FormData, retryAfterSeconds: number) {
-	return formFailure(429, form, m.pay_too_many({ minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) }));
+	return formFailure(
+		429,
+		form,
+		m.pay_too_many({ minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) })
+	);
 }
 
 /** Step 1: the account number or phone → who it is, and what they can buy. */
@@ -25,7 +29,8 @@ async function find(event: RequestEvent) {
 	if (!verdict.allowed) return tooMany(form, verdict.retryAfterSeconds);
 	const result = await findPayer(tenant.id, parsed.data.account);
 	if (!result.ok) {
-		const message = result.reason === 'ambiguous' ? m.pay_error_phone_shared() : m.pay_error_not_found();
+		const message =
+			result.reason === 'ambiguous' ? m.pay_error_phone_shared() : m.pay_error_not_found();
 		return formFailure(404, form, message, { account: message });
 	}
 	// What was typed goes back with step 2, so the page never needs the account number itself.
@@ -42,13 +47,19 @@ async function pay(event: RequestEvent) {
 	if (!verdict.allowed) return tooMany(form, verdict.retryAfterSeconds);
 	const account = findSchema.safeParse({ account: form.get('account') ?? '' });
 	const found = account.success ? await findPayer(tenant.id, account.data.account) : null;
-	if (!found?.ok) return formFailure(404, form, m.pay_error_not_found(), { account: m.pay_error_not_found() });
+	if (!found?.ok)
+		return formFailure(404, form, m.pay_error_not_found(), { account: m.pay_error_not_found() });
 	// The failure shows step 2 again, with the account it was about.
 	const again = (status: number, message: string, errors: Record<string, string> = {}) =>
-		fail(status, { ...formFailure(status, form, message, errors).data, payer: found.view as PayerView, account: String(form.get('account')).trim() });
+		fail(status, {
+			...formFailure(status, form, message, errors).data,
+			payer: found.view as PayerView,
+			account: String(form.get('account')).trim()
+		});
 	if (!parsed.ok) return again(400, parsed.failure.data.message, parsed.failure.data.errors);
 	const { packageId, phone } = parsed.data;
-	if (!found.view.packages.some((p) => p.id === packageId)) return again(400, m.error_check_form(), { packageId: m.pay_error_choose_package() });
+	if (!found.view.packages.some((p) => p.id === packageId))
+		return again(400, m.error_check_form(), { packageId: m.pay_error_choose_package() });
 	const outcome = await startSelfServicePush({
 		tenantId: tenant.id,
 		subscriberId: found.subscriber.id,
@@ -63,7 +74,11 @@ async function pay(event: RequestEvent) {
 	const { refusal } = outcome;
 	if (refusal.kind === 'too-many') {
 		const message = promptLimitMessage(refusal);
-		return again(429, message, refusal.limit === 'foreign-payer' || refusal.limit === 'phone-day' ? { phone: message } : {});
+		return again(
+			429,
+			message,
+			refusal.limit === 'foreign-payer' || refusal.limit === 'phone-day' ? { phone: message } : {}
+		);
 	}
 	if (refusal.kind === 'field') {
 		const message = refusal.field === 'phone' ? m.pay_error_phone() : m.pay_error_choose_package();

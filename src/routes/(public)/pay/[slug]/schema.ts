@@ -8,18 +8,24 @@ const compactAccount = (value: string) => value.replace(/[\s-]+/g, '').toUpperCa
 
 /** What a customer types to find the account: the account number, or the phone it is registered to. */
 const lookup = z
-		.string({ error: () => m.error_required() })
-		.trim()
-		.min(1, { error: () => m.error_required() })
-		.max(40, { error: () => m.error_too_long() })
-		.transform((value, ctx) => {
-			const compact = compactAccount(value);
-			const lookup = { account: ACCOUNT.test(compact) ? compact : null, phone: normalizeMsisdn(value) };
-			if (lookup.account || lookup.phone) return lookup;
-			const tooLong = /^[0-9A-Z]+$/.test(compact);
-			ctx.addIssue({ code: 'custom', message: tooLong ? m.pay_error_account_long() : m.pay_error_account_shape() });
-			return z.NEVER;
+	.string({ error: () => m.error_required() })
+	.trim()
+	.min(1, { error: () => m.error_required() })
+	.max(40, { error: () => m.error_too_long() })
+	.transform((value, ctx) => {
+		const compact = compactAccount(value);
+		const lookup = {
+			account: ACCOUNT.test(compact) ? compact : null,
+			phone: normalizeMsisdn(value)
+		};
+		if (lookup.account || lookup.phone) return lookup;
+		const tooLong = /^[0-9A-Z]+$/.test(compact);
+		ctx.addIssue({
+			code: 'custom',
+			message: tooLong ? m.pay_error_account_long() : m.pay_error_account_shape()
 		});
+		return z.NEVER;
+	});
 
 export const findSchema = z.object({ account: lookup });
 

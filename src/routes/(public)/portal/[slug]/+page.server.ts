@@ -5,7 +5,12 @@ import { publicUrl } from '$lib/server/config';
 import { allowFormTarget } from '$lib/server/http/content-security';
 import { formFailure, parseForm } from '$lib/server/http/forms';
 import { deviceRecord, portalDevice } from '$lib/server/self-service/device';
-import { PortalRefused, hotspotPackages, portalPurchase, portalRouterId } from '$lib/server/self-service/portal';
+import {
+	PortalRefused,
+	hotspotPackages,
+	portalPurchase,
+	portalRouterId
+} from '$lib/server/self-service/portal';
 import { provisioningWorker } from '$lib/server/startup';
 import { problemMessage } from '$lib/payments/problem-messages';
 import { m } from '$lib/paraglide/messages';
@@ -39,18 +44,38 @@ async function buy(event: RequestEvent) {
 	const parsed = parseForm(buySchema, form, m.error_check_form());
 	if (!parsed.ok) return parsed.failure;
 	const { phone, packageId, router } = parsed.data;
-	const device = { mac: parsed.data.mac, ip: parsed.data.ip, linkLoginOnly: parsed.data['link-login-only'], linkOrig: parsed.data['link-orig'] };
+	const device = {
+		mac: parsed.data.mac,
+		ip: parsed.data.ip,
+		linkLoginOnly: parsed.data['link-login-only'],
+		linkOrig: parsed.data['link-orig']
+	};
 	let outcome;
 	try {
 		outcome = await portalPurchase(
-			{ tenantId: tenant.id, phone, packageId, routerId: router || null, device: deviceRecord(device), clientAddress: clientAddress(event), callbackBase: publicUrl() },
+			{
+				tenantId: tenant.id,
+				phone,
+				packageId,
+				routerId: router || null,
+				device: deviceRecord(device),
+				clientAddress: clientAddress(event),
+				callbackBase: publicUrl()
+			},
 			// A returning customer moved to this hotspot goes to its router now, not after the idle wait.
 			() => provisioningWorker()?.poke()
 		);
 	} catch (error) {
 		if (!(error instanceof PortalRefused)) throw error;
-		if (error.reason === 'package') return formFailure(400, form, m.error_check_form(), { packageId: m.portal_error_choose_package() });
-		return formFailure(error.reason === 'suspended' ? 403 : 503, form, problemMessage(error.reason === 'suspended' ? 'suspended' : 'not-configured'));
+		if (error.reason === 'package')
+			return formFailure(400, form, m.error_check_form(), {
+				packageId: m.portal_error_choose_package()
+			});
+		return formFailure(
+			error.reason === 'suspended' ? 403 : 503,
+			form,
+			problemMessage(error.reason === 'suspended' ? 'suspended' : 'not-configured')
+		);
 	}
 	if (outcome.ok) redirect(303, `/portal/${tenant.slug}/status/${outcome.paymentId}`);
 	const { refusal } = outcome;
@@ -59,7 +84,8 @@ async function buy(event: RequestEvent) {
 		return formFailure(429, form, message, refusal.limit === 'phone-day' ? { phone: message } : {});
 	}
 	if (refusal.kind === 'field') {
-		const message = refusal.field === 'phone' ? m.portal_error_phone() : m.portal_error_choose_package();
+		const message =
+			refusal.field === 'phone' ? m.portal_error_phone() : m.portal_error_choose_package();
 		return formFailure(400, form, m.error_check_form(), { [refusal.field]: message });
 	}
 	return formFailure(refusal.status, form, problemMessage(refusal.problem));

@@ -62,7 +62,8 @@ export const actions: Actions = {
 				return pkg;
 			});
 		} catch (e) {
-			if (isUniqueViolation(e, 'packages_tenant_name_key')) return formFailure(400, form, m.error_check_form(), { name: m.error_package_name_taken() });
+			if (isUniqueViolation(e, 'packages_tenant_name_key'))
+				return formFailure(400, form, m.error_check_form(), { name: m.error_package_name_taken() });
 			throw e;
 		}
 		if (!pkg) error(404, 'Not found');

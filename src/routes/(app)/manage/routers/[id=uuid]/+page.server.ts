@@ -56,22 +56,44 @@ export const actions: Actions = {
 			const fingerprint = router.tls ? (info.certificateFingerprint ?? null) : null;
 			const pinned = await withTenant(tenantId, async (tx) => {
 				await recordRouterSeen(tx, router.id, { identity: info.identity, version: info.version });
-				const pinned = fingerprint !== null && (await pinFirstCertificate(tx, router.id, fingerprint));
+				const pinned =
+					fingerprint !== null && (await pinFirstCertificate(tx, router.id, fingerprint));
 				await writeAudit(tx, {
 					tenantId: router.tenantId,
 					actor,
 					action: 'router.test',
 					target: router.name,
-					detail: { ok: true, identity: info.identity, version: info.version, certificate: fingerprint, certificatePinned: pinned }
+					detail: {
+						ok: true,
+						identity: info.identity,
+						version: info.version,
+						certificate: fingerprint,
+						certificatePinned: pinned
+					}
 				});
 				return pinned;
 			});
-			return { tested: { identity: info.identity, version: info.version, uptime: info.uptime, boardName: info.boardName, certificate: fingerprint, pinned } };
+			return {
+				tested: {
+					identity: info.identity,
+					version: info.version,
+					uptime: info.uptime,
+					boardName: info.boardName,
+					certificate: fingerprint,
+					pinned
+				}
+			};
 		} catch (failure) {
 			const logged = describeRouterError(failure);
 			await withTenant(tenantId, async (tx) => {
 				await recordRouterError(tx, router.id, logged);
-				await writeAudit(tx, { tenantId: router.tenantId, actor, action: 'router.test', target: router.name, detail: { ok: false, error: logged } });
+				await writeAudit(tx, {
+					tenantId: router.tenantId,
+					actor,
+					action: 'router.test',
+					target: router.name,
+					detail: { ok: false, error: logged }
+				});
 			});
 			const presented = failure instanceof RouterCertificateChanged ? failure.presented : null;
 			return { testFailed: routerErrorMessage(failure), presentedCertificate: presented };
@@ -81,8 +103,11 @@ export const actions: Actions = {
 	/** The manager accepts the certificate the router now presents (after a change was refused). */
 	trustCertificate: async ({ request, locals, params, url, getClientAddress }) => {
 		const { user, tenantId } = requireRole(locals, MANAGERS, url);
-		const fingerprint = String((await request.formData()).get('fingerprint') ?? '').trim().toUpperCase();
-		if (!CERTIFICATE_FINGERPRINT.test(fingerprint)) return fail(400, { testFailed: m.router_certificate_invalid(), presentedCertificate: null });
+		const fingerprint = String((await request.formData()).get('fingerprint') ?? '')
+			.trim()
+			.toUpperCase();
+		if (!CERTIFICATE_FINGERPRINT.test(fingerprint))
+			return fail(400, { testFailed: m.router_certificate_invalid(), presentedCertificate: null });
 		const trusted = await withTenant(tenantId, async (tx) => {
 			const before = await getRouter(tx, params.id);
 			if (!before) return null;
@@ -120,13 +145,21 @@ export const actions: Actions = {
 						actor: { userId: user.id, name: user.name, ip: getClientAddress() },
 						action: 'router.update',
 						target: router.name,
-						detail: { host: router.host, port: router.port, tls: router.tls, username: router.username, hotspotServer: router.hotspotServer, passwordChanged: password !== undefined }
+						detail: {
+							host: router.host,
+							port: router.port,
+							tls: router.tls,
+							username: router.username,
+							hotspotServer: router.hotspotServer,
+							passwordChanged: password !== undefined
+						}
 					});
 				}
 				return router;
 			});
 		} catch (e) {
-			if (isUniqueViolation(e, 'routers_tenant_name_key')) return formFailure(400, form, m.error_check_form(), { name: m.error_router_name_taken() });
+			if (isUniqueViolation(e, 'routers_tenant_name_key'))
+				return formFailure(400, form, m.error_check_form(), { name: m.error_router_name_taken() });
 			throw e;
 		}
 		if (!updated) error(404, 'Not found');
@@ -167,7 +200,13 @@ export const actions: Actions = {
 			// reconcileRouter has recorded the router's error; anything but a router failure is a bug.
 			if (!isRouterFailure(failure)) throw failure;
 			await withTenant(tenantId, (tx) =>
-				writeAudit(tx, { tenantId: router.tenantId, actor, action: 'router.reconcile', target: router.name, detail: { ok: false, error: describeRouterError(failure) } })
+				writeAudit(tx, {
+					tenantId: router.tenantId,
+					actor,
+					action: 'router.reconcile',
+					target: router.name,
+					detail: { ok: false, error: describeRouterError(failure) }
+				})
 			);
 			return { reconcileFailed: routerErrorMessage(failure) };
 		}
@@ -179,7 +218,12 @@ export const actions: Actions = {
 				actor,
 				action: 'router.reconcile',
 				target: router.name,
-				detail: { ok: true, checkedUsers: done.checkedUsers, changes: done.changes.slice(0, 50), unmanaged: done.unmanaged.length }
+				detail: {
+					ok: true,
+					checkedUsers: done.checkedUsers,
+					changes: done.changes.slice(0, 50),
+					unmanaged: done.unmanaged.length
+				}
 			})
 		);
 		return { report: done };
@@ -211,10 +255,19 @@ export const actions: Actions = {
 				hotspotServer: router.hotspotServer === 'all' ? undefined : router.hotspotServer
 			});
 		} catch (failure) {
-			return { scriptFailed: m.router_script_failed({ reason: failure instanceof Error ? failure.message : String(failure) }) };
+			return {
+				scriptFailed: m.router_script_failed({
+					reason: failure instanceof Error ? failure.message : String(failure)
+				})
+			};
 		}
 		await withTenant(tenantId, (tx) =>
-			writeAudit(tx, { tenantId: router.tenantId, actor: { userId: user.id, name: user.name, ip: getClientAddress() }, action: 'router.script_view', target: router.name })
+			writeAudit(tx, {
+				tenantId: router.tenantId,
+				actor: { userId: user.id, name: user.name, ip: getClientAddress() },
+				action: 'router.script_view',
+				target: router.name
+			})
 		);
 		return { script };
 	}

@@ -6,7 +6,15 @@ import { withTenant, type Tx } from '$lib/server/db';
 import type { Subscriber } from '$lib/server/db/schema';
 import { listPackages } from '$lib/server/network/packages';
 import { getRouter } from '$lib/server/network/routers';
-import { NotInTenant, SubscriberHasHistory, deleteSubscriber, getSubscriber, renewSubscription, setSuspended, updateSubscriber } from '$lib/server/network/subscribers';
+import {
+	NotInTenant,
+	SubscriberHasHistory,
+	deleteSubscriber,
+	getSubscriber,
+	renewSubscription,
+	setSuspended,
+	updateSubscriber
+} from '$lib/server/network/subscribers';
 import { listRouterSummaries } from '$lib/server/network/views';
 import { editSubscriber } from './edit';
 import { failingHeadJob } from '$lib/server/network/jobs';
@@ -32,11 +40,18 @@ export const load: PageServerLoad = async ({ locals, params, url, request }) => 
 			router,
 			jobs: manager ? await listJobViews(tx, { subscriberId: subscriber.id, limit: 10 }) : [],
 			// This subscriber's router changes may be queued behind another failing one on the router.
-			blockedBy: manager && router ? ((await failingHeadJob(tx, router.id))?.lastError ?? null) : null,
+			blockedBy:
+				manager && router ? ((await failingHeadJob(tx, router.id))?.lastError ?? null) : null,
 			// Agents need them too: they send M-Pesa prompts for a package.
 			packages: (await listPackages(tx, { activeOnly: true, tenantId: subscriber.tenantId }))
 				.filter((p) => p.kind === subscriber.kind)
-				.map((p) => ({ id: p.id, name: p.name, priceKes: p.priceKes, validityUnit: p.validityUnit, validityCount: p.validityCount })),
+				.map((p) => ({
+					id: p.id,
+					name: p.name,
+					priceKes: p.priceKes,
+					validityUnit: p.validityUnit,
+					validityCount: p.validityCount
+				})),
 			wallet: await walletView(tx, subscriber, user, url.searchParams.get('payment')),
 			// What the edit form offers: the subscriber's own tenant's routers and packages, both kinds.
 			editChoices: manager
@@ -45,7 +60,9 @@ export const load: PageServerLoad = async ({ locals, params, url, request }) => 
 						routers: (await listRouterSummaries(tx, subscriber.tenantId))
 							.filter((r) => !r.retiredAt || r.id === subscriber.routerId)
 							.map((r) => ({ id: r.id, name: r.name })),
-						packages: (await listPackages(tx, { activeOnly: true, tenantId: subscriber.tenantId })).map((p) => ({ id: p.id, name: p.name, kind: p.kind }))
+						packages: (
+							await listPackages(tx, { activeOnly: true, tenantId: subscriber.tenantId })
+						).map((p) => ({ id: p.id, name: p.name, kind: p.kind }))
 					}
 				: null
 		};
@@ -63,12 +80,20 @@ export const load: PageServerLoad = async ({ locals, params, url, request }) => 
 		// Streamed: the page shows at once, and the router's answer (or its silence) follows. After a
 		// form post it is awaited instead: SvelteKit answers a streamed page with 200, and a refused
 		// form must keep its 400 when the browser runs no JavaScript.
-		routerState: request.method === 'POST' ? await routerStateOf(router, subscriber) : routerStateOf(router, subscriber)
+		routerState:
+			request.method === 'POST'
+				? await routerStateOf(router, subscriber)
+				: routerStateOf(router, subscriber)
 	};
 };
 
 /** Runs one manager change on a visible subscriber, audits it, and comes back to the page. */
-async function change(event: RequestEvent, action: string, apply: (tx: Tx, subscriber: Subscriber) => Promise<Subscriber | undefined>, detail: Record<string, unknown> = {}) {
+async function change(
+	event: RequestEvent,
+	action: string,
+	apply: (tx: Tx, subscriber: Subscriber) => Promise<Subscriber | undefined>,
+	detail: Record<string, unknown> = {}
+) {
 	const { user, tenantId } = requireRole(event.locals, MANAGERS, event.url);
 	const outcome = await withTenant(tenantId, async (tx) => {
 		const before = await getSubscriber(tx, event.params.id);
@@ -80,7 +105,12 @@ async function change(event: RequestEvent, action: string, apply: (tx: Tx, subsc
 			actor: { userId: user.id, name: user.name, ip: event.getClientAddress() },
 			action,
 			target: `${after.accountNumber} ${after.name}`,
-			detail: { subscriberId: after.id, status: after.status, expiresAt: after.expiresAt?.toISOString() ?? null, ...detail }
+			detail: {
+				subscriberId: after.id,
+				status: after.status,
+				expiresAt: after.expiresAt?.toISOString() ?? null,
+				...detail
+			}
 		});
 		return 'done' as const;
 	});
@@ -97,7 +127,12 @@ export const actions: Actions = {
 		const current = await withTenant(tenantId, (tx) => getSubscriber(tx, event.params.id));
 		if (!current) error(404, 'Not found');
 		if (!current.packageId) return fail(400, { message: m.error_no_package() });
-		return change(event, current.status === 'pending' ? 'subscriber.activate' : 'subscriber.renew', (tx, s) => renewSubscription(tx, s.id), { packageId: current.packageId });
+		return change(
+			event,
+			current.status === 'pending' ? 'subscriber.activate' : 'subscriber.renew',
+			(tx, s) => renewSubscription(tx, s.id),
+			{ packageId: current.packageId }
+		);
 	},
 	suspend: (event) => change(event, 'subscriber.suspend', (tx, s) => setSuspended(tx, s.id, true)),
 	resume: (event) => change(event, 'subscriber.resume', (tx, s) => setSuspended(tx, s.id, false)),
@@ -106,12 +141,19 @@ export const actions: Actions = {
 		const packageId = String((await event.request.formData()).get('packageId') ?? '');
 		const current = await withTenant(tenantId, (tx) => getSubscriber(tx, event.params.id));
 		if (!current) error(404, 'Not found');
-		const allowed = await withTenant(tenantId, (tx) => listPackages(tx, { activeOnly: true, tenantId: current.tenantId }));
+		const allowed = await withTenant(tenantId, (tx) =>
+			listPackages(tx, { activeOnly: true, tenantId: current.tenantId })
+		);
 		const chosen = allowed.find((p) => p.id === packageId);
 		if (!chosen) return fail(400, { message: m.error_choose() });
 		if (chosen.kind !== current.kind) return fail(400, { message: m.error_package_kind() });
 		try {
-			return await change(event, 'subscriber.package', (tx, s) => updateSubscriber(tx, s.id, { packageId }), { packageId, packageName: chosen.name });
+			return await change(
+				event,
+				'subscriber.package',
+				(tx, s) => updateSubscriber(tx, s.id, { packageId }),
+				{ packageId, packageName: chosen.name }
+			);
 		} catch (e) {
 			if (e instanceof NotInTenant) return fail(400, { message: m.error_choose() });
 			throw e;

@@ -8,7 +8,13 @@ import { MANAGERS, requireRole } from '$lib/server/auth/guards';
 import { writeAudit } from '$lib/server/audit';
 import { withTenant } from '$lib/server/db';
 import { formValues, parseForm } from '$lib/server/http/forms';
-import { NotInTenant, PackageKindMismatch, changeSubscriber, getSubscriber, othersWithPhone } from '$lib/server/network/subscribers';
+import {
+	NotInTenant,
+	PackageKindMismatch,
+	changeSubscriber,
+	getSubscriber,
+	othersWithPhone
+} from '$lib/server/network/subscribers';
 import { provisioningWorker } from '$lib/server/startup';
 import { m } from '$lib/paraglide/messages';
 import { editSchema } from './schema';
@@ -22,46 +28,54 @@ export async function editSubscriber(event: RequestEvent) {
 	// `edit` tells the page which form the messages belong to.
 	if (!parsed.ok) return fail(400, { edit: true, ...parsed.failure.data });
 	const input = parsed.data;
-	const outcome = await withTenant(tenantId, async (tx): Promise<'missing' | Refusal | { changed: number; moved: boolean }> => {
-		const current = await getSubscriber(tx, event.params.id);
-		if (!current) return 'missing';
-		if (input.phone !== current.phone) {
-			const [other] = await othersWithPhone(tx, current.tenantId, input.phone, current.id);
-			if (other && !input.sharedPhone) {
-				return { field: 'phone', message: m.subscriber_phone_shared({ name: other.name, account: other.accountNumber }), sharedPhone: true };
+	const outcome = await withTenant(
+		tenantId,
+		async (tx): Promise<'missing' | Refusal | { changed: number; moved: boolean }> => {
+			const current = await getSubscriber(tx, event.params.id);
+			if (!current) return 'missing';
+			if (input.phone !== current.phone) {
+				const [other] = await othersWithPhone(tx, current.tenantId, input.phone, current.id);
+				if (other && !input.sharedPhone) {
+					return {
+						field: 'phone',
+						message: m.subscriber_phone_shared({ name: other.name, account: other.accountNumber }),
+						sharedPhone: true
+					};
+				}
 			}
-		}
-		try {
-			const change = await changeSubscriber(tx, current.id, {
-				name: input.name,
-				phone: input.phone,
-				kind: input.kind,
-				routerId: input.routerId,
-				packageId: input.packageId
-			});
-			if (!change) return 'missing';
-			const { before, after, changed } = change;
-			if (changed.length > 0) {
-				await writeAudit(tx, {
-					tenantId: after.tenantId,
-					actor: { userId: user.id, name: user.name, ip: event.getClientAddress() },
-					action: 'subscriber.edit',
-					target: `${after.accountNumber} ${after.name}`,
-					detail: {
-						subscriberId: after.id,
-						changed,
-						before: Object.fromEntries(changed.map((field) => [field, before[field]])),
-						after: Object.fromEntries(changed.map((field) => [field, after[field]]))
-					}
+			try {
+				const change = await changeSubscriber(tx, current.id, {
+					name: input.name,
+					phone: input.phone,
+					kind: input.kind,
+					routerId: input.routerId,
+					packageId: input.packageId
 				});
+				if (!change) return 'missing';
+				const { before, after, changed } = change;
+				if (changed.length > 0) {
+					await writeAudit(tx, {
+						tenantId: after.tenantId,
+						actor: { userId: user.id, name: user.name, ip: event.getClientAddress() },
+						action: 'subscriber.edit',
+						target: `${after.accountNumber} ${after.name}`,
+						detail: {
+							subscriberId: after.id,
+							changed,
+							before: Object.fromEntries(changed.map((field) => [field, before[field]])),
+							after: Object.fromEntries(changed.map((field) => [field, after[field]]))
+						}
+					});
+				}
+				return { changed: changed.length, moved: changed.includes('routerId') };
+			} catch (e) {
+				if (e instanceof NotInTenant) return { field: e.field, message: m.error_choose() };
+				if (e instanceof PackageKindMismatch)
+					return { field: 'packageId', message: m.error_package_kind() };
+				throw e;
 			}
-			return { changed: changed.length, moved: changed.includes('routerId') };
-		} catch (e) {
-			if (e instanceof NotInTenant) return { field: e.field, message: m.error_choose() };
-			if (e instanceof PackageKindMismatch) return { field: 'packageId', message: m.error_package_kind() };
-			throw e;
 		}
-	});
+	);
 	if (outcome === 'missing') error(404, 'Not found');
 	if ('field' in outcome) {
 		return fail(400, {
@@ -73,5 +87,8 @@ export async function editSubscriber(event: RequestEvent) {
 		});
 	}
 	if (outcome.changed > 0) provisioningWorker()?.poke();
-	redirect(303, `/manage/subscribers/${event.params.id}?edited=${outcome.changed === 0 ? 'none' : outcome.moved ? 'moved' : 'saved'}`);
+	redirect(
+		303,
+		`/manage/subscribers/${event.params.id}?edited=${outcome.changed === 0 ? 'none' : outcome.moved ? 'moved' : 'saved'}`
+	);
 }

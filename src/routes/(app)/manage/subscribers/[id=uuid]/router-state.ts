@@ -15,13 +15,24 @@ export type RouterState =
 	| { state: 'missing' }
 	| { state: 'error'; reason: string };
 
-export async function routerStateOf(router: Router | undefined, subscriber: { kind: ServiceKind; routerUsername: string }): Promise<RouterState> {
+export async function routerStateOf(
+	router: Router | undefined,
+	subscriber: { kind: ServiceKind; routerUsername: string }
+): Promise<RouterState> {
 	if (!router) return { state: 'none' };
 	try {
 		// A lookup by name on the shared connection: cheap even on a router with thousands of users.
-		const user = await withRouter(routerTarget(router), (api) => findByName(api, MENUS[subscriber.kind].users, subscriber.routerUsername, ['disabled', 'profile']));
+		const user = await withRouter(routerTarget(router), (api) =>
+			findByName(api, MENUS[subscriber.kind].users, subscriber.routerUsername, [
+				'disabled',
+				'profile'
+			])
+		);
 		if (!user) return { state: 'missing' };
-		return { state: routerBoolean(user.disabled) ? 'disabled' : 'enabled', profile: user.profile ?? null };
+		return {
+			state: routerBoolean(user.disabled) ? 'disabled' : 'enabled',
+			profile: user.profile ?? null
+		};
 	} catch (error) {
 		return { state: 'error', reason: routerErrorMessage(error) };
 	}

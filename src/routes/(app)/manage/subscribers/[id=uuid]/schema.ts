@@ -18,7 +18,13 @@ const shillings = z
 			.min(1, { error: () => m.error_required(), abort: true })
 			.regex(/^[0-9]{1,7}$/, { error: () => m.wallet_error_amount() })
 			.transform(Number)
-			.pipe(z.number().int().min(1, { error: () => m.wallet_error_amount() }).max(1_000_000, { error: () => m.wallet_error_amount() }))
+			.pipe(
+				z
+					.number()
+					.int()
+					.min(1, { error: () => m.wallet_error_amount() })
+					.max(1_000_000, { error: () => m.wallet_error_amount() })
+			)
 	);
 
 const note = (min: number) =>
@@ -79,6 +85,8 @@ export const editSchema = z.object({
 		.string()
 		.default('')
 		.transform((v) => v.trim())
-		.pipe(z.union([z.literal('').transform(() => undefined), z.uuid({ error: () => m.error_choose() })])),
+		.pipe(
+			z.union([z.literal('').transform(() => undefined), z.uuid({ error: () => m.error_choose() })])
+		),
 	sharedPhone: checkbox
 });

@@ -37,11 +37,20 @@ export interface LedgerLine {
 }
 
 /** Everything the wallet section shows. `promptId` is the `?payment=` of a prompt just sent. */
-export async function walletView(tx: Tx, subscriber: { id: string; tenantId: string }, viewer: { id: string; role: string }, promptId: string | null) {
+export async function walletView(
+	tx: Tx,
+	subscriber: { id: string; tenantId: string },
+	viewer: { id: string; role: string },
+	promptId: string | null
+) {
 	const entries = await walletEntries(tx, subscriber.id, 20);
 	const balance = await walletBalance(tx, subscriber.id);
 	// A reversal is newer than its credit, so a credit on this page has its reversal here too.
-	const reversed = new Set(entries.filter((e) => e.kind === 'reversal' && e.reference?.startsWith('entry:')).map((e) => Number(e.reference!.slice(6))));
+	const reversed = new Set(
+		entries
+			.filter((e) => e.kind === 'reversal' && e.reference?.startsWith('entry:'))
+			.map((e) => Number(e.reference!.slice(6)))
+	);
 	const lines: LedgerLine[] = entries.map((e) => ({
 		id: e.id,
 		kind: e.kind,
@@ -55,14 +64,27 @@ export async function walletView(tx: Tx, subscriber: { id: string; tenantId: str
 	let prompt = null;
 	if (promptId && isUuid(promptId)) {
 		const payment = await paymentStatus(tx, promptId);
-		if (payment && payment.subscriberId === subscriber.id && (isManager(viewer.role) || payment.initiatedBy === viewer.id)) {
-			prompt = { id: payment.id, status: payment.status, amountKes: payment.amountKes, phone: payment.phone, receipt: payment.receipt, reason: paymentReason(payment) };
+		if (
+			payment &&
+			payment.subscriberId === subscriber.id &&
+			(isManager(viewer.role) || payment.initiatedBy === viewer.id)
+		) {
+			prompt = {
+				id: payment.id,
+				status: payment.status,
+				amountKes: payment.amountKes,
+				phone: payment.phone,
+				receipt: payment.receipt,
+				reason: paymentReason(payment)
+			};
 		}
 	}
 	return {
 		balance,
 		entries: lines,
-		payments: (await listPayments(tx, subscriber.tenantId, { subscriberId: subscriber.id, limit: 10 })).map(paymentView),
+		payments: (
+			await listPayments(tx, subscriber.tenantId, { subscriberId: subscriber.id, limit: 10 })
+		).map(paymentView),
 		prompt
 	};
 }
@@ -70,7 +92,13 @@ export async function walletView(tx: Tx, subscriber: { id: string; tenantId: str
 type WalletForm = 'cash' | 'reverse' | 'prompt';
 
 /** A failure that the page shows beside the form it came from (`wallet` names it). */
-function walletFailure(status: number, wallet: WalletForm, form: FormData, message: string, errors: FieldErrors = {}) {
+function walletFailure(
+	status: number,
+	wallet: WalletForm,
+	form: FormData,
+	message: string,
+	errors: FieldErrors = {}
+) {
 	return fail(status, { wallet, message, errors, values: formValues(form) });
 }
 
@@ -98,18 +126,41 @@ export async function recordCash(event: RequestEvent<{ id: string }>) {
 		if (!subscriber) return null;
 		if (buyPackage && !subscriber.packageId) return 'no-package' as const;
 		try {
-			return await recordCashPayment(tx, { tenantId: subscriber.tenantId, subscriberId: subscriber.id, amountKes, note, buyPackageId: buyPackage ? '' : null }, actorOf(event, user));
+			return await recordCashPayment(
+				tx,
+				{
+					tenantId: subscriber.tenantId,
+					subscriberId: subscriber.id,
+					amountKes,
+					note,
+					buyPackageId: buyPackage ? '' : null
+				},
+				actorOf(event, user)
+			);
 		} catch (e) {
-			if (e instanceof WalletError && e.reason === 'package-unavailable') return 'no-package' as const;
+			if (e instanceof WalletError && e.reason === 'package-unavailable')
+				return 'no-package' as const;
 			if (e instanceof WalletError && e.reason === 'invalid-amount') return 'amount' as const;
 			throw e;
 		}
 	});
 	if (!outcome) error(404, 'Not found');
-	if (outcome === 'no-package') return walletFailure(400, 'cash', form, m.error_check_form(), { buyPackage: m.wallet_error_no_package() });
-	if (outcome === 'amount') return walletFailure(400, 'cash', form, m.error_check_form(), { amountKes: m.wallet_error_amount() });
+	if (outcome === 'no-package')
+		return walletFailure(400, 'cash', form, m.error_check_form(), {
+			buyPackage: m.wallet_error_no_package()
+		});
+	if (outcome === 'amount')
+		return walletFailure(400, 'cash', form, m.error_check_form(), {
+			amountKes: m.wallet_error_amount()
+		});
 	if (outcome.renewed) provisioningWorker()?.poke();
-	redirect(303, back(event.params.id, `wallet=${outcome.renewed ? 'cash-renewed' : buyPackage ? 'cash-short' : 'cash'}`));
+	redirect(
+		303,
+		back(
+			event.params.id,
+			`wallet=${outcome.renewed ? 'cash-renewed' : buyPackage ? 'cash-short' : 'cash'}`
+		)
+	);
 }
 
 /** Takes a credit back, with the reason; never below a zero balance. */
@@ -128,21 +179,35 @@ export async function reverseEntry(event: RequestEvent<{ id: string }>) {
 			.where(and(eq(ledgerEntries.id, entryId), eq(ledgerEntries.subscriberId, subscriber.id)));
 		if (!entry) return { failed: m.wallet_error_reverse_gone() };
 		try {
-			await reverseLedgerCredit(tx, { tenantId: subscriber.tenantId, entryId, note }, actorOf(event, user));
+			await reverseLedgerCredit(
+				tx,
+				{ tenantId: subscriber.tenantId, entryId, note },
+				actorOf(event, user)
+			);
 			return { failed: null };
 		} catch (e) {
 			if (!(e instanceof WalletError)) throw e;
-			if (e.reason === 'insufficient') return { failed: m.wallet_error_reverse_spent({ balance: String(await walletBalance(tx, subscriber.id)) }) };
+			if (e.reason === 'insufficient')
+				return {
+					failed: m.wallet_error_reverse_spent({
+						balance: String(await walletBalance(tx, subscriber.id))
+					})
+				};
 			return { failed: m.wallet_error_reverse_gone() };
 		}
 	});
 	if (!outcome) error(404, 'Not found');
-	if (outcome.failed) return walletFailure(400, 'reverse', form, outcome.failed, { entryId: outcome.failed });
+	if (outcome.failed)
+		return walletFailure(400, 'reverse', form, outcome.failed, { entryId: outcome.failed });
 	redirect(303, back(event.params.id, 'wallet=reversed'));
 }
 
 /** Why a prompt did not start, as the staff member needs to hear it, and on which field. */
-function promptProblem(failure: StkStartFailed): { status: number; message: string; field?: 'packageId' | 'phone' } {
+function promptProblem(failure: StkStartFailed): {
+	status: number;
+	message: string;
+	field?: 'packageId' | 'phone';
+} {
 	switch (failure.problem) {
 		case 'not-configured':
 			return { status: 400, message: m.wallet_prompt_not_configured() };
@@ -177,7 +242,10 @@ export async function sendPrompt(event: RequestEvent<{ id: string }>) {
 		return { row, kindMatches: !pkg || pkg.kind === row.kind };
 	});
 	if (!subscriber) error(404, 'Not found');
-	if (!subscriber.kindMatches) return walletFailure(400, 'prompt', form, m.error_check_form(), { packageId: m.error_package_kind() });
+	if (!subscriber.kindMatches)
+		return walletFailure(400, 'prompt', form, m.error_check_form(), {
+			packageId: m.error_package_kind()
+		});
 	const { row } = subscriber;
 	let paymentId: string;
 	try {
@@ -197,13 +265,24 @@ export async function sendPrompt(event: RequestEvent<{ id: string }>) {
 				actor: actorOf(event, user),
 				action: 'payment.prompt',
 				target: `${row.accountNumber} ${row.name}`,
-				detail: { paymentId: payment.id, amountKes: payment.amountKes, packageId, phone: payment.phone }
+				detail: {
+					paymentId: payment.id,
+					amountKes: payment.amountKes,
+					packageId,
+					phone: payment.phone
+				}
 			})
 		);
 	} catch (e) {
 		if (!(e instanceof StkStartFailed)) throw e;
 		const problem = promptProblem(e);
-		return walletFailure(problem.status, 'prompt', form, problem.message, problem.field ? { [problem.field]: problem.message } : {});
+		return walletFailure(
+			problem.status,
+			'prompt',
+			form,
+			problem.message,
+			problem.field ? { [problem.field]: problem.message } : {}
+		);
 	}
 	redirect(303, back(row.id, `payment=${paymentId}`));
 }

@@ -14,7 +14,16 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const { tenantId } = requireRole(locals, MANAGERS, url);
 	const [member] = await withTenant(tenantId, (tx) =>
 		tx
-			.select({ id: users.id, name: users.name, role: users.role, phone: users.phone, email: users.email, disabledAt: users.disabledAt, createdAt: users.createdAt, tenantName: tenants.name })
+			.select({
+				id: users.id,
+				name: users.name,
+				role: users.role,
+				phone: users.phone,
+				email: users.email,
+				disabledAt: users.disabledAt,
+				createdAt: users.createdAt,
+				tenantName: tenants.name
+			})
 			.from(users)
 			.innerJoin(tenants, eq(tenants.id, users.tenantId))
 			.where(eq(users.id, params.id))
@@ -23,7 +32,10 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	return { member, isSelf: member.id === locals.user?.id };
 };
 
-async function setDisabled(disabled: boolean, { locals, params, url, getClientAddress }: Parameters<Actions[string]>[0]) {
+async function setDisabled(
+	disabled: boolean,
+	{ locals, params, url, getClientAddress }: Parameters<Actions[string]>[0]
+) {
 	const { user, tenantId } = requireRole(locals, MANAGERS, url);
 	const id = params.id!;
 	if (id === user.id) error(400, 'You cannot disable yourself');
@@ -34,7 +46,13 @@ async function setDisabled(disabled: boolean, { locals, params, url, getClientAd
 			.where(and(eq(users.id, id)))
 			.returning({ tenantId: users.tenantId, name: users.name });
 		const row = rows[0];
-		if (row) await writeAudit(tx, { tenantId: row.tenantId, actor: { userId: user.id, name: user.name, ip: getClientAddress() }, action: disabled ? 'staff.disable' : 'staff.enable', target: row.name });
+		if (row)
+			await writeAudit(tx, {
+				tenantId: row.tenantId,
+				actor: { userId: user.id, name: user.name, ip: getClientAddress() },
+				action: disabled ? 'staff.disable' : 'staff.enable',
+				target: row.name
+			});
 		return row;
 	});
 	if (!changed) error(404, 'Not found');
@@ -43,11 +61,20 @@ async function setDisabled(disabled: boolean, { locals, params, url, getClientAd
 }
 
 /** A one-time link for a staff member who forgot their password, built from our configured address, never the request's. */
-async function issueResetLink({ locals, params, url, getClientAddress }: Parameters<Actions[string]>[0]) {
+async function issueResetLink({
+	locals,
+	params,
+	url,
+	getClientAddress
+}: Parameters<Actions[string]>[0]) {
 	const { user, tenantId } = requireRole(locals, MANAGERS, url);
 	if (params.id === user.id) return fail(400, { message: m.reset_self() });
 	try {
-		const { token, name } = await issuePasswordReset(tenantId, params.id!, { userId: user.id, name: user.name, ip: getClientAddress() });
+		const { token, name } = await issuePasswordReset(tenantId, params.id!, {
+			userId: user.id,
+			name: user.name,
+			ip: getClientAddress()
+		});
 		return { reset: { name, link: `${publicUrl()}/reset/${token}` } };
 	} catch (e) {
 		if (e instanceof StaffNotFound) error(404, 'Not found');

@@ -31,9 +31,14 @@ export const load: PageServerLoad = async ({ locals, params, url, getClientAddre
 		return tenant;
 	});
 	if (!found) error(404, 'Not found');
-	const overview = await withTenant(found.id, (tx) => tenantOverview(tx, found.id), { readOnly: true });
+	const overview = await withTenant(found.id, (tx) => tenantOverview(tx, found.id), {
+		readOnly: true
+	});
 	if (!overview) error(404, 'Not found');
-	const grant = isActive(locals.actingAs) && locals.actingAs.tenantId === found.id ? { until: locals.actingAs.until.toISOString() } : null;
+	const grant =
+		isActive(locals.actingAs) && locals.actingAs.tenantId === found.id
+			? { until: locals.actingAs.until.toISOString() }
+			: null;
 	return { overview, grant, isPlatform: found.id === tenantId };
 };
 
@@ -44,13 +49,25 @@ export const actions: Actions = {
 		const parsed = parseForm(actAsSchema, form, m.error_check_form());
 		if (!parsed.ok) return parsed.failure;
 		if (!locals.session) redirect(303, '/login');
-		const started = await startActingAs({ admin: user, sessionId: locals.session.id, tenantId: params.id, reason: parsed.data.reason, ip: getClientAddress() });
+		const started = await startActingAs({
+			admin: user,
+			sessionId: locals.session.id,
+			tenantId: params.id,
+			reason: parsed.data.reason,
+			ip: getClientAddress()
+		});
 		if (!started.ok) return formFailure(400, form, m.act_as_unknown_tenant());
 		redirect(303, '/manage');
 	},
 	stopActing: async ({ locals, params, url, getClientAddress }) => {
 		const { user } = requireRole(locals, ['platform_admin'], url);
-		if (locals.session) await stopActingAs({ admin: user, sessionId: locals.session.id, cause: 'stopped', ip: getClientAddress() });
+		if (locals.session)
+			await stopActingAs({
+				admin: user,
+				sessionId: locals.session.id,
+				cause: 'stopped',
+				ip: getClientAddress()
+			});
 		redirect(303, `/platform/tenants/${params.id}`);
 	}
 };

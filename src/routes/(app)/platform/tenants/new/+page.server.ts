@@ -24,17 +24,33 @@ export const actions: Actions = {
 		try {
 			const tenant = await createTenant(
 				tenantId,
-				{ name: input.name, slug: input.slug, parentId: input.parentId, kind: input.kind, brandColor: input.brandColor, timezone: input.timezone },
+				{
+					name: input.name,
+					slug: input.slug,
+					parentId: input.parentId,
+					kind: input.kind,
+					brandColor: input.brandColor,
+					timezone: input.timezone
+				},
 				actor
 			);
 			const token = await createInvitation(
 				tenantId,
-				{ tenantId: tenant.id, role: 'tenant_admin', name: input.managerName, phone: input.managerPhone, email: input.managerEmail },
+				{
+					tenantId: tenant.id,
+					role: 'tenant_admin',
+					name: input.managerName,
+					phone: input.managerPhone,
+					email: input.managerEmail
+				},
 				actor
 			);
-			return { created: { id: tenant.id, name: tenant.name, link: `${publicUrl()}/invite/${token}` } };
+			return {
+				created: { id: tenant.id, name: tenant.name, link: `${publicUrl()}/invite/${token}` }
+			};
 		} catch (error) {
-			if (error instanceof SlugTaken) return formFailure(400, form, m.error_check_form(), { slug: m.error_slug_taken() });
+			if (error instanceof SlugTaken)
+				return formFailure(400, form, m.error_check_form(), { slug: m.error_slug_taken() });
 			throw error;
 		}
 	}

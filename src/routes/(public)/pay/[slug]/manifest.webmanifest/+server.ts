@@ -2,4 +2,5 @@ import type { RequestHandler } from './$types';
 import { manifestResponse, publicManifest } from '$lib/server/self-service/manifest';
 import { tenantOr404 } from '../../../public-pages';
 
-export const GET: RequestHandler = async ({ params }) => manifestResponse(publicManifest(await tenantOr404(params.slug), 'pay'));
+export const GET: RequestHandler = async ({ params }) =>
+	manifestResponse(publicManifest(await tenantOr404(params.slug), 'pay'));

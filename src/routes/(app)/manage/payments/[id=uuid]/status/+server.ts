@@ -15,7 +15,13 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
 	const manager = (MANAGERS as readonly string[]).includes(user.role);
 	if (!payment || (!manager && payment.initiatedBy !== user.id)) error(404, 'Not found');
 	return json(
-		{ status: payment.status, resultCode: payment.resultCode, reason: paymentReason(payment), receipt: payment.receipt, amountKes: payment.amountKes },
+		{
+			status: payment.status,
+			resultCode: payment.resultCode,
+			reason: paymentReason(payment),
+			receipt: payment.receipt,
+			amountKes: payment.amountKes
+		},
 		{ headers: { 'cache-control': 'no-store' } }
 	);
 };

@@ -5,7 +5,14 @@ import { writeAudit } from '$lib/server/audit';
 import { withTenant } from '$lib/server/db';
 import { formFailure, parseForm } from '$lib/server/http/forms';
 import { RouterNotOpen } from '$lib/server/network/routers';
-import { RouterInUse, deletable, deleteRouter, moveSubscribersAndRetire, openRouters, routerDependants } from '$lib/server/network/router-retirement';
+import {
+	RouterInUse,
+	deletable,
+	deleteRouter,
+	moveSubscribersAndRetire,
+	openRouters,
+	routerDependants
+} from '$lib/server/network/router-retirement';
 import { getRouterSummary, listJobViews } from '$lib/server/network/views';
 import { provisioningWorker } from '$lib/server/startup';
 import { m } from '$lib/paraglide/messages';
@@ -22,7 +29,8 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 			dependants,
 			deletable: deletable(dependants),
 			targets: await openRouters(tx, tenantId, router.id),
-			jobs: dependants.openJobs > 0 ? await listJobViews(tx, { routerId: router.id, limit: 10 }) : []
+			jobs:
+				dependants.openJobs > 0 ? await listJobViews(tx, { routerId: router.id, limit: 10 }) : []
 		};
 	});
 	if (!view) error(404, 'Not found');
@@ -46,19 +54,33 @@ export const actions: Actions = {
 					actor: { userId: user.id, name: user.name, ip: getClientAddress() },
 					action: 'router.move_subscribers',
 					target: result.router.name,
-					detail: { routerId: result.router.id, moved: result.outcome.moved, movedToId: parsed.data.moveTo }
+					detail: {
+						routerId: result.router.id,
+						moved: result.outcome.moved,
+						movedToId: parsed.data.moveTo
+					}
 				});
 				return result;
 			});
 		} catch (failure) {
 			if (failure instanceof RouterNotOpen) {
-				return formFailure(400, form, m.error_check_form(), { moveTo: failure.reason === 'same' ? m.error_router_same() : failure.reason === 'retired' ? m.error_router_retired() : m.error_choose() });
+				return formFailure(400, form, m.error_check_form(), {
+					moveTo:
+						failure.reason === 'same'
+							? m.error_router_same()
+							: failure.reason === 'retired'
+								? m.error_router_retired()
+								: m.error_choose()
+				});
 			}
 			throw failure;
 		}
 		if (!done) error(404, 'Not found');
 		provisioningWorker()?.poke();
-		redirect(303, `/manage/routers/${params.id}/delete?moved=${done.outcome.moved}&to=${parsed.data.moveTo}`);
+		redirect(
+			303,
+			`/manage/routers/${params.id}/delete?moved=${done.outcome.moved}&to=${parsed.data.moveTo}`
+		);
 	},
 
 	delete: async ({ locals, params, url, getClientAddress }) => {

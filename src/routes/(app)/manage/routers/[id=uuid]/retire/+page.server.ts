@@ -5,7 +5,12 @@ import { writeAudit } from '$lib/server/audit';
 import { withTenant } from '$lib/server/db';
 import { formFailure, parseForm } from '$lib/server/http/forms';
 import { RouterNotOpen } from '$lib/server/network/routers';
-import { openRouters, retireRouter, routerDependants, type SubscriberFate } from '$lib/server/network/router-retirement';
+import {
+	openRouters,
+	retireRouter,
+	routerDependants,
+	type SubscriberFate
+} from '$lib/server/network/router-retirement';
 import { getRouterSummary } from '$lib/server/network/views';
 import { provisioningWorker } from '$lib/server/startup';
 import { m } from '$lib/paraglide/messages';
@@ -16,7 +21,11 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const view = await withTenant(tenantId, async (tx) => {
 		const router = await getRouterSummary(tx, params.id);
 		if (!router) return null;
-		return { router, dependants: await routerDependants(tx, router.id), targets: await openRouters(tx, tenantId, router.id) };
+		return {
+			router,
+			dependants: await routerDependants(tx, router.id),
+			targets: await openRouters(tx, tenantId, router.id)
+		};
 	});
 	if (!view) error(404, 'Not found');
 	// Already retired: nothing to confirm.
@@ -30,32 +39,55 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const parsed = parseForm(retireSchema, form, m.error_check_form());
 		if (!parsed.ok) return parsed.failure;
-		const fate: SubscriberFate = parsed.data.fate === 'move' ? { kind: 'move', routerId: parsed.data.moveTo! } : { kind: parsed.data.fate };
+		const fate: SubscriberFate =
+			parsed.data.fate === 'move'
+				? { kind: 'move', routerId: parsed.data.moveTo! }
+				: { kind: parsed.data.fate };
 		let done;
 		try {
 			done = await withTenant(tenantId, async (tx) => {
 				const result = await retireRouter(tx, params.id, fate);
 				if (!result) return null;
-				const target = fate.kind === 'move' ? (await openRouters(tx, tenantId)).find((r) => r.id === fate.routerId) : undefined;
+				const target =
+					fate.kind === 'move'
+						? (await openRouters(tx, tenantId)).find((r) => r.id === fate.routerId)
+						: undefined;
 				await writeAudit(tx, {
 					tenantId: result.router.tenantId,
 					actor: { userId: user.id, name: user.name, ip: getClientAddress() },
 					action: 'router.retire',
 					target: result.router.name,
-					detail: { routerId: result.router.id, subscribers: fate.kind, ...result.outcome, ...(target ? { movedTo: target.name, movedToId: target.id } : {}) }
+					detail: {
+						routerId: result.router.id,
+						subscribers: fate.kind,
+						...result.outcome,
+						...(target ? { movedTo: target.name, movedToId: target.id } : {})
+					}
 				});
 				return result;
 			});
 		} catch (failure) {
 			if (failure instanceof RouterNotOpen) {
-				return formFailure(400, form, m.error_check_form(), { moveTo: failure.reason === 'same' ? m.error_router_same() : failure.reason === 'retired' ? m.error_router_retired() : m.error_choose() });
+				return formFailure(400, form, m.error_check_form(), {
+					moveTo:
+						failure.reason === 'same'
+							? m.error_router_same()
+							: failure.reason === 'retired'
+								? m.error_router_retired()
+								: m.error_choose()
+				});
 			}
 			throw failure;
 		}
 		if (!done) error(404, 'Not found');
 		provisioningWorker()?.poke();
 		const { outcome } = done;
-		const result = fate.kind === 'move' ? `moved&count=${outcome.moved}&to=${fate.routerId}` : fate.kind === 'disable' ? `disabled&count=${outcome.disabled}` : `left&count=${outcome.left}`;
+		const result =
+			fate.kind === 'move'
+				? `moved&count=${outcome.moved}&to=${fate.routerId}`
+				: fate.kind === 'disable'
+					? `disabled&count=${outcome.disabled}`
+					: `left&count=${outcome.left}`;
 		redirect(303, `/manage/routers/${params.id}?retired=${result}`);
 	}
 };

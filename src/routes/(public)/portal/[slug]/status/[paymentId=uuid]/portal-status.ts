@@ -4,15 +4,25 @@ import { deviceFromRecord } from '$lib/server/self-service/device';
 import { readPublicPayment } from '$lib/server/self-service/payment-state';
 import { provisioningWorker } from '$lib/server/startup';
 
-export async function portalStatus(tenantId: string, paymentId: string, options: { retryLogin?: boolean } = {}) {
+export async function portalStatus(
+	tenantId: string,
+	paymentId: string,
+	options: { retryLogin?: boolean } = {}
+) {
 	const found = await readPublicPayment(tenantId, paymentId, 'portal');
 	if (!found) return null;
 	// The hotspot password too is for the hour after paying, not for whoever opens the history later.
-	const paid = found.state.status === 'succeeded' && found.subscriber !== null && !found.state.detailsHidden;
+	const paid =
+		found.state.status === 'succeeded' && found.subscriber !== null && !found.state.detailsHidden;
 	return {
 		state: found.state,
 		// Starts the API login on the first look after payment; later looks read how it went.
-		login: paid ? deviceLoginState(tenantId, paymentId, { poke: () => provisioningWorker()?.poke(), retry: options.retryLogin }) : null,
+		login: paid
+			? deviceLoginState(tenantId, paymentId, {
+					poke: () => provisioningWorker()?.poke(),
+					retry: options.retryLogin
+				})
+			: null,
 		connection: paid ? portalConnection(found.payment, found.subscriber!) : null,
 		retryQuery: retryQuery(found.payment.device, found.subscriber?.routerId ?? null)
 	};

@@ -7,6 +7,10 @@ import { readPublicPayment } from '$lib/server/self-service/payment-state';
 export const GET: RequestHandler = async ({ params }) => {
 	const tenant = await publicTenant(params.slug);
 	const found = tenant ? await readPublicPayment(tenant.id, params.paymentId, 'pay') : null;
-	if (!found) return json({ message: 'No such payment' }, { status: 404, headers: { 'cache-control': 'no-store' } });
+	if (!found)
+		return json(
+			{ message: 'No such payment' },
+			{ status: 404, headers: { 'cache-control': 'no-store' } }
+		);
 	return json(found.state, { headers: { 'cache-control': 'no-store' } });
 };

@@ -7,6 +7,13 @@ import { portalStatus } from '../portal-status';
 export const GET: RequestHandler = async ({ params }) => {
 	const tenant = await publicTenant(params.slug);
 	const status = tenant ? await portalStatus(tenant.id, params.paymentId) : null;
-	if (!status) return json({ message: 'No such payment' }, { status: 404, headers: { 'cache-control': 'no-store' } });
-	return json({ ...status.state, login: status.login, connection: status.connection }, { headers: { 'cache-control': 'no-store' } });
+	if (!status)
+		return json(
+			{ message: 'No such payment' },
+			{ status: 404, headers: { 'cache-control': 'no-store' } }
+		);
+	return json(
+		{ ...status.state, login: status.login, connection: status.connection },
+		{ headers: { 'cache-control': 'no-store' } }
+	);
 };
