@@ -26,11 +26,6 @@ let worker: ProvisioningWorker | undefined;
 let reconciler: PaymentReconciler | undefined;
 let stopSweeping: (() => void) | undefined;
 
-/** The worker in this process, if it runs one; poke it after queueing a job to skip the idle wait. */
-export function provisioningWorker(): ProvisioningWorker | undefined {
-	return worker;
-}
-
 async function shutdown(db: Database): Promise<void> {
 	await worker?.stop();
 	await reconciler?.stop();
@@ -87,7 +82,7 @@ async function openAndSeed(): Promise<Database> {
 	if (cfg.PROVISIONING_WORKER === 'on') {
 		worker = new ProvisioningWorker();
 		worker.start();
-		reconciler = new PaymentReconciler(15_000, () => worker?.poke());
+		reconciler = new PaymentReconciler(15_000);
 		reconciler.start();
 		const sweeps = [sweepRateLimitsEvery(), sweepUnpaidPortalCustomersEvery()];
 		stopSweeping = () => sweeps.forEach((stop) => stop());

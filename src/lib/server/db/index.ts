@@ -18,7 +18,14 @@ export function database(): Database {
 }
 
 export { openDatabase, type Database, type AppDb } from './client';
-export { withScope, withTenant, withTenantPipelined, type Scope, type Tx } from './scope';
+export {
+	afterCommit,
+	withScope,
+	withTenant,
+	withTenantPipelined,
+	type Scope,
+	type Tx
+} from './scope';
 export * as schema from './schema';
 
 /** The rows of a raw `tx.execute(sql…)`: PGlite answers `{ rows }`, postgres.js an array. */

@@ -5,6 +5,7 @@
  * connection. The role switch matters on PGlite (a superuser, which skips RLS even when FORCED) and
  * is harmless on Postgres, where the pool already logs in as the app role.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHmac } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { database, executeNamed } from './index';
@@ -52,21 +53,53 @@ export function signScope(
 	};
 }
 
-export async function withScope<T>(
+/** What to do once the transaction of the innermost `withScope` running this code has committed. */
+const commitHooks = new AsyncLocalStorage<(() => void)[]>();
+
+/**
+ * Runs `hook` once the transaction this code runs in (the innermost `withScope`, `withTenant` or
+ * `withTenantPipelined`) has committed, and never if it rolls back. A savepoint's hooks wait for
+ * the whole transaction; one that is rolled back on its own still runs them, so a hook must be
+ * harmless when nothing happened. Outside a transaction, `hook` runs now.
+ */
+export function afterCommit(hook: () => void): void {
+	const hooks = commitHooks.getStore();
+	if (hooks) hooks.push(hook);
+	else hook();
+}
+
+/** Runs `transaction`, then (once it has committed) the hooks its statements registered. */
+async function withCommitHooks<T>(transaction: () => Promise<T>): Promise<T> {
+	const hooks: (() => void)[] = [];
+	const result = await commitHooks.run(hooks, transaction);
+	for (const hook of hooks) {
+		try {
+			hook();
+		} catch (error) {
+			// Committed already: the caller gets its result whatever a hook does.
+			console.error('[db] an after-commit hook failed', error);
+		}
+	}
+	return result;
+}
+
+export function withScope<T>(
 	scope: Scope,
 	fn: (tx: Tx) => Promise<T>,
 	options: ScopeOptions = {}
 ): Promise<T> {
 	const { db } = database();
-	return db.transaction(
-		async (tx) => {
-			// Not awaited before fn runs: a transaction's statements go out in the order they are made,
-			// so the scope is set before fn's first statement without waiting a round trip for its answer.
-			// If it fails, fn's statements fail after it (the transaction is aborted) and it is the error.
-			const [, result] = await Promise.all([setScope(tx, scope), fn(tx)]);
-			return result;
-		},
-		options.readOnly ? { accessMode: 'read only' } : undefined
+	return withCommitHooks(() =>
+		db.transaction(
+			async (tx) => {
+				// Not awaited before fn runs: a transaction's statements go out in the order they are made,
+				// so the scope is set before fn's first statement without waiting a round trip for its answer.
+				// If it fails, fn's statements fail after it (the transaction is aborted) and it is the error.
+				const [, result] = await Promise.all([setScope(tx, scope), fn(tx)]);
+				return result;
+			},
+			options.readOnly ? { accessMode: 'read only' } : undefined
+		)
 	);
 }
 
@@ -98,6 +131,14 @@ export async function withTenantPipelined<T>(
 ): Promise<T> {
 	const { reserve } = database();
 	if (!reserve) return withTenant(tenantId, (tx) => fn(tx, () => Promise.resolve()));
+	return withCommitHooks(() => pipelined(reserve, tenantId, fn));
+}
+
+async function pipelined<T>(
+	reserve: NonNullable<ReturnType<typeof database>['reserve']>,
+	tenantId: string,
+	fn: (tx: Tx, commit: () => Promise<void>) => Promise<T>
+): Promise<T> {
 	const { tx, release } = await reserve();
 	let ending: Promise<unknown> | undefined;
 	const commit = async () => {

@@ -12,6 +12,7 @@ import {
 	completeJob,
 	enqueueJobs,
 	failJob,
+	onJobsQueued,
 	retryFailedJobs
 } from './jobs';
 import { createRouter } from './routers';
@@ -158,5 +159,48 @@ describe('claiming provisioning jobs', () => {
 		expect(backoffMs(3, p, () => 1)).toBe(4000);
 		expect(backoffMs(10, p, () => 1)).toBe(8000);
 		expect(backoffMs(10, p, () => 0)).toBe(4000);
+	});
+});
+
+describe('queueing wakes the workers', () => {
+	const job = (routerId: string) => ({
+		tenantId,
+		routerId,
+		action: 'remove_subscriber' as const,
+		payload: { username: 'woken', kind: 'hotspot' }
+	});
+
+	it('once the transaction that queued the job has committed, so the worker finds it', async () => {
+		const seen: number[] = [];
+		const stop = onJobsQueued(() => void claim('woken').then((jobs) => seen.push(jobs.length)));
+		try {
+			await withTenant(tenantId, async (tx) => {
+				await enqueueJobs(tx, [job(routerA)]);
+				// Inside a savepoint too: the wake waits for the whole transaction.
+				await tx.transaction((inner) => enqueueJobs(inner, [job(routerB)]));
+				expect(seen).toEqual([]);
+			});
+			// Two wakes (one per enqueue); the first claims both routers' jobs.
+			await expect.poll(() => [...seen].sort()).toEqual([0, 2]);
+		} finally {
+			stop();
+		}
+	});
+
+	it('not when that transaction rolls back, nor for an empty list', async () => {
+		let woken = 0;
+		const stop = onJobsQueued(() => woken++);
+		try {
+			await expect(
+				withTenant(tenantId, async (tx) => {
+					await enqueueJobs(tx, [job(routerA)]);
+					throw new Error('changed my mind');
+				})
+			).rejects.toThrow('changed my mind');
+			await withTenant(tenantId, (tx) => enqueueJobs(tx, []));
+			expect(woken).toBe(0);
+		} finally {
+			stop();
+		}
 	});
 });

@@ -3,9 +3,13 @@
  * worker claims it later with FOR UPDATE SKIP LOCKED, so several processes can share the work.
  * A router's jobs are applied strictly in id order: a job is claimable only when no earlier job of
  * the same router is still pending or running. Failed (parked) jobs do not block later ones.
+ *
+ * Queueing wakes the workers of this process once the transaction commits (before, a worker would
+ * find nothing), so a job is applied at once instead of after the worker's idle wait. Workers in
+ * other processes find it on their next look.
  */
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { rowsOf, type Tx } from '../db';
+import { afterCommit, rowsOf, type Tx } from '../db';
 import { provisioningJobs, type JobAction, type ProvisioningJob } from '../db/schema';
 
 export interface NewJob {
@@ -17,8 +21,26 @@ export interface NewJob {
 	payload?: Record<string, string>;
 }
 
+const wakes = new Set<() => void>();
+
+/** A worker of this process asks to be woken when jobs are queued; returns the way to stop. */
+export function onJobsQueued(wake: () => void): () => void {
+	wakes.add(wake);
+	return () => wakes.delete(wake);
+}
+
+/**
+ * Wakes this process's workers once the current transaction commits. `enqueueJobs` calls it; a
+ * statement that inserts into provisioning_jobs itself calls it when it queued something.
+ */
+export function jobsQueued(): void {
+	afterCommit(() => wakes.forEach((wake) => wake()));
+}
+
 export async function enqueueJobs(tx: Tx, jobs: NewJob[]): Promise<void> {
-	if (jobs.length > 0) await tx.insert(provisioningJobs).values(jobs);
+	if (jobs.length === 0) return;
+	await tx.insert(provisioningJobs).values(jobs);
+	jobsQueued();
 }
 
 export interface RetryPolicy {
@@ -149,6 +171,7 @@ export async function retryFailedJobs(tx: Tx, ids: number[]): Promise<number> {
 		.set({ status: 'pending', attempts: 0, runAfter: new Date(), finishedAt: null })
 		.where(and(inArray(provisioningJobs.id, ids), eq(provisioningJobs.status, 'failed')))
 		.returning({ id: provisioningJobs.id });
+	if (rows.length > 0) jobsQueued();
 	return rows.length;
 }
 

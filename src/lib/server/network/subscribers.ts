@@ -19,7 +19,7 @@ import {
 import { encryptSecret } from '../security/secrets';
 import { isUniqueViolation } from '../tenants/tenants';
 import { normalizeMsisdn } from '../../phone';
-import { enqueueJobs, type NewJob } from './jobs';
+import { enqueueJobs, jobsQueued, type NewJob } from './jobs';
 import { RouterNotOpen, assertRouterOpen } from './routers';
 import { validityInterval } from './packages';
 import { cursorTime, olderThan, type PageCursor } from '../db/keyset';
@@ -577,7 +577,9 @@ export async function expireDueSubscribers(tx: Tx): Promise<number> {
 			returning 1
 		)
 		select (select count(*) from expired)::int as expired`);
-	return rowsOf<{ expired: number }>(result)[0]?.expired ?? 0;
+	const expired = rowsOf<{ expired: number }>(result)[0]?.expired ?? 0;
+	if (expired > 0) jobsQueued();
+	return expired;
 }
 
 export interface SubscriberFilter {

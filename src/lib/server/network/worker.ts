@@ -17,7 +17,14 @@ import {
 import { decryptSecret } from '../security/secrets';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
 import { RouterAddressRefused } from './router-address';
-import { DEFAULT_RETRY, claimJobs, completeJob, failJob, type RetryPolicy } from './jobs';
+import {
+	DEFAULT_RETRY,
+	claimJobs,
+	completeJob,
+	failJob,
+	onJobsQueued,
+	type RetryPolicy
+} from './jobs';
 import {
 	getRouter,
 	recordRouterError,
@@ -133,6 +140,9 @@ export class ProvisioningWorker {
 	private reconcileTimer: ReturnType<typeof setInterval> | undefined;
 	private reconciling: Promise<unknown> | undefined;
 	private wake: (() => void) | undefined;
+	/** Set by a poke: a job queued while a claim was on its way is looked for before sleeping. */
+	private poked = false;
+	private stopListening: (() => void) | undefined;
 
 	constructor(private readonly options: WorkerOptions = {}) {
 		this.id = options.workerId ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -142,6 +152,7 @@ export class ProvisioningWorker {
 	start(): void {
 		if (this.running) return;
 		this.running = true;
+		this.stopListening = onJobsQueued(() => this.poke());
 		this.loop = this.run();
 		const every = this.options.expiryEveryMs ?? 10_000;
 		this.expiryTimer = setInterval(
@@ -164,6 +175,7 @@ export class ProvisioningWorker {
 
 	async stop(): Promise<void> {
 		this.running = false;
+		this.stopListening?.();
 		clearInterval(this.expiryTimer);
 		clearInterval(this.reconcileTimer);
 		this.wake?.();
@@ -172,13 +184,12 @@ export class ProvisioningWorker {
 
 	/** Cuts off subscribers whose time is up; their router jobs are queued in the same statement. */
 	async expireNow(): Promise<number> {
-		const count = await withTenant(PLATFORM_TENANT_ID, (tx) => expireDueSubscribers(tx));
-		if (count > 0) this.poke();
-		return count;
+		return withTenant(PLATFORM_TENANT_ID, (tx) => expireDueSubscribers(tx));
 	}
 
-	/** Something was queued: look now instead of after the idle wait. */
+	/** Something was queued: look now instead of after the idle wait (the outbox calls this). */
 	poke(): void {
+		this.poked = true;
 		this.wake?.();
 	}
 
@@ -221,12 +232,13 @@ export class ProvisioningWorker {
 	private async run(): Promise<void> {
 		while (this.running) {
 			let handled = 0;
+			this.poked = false;
 			try {
 				handled = await this.runOnce();
 			} catch (error) {
 				this.log(`claim failed: ${safeErrorText(error)}`);
 			}
-			if (handled === 0 && this.running) {
+			if (handled === 0 && this.running && !this.poked) {
 				await new Promise<void>((resolve) => {
 					const timer = setTimeout(resolve, this.options.idleMs ?? 250);
 					this.wake = () => {

@@ -2,7 +2,6 @@
 import { json, type RequestEvent } from '@sveltejs/kit';
 import type { CallbackKind } from '../db/schema';
 import { MAX_BODY_BYTES, readTextLimited } from '../http/body';
-import { provisioningWorker } from '../startup';
 import { handleMpesaCallback } from './callbacks';
 import { fromSafaricom } from './safaricom-sources';
 
@@ -27,7 +26,6 @@ export function mpesaHook(kind: CallbackKind) {
 			remoteAddress,
 			paymentHint: event.url.searchParams.get('payment')
 		});
-		if (answer.provisioned) provisioningWorker()?.poke();
 		return json(answer.body, { status: answer.status });
 	};
 }

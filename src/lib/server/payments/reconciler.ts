@@ -12,7 +12,6 @@ export class PaymentReconciler {
 
 	constructor(
 		private readonly everyMs = 15_000,
-		private readonly onSettled: () => void = () => {},
 		private readonly log: (line: string) => void = console.log
 	) {}
 
@@ -22,9 +21,6 @@ export class PaymentReconciler {
 
 	runNow(): Promise<unknown> {
 		this.running ??= reconcilePendingPayments()
-			.then((summary) => {
-				if (summary.settled > 0) this.onSettled();
-			})
 			.catch((error) => this.log(`payment reconciliation failed: ${safeErrorText(error)}`))
 			.finally(() => (this.running = undefined));
 		return this.running;

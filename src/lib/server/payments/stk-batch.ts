@@ -17,6 +17,7 @@ import { sql } from 'drizzle-orm';
 import { executeNamed, rowsOf, type Tx } from '../db';
 import type { CallbackOutcome, Payment } from '../db/schema';
 import type { StkCallback } from '../mpesa/callbacks';
+import { jobsQueued } from '../network/jobs';
 import { planAfterPurchaseSql } from '../network/subscribers';
 
 export interface StkBatchItem {
@@ -203,6 +204,7 @@ export async function applyStkBatch(
 			typeof row?.jobs === 'string' ? JSON.parse(row.jobs) : (row?.jobs ?? [])
 		);
 		for (const s of successes) results[s.index]!.provisioned = jobs.has(s.sid);
+		if (jobs.size > 0) jobsQueued();
 	}
 	for (const index of slowItems.sort((a, b) => a - b)) results[index] = await slow(items[index]!);
 	return results.map((r) => r!);

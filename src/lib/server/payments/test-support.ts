@@ -20,7 +20,7 @@ export interface HookServer {
 	url: string;
 	answers: CallbackAnswer[];
 	close(): Promise<void>;
-	/** Called after each answer is sent (the route pokes the provisioning worker here). */
+	/** Called after each answer is sent. */
 	onAnswer?: (answer: CallbackAnswer) => void;
 }
 

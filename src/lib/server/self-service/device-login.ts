@@ -27,8 +27,6 @@ export interface DeviceLoginOptions {
 	/** How long to keep trying, from the first attempt. */
 	deadlineMs?: number;
 	pollMs?: number;
-	/** Wakes the provisioning worker so the job does not sit out its idle wait. */
-	poke?: () => void;
 }
 
 interface LoginPlan {
@@ -126,7 +124,6 @@ export async function logDeviceIn(
 	let last: DeviceLoginProblem = 'not-ready';
 	while (Date.now() < deadline) {
 		if (await routerChangePending(tenantId, plan)) {
-			options.poke?.();
 			await sleep(pollMs);
 			continue;
 		}

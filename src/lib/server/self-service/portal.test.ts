@@ -235,9 +235,9 @@ describe('paying on the captive portal', () => {
 			linkOrig: dev.linkOrig
 		});
 
-		expect(
-			await logDeviceIn(isp.tenantId, started.paymentId, { poke: () => worker.poke(), pollMs: 50 })
-		).toEqual({ state: 'done' });
+		expect(await logDeviceIn(isp.tenantId, started.paymentId, { pollMs: 50 })).toEqual({
+			state: 'done'
+		});
 		expect(sessionsOf(dev.mac)).toEqual([
 			expect.objectContaining({ user: paid.subscriber!.routerUsername, address: dev.ip })
 		]);
@@ -299,9 +299,9 @@ describe('paying on the captive portal', () => {
 		const started = await buy(nextPhone(), dev);
 		if (!started.ok) throw new Error('push refused');
 		await settled(started.paymentId);
-		expect(
-			deviceLoginState(isp.tenantId, started.paymentId, { poke: () => worker.poke(), pollMs: 50 })
-		).toEqual({ state: 'waiting' });
+		expect(deviceLoginState(isp.tenantId, started.paymentId, { pollMs: 50 })).toEqual({
+			state: 'waiting'
+		});
 		expect(deviceLoginState(isp.tenantId, started.paymentId)).toEqual({ state: 'waiting' });
 		for (
 			const until = Date.now() + 5_000;
@@ -317,15 +317,16 @@ describe('paying on the captive portal', () => {
 		const first = await buy(phone);
 		if (!first.ok) throw new Error('push refused');
 		await settled(first.paymentId);
-		expect(
-			await logDeviceIn(isp.tenantId, first.paymentId, { poke: () => worker.poke(), pollMs: 50 })
-		).toEqual({ state: 'done' });
+		expect(await logDeviceIn(isp.tenantId, first.paymentId, { pollMs: 50 })).toEqual({
+			state: 'done'
+		});
 		const second = await buy(phone);
 		if (!second.ok) throw new Error('push refused');
 		await settled(second.paymentId);
-		expect(
-			await logDeviceIn(isp.tenantId, second.paymentId, { poke: () => worker.poke(), pollMs: 50 })
-		).toEqual({ state: 'failed', problem: 'in-use' });
+		expect(await logDeviceIn(isp.tenantId, second.paymentId, { pollMs: 50 })).toEqual({
+			state: 'failed',
+			problem: 'in-use'
+		});
 	});
 
 	it('reads a cancelled prompt as cancelled, and never lets that device in', async () => {

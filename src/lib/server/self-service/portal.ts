@@ -163,21 +163,18 @@ export async function moveToPortalRouter(
 
 /**
  * A purchase on the portal: the rate limits first (a flood of made-up numbers must not fill the
- * router with users), then the phone's hotspot subscriber (`customerReady` is told, e.g. to wake
- * the provisioning worker), then the M-Pesa prompt. Throws PortalRefused when the package, the
+ * router with users), then the phone's hotspot subscriber, then the M-Pesa prompt. Throws PortalRefused when the package, the
  * router or the customer rules the sale out.
  */
 export async function portalPurchase(
 	input: { tenantId: string; phone: string; packageId: string; routerId: string | null } & Pick<
 		SelfServicePush,
 		'device' | 'clientAddress' | 'callbackBase'
-	>,
-	customerReady: () => void = () => {}
+	>
 ): Promise<PushOutcome> {
 	const tooMany = await pushAllowance(input);
 	if (tooMany) return { ok: false, refusal: tooMany };
 	const { subscriber, routerId } = await portalCustomer(input);
-	customerReady();
 	// The hotspot it was bought at goes with the payment, for a customer moved only once it is paid.
 	return sendSelfServicePush({
 		...input,

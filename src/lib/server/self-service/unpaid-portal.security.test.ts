@@ -178,9 +178,9 @@ describe('the captive portal once paid', () => {
 		if (!started.ok) throw new Error('push refused');
 		const paid = await settled(started.paymentId);
 		expect(paid.state.status).toBe('succeeded');
-		expect(
-			await logDeviceIn(isp.tenantId, started.paymentId, { poke: () => worker.poke(), pollMs: 50 })
-		).toEqual({ state: 'done' });
+		expect(await logDeviceIn(isp.tenantId, started.paymentId, { pollMs: 50 })).toEqual({
+			state: 'done'
+		});
 		expect(
 			router.router.rows('/ip/hotspot/active').filter((s) => s['mac-address'] === device.mac)
 		).toHaveLength(1);

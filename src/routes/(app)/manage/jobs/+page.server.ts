@@ -6,7 +6,6 @@ import { withTenant } from '$lib/server/db';
 import { safeRedirectTarget } from '$lib/server/http/redirect-target';
 import { retryFailedJobs } from '$lib/server/network/jobs';
 import { failedJobIds, listJobViews } from '$lib/server/network/views';
-import { provisioningWorker } from '$lib/server/startup';
 import { m } from '$lib/paraglide/messages';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -51,7 +50,6 @@ export const actions: Actions = {
 			}
 			return count;
 		});
-		if (count > 0) provisioningWorker()?.poke();
 		const back = backTo(form.get('back'), url);
 		if (back) redirect(303, back);
 		return { retried: count };

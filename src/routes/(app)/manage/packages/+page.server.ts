@@ -5,7 +5,6 @@ import { withTenant } from '$lib/server/db';
 import { formFailure, parseForm } from '$lib/server/http/forms';
 import { createPackage, listPackages } from '$lib/server/network/packages';
 import { isUniqueViolation } from '$lib/server/tenants/tenants';
-import { provisioningWorker } from '$lib/server/startup';
 import { m } from '$lib/paraglide/messages';
 import { newPackageSchema } from './schema';
 
@@ -37,7 +36,6 @@ export const actions: Actions = {
 				});
 				return pkg;
 			});
-			provisioningWorker()?.poke();
 			return { created: { id: pkg.id, name: pkg.name } };
 		} catch (error) {
 			if (isUniqueViolation(error, 'packages_tenant_name_key'))

@@ -12,7 +12,6 @@ import {
 	paymentCounts
 } from '$lib/server/payments/manage';
 import { paymentStatus } from '$lib/server/payments/stk';
-import { provisioningWorker } from '$lib/server/startup';
 import { m } from '$lib/paraglide/messages';
 import { paymentView } from './payment-view';
 import { readCursor, writeCursor } from '$lib/server/http/page-cursor';
@@ -119,8 +118,6 @@ export const actions: Actions = {
 					: m.payments_error_not_unmatched();
 			return formFailure(400, form, message, { [error.field]: message });
 		}
-		// Assigning may have bought a package: the router job is queued, start it now.
-		provisioningWorker()?.poke();
 		const status = statusOf(String(form.get('filter') ?? ''));
 		redirect(
 			303,

@@ -11,7 +11,6 @@ import {
 	portalPurchase,
 	portalRouterId
 } from '$lib/server/self-service/portal';
-import { provisioningWorker } from '$lib/server/startup';
 import { problemMessage } from '$lib/payments/problem-messages';
 import { m } from '$lib/paraglide/messages';
 import { clientAddress, promptLimitMessage, tenantOr404 } from '../../public-pages';
@@ -52,19 +51,15 @@ async function buy(event: RequestEvent) {
 	};
 	let outcome;
 	try {
-		outcome = await portalPurchase(
-			{
-				tenantId: tenant.id,
-				phone,
-				packageId,
-				routerId: router || null,
-				device: deviceRecord(device),
-				clientAddress: clientAddress(event),
-				callbackBase: publicUrl()
-			},
-			// A returning customer moved to this hotspot goes to its router now, not after the idle wait.
-			() => provisioningWorker()?.poke()
-		);
+		outcome = await portalPurchase({
+			tenantId: tenant.id,
+			phone,
+			packageId,
+			routerId: router || null,
+			device: deviceRecord(device),
+			clientAddress: clientAddress(event),
+			callbackBase: publicUrl()
+		});
 	} catch (error) {
 		if (!(error instanceof PortalRefused)) throw error;
 		if (error.reason === 'package')

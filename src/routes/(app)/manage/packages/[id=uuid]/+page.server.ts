@@ -6,7 +6,6 @@ import { withTenant } from '$lib/server/db';
 import { formFailure, parseForm } from '$lib/server/http/forms';
 import { getPackage, setPackageActive, updatePackage } from '$lib/server/network/packages';
 import { isUniqueViolation } from '$lib/server/tenants/tenants';
-import { provisioningWorker } from '$lib/server/startup';
 import { m } from '$lib/paraglide/messages';
 import { dataCapRefusal, editPackageSchema } from '../schema';
 
@@ -67,7 +66,6 @@ export const actions: Actions = {
 			throw e;
 		}
 		if (!pkg) error(404, 'Not found');
-		provisioningWorker()?.poke();
 		return { saved: true };
 	},
 	retire: (event) => setActive(false, event),

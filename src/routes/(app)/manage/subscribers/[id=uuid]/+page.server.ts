@@ -19,7 +19,6 @@ import { listRouterSummaries } from '$lib/server/network/views';
 import { editSubscriber } from './edit';
 import { failingHeadJob } from '$lib/server/network/jobs';
 import { getSubscriberView, listJobViews } from '$lib/server/network/views';
-import { provisioningWorker } from '$lib/server/startup';
 import { decryptSecret } from '$lib/server/security/secrets';
 import { m } from '$lib/paraglide/messages';
 import { routerStateOf } from './router-state';
@@ -115,8 +114,6 @@ async function change(
 		return 'done' as const;
 	});
 	if (outcome === 'missing') error(404, 'Not found');
-	// The change queued a router job: the worker picks it up now instead of after its idle wait.
-	provisioningWorker()?.poke();
 	redirect(303, `/manage/subscribers/${event.params.id}`);
 }
 
@@ -181,7 +178,6 @@ export const actions: Actions = {
 		});
 		if (!deleted) error(404, 'Not found');
 		if (deleted === 'history') return fail(400, { message: m.subscriber_delete_has_history() });
-		provisioningWorker()?.poke();
 		redirect(303, '/manage/subscribers');
 	},
 	/** The router password, decrypted only when a manager asks, and the asking is recorded. */

@@ -15,7 +15,6 @@ import {
 	getSubscriber,
 	othersWithPhone
 } from '$lib/server/network/subscribers';
-import { provisioningWorker } from '$lib/server/startup';
 import { m } from '$lib/paraglide/messages';
 import { editSchema } from './schema';
 
@@ -86,7 +85,6 @@ export async function editSubscriber(event: RequestEvent) {
 			sharedPhone: outcome.sharedPhone ?? false
 		});
 	}
-	if (outcome.changed > 0) provisioningWorker()?.poke();
 	redirect(
 		303,
 		`/manage/subscribers/${event.params.id}?edited=${outcome.changed === 0 ? 'none' : outcome.moved ? 'moved' : 'saved'}`

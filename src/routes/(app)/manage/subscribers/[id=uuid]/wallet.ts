@@ -16,7 +16,6 @@ import { getPackage } from '$lib/server/network/packages';
 import { getSubscriber } from '$lib/server/network/subscribers';
 import { listPayments, recordCashPayment, reverseLedgerCredit } from '$lib/server/payments/manage';
 import { StkStartFailed, paymentStatus, startStkPush } from '$lib/server/payments/stk';
-import { provisioningWorker } from '$lib/server/startup';
 import { paymentReason, type LedgerKind } from '$lib/components/payments/labels';
 import { m } from '$lib/paraglide/messages';
 import { paymentView } from '../../payments/payment-view';
@@ -153,7 +152,6 @@ export async function recordCash(event: RequestEvent<{ id: string }>) {
 		return walletFailure(400, 'cash', form, m.error_check_form(), {
 			amountKes: m.wallet_error_amount()
 		});
-	if (outcome.renewed) provisioningWorker()?.poke();
 	redirect(
 		303,
 		back(

@@ -13,7 +13,6 @@ import {
 	registerSubscriber
 } from '$lib/server/network/subscribers';
 import { RouterNotOpen } from '$lib/server/network/routers';
-import { provisioningWorker } from '$lib/server/startup';
 import { m } from '$lib/paraglide/messages';
 import { registerSchema } from './schema';
 
@@ -108,7 +107,6 @@ export const actions: Actions = {
 		);
 		if ('field' in outcome)
 			return formFailure(400, form, m.error_check_form(), { [outcome.field]: outcome.message });
-		provisioningWorker()?.poke();
 		redirect(303, `/manage/subscribers/${outcome.id}`);
 	}
 };

@@ -14,7 +14,6 @@ import {
 	routerDependants
 } from '$lib/server/network/router-retirement';
 import { getRouterSummary, listJobViews } from '$lib/server/network/views';
-import { provisioningWorker } from '$lib/server/startup';
 import { m } from '$lib/paraglide/messages';
 import { moveSchema } from '../retire/schema';
 
@@ -76,7 +75,6 @@ export const actions: Actions = {
 			throw failure;
 		}
 		if (!done) error(404, 'Not found');
-		provisioningWorker()?.poke();
 		redirect(
 			303,
 			`/manage/routers/${params.id}/delete?moved=${done.outcome.moved}&to=${parsed.data.moveTo}`

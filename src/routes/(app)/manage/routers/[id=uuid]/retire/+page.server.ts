@@ -12,7 +12,6 @@ import {
 	type SubscriberFate
 } from '$lib/server/network/router-retirement';
 import { getRouterSummary } from '$lib/server/network/views';
-import { provisioningWorker } from '$lib/server/startup';
 import { m } from '$lib/paraglide/messages';
 import { retireSchema } from './schema';
 
@@ -80,7 +79,6 @@ export const actions: Actions = {
 			throw failure;
 		}
 		if (!done) error(404, 'Not found');
-		provisioningWorker()?.poke();
 		const { outcome } = done;
 		const result =
 			fate.kind === 'move'

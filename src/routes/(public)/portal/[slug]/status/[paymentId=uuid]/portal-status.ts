@@ -2,7 +2,6 @@
 import { deviceLoginState, portalConnection } from '$lib/server/self-service/device-login';
 import { deviceFromRecord } from '$lib/server/self-service/device';
 import { readPublicPayment } from '$lib/server/self-service/payment-state';
-import { provisioningWorker } from '$lib/server/startup';
 
 export async function portalStatus(
 	tenantId: string,
@@ -17,12 +16,7 @@ export async function portalStatus(
 	return {
 		state: found.state,
 		// Starts the API login on the first look after payment; later looks read how it went.
-		login: paid
-			? deviceLoginState(tenantId, paymentId, {
-					poke: () => provisioningWorker()?.poke(),
-					retry: options.retryLogin
-				})
-			: null,
+		login: paid ? deviceLoginState(tenantId, paymentId, { retry: options.retryLogin }) : null,
 		connection: paid ? portalConnection(found.payment, found.subscriber!) : null,
 		retryQuery: retryQuery(found.payment.device, found.subscriber?.routerId ?? null)
 	};
