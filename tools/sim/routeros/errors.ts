@@ -38,6 +38,8 @@ export const Messages = {
 	missingArgument: (name: string) => `missing value(s) of argument(s) ${name}`,
 	noMatchingValue: (name: string) => `input does not match any value of ${name}`,
 	invalidValue: (name: string) => `invalid value for argument ${name}`,
+	outOfRange: (name: string, min: number, max: number) =>
+		`value of ${name} out of range (${min}..${max})`,
 	hotspotLoginRefused: 'invalid username or password',
 	hotspotSessionLimit: (user: string) => `no more sessions are allowed for user ${user}`,
 	hotspotWrongMac: (user: string) => `user ${user} is not allowed to log in from this MAC address`

@@ -473,6 +473,7 @@ describe('system menus', () => {
 				action: 'allow',
 				'dst-host': 'pay.mtandao.co.ke',
 				hits: '0',
+				dynamic: 'false',
 				disabled: 'false'
 			}
 		]);
@@ -483,6 +484,8 @@ describe('system menus', () => {
 			'.id': '*2',
 			name: 'mtandao',
 			group: 'billing',
+			'inactivity-timeout': '10m',
+			'inactivity-policy': 'none',
 			disabled: 'false'
 		});
 		expect(router.login('mtandao', 's3cret')).toBe(true);

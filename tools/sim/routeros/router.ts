@@ -60,7 +60,17 @@ export interface PppSessionInput {
 	readonly service?: string;
 }
 
-const WRITE_VERBS = new Set(['add', 'set', 'remove', 'enable', 'disable']);
+const WRITE_VERBS = new Set([
+	'add',
+	'set',
+	'unset',
+	'remove',
+	'enable',
+	'disable',
+	'comment',
+	'move',
+	'reset-counters'
+]);
 /** Enough history for a test to inspect; the counters stay exact beyond it. */
 const COMMAND_LOG_LIMIT = 50_000;
 
@@ -142,12 +152,14 @@ export class SimRouter {
 		if (single) return [single.read()];
 		const table = this.#mustTable(menu);
 		const now = this.#now();
+		table.expire(now);
 		return [...table.entries()].map(([id, row]) => table.printable(id, row, now));
 	}
 
 	/** One item by id or name, as `print` would show it. */
 	row(menu: string, reference: string): Row | undefined {
 		const table = this.#mustTable(menu);
+		table.expire(this.#now());
 		try {
 			const id = table.resolve(reference);
 			return table.printable(id, table.get(id) as Row, this.#now());
@@ -243,12 +255,15 @@ export class SimRouter {
 		const generic = table.spec.verbs.find((known) => known === verb);
 		if (!generic) throw new RouterError(Messages.noSuchCommand, TrapCategory.missingItemOrCommand);
 		if (WRITE_VERBS.has(generic)) this.#requireWrite(context.user);
-		return runVerb(generic, table, command, this.#verbContext(context.emptyReplies ?? false));
+		const verbContext = this.#verbContext(context.emptyReplies ?? false, context.user);
+		table.expire(verbContext.now);
+		return runVerb(generic, table, command, verbContext);
 	}
 
-	#verbContext(emptyReplies: boolean): VerbContext {
+	#verbContext(emptyReplies: boolean, user?: string): VerbContext {
 		return {
 			now: this.#now(),
+			user,
 			emptyReplies,
 			table: (path) => this.#tables.get(path),
 			renameReferences: (menu, from, to) => this.#renameReferences(menu, from, to)

@@ -23,7 +23,29 @@ export interface FieldSpec {
 	readonly hidden?: boolean;
 }
 
-export type GenericVerb = 'add' | 'set' | 'remove' | 'print' | 'enable' | 'disable';
+export type GenericVerb =
+	| 'add'
+	| 'set'
+	| 'unset'
+	| 'remove'
+	| 'print'
+	| 'enable'
+	| 'disable'
+	| 'comment'
+	| 'move'
+	| 'reset-counters';
+
+/** The verbs of an ordinary configuration list (`getall` is `print` under another name). */
+export const LIST_VERBS: readonly GenericVerb[] = [
+	'add',
+	'set',
+	'unset',
+	'remove',
+	'print',
+	'enable',
+	'disable',
+	'comment'
+];
 
 export interface MenuSpec {
 	readonly path: string;
@@ -39,6 +61,16 @@ export interface MenuSpec {
 	readonly builtinRemoveMessage?: string;
 	/** Values worked out when printing, such as a session's uptime. */
 	readonly computed?: (row: Row, now: number) => Row;
+	/** Fields whose values together must be unique (an address once per list), and the refusal. */
+	readonly unique?: { readonly fields: readonly string[]; readonly message: string };
+	/** Items added without a name get `<autoName><n>`, as queues get `queue1`. */
+	readonly autoName?: string;
+	/** Defaults that depend on the moment or the user, such as a scheduler entry's start time. */
+	readonly dynamicDefaults?: (now: number, user: string | undefined) => Row;
+	/** When an item goes away by itself (an address-list entry with a timeout), in ms since 1970. */
+	readonly expiresAt?: (row: Row) => number | undefined;
+	/** Counters `reset-counters` puts back to zero. */
+	readonly counters?: readonly string[];
 }
 
 export class Table {
@@ -78,10 +110,11 @@ export class Table {
 		return row;
 	}
 
-	/** Stores an already validated item and returns its id. */
-	insert(values: Row, id?: string): string {
+	/** Stores an already validated item (before another one, for ordered lists) and returns its id. */
+	insert(values: Row, id?: string, before?: string): string {
 		const itemId = id ?? formatId(this.#nextSequence++);
 		this.#rows.set(itemId, { ...values });
+		if (before !== undefined) this.move([itemId], before);
 		const key = this.keyOf(values);
 		if (key !== undefined) this.#idByKey.set(key, itemId);
 		return itemId;
@@ -99,6 +132,34 @@ export class Table {
 		if (oldKey !== newKey) {
 			if (oldKey !== undefined) this.#idByKey.delete(oldKey);
 			if (newKey !== undefined) this.#idByKey.set(newKey, id);
+		}
+	}
+
+	/** Puts items just before another one, or at the end when `before` is undefined. */
+	move(ids: readonly string[], before: string | undefined): void {
+		const moving = new Set(ids);
+		const entries = [...this.#rows].filter(([id]) => !moving.has(id));
+		const at = before === undefined ? -1 : entries.findIndex(([id]) => id === before);
+		const moved = ids.map((id) => [id, this.#mustGet(id)] as [string, Row]);
+		entries.splice(at === -1 ? entries.length : at, 0, ...moved);
+		this.#rows.clear();
+		for (const [id, row] of entries) this.#rows.set(id, row);
+	}
+
+	/** The next free `queue<n>`-style name. */
+	nextAutoName(prefix: string): string {
+		for (let n = 1; ; n++) {
+			if (this.#idByKey.get(`${prefix}${n}`) === undefined) return `${prefix}${n}`;
+		}
+	}
+
+	/** Drops items whose time has run out. */
+	expire(now: number): void {
+		const expiresAt = this.spec.expiresAt;
+		if (!expiresAt) return;
+		for (const [id, row] of [...this.#rows]) {
+			const at = expiresAt(row);
+			if (at !== undefined && at <= now) this.remove(id);
 		}
 	}
 

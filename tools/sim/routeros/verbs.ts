@@ -1,6 +1,7 @@
 /**
- * The generic commands every list menu shares: add, set, remove, print, enable, disable.
- * Each returns the reply sentences, tags left to the session.
+ * The generic commands list menus share: add, set, unset, remove, print (and getall), enable,
+ * disable, comment, move and reset-counters. Each returns the reply sentences, tags left to the
+ * session.
  */
 import type { ApiCommand } from './command';
 import { Messages, RouterError } from './errors';
@@ -12,6 +13,8 @@ export type Sentence = string[];
 /** What a verb needs from the router beyond its own table. */
 export interface VerbContext {
 	readonly now: number;
+	/** The logged-in API user, when there is one (a scheduler entry's owner). */
+	readonly user?: string;
 	/** RouterOS 7.18+ answers a print that finds nothing with `!empty` before `!done`. */
 	readonly emptyReplies: boolean;
 	table(path: string): Table | undefined;
@@ -32,6 +35,8 @@ export function runVerb(
 			return add(table, command, context);
 		case 'set':
 			return set(table, command, context);
+		case 'unset':
+			return unset(table, command);
 		case 'remove':
 			return remove(table, command);
 		case 'enable':
@@ -40,6 +45,25 @@ export function runVerb(
 				table.update(id, { disabled: verb === 'disable' ? 'true' : 'false' });
 			}
 			return [['!done']];
+		case 'comment': {
+			const ids = targets(table, command);
+			const comment = command.attributes.get('comment') ?? '';
+			for (const id of ids) table.update(id, { comment });
+			return [['!done']];
+		}
+		case 'move': {
+			const ids = targets(table, command);
+			const destination = command.attributes.get('destination');
+			table.move(ids, destination ? table.resolve(destination) : undefined);
+			return [['!done']];
+		}
+		case 'reset-counters': {
+			const zero: Row = {};
+			for (const name of table.spec.counters ?? [])
+				zero[name] = table.spec.fields[name]?.default ?? '0';
+			for (const id of targets(table, command)) table.update(id, zero);
+			return [['!done']];
+		}
 	}
 }
 
@@ -90,22 +114,43 @@ function rowSentence(row: Row, proplist: readonly string[] | undefined): Sentenc
 	return sentence;
 }
 
+/** Attributes that steer a command rather than set a field. */
+const ADD_OPTIONS = new Set(['copy-from', 'place-before']);
+
 function add(table: Table, command: ApiCommand, context: VerbContext): Sentence[] {
-	const values = table.defaults();
+	const spec = table.spec;
+	const values = { ...table.defaults(), ...spec.dynamicDefaults?.(context.now, context.user) };
+	const copyFrom = command.attributes.get('copy-from');
+	if (copyFrom !== undefined) {
+		const source = table.get(table.resolve(copyFrom)) ?? {};
+		for (const [name, value] of Object.entries(source)) {
+			const field = spec.fields[name];
+			if (field && !field.readOnly && !field.hidden && name !== spec.key) values[name] = value;
+		}
+	}
+	const placeBefore = command.attributes.get('place-before');
+	if (placeBefore !== undefined && !spec.verbs.includes('move')) {
+		throw new RouterError(Messages.unknownParameter);
+	}
 	for (const [name, raw] of command.attributes) {
-		if (name.startsWith('.')) continue;
+		if (name.startsWith('.') || ADD_OPTIONS.has(name)) continue;
 		const value = acceptValue(table, name, raw, context);
-		if (value === '' && values[name] === undefined) delete values[name];
+		if (value === '' && spec.fields[name]?.default === undefined) delete values[name];
 		else values[name] = value;
 	}
-	for (const name of table.spec.required ?? []) {
+	if (spec.key !== undefined && !values[spec.key] && spec.autoName !== undefined) {
+		values[spec.key] = table.nextAutoName(spec.autoName);
+	}
+	for (const name of spec.required ?? []) {
 		if (!values[name]) throw new RouterError(Messages.missingArgument(name));
 	}
 	const key = table.keyOf(values);
 	if (key !== undefined && table.idOfKey(key) !== undefined) {
-		throw new RouterError(table.spec.duplicateMessage ?? 'failure: item already exists');
+		throw new RouterError(spec.duplicateMessage ?? 'failure: item already exists');
 	}
-	return [['!done', `=ret=${table.insert(values)}`]];
+	checkUnique(table, values, undefined);
+	const before = placeBefore ? table.resolve(placeBefore) : undefined;
+	return [['!done', `=ret=${table.insert(values, undefined, before)}`]];
 }
 
 function set(table: Table, command: ApiCommand, context: VerbContext): Sentence[] {
@@ -124,6 +169,10 @@ function set(table: Table, command: ApiCommand, context: VerbContext): Sentence[
 			throw new RouterError(table.spec.duplicateMessage ?? 'failure: item already exists');
 		}
 	}
+	for (const name of table.spec.required ?? []) {
+		if (changes[name] === '') throw new RouterError(Messages.missingArgument(name));
+	}
+	for (const id of ids) checkUnique(table, { ...table.get(id), ...changes }, id);
 	for (const id of ids) {
 		const oldKey = table.keyOf(table.get(id) ?? {});
 		table.update(id, changes);
@@ -132,6 +181,40 @@ function set(table: Table, command: ApiCommand, context: VerbContext): Sentence[
 		}
 	}
 	return [['!done']];
+}
+
+/**
+ * `unset =numbers=*1 =value-name=remote-address`: the field goes back to its default, or is
+ * no longer set at all when it has none. The key and required fields cannot be unset.
+ */
+function unset(table: Table, command: ApiCommand): Sentence[] {
+	const ids = targets(table, command);
+	const names = command.attributes.get('value-name');
+	if (names === undefined || names === '') {
+		throw new RouterError(Messages.missingArgument('value-name'));
+	}
+	const changes: Row = {};
+	for (const name of names.split(',').map((part) => part.trim())) {
+		const field = table.spec.fields[name];
+		const fixed = name === table.spec.key || table.spec.required?.includes(name);
+		if (!field || field.readOnly || field.hidden || fixed) {
+			throw new RouterError(Messages.noMatchingValue('value-name'));
+		}
+		changes[name] = field.default ?? '';
+	}
+	for (const id of ids) table.update(id, changes);
+	return [['!done']];
+}
+
+/** An address may be in a list once; other menus have no such rule. */
+function checkUnique(table: Table, values: Readonly<Row>, self: string | undefined): void {
+	const unique = table.spec.unique;
+	if (!unique) return;
+	for (const [id, row] of table.entries()) {
+		if (id !== self && unique.fields.every((name) => row[name] === values[name])) {
+			throw new RouterError(unique.message);
+		}
+	}
 }
 
 function remove(table: Table, command: ApiCommand): Sentence[] {
