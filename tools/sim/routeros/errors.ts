@@ -31,7 +31,8 @@ export const Messages = {
 	notLoggedIn: 'not logged in',
 	quit: 'session terminated on request',
 	noSuchCommand: 'no such command',
-	noSuchMenu: 'no such command prefix',
+	/** RouterOS 7 names the first part of the path it does not know: `(wireless)`. */
+	noSuchMenu: (part: string) => `no such command or directory (${part})`,
 	noSuchItem: 'no such item',
 	unknownParameter: 'unknown parameter',
 	notEnoughPermissions: 'not enough permissions (9)',

@@ -3,8 +3,10 @@
  * billing system's client would: every documented field and verb, real value types, and the
  * router's own refusals for bad values.
  */
+import { readFileSync } from 'node:fs';
 import { RouterOSAPI } from 'node-routeros';
 import { afterEach, describe, expect, it } from 'vitest';
+import { menuSpecs } from './menus';
 import { startRouterSim, type RouterSim, type RouterSimOptions } from './server';
 
 const sims: RouterSim[] = [];
@@ -419,5 +421,20 @@ describe('menus the next features need', () => {
 		).rejects.toThrow('input does not match any value of policy');
 		await api.write('/system/scheduler/remove', ['=numbers=expire-sweep,schedule1']);
 		expect(await api.write('/system/scheduler/print')).toEqual([]);
+	});
+});
+
+describe('README', () => {
+	it('lists every menu with its verbs and fields, as menus.ts has them', () => {
+		const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
+		for (const spec of menuSpecs) {
+			const row = readme.split('\n').find((line) => line.startsWith(`| \`${spec.path}\` `));
+			expect(row, spec.path).toBeDefined();
+			const [, , verbs = '', fields = ''] = (row as string).split('|').map((cell) => cell.trim());
+			expect(verbs.split(', '), spec.path).toEqual(expect.arrayContaining([...spec.verbs]));
+			const listed = fields.split(', ').map((field) => field.replace(/\\\*$| \(.*\)$/, ''));
+			const visible = Object.keys(spec.fields).filter((name) => !spec.fields[name]?.hidden);
+			expect(listed, spec.path).toEqual(expect.arrayContaining(visible));
+		}
 	});
 });

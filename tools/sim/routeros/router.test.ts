@@ -443,7 +443,11 @@ describe('system menus', () => {
 			['!done']
 		]);
 		expect(run(router, '/ip/nothing/print')).toEqual([
-			['!trap', '=message=no such command prefix', '=category=0'],
+			['!trap', '=message=no such command or directory (nothing)', '=category=0'],
+			['!done']
+		]);
+		expect(run(router, '/interface/wireless/monitor')).toEqual([
+			['!trap', '=message=no such command or directory (interface)', '=category=0'],
 			['!done']
 		]);
 		expect(run(router, '/ip/service/add', '=name=x')).toEqual([

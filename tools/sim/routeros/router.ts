@@ -251,13 +251,35 @@ export class SimRouter {
 			throw new RouterError(Messages.noSuchCommand, TrapCategory.missingItemOrCommand);
 		}
 		const table = this.#tables.get(command.menu);
-		if (!table) throw new RouterError(Messages.noSuchMenu, TrapCategory.missingItemOrCommand);
+		if (!table) {
+			throw new RouterError(
+				Messages.noSuchMenu(this.#unknownPart(command.path)),
+				TrapCategory.missingItemOrCommand
+			);
+		}
 		const generic = table.spec.verbs.find((known) => known === verb);
 		if (!generic) throw new RouterError(Messages.noSuchCommand, TrapCategory.missingItemOrCommand);
 		if (WRITE_VERBS.has(generic)) this.#requireWrite(context.user);
 		const verbContext = this.#verbContext(context.emptyReplies ?? false, context.user);
 		table.expire(verbContext.now);
 		return runVerb(generic, table, command, verbContext);
+	}
+
+	/** The first part of a path no menu of this router starts with: `nothing` in `/ip/nothing/print`. */
+	#unknownPart(path: string): string {
+		const known = [
+			...this.#tables.keys(),
+			...this.#singleItemMenus.keys(),
+			...this.#actions.keys()
+		];
+		const parts = path.split('/').slice(1);
+		for (let length = 1; length <= parts.length; length++) {
+			const prefix = `/${parts.slice(0, length).join('/')}`;
+			if (!known.some((menu) => menu === prefix || menu.startsWith(`${prefix}/`))) {
+				return parts[length - 1] ?? '';
+			}
+		}
+		return parts.at(-1) ?? '';
 	}
 
 	#verbContext(emptyReplies: boolean, user?: string): VerbContext {
