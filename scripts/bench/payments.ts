@@ -42,7 +42,7 @@ import {
 	startHookServer,
 	type HookServer,
 	type PaymentFixture
-} from '../../src/lib/server/payments/test-support';
+} from '../../src/lib/server/testing/payments';
 
 export interface PaymentsBench {
 	pg_insert_commits_per_s: number;

@@ -3,7 +3,7 @@ import { SANDBOX, startDarajaSim, type DarajaSim } from '../../../../tools/sim/d
 import { parseStkCallback } from './callbacks';
 import { createDarajaClient, type DarajaClientOptions } from './client';
 import { DarajaAuthFailed, DarajaInputInvalid, DarajaRejected, DarajaUnavailable } from './errors';
-import { recordingFetch, startCallbackReceiver, type CallbackReceiver } from './test-helpers';
+import { recordingFetch, startCallbackReceiver, type CallbackReceiver } from '../testing/mpesa';
 
 const STK_PATH = '/mpesa/stkpush/v1/processrequest';
 const TOKEN_PATH = '/oauth/v1/generate';

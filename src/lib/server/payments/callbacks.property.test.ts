@@ -5,7 +5,7 @@ import { withTenant } from '../db';
 import { ledgerEntries, payments, subscribers } from '../db/schema';
 import { openTestDatabase, type TestDatabase } from '../testing/database';
 import { handleMpesaCallback } from './callbacks';
-import { paymentTenant, type PaymentFixture } from './test-support';
+import { paymentTenant, type PaymentFixture } from '../testing/payments';
 
 let db: TestDatabase;
 let fixture: PaymentFixture;

@@ -21,7 +21,7 @@ import {
 	startHookServer,
 	type HookServer,
 	type PaymentFixture
-} from './test-support';
+} from '../testing/payments';
 
 let db: TestDatabase;
 let daraja: DarajaSim;

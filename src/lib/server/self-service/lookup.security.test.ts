@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import { withTenant } from '../db';
 import { payments, subscribers } from '../db/schema';
 import { creditWallet } from '../billing/wallet';
-import { paymentTenant, type PaymentFixture } from '../payments/test-support';
+import { paymentTenant, type PaymentFixture } from '../testing/payments';
 import { openTestDatabase, type TestDatabase } from '../testing/database';
 import { findPayer } from './payer';
 import { DETAILS_SHOWN_MS, readPublicPayment } from './payment-state';

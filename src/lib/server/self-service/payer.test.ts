@@ -5,7 +5,7 @@ import { packages } from '../db/schema';
 import { creditWallet } from '../billing/wallet';
 import { createPackage } from '../network/packages';
 import { registerSubscriber } from '../network/subscribers';
-import { paymentTenant, type PaymentFixture } from '../payments/test-support';
+import { paymentTenant, type PaymentFixture } from '../testing/payments';
 import { createTenant } from '../tenants/tenants';
 import { openTestDatabase, type TestDatabase } from '../testing/database';
 import { findPayer, maskName } from './payer';

@@ -15,7 +15,7 @@ import {
 	startHookServer,
 	type HookServer,
 	type PaymentFixture
-} from '../payments/test-support';
+} from '../testing/payments';
 import { openTestDatabase, type TestDatabase } from '../testing/database';
 import { deviceLoginState, logDeviceIn, portalConnection } from './device-login';
 import { readPublicPayment } from './payment-state';

@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import { startDarajaSim, type DarajaSim } from '../../../../tools/sim/daraja';
 import { withTenant } from '../db';
 import { subscribers } from '../db/schema';
-import { paymentTenant, startHookServer, type HookServer } from '../payments/test-support';
+import { paymentTenant, startHookServer, type HookServer } from '../testing/payments';
 import { openTestDatabase, type TestDatabase } from '../testing/database';
 import { portalPurchase } from './portal';
 import { PROMPT_RULES } from './prompt-limits';

@@ -16,7 +16,7 @@ import {
 	startHookServer,
 	type HookServer,
 	type PaymentFixture
-} from '../payments/test-support';
+} from '../testing/payments';
 import { openTestDatabase, type TestDatabase } from '../testing/database';
 import { logDeviceIn } from './device-login';
 import { readPublicPayment } from './payment-state';

@@ -7,7 +7,7 @@ import {
 	ensureUsersPipelined,
 	type UserSpec
 } from './operations';
-import { useSimulatedRouters } from './test-router';
+import { useSimulatedRouters } from '../../testing/routers';
 
 const simulatedRouter = useSimulatedRouters();
 

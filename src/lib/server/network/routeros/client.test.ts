@@ -14,7 +14,7 @@ import {
 	withRouter
 } from './client';
 import { testConnection } from './operations';
-import { settlesWithin, startScriptedRouter, useSimulatedRouters } from './test-router';
+import { settlesWithin, startScriptedRouter, useSimulatedRouters } from '../../testing/routers';
 
 const simulatedRouter = useSimulatedRouters();
 const SECRET = 'Sup3r-Secret-Pa55';

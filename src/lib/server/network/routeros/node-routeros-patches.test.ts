@@ -18,7 +18,7 @@ import {
 	useSimulatedRouters,
 	type ScriptedReply,
 	type ScriptedRouter
-} from './test-router';
+} from '../../testing/routers';
 
 const simulatedRouter = useSimulatedRouters();
 const scripted: ScriptedRouter[] = [];

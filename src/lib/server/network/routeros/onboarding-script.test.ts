@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { RouterCommandFailed, type RouterConnection } from './client';
 import { API_POLICY, onboardingScript, type OnboardingOptions } from './onboarding-script';
 import { ensureProfile, ensureUser, testConnection } from './operations';
-import { cliToApi, scriptToApi, type ApiSentence } from './routeros-cli';
-import { useSimulatedRouters } from './test-router';
+import { cliToApi, scriptToApi, type ApiSentence } from '../../testing/routeros-cli';
+import { useSimulatedRouters } from '../../testing/routers';
 
 const simulatedRouter = useSimulatedRouters();
 

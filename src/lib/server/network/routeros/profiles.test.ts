@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ensureProfile, listProfiles } from './operations';
-import { useSimulatedRouters } from './test-router';
+import { useSimulatedRouters } from '../../testing/routers';
 
 const simulatedRouter = useSimulatedRouters();
 

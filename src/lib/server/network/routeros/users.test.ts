@@ -11,7 +11,7 @@ import {
 	type ServiceKind,
 	type UserSpec
 } from './operations';
-import { useSimulatedRouters, type SimulatedRouter } from './test-router';
+import { useSimulatedRouters, type SimulatedRouter } from '../../testing/routers';
 
 const simulatedRouter = useSimulatedRouters();
 

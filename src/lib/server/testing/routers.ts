@@ -10,13 +10,13 @@ import {
 	startRouterSim,
 	type RouterSim,
 	type RouterSimOptions
-} from '../../../../../tools/sim/routeros';
+} from '../../../../tools/sim/routeros';
 import {
 	closeAllRouterConnections,
 	connectRouter,
 	type RouterConnection,
 	type RouterTarget
-} from './client';
+} from '../network/routeros/client';
 
 export type { RouterSim };
 
