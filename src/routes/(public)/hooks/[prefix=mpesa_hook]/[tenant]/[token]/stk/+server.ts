@@ -1,3 +1,3 @@
-import { mpesaHook } from '$lib/server/payments/hook-route';
+import { mpesaHook } from '$lib/server/http/mpesa-hook';
 
 export const POST = mpesaHook('stk');

@@ -1,9 +1,9 @@
 /** The three M-Pesa callback routes share this: read the body (bounded), apply, answer after commit. */
 import { json, type RequestEvent } from '@sveltejs/kit';
 import type { CallbackKind } from '../db/schema';
-import { MAX_BODY_BYTES, readTextLimited } from '../http/body';
-import { handleMpesaCallback } from './callbacks';
-import { fromSafaricom } from './safaricom-sources';
+import { MAX_BODY_BYTES, readTextLimited } from './body';
+import { handleMpesaCallback } from '../payments/callbacks';
+import { fromSafaricom } from '../payments/safaricom-sources';
 
 export function mpesaHook(kind: CallbackKind) {
 	return async (event: RequestEvent): Promise<Response> => {
