@@ -8,7 +8,7 @@
  * find nothing), so a job is applied at once instead of after the worker's idle wait. Workers in
  * other processes find it on their next look.
  */
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { afterCommit, rowsOf, type Tx } from '../db';
 import { provisioningJobs, type JobAction, type ProvisioningJob } from '../db/schema';
 
@@ -173,28 +173,6 @@ export async function retryFailedJobs(tx: Tx, ids: number[]): Promise<number> {
 		.returning({ id: provisioningJobs.id });
 	if (rows.length > 0) jobsQueued();
 	return rows.length;
-}
-
-export async function listJobs(
-	tx: Tx,
-	filter: {
-		status?: ProvisioningJob['status'];
-		routerId?: string;
-		subscriberId?: string;
-		limit?: number;
-	}
-) {
-	const conditions = [
-		filter.status ? eq(provisioningJobs.status, filter.status) : undefined,
-		filter.routerId ? eq(provisioningJobs.routerId, filter.routerId) : undefined,
-		filter.subscriberId ? eq(provisioningJobs.subscriberId, filter.subscriberId) : undefined
-	].filter((c) => c !== undefined);
-	return tx
-		.select()
-		.from(provisioningJobs)
-		.where(conditions.length ? and(...conditions) : undefined)
-		.orderBy(desc(provisioningJobs.id))
-		.limit(filter.limit ?? 50);
 }
 
 /**

@@ -2,7 +2,7 @@
  * A tenant's routers: stored with the API password encrypted, tested on demand, and their
  * reachability recorded by every job that talks to them.
  */
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Tx } from '../db';
 import { routers, type Router } from '../db/schema';
 import { decryptSecret, encryptSecret } from '../security/secrets';
@@ -62,14 +62,6 @@ export async function updateRouter(
 export async function getRouter(tx: Tx, id: string): Promise<Router | undefined> {
 	const [row] = await tx.select().from(routers).where(eq(routers.id, id));
 	return row;
-}
-
-export async function listRouters(tx: Tx, tenantId?: string): Promise<Router[]> {
-	return tx
-		.select()
-		.from(routers)
-		.where(tenantId ? and(eq(routers.tenantId, tenantId)) : undefined)
-		.orderBy(asc(routers.name));
 }
 
 /** What the RouterOS client needs; the only place a router password is decrypted. */

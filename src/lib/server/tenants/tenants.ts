@@ -2,7 +2,7 @@
  * Tenants: the platform admin creates ISPs and their resellers/sites; a manager sees its own tenant
  * and its descendants. Visibility is decided by row-level security, not by these queries.
  */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { withTenant, type Tx } from '../db';
 import { tenants, type Tenant, type TenantKind } from '../db/schema';
 import { countsByTenant } from './counts';
@@ -96,12 +96,4 @@ export async function listVisibleTenants(tx: Tx) {
 		rows.map((t) => t.id)
 	);
 	return rows.map((t) => ({ ...t, ...counts.get(t.id)! }));
-}
-
-export async function childrenOf(tx: Tx, parentId: string) {
-	return tx
-		.select()
-		.from(tenants)
-		.where(and(eq(tenants.parentId, parentId)))
-		.orderBy(asc(tenants.name));
 }
