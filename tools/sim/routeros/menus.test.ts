@@ -161,6 +161,11 @@ describe('generic verbs', () => {
 			await api.write('/ip/hotspot/user/getall', ['=.proplist=.id,name,profile', '?name=carol'])
 		).toEqual([{ '.id': '*3', name: 'carol', profile: 'gold' }]);
 		await expect(names('?#|')).rejects.toThrow('invalid query');
+		// Query values are read with the property's type, as RouterOS does.
+		expect(await names('?limit-uptime=01:00:00')).toEqual(['alice']);
+		expect(await names('?limit-uptime=3600')).toEqual(['alice']);
+		await api.write('/ip/hotspot/user/set', ['=numbers=bob', '=limit-bytes-total=2G']);
+		expect(await names('?>limit-bytes-total=1G')).toEqual(['bob']);
 	});
 });
 
@@ -180,6 +185,12 @@ describe('values have RouterOS types', () => {
 			'mac-address': 'AA:BB:CC:DD:EE:0F',
 			disabled: 'false'
 		});
+		expect(
+			await api.write('/ip/hotspot/user/print', [
+				'=.proplist=name',
+				'?mac-address=aa:bb:cc:dd:ee:0f'
+			])
+		).toEqual([{ name: 'd' }]);
 		await api.write('/ip/hotspot/user/set', ['=numbers=d', '=disabled=true']);
 		expect(sim.router.row('/ip/hotspot/user', 'd')?.disabled).toBe('true');
 		await api.write('/ip/hotspot/user/set', ['=numbers=d', '=disabled=yes']);

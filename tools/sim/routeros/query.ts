@@ -14,10 +14,19 @@ type Step = { push: RowPredicate } | { operators: Operator[] };
 
 const matchAll: RowPredicate = () => true;
 
+/**
+ * Reads a query value with the property's type (`aa-bb-…` as a MAC, `01:00:00` as `1h`); undefined
+ * when the property has no type or the value does not parse, and the text is compared as is.
+ */
+export type QueryValueReader = (name: string, value: string) => string | undefined;
+
 /** Compiles the query words once per command; throws a trap for a query that cannot work. */
-export function compileQuery(words: readonly string[]): RowPredicate {
+export function compileQuery(
+	words: readonly string[],
+	readValue: QueryValueReader = () => undefined
+): RowPredicate {
 	if (words.length === 0) return matchAll;
-	const steps = words.map(compileWord);
+	const steps = words.map((word) => compileWord(word, readValue));
 	checkStackDepth(steps);
 	return (row) => {
 		const stack: boolean[] = [];
@@ -36,14 +45,15 @@ export function keyLookup(words: readonly string[], key: string | undefined): st
 	return word.startsWith(`${key}=`) ? word.slice(key.length + 1) : undefined;
 }
 
-function compileWord(word: string): Step {
+function compileWord(word: string, readValue: QueryValueReader): Step {
 	if (word.startsWith('#')) return { operators: parseOperators(word.slice(1)) };
 	if (word.startsWith('-')) {
 		const name = word.slice(1);
 		return { push: (row) => row[name] === undefined };
 	}
 	if (word.startsWith('<') || word.startsWith('>')) {
-		const [name, value] = splitNameValue(word.slice(1));
+		const [name, text] = splitNameValue(word.slice(1));
+		const value = readValue(name, text) ?? text;
 		const sign = word.startsWith('<') ? -1 : 1;
 		return {
 			push: (row) => {
@@ -54,7 +64,8 @@ function compileWord(word: string): Step {
 	}
 	const body = word.startsWith('=') ? word.slice(1) : word;
 	if (!body.includes('=')) return { push: (row) => row[body] !== undefined };
-	const [name, value] = splitNameValue(body);
+	const [name, text] = splitNameValue(body);
+	const value = readValue(name, text) ?? text;
 	return { push: (row) => valuesEqual(name, row[name] ?? '', value) };
 }
 

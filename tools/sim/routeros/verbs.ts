@@ -5,7 +5,7 @@
  */
 import type { ApiCommand } from './command';
 import { Messages, RouterError } from './errors';
-import { compileQuery, keyLookup } from './query';
+import { compileQuery, keyLookup, type QueryValueReader } from './query';
 import type { GenericVerb, Row, Table } from './table';
 
 export type Sentence = string[];
@@ -30,7 +30,12 @@ export function runVerb(
 ): Sentence[] {
 	switch (verb) {
 		case 'print':
-			return printRows(printableRows(table, command.queries, context.now), command, context);
+			return printRows(
+				printableRows(table, command.queries, context.now),
+				command,
+				context,
+				(name, value) => typedQueryValue(table, name, value)
+			);
 		case 'add':
 			return add(table, command, context);
 		case 'set':
@@ -71,9 +76,10 @@ export function runVerb(
 export function printRows(
 	rows: Iterable<Row>,
 	command: ApiCommand,
-	context: Pick<VerbContext, 'emptyReplies'>
+	context: Pick<VerbContext, 'emptyReplies'>,
+	readValue?: QueryValueReader
 ): Sentence[] {
-	const matches = compileQuery(command.queries);
+	const matches = compileQuery(command.queries, readValue);
 	const proplist = command.attributes.get('.proplist')?.split(',').filter(Boolean);
 	const countOnly = command.attributes.has('count-only');
 	const replies: Sentence[] = [];
@@ -87,6 +93,17 @@ export function printRows(
 	if (count === 0 && context.emptyReplies) replies.push(['!empty']);
 	replies.push(['!done']);
 	return replies;
+}
+
+/** A query value in the form the field is stored in, when the field has a type and it parses. */
+function typedQueryValue(table: Table, name: string, value: string): string | undefined {
+	const normalize = table.spec.fields[name]?.normalize;
+	if (!normalize || value === '') return undefined;
+	try {
+		return normalize(value, name);
+	} catch {
+		return undefined;
+	}
 }
 
 function* printableRows(table: Table, queries: readonly string[], now: number): Iterable<Row> {
