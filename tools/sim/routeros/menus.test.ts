@@ -126,6 +126,27 @@ describe('generic verbs', () => {
 		await expect(api.write('/ppp/secret/enable', ['=.id=*9'])).rejects.toThrow('no such item');
 	});
 
+	it('reads one value with get, as PEAR2 and RouterOS 7 scripts do', async () => {
+		const [api] = await connected({ identity: 'Kibera-HQ' });
+		await api.write('/ppp/secret/add', [
+			'=name=h',
+			'=profile=default',
+			'=remote-address=10.10.0.4'
+		]);
+		expect(await api.write('/ppp/secret/get', ['=number=h', '=value-name=remote-address'])).toEqual(
+			[{ ret: '10.10.0.4' }]
+		);
+		expect(await api.write('/ppp/secret/get', ['=number=*1', '=value-name=comment'])).toEqual([
+			{ ret: '' }
+		]);
+		expect(await api.write('/system/identity/get', ['=value-name=name'])).toEqual([
+			{ ret: 'Kibera-HQ' }
+		]);
+		await expect(api.write('/ppp/secret/get', ['=number=h', '=value-name=colour'])).rejects.toThrow(
+			'input does not match any value of value-name'
+		);
+	});
+
 	it('sets a comment with the comment command', async () => {
 		const [api, sim] = await connected();
 		await api.write('/ip/hotspot/user/add', ['=name=c']);

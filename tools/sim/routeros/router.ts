@@ -14,7 +14,7 @@ import {
 	type SystemState
 } from './system-menus';
 import { Table, type Row } from './table';
-import { printRows, runVerb, type Sentence, type VerbContext } from './verbs';
+import { getTarget, getValue, printRows, runVerb, type Sentence, type VerbContext } from './verbs';
 
 export type { RouterUser };
 
@@ -240,6 +240,7 @@ export class SimRouter {
 		const verb = command.verb === 'getall' ? 'print' : command.verb;
 		const single = this.#singleItemMenus.get(command.menu);
 		if (single) {
+			if (verb === 'get') return getValue(single.read(), command);
 			if (verb === 'print') {
 				return printRows([single.read()], command, { emptyReplies: false });
 			}
@@ -256,6 +257,11 @@ export class SimRouter {
 				Messages.noSuchMenu(this.#unknownPart(command.path)),
 				TrapCategory.missingItemOrCommand
 			);
+		}
+		if (verb === 'get') {
+			const now = this.#now();
+			table.expire(now);
+			return getValue(getTarget(table, command, now), command);
 		}
 		const generic = table.spec.verbs.find((known) => known === verb);
 		if (!generic) throw new RouterError(Messages.noSuchCommand, TrapCategory.missingItemOrCommand);

@@ -244,9 +244,38 @@ function remove(table: Table, command: ApiCommand): Sentence[] {
 	return [['!done']];
 }
 
+/**
+ * `get =number=*1 =value-name=profile` answers `!done =ret=<value>` (empty when unset), as
+ * RouterOS 7 does for every menu that prints.
+ */
+export function getValue(row: Readonly<Row>, command: ApiCommand): Sentence[] {
+	const name = command.attributes.get('value-name');
+	if (name === undefined || name === '')
+		throw new RouterError(Messages.missingArgument('value-name'));
+	if (!(name in row) && name !== '.id') {
+		throw new RouterError(Messages.noMatchingValue('value-name'));
+	}
+	return [['!done', `=ret=${row[name] ?? ''}`]];
+}
+
+/** The one item `get` reads: `=number=`, `=numbers=` or `=.id=`, an id or a name. */
+export function getTarget(table: Table, command: ApiCommand, now: number): Row {
+	const [id] = targets(table, command);
+	const row = table.get(id as string) as Row;
+	// Unset fields are still known names: give them as empty rather than refuse them.
+	const known: Row = {};
+	for (const [name, field] of Object.entries(table.spec.fields)) {
+		if (!field.hidden && !field.writeOnly) known[name] = '';
+	}
+	return { ...known, ...table.printable(id as string, row, now) };
+}
+
 /** The items a command addresses with `=.id=` or `=numbers=`: ids or names, comma-separated. */
 function targets(table: Table, command: ApiCommand): string[] {
-	const references = command.attributes.get('.id') ?? command.attributes.get('numbers');
+	const references =
+		command.attributes.get('.id') ??
+		command.attributes.get('numbers') ??
+		command.attributes.get('number');
 	if (references === undefined || references === '') {
 		throw new RouterError(Messages.missingArgument('numbers'));
 	}
