@@ -6,6 +6,20 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter({ out: 'build' }),
+		// svelte-check and the linter see the simulators, scripts and config files too.
+		typescript: {
+			config: (tsconfig) => {
+				tsconfig.include.push(
+					'../tools/**/*.ts',
+					'../scripts/**/*.ts',
+					'../scripts/**/*.js',
+					'../playwright.config.ts',
+					'../drizzle.config.ts',
+					'../svelte.config.js',
+					'../eslint.config.js'
+				);
+			}
+		},
 		alias: { $messages: 'src/lib/paraglide/messages' },
 		// Scripts only from us or with the nonce SvelteKit puts on its own inline start-up script.
 		// Styles may be inline: Svelte's style: directives and transitions write style attributes.

@@ -17,6 +17,7 @@ const mode = modeOf(process.env);
 const root = new URL('..', import.meta.url).pathname;
 const stamp = join(root, 'build', 'index.js');
 
+/** @param {string} path @returns {number} */
 function newest(path) {
 	const info = statSync(path);
 	if (!info.isDirectory()) return info.mtimeMs;
@@ -48,6 +49,7 @@ process.chdir(root);
 // and the demo tenants' routers and M-Pesa settings point at them. Production never runs them.
 const seeded = mode === 'demo' && process.env.SEED_DEMO !== 'no';
 const simulators = seeded && process.env.DEMO_SIMULATORS !== 'no';
+/** @type {import('node:child_process').ChildProcess[]} */
 const children = [];
 if (simulators) {
 	process.env.DEMO_ROUTER_PORT ??= '18728';

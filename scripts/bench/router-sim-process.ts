@@ -16,7 +16,9 @@ export type SimMessage =
 const send = (message: SimMessage) => process.send?.(message);
 
 const sim = await startRouterSim({ identity: 'bench-router' });
-process.on('message', async (request: SimRequest) => {
+process.on('message', (request: SimRequest) => void answer(request));
+
+async function answer(request: SimRequest): Promise<void> {
 	switch (request.type) {
 		case 'rows':
 			send({ type: 'result', id: request.id, value: sim.router.rows(request.menu).length });
@@ -28,6 +30,6 @@ process.on('message', async (request: SimRequest) => {
 			await sim.close();
 			process.exit(0);
 	}
-});
+}
 process.on('disconnect', () => process.exit(0));
 send({ type: 'ready', host: sim.host, port: sim.port });

@@ -83,7 +83,7 @@ async function createPackageAs(
 		// The session hook, then the act-as hook, as hooks.server.ts runs them.
 		const response = await authHandle({
 			event,
-			resolve: ((e: RequestEvent) => actAsHandle({ event: e, resolve: resolve as never })) as never
+			resolve: (e: RequestEvent) => actAsHandle({ event: e, resolve: resolve })
 		});
 		return { status: response.status, refused: response.status === 403 };
 	} catch (error) {

@@ -25,9 +25,9 @@ export function pollJson<T>(
 		} catch {
 			// Offline for a moment: the next turn tries again.
 		}
-		if (!stopped) timer = setTimeout(tick, everyMs);
+		if (!stopped) timer = setTimeout(() => void tick(), everyMs);
 	};
-	timer = setTimeout(tick, everyMs);
+	timer = setTimeout(() => void tick(), everyMs);
 	return () => {
 		stopped = true;
 		clearTimeout(timer);

@@ -139,7 +139,7 @@ test('long one-word values are accepted in every field that takes text', async (
 		phone: freshPhone(),
 		kind: 'hotspot',
 		routerId: ids.router!,
-		packageId: ids.package!,
+		packageId: ids.package,
 		latitude: '',
 		longitude: ''
 	});
@@ -151,7 +151,7 @@ test('long one-word values are accepted in every field that takes text', async (
 		phone: freshPhone(),
 		kind: 'hotspot',
 		routerId: ids.offlineRouter!,
-		packageId: ids.package!,
+		packageId: ids.package,
 		latitude: '',
 		longitude: ''
 	});
@@ -305,9 +305,9 @@ test('the subscriber’s top-up and the hotspot portal fit the phone, to the end
 	await useLanguage(page, 'sw');
 	for (const [path, shot] of [
 		['/pay/nyota', 'sw-pay'],
-		[links.pay!, 'sw-pay-status'],
+		[links.pay, 'sw-pay-status'],
 		['/portal/nyota', 'sw-portal'],
-		[links.portal!, 'sw-portal-status'],
+		[links.portal, 'sw-portal-status'],
 		[`/pay/${LONG.tenantSlug}`, 'sw-pay-long-tenant']
 	] as const) {
 		await expectPageFits(page, path, shot);

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import * as playwright from '@playwright/test';
 import { LOGINS, LoginPage, apiAs } from '../fixtures/login';
 import { expectFitsPhone, logIn } from '../network/network-pages';
-import { MpesaSettingsPage, SIM_MPESA, SubscriberPage, daraja } from './manager-pages';
+import { MpesaSettingsPage, SubscriberPage, daraja } from './manager-pages';
 
 // The e2e database is shared by every spec of the run: names and amounts unique to this run.
 const run = Date.now().toString(36).slice(-5);

@@ -38,8 +38,8 @@ function start(env: Record<string, string>): ChildProcess {
 		stdio: ['ignore', 'pipe', 'pipe'],
 		detached: true
 	});
-	child.stdout!.on('data', (d) => (output += d));
-	child.stderr!.on('data', (d) => (output += d));
+	child.stdout.on('data', (d) => (output += d));
+	child.stderr.on('data', (d) => (output += d));
 	return child;
 }
 

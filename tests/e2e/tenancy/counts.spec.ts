@@ -71,7 +71,7 @@ async function platformRows(page: Page): Promise<Row[]> {
 				const value = (what: string) =>
 					Number(li.querySelector(`[data-count="${what}"]`)!.getAttribute('data-value'));
 				return {
-					name: li.querySelector('strong')!.textContent!.trim(),
+					name: li.querySelector('strong')!.textContent.trim(),
 					depth: Number(li.getAttribute('data-depth')),
 					staff: value('staff'),
 					subscribers: value('subscribers'),

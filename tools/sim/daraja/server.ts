@@ -175,7 +175,7 @@ export async function startDarajaSim(options: DarajaSimOptions = {}): Promise<Da
 
 	const server = http.createServer((req, res) => {
 		const url = new URL(req.url ?? '/', 'http://daraja.local');
-		answer(req, url)
+		void answer(req, url)
 			.catch((error: unknown) => {
 				const refusal = error instanceof DarajaError ? error : internalServerError();
 				if (!(error instanceof DarajaError)) log(`internal error: ${String(error)}`);

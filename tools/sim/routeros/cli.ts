@@ -81,8 +81,8 @@ const stop = async () => {
 	await sim.close();
 	process.exit(0);
 };
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());
 
 // Started by `npm start` for the demo: when the app goes (even killed), its stdin closes and so do we.
 if (process.env.EXIT_WITH_PARENT === '1') {

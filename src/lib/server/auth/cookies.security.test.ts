@@ -23,9 +23,7 @@ function setEveryCookie(origin: string) {
 	const { event, set } = requestTo(origin);
 	setSessionTokenCookie(event, 'token', new Date(Date.now() + 60_000));
 	setLanguageCookie(event, 'sw');
-	rememberLoginNotice(event, { failures: 3, since: new Date() } as Parameters<
-		typeof rememberLoginNotice
-	>[1]);
+	rememberLoginNotice(event, { failures: 3, since: new Date() });
 	const deleted = requestTo(origin);
 	deleteSessionTokenCookie(deleted.event);
 	return { set, deleted: deleted.set };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { executeNamed, rowsOf, withScope, withTenant, withTenantPipelined } from '.';
+import { executeNamed, rowsOf, withTenant, withTenantPipelined } from '.';
 import { auditLog, tenants, users } from './schema';
 import { createTenant } from '../tenants/tenants';
 import { PLATFORM_TENANT_ID } from '../tenants/root';

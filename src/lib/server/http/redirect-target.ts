@@ -7,10 +7,11 @@
  * resolved with the same URL parser against our origin, must stay on that origin, and what is
  * returned is the normalised path, which no browser can read as another host.
  */
+import { hasControlCharacters } from '$lib/text';
 export function safeRedirectTarget(target: unknown, origin: string | URL): string | null {
 	if (typeof target !== 'string' || target.length === 0 || target.length > 2048) return null;
 	// Control characters, spaces and backslashes never appear in a path we link to.
-	if (/[\u0000-\u0020\u007f\\]/.test(target)) return null;
+	if (hasControlCharacters(target) || /[ \\]/.test(target)) return null;
 	if (!target.startsWith('/') || target.startsWith('//')) return null;
 	let base: URL;
 	let resolved: URL;

@@ -2,7 +2,7 @@
  * Daraja (M-Pesa) client for one tenant's credentials: OAuth, STK push and query, C2B URL
  * registration. Server-only; relative imports so scripts can run it under tsx too.
  */
-import { DarajaAuthFailed, DarajaError, DarajaRejected, DarajaUnavailable } from './errors';
+import { DarajaError, DarajaRejected } from './errors';
 import { darajaTimestamp, stkPassword } from './kenya-time';
 import { checkStkPush, type StkPushInput } from './stk-input';
 import { TokenCache, readTokenAnswer } from './token-cache';

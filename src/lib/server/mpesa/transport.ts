@@ -2,6 +2,7 @@
  * One HTTP exchange with Daraja, turned into parsed JSON or a typed error, plus the back-off
  * Daraja asks for when its gateway is busy.
  */
+import { withoutControlCharacters } from '$lib/text';
 import { readTextLimited } from '../http/body';
 import { baseUrlAllowed, DarajaBaseUrlRefused } from './base-url';
 import { DarajaAuthFailed, DarajaRejected, DarajaUnavailable } from './errors';
@@ -106,7 +107,7 @@ async function readCapped(response: Response, max: number): Promise<string> {
  * as is): control characters out, length capped.
  */
 export function remoteText(text: string, max = 300): string {
-	return text.replace(/[\x00-\x1f\x7f]+/g, ' ').slice(0, max);
+	return withoutControlCharacters(text).slice(0, max);
 }
 
 /** Daraja's error codes look like 500.001.1001 or C2B00012; anything else is not one. */

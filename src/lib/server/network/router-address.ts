@@ -22,6 +22,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { config } from '../config';
 import { ipBytes } from '../security/ip-bytes';
+import { hasControlCharacters, withoutControlCharacters } from '../../text';
 
 export type AddressRefusal =
 	| 'loopback'
@@ -51,11 +52,7 @@ export class RouterAddressRefused extends Error {
 }
 
 /** A tenant-supplied field with a control character (CR, LF, NUL, any C0, DEL) in it. */
-export const CONTROL_CHARACTERS = /[\x00-\x1f\x7f]/;
-
-export function hasControlCharacters(value: string): boolean {
-	return CONTROL_CHARACTERS.test(value);
-}
+export { hasControlCharacters };
 
 export interface RouterNetworkPolicy {
 	/** ROUTER_NETWORKS: where private, CGNAT (and, if listed, loopback) routers may be. */
@@ -260,7 +257,7 @@ export function assertConnectedTo(
 
 function refused(reason: AddressRefusal, host: string, detail: string): RouterAddressRefused {
 	// The host is the manager's own input; strip control characters before it reaches a log line.
-	const shown = host.replace(/[\x00-\x1f\x7f]/g, '?').slice(0, 100);
+	const shown = withoutControlCharacters(host, '?').slice(0, 100);
 	return new RouterAddressRefused(reason, `router address ${shown} refused: ${detail}`);
 }
 

@@ -334,7 +334,7 @@ describe('moving a subscriber to another router', () => {
 		const s = await activeOn(west, 'Outage Otieno');
 		await drain(worker);
 		await closeAllRouterConnections();
-		westSim.stopListening();
+		await westSim.stopListening();
 
 		await withTenant(tenantId, (tx) => moveSubscriber(tx, s.id, east));
 		// The new router gets the user although the old one is down: each router has its own queue.
@@ -378,7 +378,7 @@ describe('moving a subscriber to another router', () => {
 		const s = await activeOn(west, 'Return Rehema');
 		await drain(worker);
 		await closeAllRouterConnections();
-		westSim.stopListening();
+		await westSim.stopListening();
 		await withTenant(tenantId, (tx) => moveSubscriber(tx, s.id, east));
 		// The removal on the dead router is parked as failed after two tries; the later jobs pass it.
 		await drain(worker);

@@ -243,7 +243,7 @@ describe('a router that is down while subscribers renew', () => {
 					.select({ lastJob: sql<number>`coalesce(max(${provisioningJobs.id}), 0)::int` })
 					.from(provisioningJobs)
 			)) as [{ lastJob: number }];
-			sim.stopListening();
+			await sim.stopListening();
 			const renewedAt = Date.now();
 			for (const s of crowd) await withTenant(tenantId, (tx) => renewSubscription(tx, s.id));
 			worker.start();

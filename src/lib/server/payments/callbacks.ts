@@ -27,7 +27,6 @@ import {
 	C2B_REJECT,
 	parseC2bPayment,
 	parseStkCallback,
-	type C2bPayment,
 	type StkCallback
 } from '../mpesa/callbacks';
 import {

@@ -238,7 +238,7 @@ export class RouterConnection implements RouterApi {
 			// A fresh array: node-routeros appends its `.tag` word to the one it is given.
 			this.#api.write(command, [...words]).then(
 				(replies) => {
-					if (settle()) resolve(replies as RouterReply[]);
+					if (settle()) resolve(replies);
 				},
 				(error: unknown) => {
 					if (settle()) reject(this.#commandError(command, words, error));

@@ -4,6 +4,7 @@
  * when they look like Daraja's: Safaricom support asks for them. The remote text goes to the
  * server log only, cleaned (see `darajaErrorDetail`).
  */
+import { withoutControlCharacters } from '$lib/text';
 import { m } from '$lib/paraglide/messages';
 import { DarajaBaseUrlRefused } from '$lib/server/mpesa/base-url';
 import {
@@ -34,5 +35,5 @@ export function darajaErrorMessage(error: unknown): string {
 /** For the audit row and the server log: the class and code, and the remote text cleaned and short. */
 export function darajaErrorDetail(error: unknown): string {
 	if (!(error instanceof Error)) return 'unknown error';
-	return `${error.name}: ${error.message}`.replace(/[\x00-\x1f\x7f]+/g, ' ').slice(0, 300);
+	return withoutControlCharacters(`${error.name}: ${error.message}`).slice(0, 300);
 }

@@ -61,7 +61,7 @@ export const mpesaSettingsSchema = z
 			});
 		}
 		if (v.environment === 'custom') {
-			let url: URL | null = null;
+			let url: URL | null;
 			try {
 				url = new URL(v.baseUrl);
 			} catch {

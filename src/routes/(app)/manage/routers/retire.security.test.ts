@@ -194,7 +194,7 @@ describe('retiring a router through the page', () => {
 		const id = await ourRouter(
 			`Bad ${field} ${Object.keys(fields).length}${String((fields as { moveTo?: string }).moveTo)}`
 		);
-		const result = await post(retireActions.default as Handler, fields as Record<string, string>, {
+		const result = await post(retireActions.default as Handler, fields, {
 			id
 		});
 		expect(result).toMatchObject({

@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, RequestEvent } from './$types';
 import { publicUrl } from '$lib/server/config';
 import { formFailure, parseForm } from '$lib/server/http/forms';
-import { findPayer, type PayerView } from '$lib/server/self-service/payer';
+import { findPayer } from '$lib/server/self-service/payer';
 import { startSelfServicePush } from '$lib/server/self-service/push';
 import { RATE_RULES, takeHits } from '$lib/server/security/rate-limit';
 import { problemMessage } from '$lib/payments/problem-messages';
@@ -53,7 +53,7 @@ async function pay(event: RequestEvent) {
 	const again = (status: number, message: string, errors: Record<string, string> = {}) =>
 		fail(status, {
 			...formFailure(status, form, message, errors).data,
-			payer: found.view as PayerView,
+			payer: found.view,
 			account: String(form.get('account')).trim()
 		});
 	if (!parsed.ok) return again(400, parsed.failure.data.message, parsed.failure.data.errors);

@@ -37,7 +37,7 @@ async function setDisabled(
 	{ locals, params, url, getClientAddress }: Parameters<Actions[string]>[0]
 ) {
 	const { user, tenantId } = requireRole(locals, MANAGERS, url);
-	const id = params.id!;
+	const id = params.id;
 	if (id === user.id) error(400, 'You cannot disable yourself');
 	const changed = await withTenant(tenantId, async (tx) => {
 		const rows = await tx
@@ -70,7 +70,7 @@ async function issueResetLink({
 	const { user, tenantId } = requireRole(locals, MANAGERS, url);
 	if (params.id === user.id) return fail(400, { message: m.reset_self() });
 	try {
-		const { token, name } = await issuePasswordReset(tenantId, params.id!, {
+		const { token, name } = await issuePasswordReset(tenantId, params.id, {
 			userId: user.id,
 			name: user.name,
 			ip: getClientAddress()

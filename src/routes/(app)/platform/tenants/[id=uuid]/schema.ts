@@ -1,3 +1,4 @@
+import { withoutControlCharacters } from '$lib/text';
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages';
 
@@ -10,5 +11,5 @@ export const actAsSchema = z.object({
 		.min(3, { error: () => m.error_required() })
 		.max(ACT_AS_REASON_MAX, { error: () => m.error_too_long() })
 		// One line in the audit log: no control characters.
-		.transform((reason) => reason.replace(/[\u0000-\u001f\u007f]+/g, ' '))
+		.transform((reason) => withoutControlCharacters(reason))
 });
