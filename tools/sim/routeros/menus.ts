@@ -114,7 +114,7 @@ const ORDERED_VERBS = [...LIST_VERBS, 'move'] as const;
 
 const hotspotServer: MenuSpec = {
 	path: '/ip/hotspot',
-	verbs: LIST_VERBS,
+	verbs: ['add', 'set', 'unset', 'remove', 'print', 'enable', 'disable'],
 	key: 'name',
 	autoName: 'server',
 	duplicateMessage: 'failure: already have server with this name',
@@ -130,8 +130,7 @@ const hotspotServer: MenuSpec = {
 		'addresses-per-mac': { default: '2', normalize: normalizeSharedUsers },
 		invalid: readOnlyFalse,
 		HTTPS: readOnlyFalse,
-		disabled,
-		comment
+		disabled
 	},
 	seed: [{ name: 'hotspot1', interface: 'bridge', 'address-pool': 'hs-pool-1', profile: 'hsprof1' }]
 };
@@ -203,6 +202,9 @@ const hotspotUser: MenuSpec = {
 		'mac-address': mac,
 		email: text,
 		routes: text,
+		// RouterOS 7.21+: one-time passwords for the login page.
+		'totp-secret': text,
+		'otp-secret': text,
 		'limit-uptime': duration(),
 		'limit-bytes-in': bytes(),
 		'limit-bytes-out': bytes(),
@@ -253,15 +255,14 @@ const hotspotUserProfile: MenuSpec = {
 		'session-timeout': duration(),
 		'shared-users': { default: '1', normalize: normalizeSharedUsers },
 		'status-autorefresh': duration('1m'),
-		'transparent-proxy': bool('false'),
-		comment
+		'transparent-proxy': bool('false')
 	},
 	seed: [{ '.id': '*0', name: 'default' }]
 };
 
 const hotspotActive: MenuSpec = {
 	path: '/ip/hotspot/active',
-	verbs: ['remove', 'print'],
+	verbs: ['remove', 'print', 'comment'],
 	fields: {
 		server: readOnly,
 		user: readOnly,
@@ -276,6 +277,7 @@ const hotspotActive: MenuSpec = {
 		'packets-out': counter,
 		radius: readOnlyFalse,
 		blocked: readOnlyFalse,
+		comment,
 		'started-at': hidden
 	},
 	computed: sessionUptime
@@ -384,11 +386,16 @@ const pppProfile: MenuSpec = {
 		'remote-address': addressOrPool,
 		'remote-ipv6-prefix-pool': text,
 		'dhcpv6-pd-pool': text,
+		'dhcpv6-lease-time': duration(),
+		'dhcpv6-use-radius': text,
+		'remote-ipv6-prefix-reuse': text,
 		bridge: text,
 		'bridge-horizon': { normalize: integerIn(1, 429496729) },
 		'bridge-learning': yesNoDefault,
 		'bridge-path-cost': { normalize: integerIn(1, 200000000) },
 		'bridge-port-priority': { normalize: integerIn(0, 240) },
+		'bridge-port-trusted': yesNoDefault,
+		'bridge-port-vid': { normalize: integerIn(1, 4094) },
 		'incoming-filter': text,
 		'outgoing-filter': text,
 		'address-list': text,
@@ -496,7 +503,7 @@ const addressList: MenuSpec = {
 	},
 	computed: (row, now): Row => {
 		const seconds = row.timeout === undefined ? undefined : parseDuration(row.timeout);
-		if (!seconds) return { dynamic: 'false' };
+		if (!seconds) return {};
 		const left = Number(row['created-at']) + seconds * 1000 - now;
 		return { timeout: formatDuration(Math.ceil(left / 1000)), dynamic: 'true' };
 	},
@@ -504,6 +511,8 @@ const addressList: MenuSpec = {
 		list: text,
 		address: { normalize: normalizeListAddress },
 		timeout: duration(),
+		// 7.15+: an entry may be made dynamic (gone at reboot) without a timeout.
+		dynamic: bool('false'),
 		'creation-time': readOnly,
 		'created-at': hidden,
 		disabled,
@@ -583,6 +592,7 @@ const routerUsers: MenuSpec = {
 		'inactivity-timeout': timeout('10m'),
 		'inactivity-policy': choice('none', 'none', 'lockscreen', 'logout'),
 		'last-logged-in': readOnly,
+		expired: readOnlyFalse,
 		disabled,
 		comment
 	}

@@ -490,6 +490,7 @@ describe('system menus', () => {
 			group: 'billing',
 			'inactivity-timeout': '10m',
 			'inactivity-policy': 'none',
+			expired: 'false',
 			disabled: 'false'
 		});
 		expect(router.login('mtandao', 's3cret')).toBe(true);
