@@ -36,7 +36,7 @@ import { createRouter } from '../../src/lib/server/network/routers';
 import { encryptSecret } from '../../src/lib/server/security/secrets';
 import { closeAllRouterConnections } from '../../src/lib/server/network/routeros/client';
 import { startRouterSim } from '../../tools/sim/routeros';
-import { handleMpesaCallback } from '../../src/lib/server/payments/callbacks';
+import { handleMpesaCallback } from '../../src/lib/server/payments/apply-callbacks';
 import {
 	paymentTenant,
 	startHookServer,

@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { modeOf } from './modes.js';
-import { parseAddressList } from './http/address-list';
+import { parseAddressList } from './security/address-list';
 
 const schema = z.object({
 	DATABASE_URL: z.string().url().optional(),

@@ -11,7 +11,7 @@ import type { Database } from './db';
 import { openConfiguredDatabase } from './db/configured';
 import { registerDemoPaybills, seedDemoIfEmpty } from './demo/seed';
 import { PaymentReconciler } from './payments/reconciler';
-import { sourcesWarning } from './payments/safaricom-sources';
+import { sourcesWarning } from './security/safaricom-sources';
 import { secretKeyWarning } from './security/secrets';
 import { ProvisioningWorker } from './network/worker';
 import { closeAllRouterConnections } from './network/routeros/client';

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RequestEvent } from '@sveltejs/kit';
 
 const handled = vi.hoisted(() => ({ count: 0 }));
-vi.mock('../payments/callbacks', () => ({
+vi.mock('../payments/apply-callbacks', () => ({
 	handleMpesaCallback: async () => {
 		handled.count++;
 		return { status: 200, body: { ResultCode: 0, ResultDesc: 'Accepted' } };
@@ -11,7 +11,7 @@ vi.mock('../payments/callbacks', () => ({
 
 process.env.MPESA_ALLOWED_IPS = '196.201.214.0/24,196.201.213.44';
 const { mpesaHook } = await import('./mpesa-hook');
-const { sourcesWarning } = await import('../payments/safaricom-sources');
+const { sourcesWarning } = await import('../security/safaricom-sources');
 
 function callbackFrom(address: string | Error): RequestEvent {
 	return {

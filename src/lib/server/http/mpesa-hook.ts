@@ -2,8 +2,8 @@
 import { json, type RequestEvent } from '@sveltejs/kit';
 import type { CallbackKind } from '../db/schema';
 import { MAX_BODY_BYTES, readTextLimited } from './body';
-import { handleMpesaCallback } from '../payments/callbacks';
-import { fromSafaricom } from '../payments/safaricom-sources';
+import { handleMpesaCallback } from '../payments/apply-callbacks';
+import { fromSafaricom } from '../security/safaricom-sources';
 
 export function mpesaHook(kind: CallbackKind) {
 	return async (event: RequestEvent): Promise<Response> => {

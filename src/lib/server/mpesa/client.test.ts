@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX, startDarajaSim, type DarajaSim } from '../../../../tools/sim/daraja';
-import { parseStkCallback } from './callbacks';
+import { parseStkCallback } from './parse-callbacks';
 import { createDarajaClient, type DarajaClientOptions } from './client';
 import { DarajaAuthFailed, DarajaInputInvalid, DarajaRejected, DarajaUnavailable } from './errors';
 import { recordingFetch, startCallbackReceiver, type CallbackReceiver } from '../testing/mpesa';

@@ -21,6 +21,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { config } from '../config';
+import { inCidr, parseAddressList, type Cidr } from '../security/address-list';
 import { ipBytes } from '../security/ip-bytes';
 import { hasControlCharacters, withoutControlCharacters } from '../../text';
 
@@ -61,12 +62,6 @@ export interface RouterNetworkPolicy {
 	readonly allowLoopback: boolean;
 }
 
-export interface Cidr {
-	readonly bytes: Uint8Array;
-	readonly bits: number;
-	readonly text: string;
-}
-
 /** The lookup used to resolve names; a test passes its own. */
 export type HostLookup = (host: string) => Promise<readonly { address: string; family: number }[]>;
 
@@ -90,27 +85,16 @@ export function routerNetworkPolicy(): RouterNetworkPolicy {
 
 /** `10.8.0.0/16, fd12:3456::/48`: a comma list of CIDRs. Throws on a malformed entry. */
 export function parseNetworks(list: string): Cidr[] {
-	return list
-		.split(',')
-		.map((entry) => entry.trim())
-		.filter(Boolean)
-		.map((entry) => {
-			const [ip = '', bitsText, ...rest] = entry.split('/');
-			const bytes = ipBytes(ip);
-			const max = bytes?.length === 4 ? 32 : 128;
-			const bits =
-				bitsText === undefined ? max : /^\d{1,3}$/.test(bitsText) ? Number(bitsText) : NaN;
-			if (!bytes || rest.length > 0 || !(bits >= 0 && bits <= max)) {
-				throw new Error(
-					`Invalid configuration: ROUTER_NETWORKS: "${entry}" is not a CIDR like 10.8.0.0/16`
-				);
-			}
-			// An IPv4-mapped network is the IPv4 one.
-			const v4 = bytes.length === 16 ? embeddedIpv4(bytes) : undefined;
-			return v4 && bits >= 96
-				? { bytes: v4, bits: bits - 96, text: entry }
-				: { bytes, bits, text: entry };
-		});
+	const { list: parsed, bad } = parseAddressList(list);
+	if (bad.length > 0)
+		throw new Error(
+			`Invalid configuration: ROUTER_NETWORKS: "${bad[0]}" is not a CIDR like 10.8.0.0/16`
+		);
+	return parsed.networks.map((network) => {
+		// An IPv4-mapped network is the IPv4 one.
+		const v4 = network.bytes.length === 16 ? embeddedIpv4(network.bytes) : undefined;
+		return v4 && network.bits >= 96 ? { ...network, bytes: v4, bits: network.bits - 96 } : network;
+	});
 }
 
 const API_PORTS = new Set([8728, 8729]);
@@ -411,14 +395,4 @@ function ipv6Kind(bytes: Uint8Array): Kind {
 	if (a === 0x20 && b === 0x02) return 'reserved';
 	if (a === 0x20 && b === 0x01 && bytes[2] === 0 && bytes[3] === 0) return 'reserved';
 	return 'public';
-}
-
-function inCidr(bytes: Uint8Array, network: Cidr): boolean {
-	if (bytes.length !== network.bytes.length) return false;
-	let bits = network.bits;
-	for (let i = 0; bits > 0; i++, bits -= 8) {
-		const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
-		if ((bytes[i]! & mask) !== (network.bytes[i]! & mask)) return false;
-	}
-	return true;
 }

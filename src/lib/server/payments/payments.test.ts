@@ -17,7 +17,7 @@ import { auditEntryFields } from '../audit';
 import { closeAllRouterConnections } from '../network/routeros/client';
 import { ProvisioningWorker } from '../network/worker';
 import { openTestDatabase, type TestDatabase } from '../testing/database';
-import { handleMpesaCallback } from './callbacks';
+import { handleMpesaCallback } from './apply-callbacks';
 import { assignUnmatched, listPayments, recordCashPayment, reverseLedgerCredit } from './manage';
 import { registerC2bUrls } from './c2b';
 import { GIVE_UP_AFTER_MS, StkStartFailed, reconcilePendingPayments, startStkPush } from './stk';

@@ -13,7 +13,7 @@ import { ledgerEntries, mpesaCallbacks, payments } from '../db/schema';
 import { openTestDatabase, type TestDatabase } from '../testing/database';
 import { listPayments } from './manage';
 import { reconcilePendingPayments, startStkPush } from './stk';
-import { settleStk } from './callbacks';
+import { settleStk } from './apply-stk-result';
 import { lockPayment } from './settle';
 import { samePayer } from './same-transaction';
 import {

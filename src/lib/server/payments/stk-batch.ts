@@ -16,7 +16,7 @@
 import { sql } from 'drizzle-orm';
 import { executeNamed, rowsOf, type Tx } from '../db';
 import type { CallbackOutcome, Payment } from '../db/schema';
-import type { StkCallback } from '../mpesa/callbacks';
+import type { StkCallback } from '../mpesa/parse-callbacks';
 import { jobsQueued } from '../network/jobs';
 import { planAfterPurchaseSql } from '../network/subscribers';
 

@@ -15,7 +15,7 @@ import {
 import { getMpesaSettings, tenantDarajaClient } from '../mpesa/settings';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
 import { normalizeMsisdn } from '../../phone';
-import { settleStk } from './callbacks';
+import { settleStk } from './apply-stk-result';
 import { lockPayment, lockReference } from './settle';
 
 export const FIRST_QUERY_AFTER_MS = 2 * 60_000;

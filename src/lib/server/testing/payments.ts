@@ -14,7 +14,7 @@ import { registerSubscriber } from '../network/subscribers';
 import { saveMpesaSettings } from '../mpesa/settings';
 import { createTenant } from '../tenants/tenants';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
-import { handleMpesaCallback, type CallbackAnswer } from '../payments/callbacks';
+import { handleMpesaCallback, type CallbackAnswer } from '../payments/apply-callbacks';
 
 export interface HookServer {
 	url: string;

@@ -9,6 +9,20 @@ import { parseDarajaTimestamp } from './kenya-time';
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: CallbackParseFailure };
 
+/** The body as JSON, or why not (the error is also what Safaricom is answered). */
+export function parseCallbackJson(
+	body: string,
+	contentType: string | null
+): { ok: true; value: unknown } | { ok: false; error: string } {
+	if (contentType && !/^application\/json\b/i.test(contentType.trim()))
+		return { ok: false, error: 'Content-Type must be application/json' };
+	try {
+		return { ok: true, value: JSON.parse(body) };
+	} catch {
+		return { ok: false, error: 'Body is not valid JSON' };
+	}
+}
+
 /** A body we cannot use, with one message list per field path (e.g. `Body.stkCallback.ResultCode`). */
 export class CallbackParseFailure extends Error {
 	override readonly name = 'CallbackParseFailure';

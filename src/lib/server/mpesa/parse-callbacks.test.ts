@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeAccountRef, parseC2bPayment, parseStkCallback } from './callbacks';
+import { normalizeAccountRef, parseC2bPayment, parseStkCallback } from './parse-callbacks';
 
 const success = {
 	Body: {

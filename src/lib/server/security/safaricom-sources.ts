@@ -1,11 +1,12 @@
 /**
- * MPESA_ALLOWED_IPS: the addresses Safaricom's callbacks come from. The callback URL's token is the
- * first guard; this is the second, for when a token leaks (a log, a proxy, a screenshot). The
- * client address is SvelteKit's getClientAddress(): behind a proxy set adapter-node's
- * ADDRESS_HEADER (and XFF_DEPTH), or every callback seems to come from the proxy.
+ * Where M-Pesa callbacks may come from. MPESA_ALLOWED_IPS, the server's list of Safaricom's
+ * addresses: the callback URL's token is the first guard, this the second, for when a token leaks
+ * (a log, a proxy, a screenshot). A tenant may keep a list of its own as well. The client address
+ * is SvelteKit's getClientAddress(): behind a proxy set adapter-node's ADDRESS_HEADER (and
+ * XFF_DEPTH), or every callback seems to come from the proxy.
  */
 import { config } from '../config';
-import { parseAddressList, type AddressList } from '../http/address-list';
+import { parseAddressList, type AddressList } from './address-list';
 
 let parsed: { text: string; list: AddressList } | undefined;
 
@@ -26,4 +27,10 @@ export function fromSafaricom(address: string | null): boolean {
 export function sourcesWarning(): string | null {
 	if (config().mode !== 'production' || safaricomSources()) return null;
 	return "Warning: MPESA_ALLOWED_IPS is not set, so M-Pesa callbacks are taken from any address (set Safaricom's addresses, and ADDRESS_HEADER behind a proxy).";
+}
+
+/** A tenant's own callback allowlist (addresses and prefixes); empty or unset lets every address in. */
+export function allowedByTenant(allowlist: string[] | null, address: string | null): boolean {
+	if (!allowlist || allowlist.length === 0) return true;
+	return parseAddressList(allowlist.join(' ')).list.has(address);
 }

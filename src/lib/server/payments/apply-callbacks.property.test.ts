@@ -4,7 +4,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { withTenant } from '../db';
 import { ledgerEntries, payments, subscribers } from '../db/schema';
 import { openTestDatabase, type TestDatabase } from '../testing/database';
-import { handleMpesaCallback } from './callbacks';
+import { handleMpesaCallback } from './apply-callbacks';
 import { paymentTenant, type PaymentFixture } from '../testing/payments';
 
 let db: TestDatabase;
