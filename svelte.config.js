@@ -20,7 +20,6 @@ const config = {
 				);
 			}
 		},
-		alias: { $messages: 'src/lib/paraglide/messages' },
 		// Scripts only from us or with the nonce SvelteKit puts on its own inline start-up script.
 		// Styles may be inline: Svelte's style: directives and transitions write style attributes.
 		// A page that posts to the hotspot's login page adds that origin (hooks/security-headers.ts).
