@@ -13,7 +13,7 @@ import {
 	type LedgerKind,
 	type Subscriber
 } from '../db/schema';
-import { planPackageOf, renewSubscription } from '../network/subscribers';
+import { planPackageOf, renewSubscription } from './renewals';
 
 export class WalletError extends Error {
 	constructor(

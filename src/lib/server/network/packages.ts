@@ -102,19 +102,5 @@ export function profileFor(pkg: Pick<Package, 'profileName' | 'rateLimit' | 'sha
 	return { name: pkg.profileName, rateLimit: pkg.rateLimit, sharedUsers: pkg.sharedDevices };
 }
 
-/** The package's validity as a Postgres interval; months are calendar months. */
-export function validityInterval(unit: ValidityUnit, count: number) {
-	switch (unit) {
-		case 'minutes':
-			return sql`make_interval(mins => ${count}::int)`;
-		case 'hours':
-			return sql`make_interval(hours => ${count}::int)`;
-		case 'days':
-			return sql`make_interval(days => ${count}::int)`;
-		case 'months':
-			return sql`make_interval(months => ${count}::int)`;
-	}
-}
-
 /** "2M/5M": upload/download in bits per second with k, M or G; what RouterOS accepts as rate-limit. */
 export const RATE_LIMIT_SHAPE = /^[0-9]{1,6}[kKmMgG]?\/[0-9]{1,6}[kKmMgG]?$/;

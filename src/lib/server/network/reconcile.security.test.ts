@@ -14,7 +14,8 @@ import { createPackage } from './packages';
 import { reconcileRouter } from './reconcile';
 import { createRouter } from './routers';
 import { closeAllRouterConnections } from './routeros/client';
-import { registerSubscriber, renewSubscription } from './subscribers';
+import { registerSubscriber } from './subscribers';
+import { renewSubscription } from '../billing/renewals';
 import { ProvisioningWorker } from './worker';
 
 let db: TestDatabase;

@@ -12,7 +12,8 @@ import { reconcileDueRouters, reconcileRouter } from './reconcile';
 import { getRouter } from './routers';
 import { createRouter } from './routers';
 import { closeAllRouterConnections } from './routeros/client';
-import { registerSubscriber, renewSubscription } from './subscribers';
+import { registerSubscriber } from './subscribers';
+import { renewSubscription } from '../billing/renewals';
 import { ProvisioningWorker } from './worker';
 
 let db: TestDatabase;

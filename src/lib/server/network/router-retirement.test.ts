@@ -10,13 +10,8 @@ import { createPackage, updatePackage } from './packages';
 import { RouterNotOpen, createRouter, getRouter } from './routers';
 import { RouterRetired, reconcileDueRouters, reconcileRouter } from './reconcile';
 import { closeAllRouterConnections } from './routeros/client';
-import {
-	NotInTenant,
-	moveSubscriber,
-	registerSubscriber,
-	renewSubscription,
-	setSuspended
-} from './subscribers';
+import { NotInTenant, moveSubscriber, registerSubscriber, setSuspended } from './subscribers';
+import { renewSubscription } from '../billing/renewals';
 import { listRouterSummaries } from './views';
 import { ProvisioningWorker } from './worker';
 import { portalRouterId } from '../self-service/portal';

@@ -22,9 +22,9 @@ import {
 	getSubscriber,
 	moveSubscriber,
 	othersWithPhone,
-	registerSubscriber,
-	renewSubscription
+	registerSubscriber
 } from './subscribers';
+import { renewSubscription } from '../billing/renewals';
 import { ProvisioningWorker } from './worker';
 
 let db: TestDatabase;

@@ -14,10 +14,10 @@ import {
 	expireDueSubscribers,
 	listSubscribers,
 	registerSubscriber,
-	renewSubscription,
 	searchWords,
 	setSuspended
 } from './subscribers';
+import { renewSubscription } from '../billing/renewals';
 
 let db: TestDatabase;
 let tenantId: string;

@@ -1,9 +1,9 @@
 /**
- * Subscribers: registration, the life cycle (activate, renew, suspend, resume, expire, change
- * package, delete) and the list managers search. Every change a router must see writes a
- * provisioning job in the same transaction.
+ * Subscribers: registration, the life cycle (suspend, resume, expire, change package, delete) and
+ * the list managers search. Every change a router must see writes a provisioning job in the same
+ * transaction. Renewal (buying a package) is billing's: billing/renewals.ts.
  */
-import { and, desc, eq, inArray, ne, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Tx } from '../db';
 import {
 	ledgerEntries,
@@ -21,7 +21,6 @@ import { isUniqueViolation } from '../tenants/tenants';
 import { normalizeMsisdn } from '../../phone';
 import { enqueueJobs, jobsQueued, type NewJob } from './jobs';
 import { RouterNotOpen, assertRouterOpen } from './routers';
-import { validityInterval } from './packages';
 import { cursorTime, olderThan, type PageCursor } from '../db/keyset';
 
 export class SubscriberConflict extends Error {
@@ -233,70 +232,6 @@ async function queueSync(
 	}
 }
 
-/** The package a subscriber's plan renews: the plan kept aside by a one-off purchase, else the one in force. */
-export function planPackageOf(
-	subscriber: Pick<Subscriber, 'packageId' | 'planPackageId'>
-): string | null {
-	return subscriber.planPackageId ?? subscriber.packageId;
-}
-
-/**
- * Buys the package (the given one, or the plan): expiry becomes max(now, expiry) + validity,
- * so renewing early never loses paid time, and the router is told in the same transaction.
- * A suspended subscriber keeps the new expiry but stays suspended.
- *
- * The package bought is put in force (the router gets its speed), but it does not change the plan:
- * a package chosen for one payment (on /pay, on the portal) is for that payment, and the next
- * paybill payment or renewal buys the plan again. Only a manager's change of package (or the first
- * package a subscriber ever has) sets the plan. The batch path (payments/stk-batch.ts) keeps the
- * same rule in SQL: `planAfterPurchaseSql` below is the one statement of it for both.
- */
-export async function renewSubscription(
-	tx: Tx,
-	subscriberId: string,
-	packageId?: string
-): Promise<Subscriber | undefined> {
-	const current = await getSubscriber(tx, subscriberId);
-	const chosen = packageId ?? (current ? planPackageOf(current) : null);
-	if (!current || !chosen) return undefined;
-	const [pkg] = await tx
-		.select()
-		.from(packages)
-		.where(and(eq(packages.id, chosen), eq(packages.tenantId, current.tenantId)));
-	if (!pkg) throw new NotInTenant('packageId');
-	const [row] = await tx
-		.update(subscribers)
-		.set({
-			packageId: pkg.id,
-			planPackageId: planAfterPurchaseSql(
-				sql`${pkg.id}::uuid`,
-				subscribers.planPackageId,
-				subscribers.packageId
-			),
-			kind: pkg.kind,
-			status: sql`case when ${subscribers.status} = 'suspended' then 'suspended' else 'active' end`,
-			expiresAt: sql`greatest(now(), coalesce(${subscribers.expiresAt}, now())) + ${validityInterval(pkg.validityUnit, pkg.validityCount)}`,
-			updatedAt: new Date()
-		})
-		.where(eq(subscribers.id, subscriberId))
-		.returning();
-	if (row) await queueSync(tx, row);
-	return row;
-}
-
-/**
- * The plan after buying `bought`: kept aside (non-null) while another package is in force, null
- * once the plan itself is bought again (or when there was no plan: the first package becomes it).
- * Column references are the subscriber's values before the update.
- */
-export function planAfterPurchaseSql(
-	bought: SQL | AnyColumn,
-	plan: SQL | AnyColumn,
-	inForce: SQL | AnyColumn
-): SQL {
-	return sql`nullif(coalesce(${plan}, ${inForce}, ${bought}), ${bought})`;
-}
-
 export async function setSuspended(
 	tx: Tx,
 	subscriberId: string,
@@ -398,7 +333,7 @@ export async function changeSubscriber(
 		(field) => field in wanted && wanted[field] !== before[field]
 	);
 	// A manager's choice of package is the plan: a plan kept aside by a one-off purchase goes
-	// (renewSubscription), even when the package chosen is the one already in force.
+	// (billing/renewals.ts), even when the package chosen is the one already in force.
 	const plan =
 		wanted.packageId !== undefined && before.planPackageId !== null ? { planPackageId: null } : {};
 	if (changed.length === 0 && !('planPackageId' in plan)) return { before, after: before, changed };

@@ -86,7 +86,7 @@ export async function getSubscriberView(tx: Tx, id: string) {
 			packageValidityUnit: packages.validityUnit,
 			packageValidityCount: packages.validityCount,
 			packagePriceKes: packages.priceKes,
-			// The plan: the package in force unless a payment chose another for itself (renewSubscription).
+			// The plan: the package in force unless a payment chose another for itself (billing/renewals.ts).
 			planPackageId: plan.id,
 			planKeptAside: sql<boolean>`${subscribers.planPackageId} is not null`,
 			planName: plan.name,

@@ -9,7 +9,8 @@ import { PLATFORM_TENANT_ID } from '../tenants/root';
 import { openTestDatabase, type TestDatabase } from '../testing/database';
 import { createPackage } from './packages';
 import { createRouter } from './routers';
-import { registerSubscriber, renewSubscription } from './subscribers';
+import { registerSubscriber } from './subscribers';
+import { renewSubscription } from '../billing/renewals';
 
 // Two processes need a real server: PGlite lives inside one process.
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL || process.env.DATABASE_URL);

@@ -9,12 +9,8 @@ import { openTestDatabase, type TestDatabase } from '../testing/database';
 import { createPackage, updatePackage } from './packages';
 import { createRouter } from './routers';
 import { closeAllRouterConnections } from './routeros/client';
-import {
-	deleteSubscriber,
-	registerSubscriber,
-	renewSubscription,
-	setSuspended
-} from './subscribers';
+import { deleteSubscriber, registerSubscriber, setSuspended } from './subscribers';
+import { renewSubscription } from '../billing/renewals';
 import { ProvisioningWorker } from './worker';
 
 let db: TestDatabase;

@@ -17,8 +17,8 @@ import { sql } from 'drizzle-orm';
 import { executeNamed, rowsOf, type Tx } from '../db';
 import type { CallbackOutcome, Payment } from '../db/schema';
 import type { StkCallback } from '../mpesa/parse-callbacks';
+import { renewalAssignmentsSql } from '../billing/renewals';
 import { jobsQueued } from '../network/jobs';
-import { planAfterPurchaseSql } from '../network/subscribers';
 
 export interface StkBatchItem {
 	callbackId: number;
@@ -213,8 +213,8 @@ export async function applyStkBatch(
 /**
  * One statement: failed pushes marked failed; paid pushes marked succeeded, credited, and — where
  * the wallet (its balance, read under the lock taken before this statement, plus this credit)
- * covers the chosen package or the plan — the package bought (put in force, the plan kept aside as
- * renewSubscription does), the expiry moved to max(now, expiry) + validity and the router job queued;
+ * covers the chosen package or the plan — the package bought and the subscriber renewed by the same
+ * SQL as renewSubscription (billing/renewals.ts), and the router job queued;
  * each payment keeps what it bought and the balance it left. The same rules as settleSucceeded +
  * creditAndBuy (settle.ts) and buyPackage + renewSubscription, for many distinct wallets at once.
  * A batch without failures (the usual one) or without successes leaves that part out: each part
@@ -228,15 +228,28 @@ function settleStatement(tenantId: string, failures: unknown[], successes: unkno
 			where p.id = f.id and p.id = any(array(select (jsonb_array_elements(${json(failures)}) ->> 'id')::uuid)) returning p.id)`;
 	if (successes.length === 0)
 		return sql`with ${failing} select (select count(*) from failed) as failed, '[]'::json as jobs`;
+	// The renewal of billing/renewals.ts, over the subscriber row and the package bought.
+	const renewal = renewalAssignmentsSql(
+		{
+			packageId: sql`s.package_id`,
+			planPackageId: sql`s.plan_package_id`,
+			status: sql`s.status`,
+			expiresAt: sql`s.expires_at`
+		},
+		{
+			id: sql`buy.pkg`,
+			kind: sql`buy.kind`,
+			validityUnit: sql`buy.validity_unit`,
+			validityCount: sql`buy.validity_count`
+		}
+	);
 	const paying = sql`
 		v as (select * from jsonb_to_recordset(${json(successes)}) as v(id uuid, receipt text, descr text, sid uuid, amount int, ref text)),
 		bal as (
 			select l.subscriber_id, sum(l.amount_kes) as b from ledger_entries l
 			where l.subscriber_id = any(array(select sid from v)) group by l.subscriber_id),
 		buy as (
-			select v.sid, pk.id as pkg, pk.kind, pk.price_kes,
-				case pk.validity_unit when 'minutes' then make_interval(mins => pk.validity_count) when 'hours' then make_interval(hours => pk.validity_count)
-					when 'days' then make_interval(days => pk.validity_count) else make_interval(months => pk.validity_count) end as validity
+			select v.sid, pk.id as pkg, pk.kind, pk.price_kes, pk.validity_unit, pk.validity_count
 			from v
 			join payments p on p.id = v.id
 			join subscribers s on s.id = v.sid
@@ -257,9 +270,7 @@ function settleStatement(tenantId: string, failures: unknown[], successes: unkno
 			select ${tenantId}::uuid, buy.sid, 'purchase', -buy.price_kes, buy.pkg, buy.pkg::text from buy
 			returning kind),
 		renewed as (
-			update subscribers s set package_id = buy.pkg, plan_package_id = ${planAfterPurchaseSql(sql`buy.pkg`, sql`s.plan_package_id`, sql`s.package_id`)}, kind = buy.kind,
-				status = case when s.status = 'suspended' then 'suspended' else 'active' end,
-				expires_at = greatest(now(), coalesce(s.expires_at, now())) + buy.validity, updated_at = now()
+			update subscribers s set ${renewal}, updated_at = now()
 			from buy where s.id = buy.sid and s.id = any(array(select sid from buy)) returning s.id, s.router_id),
 		jobs as (
 			insert into provisioning_jobs (tenant_id, router_id, action, subscriber_id)

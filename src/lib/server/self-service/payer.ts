@@ -8,7 +8,8 @@
 import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import { withTenant, type Tx } from '../db';
 import { packages, type Package, type Subscriber, type ValidityUnit } from '../db/schema';
-import { matchSubscriber, planPackageOf } from '../network/subscribers';
+import { matchSubscriber } from '../network/subscribers';
+import { planPackageOf } from '../billing/renewals';
 
 /** "Wanjiku Kamau" → "Wa***u Ka***u": enough for the owner to recognise, too little to learn a stranger's name. */
 export function maskName(name: string): string {

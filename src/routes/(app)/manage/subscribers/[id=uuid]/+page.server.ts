@@ -11,10 +11,10 @@ import {
 	SubscriberHasHistory,
 	deleteSubscriber,
 	getSubscriber,
-	renewSubscription,
 	setSuspended,
 	updateSubscriber
 } from '$lib/server/network/subscribers';
+import { renewSubscription } from '$lib/server/billing/renewals';
 import { listRouterSummaries } from '$lib/server/network/views';
 import { editSubscriber } from './edit';
 import { failingHeadJob } from '$lib/server/network/jobs';
