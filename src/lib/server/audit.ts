@@ -1,9 +1,9 @@
 /**
  * The audit log: who did what, in which tenant. Append-only for the application (no UPDATE/DELETE grant).
  */
-import { sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from './db';
-import { auditLog } from './db/schema';
+import { auditLog, tenants } from './db/schema';
 import { UUID_PATTERN } from '../uuid';
 
 export interface AuditActor {
@@ -49,3 +49,13 @@ export const auditEntryFields = {
 	actorName: auditLog.actorName,
 	createdAt: auditLog.createdAt
 };
+
+/** The newest entries the scope can see, each with the name of the tenant it happened in. */
+export async function listActivity(tx: Tx, limit: number) {
+	return tx
+		.select({ ...auditEntryFields, tenantName: tenants.name })
+		.from(auditLog)
+		.innerJoin(tenants, eq(tenants.id, auditLog.tenantId))
+		.orderBy(desc(auditLog.createdAt))
+		.limit(limit);
+}

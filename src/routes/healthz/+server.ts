@@ -1,11 +1,10 @@
 import { json } from '@sveltejs/kit';
-import { sql } from 'drizzle-orm';
-import { database } from '$lib/server/db';
+import { pingDatabase } from '$lib/server/db';
 
 /** Liveness with a real round trip to the database. */
 export async function GET() {
 	try {
-		await database().db.execute(sql`select 1`);
+		await pingDatabase();
 		return json({ status: 'ok', db: 'ok' }, { headers: { 'cache-control': 'no-store' } });
 	} catch {
 		return json(

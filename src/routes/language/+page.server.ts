@@ -1,9 +1,8 @@
 import { redirect, type Actions } from '@sveltejs/kit';
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { setLanguageCookie } from '$lib/server/auth/session';
 import { withTenant } from '$lib/server/db';
-import { users } from '$lib/server/db/schema';
+import { rememberLocale } from '$lib/server/staff/members';
 import { formFailure } from '$lib/server/http/forms';
 import { safeRedirectTarget } from '$lib/server/http/redirect-target';
 import type { PageServerLoad } from './$types';
@@ -24,9 +23,7 @@ export const actions: Actions = {
 		// Remembered on the account too, so the next phone the user logs in on speaks the same language.
 		if (locals.user && locals.tenantId) {
 			const userId = locals.user.id;
-			await withTenant(locals.tenantId, (tx) =>
-				tx.update(users).set({ locale: lang }).where(eq(users.id, userId))
-			);
+			await withTenant(locals.tenantId, (tx) => rememberLocale(tx, userId, lang));
 		}
 		redirect(303, safeRedirectTarget(back, url) ?? '/');
 	}

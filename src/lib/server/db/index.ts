@@ -1,7 +1,7 @@
 /**
  * The process's database, opened once at start-up (hooks.server.ts `init`) or by a test.
  */
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Database } from './client';
 import type { Tx } from './scope';
@@ -15,6 +15,11 @@ export function setDatabase(db: Database | undefined): void {
 export function database(): Database {
 	if (!current) throw new Error('The database is not open yet');
 	return current;
+}
+
+/** A real round trip to the database (the liveness check); throws when it cannot be reached. */
+export async function pingDatabase(): Promise<void> {
+	await database().db.execute(sql`select 1`);
 }
 
 export { openDatabase, type Database, type AppDb } from './client';

@@ -170,3 +170,19 @@ export async function countFailedJobs(tx: Tx): Promise<number> {
 		.where(eq(provisioningJobs.status, 'failed'));
 	return row?.n ?? 0;
 }
+
+/** The subscribers one staff member registered, newest first (an agent's home page). */
+export async function listRegisteredBy(tx: Tx, userId: string, limit: number) {
+	return tx
+		.select({
+			id: subscribers.id,
+			name: subscribers.name,
+			accountNumber: subscribers.accountNumber,
+			status: subscribers.status,
+			createdAt: subscribers.createdAt
+		})
+		.from(subscribers)
+		.where(eq(subscribers.registeredBy, userId))
+		.orderBy(desc(subscribers.createdAt))
+		.limit(limit);
+}

@@ -97,3 +97,8 @@ export async function listVisibleTenants(tx: Tx) {
 	);
 	return rows.map((t) => ({ ...t, ...counts.get(t.id)! }));
 }
+
+/** The tenants the scope can see, by name, in tree order (a form's choice of tenant). */
+export async function listTenantNames(tx: Tx) {
+	return tx.select({ id: tenants.id, name: tenants.name }).from(tenants).orderBy(tenants.path);
+}

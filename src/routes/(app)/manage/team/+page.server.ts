@@ -3,7 +3,6 @@ import type { Actions, PageServerLoad } from './$types';
 import { MANAGERS, requireRole } from '$lib/server/auth/guards';
 import { publicUrl } from '$lib/server/config';
 import { withTenant } from '$lib/server/db';
-import { tenants } from '$lib/server/db/schema';
 import { formFailure, parseForm } from '$lib/server/http/forms';
 import {
 	InvitationNotFound,
@@ -14,8 +13,8 @@ import {
 	revokeInvitation
 } from '$lib/server/staff/invitations';
 import { m } from '$lib/paraglide/messages';
+import { getTenant, listTenantNames } from '$lib/server/tenants/tenants';
 import { inviteSchema, revokeSchema } from './schema';
-import { eq } from 'drizzle-orm';
 
 const inviteLink = (token: string) => `${publicUrl()}/invite/${token}`;
 
@@ -28,10 +27,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			...invitation,
 			link: token ? inviteLink(token) : null
 		})),
-		tenants: await tx
-			.select({ id: tenants.id, name: tenants.name })
-			.from(tenants)
-			.orderBy(tenants.path)
+		tenants: await listTenantNames(tx)
 	}));
 };
 
@@ -57,10 +53,8 @@ export const actions: Actions = {
 		const invite = parsed.data;
 		// The target tenant must be this manager's own or one below it; RLS would refuse the insert
 		// anyway, but the manager deserves a field message rather than an error page.
-		const visible = await withTenant(tenantId, (tx) =>
-			tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, invite.tenantId))
-		);
-		if (visible.length === 0)
+		const visible = await withTenant(tenantId, (tx) => getTenant(tx, invite.tenantId));
+		if (!visible)
 			return formFailure(400, form, m.error_check_form(), { tenantId: m.error_required() });
 		const token = await createInvitation(
 			tenantId,
