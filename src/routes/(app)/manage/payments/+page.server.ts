@@ -13,7 +13,7 @@ import {
 } from '$lib/server/payments/manage';
 import { paymentStatus } from '$lib/server/payments/stk';
 import { m } from '$lib/paraglide/messages';
-import { paymentView } from './payment-view';
+import { paymentView } from '$lib/server/payments/payment-view';
 import { readCursor, writeCursor } from '$lib/server/http/page-cursor';
 import { assignSchema, findPayerSchema } from './schema';
 import { isUuid } from '$lib/uuid';

@@ -22,7 +22,8 @@ import { getSubscriberView, listJobViews } from '$lib/server/network/views';
 import { decryptSecret } from '$lib/server/security/secrets';
 import { m } from '$lib/paraglide/messages';
 import { routerStateOf } from './router-state';
-import { recordCash, reverseEntry, sendPrompt, walletView } from './wallet';
+import { recordCash, reverseEntry, sendPrompt } from './wallet-forms';
+import { walletView } from '$lib/server/payments/staff-wallet';
 
 const isManager = (role: string) => (MANAGERS as readonly string[]).includes(role);
 

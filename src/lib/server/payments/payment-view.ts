@@ -1,6 +1,6 @@
 /** What a page may know about a payment: no device details, no Safaricom request ids. */
-import type { Payment } from '$lib/server/db/schema';
-import type { PaymentRow } from '$lib/server/payments/manage';
+import type { Payment } from '../db/schema';
+import type { PaymentRow } from './manage';
 import type { PaymentView } from '$lib/components/payments/labels';
 
 type Named = {
