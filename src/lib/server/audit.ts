@@ -12,6 +12,11 @@ export interface AuditActor {
 	ip?: string;
 }
 
+/** Who did it, as every audit entry names a signed-in person: their id, their name, their address. */
+export function auditActor(user: { id: string; name: string }, ip?: string): AuditActor {
+	return { userId: user.id, name: user.name, ip };
+}
+
 export async function writeAudit(
 	tx: Tx,
 	entry: {

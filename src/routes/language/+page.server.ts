@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { setLanguageCookie } from '$lib/server/auth/session';
 import { withTenant } from '$lib/server/db';
 import { rememberLocale } from '$lib/server/staff/members';
-import { formFailure } from '$lib/server/http/forms';
+import { formFailure } from '$lib/server/http/form-parsing';
 import { safeRedirectTarget } from '$lib/server/http/redirect-target';
 import type { PageServerLoad } from './$types';
 import { m } from '$lib/paraglide/messages';

@@ -8,7 +8,7 @@
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { withTenant } from '../db';
 import { sessions } from '../db/schema';
-import { writeAudit, type AuditActor } from '../audit';
+import { auditActor, writeAudit } from '../audit';
 import { getTenant } from '../tenants/tenants';
 import type { ActAsGrant, SessionUser } from './session';
 
@@ -76,7 +76,7 @@ export async function startActingAs(input: {
 	const { admin } = input;
 	const now = input.now ?? new Date();
 	const until = new Date(now.getTime() + ACT_AS_MS);
-	const actor: AuditActor = { userId: admin.id, name: admin.name, ip: input.ip };
+	const actor = auditActor(admin, input.ip);
 	return withTenant(admin.tenantId, async (tx) => {
 		const tenant = await getTenant(tx, input.tenantId);
 		// The platform's own tenant is not "another tenant": there is nothing to act as.
@@ -118,7 +118,7 @@ export async function stopActingAs(input: {
 	ip?: string;
 }): Promise<boolean> {
 	const { admin } = input;
-	const actor: AuditActor = { userId: admin.id, name: admin.name, ip: input.ip };
+	const actor = auditActor(admin, input.ip);
 	return withTenant(admin.tenantId, async (tx) => {
 		const [row] = await tx
 			.select({
@@ -170,7 +170,7 @@ export async function auditGrantedWrite(input: {
 	await withTenant(grant.tenantId, (tx) =>
 		writeAudit(tx, {
 			tenantId: grant.tenantId,
-			actor: { userId: admin.id, name: admin.name, ip: input.ip },
+			actor: auditActor(admin, input.ip),
 			action: 'platform.act_as_write',
 			target: input.path,
 			detail: { method: input.method, action: input.action, status: input.status }

@@ -2,9 +2,10 @@
  * Role checks, called inside every load and action (not only in a layout: a layout's load does
  * not run again for every action or data request).
  */
-import { error, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Role } from '../db/schema';
 import type { SessionUser } from './session';
+import { notFound } from '../http/not-found';
 
 export interface Signed {
 	user: SessionUser;
@@ -22,7 +23,7 @@ export function requireUser(locals: App.Locals, url?: URL): Signed {
 export function requireRole(locals: App.Locals, roles: readonly Role[], url?: URL): Signed {
 	const signed = requireUser(locals, url);
 	// Not 403: a page a role may not open should not confirm that it exists.
-	if (!roles.includes(signed.user.role)) error(404, 'Not found');
+	if (!roles.includes(signed.user.role)) notFound();
 	return signed;
 }
 

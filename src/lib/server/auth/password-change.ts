@@ -7,7 +7,7 @@
 import { and, eq, ne } from 'drizzle-orm';
 import { withScope, withTenant } from '../db';
 import { sessions, users } from '../db/schema';
-import { writeAudit } from '../audit';
+import { auditActor, writeAudit } from '../audit';
 import { loginKey } from './login';
 import { hashPassword, verifyPassword } from './password';
 import type { SessionUser } from './session';
@@ -42,7 +42,7 @@ export async function changeOwnPassword(
 			.where(and(eq(sessions.userId, user.id), ne(sessions.id, currentSessionId)));
 		await writeAudit(tx, {
 			tenantId: user.tenantId,
-			actor: { userId: user.id, name: user.name, ip: client.ip },
+			actor: auditActor(user, client.ip),
 			action: 'staff.password_change',
 			target: user.name
 		});

@@ -12,7 +12,7 @@ import { packages, routers, subscribers, type ServiceKind } from '../db/schema';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
 import { decryptSecret } from '../security/secrets';
 import { getRouter, recordRouterError, recordRouterSeen, routerTarget } from './routers';
-import { withRouter } from './routeros/client';
+import { isRouterFailure, withRouter } from './routeros/client';
 import {
 	ensureProfile,
 	ensureUser,
@@ -29,6 +29,7 @@ import {
 	taggedForAnotherTenant
 } from './routeros/entry-tags';
 import { scrubLogText } from '../logging/safe-error';
+import { writeAudit, type AuditActor } from '../audit';
 
 export interface ReconcileChange {
 	kind: ServiceKind;
@@ -60,6 +61,51 @@ export class RouterRetired extends Error {
 	constructor() {
 		super('The router is retired');
 	}
+}
+
+/**
+ * "Reconcile now" from the router's page: repairs drift and audits it as router.reconcile, whether
+ * it worked or the router failed (reconcileRouter has recorded the router's error then). Undefined
+ * when the router is not this scope's; anything but a router failure is a bug and is thrown.
+ */
+export async function reconcileAndAudit(
+	scopeTenantId: string,
+	router: { id: string; tenantId: string; name: string },
+	actor: AuditActor
+): Promise<{ ok: true; report: ReconcileReport } | { ok: false; failure: unknown } | undefined> {
+	let report: ReconcileReport | null;
+	try {
+		report = await reconcileRouter(scopeTenantId, router.id, { dryRun: false });
+	} catch (failure) {
+		if (!isRouterFailure(failure)) throw failure;
+		await withTenant(scopeTenantId, (tx) =>
+			writeAudit(tx, {
+				tenantId: router.tenantId,
+				actor,
+				action: 'router.reconcile',
+				target: router.name,
+				detail: { ok: false, error: describeRouterError(failure) }
+			})
+		);
+		return { ok: false, failure };
+	}
+	if (!report) return undefined;
+	const done = report;
+	await withTenant(scopeTenantId, (tx) =>
+		writeAudit(tx, {
+			tenantId: router.tenantId,
+			actor,
+			action: 'router.reconcile',
+			target: router.name,
+			detail: {
+				ok: true,
+				checkedUsers: done.checkedUsers,
+				changes: done.changes.slice(0, 50),
+				unmanaged: done.unmanaged.length
+			}
+		})
+	);
+	return { ok: true, report: done };
 }
 
 export async function reconcileRouter(

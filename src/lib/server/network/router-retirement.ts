@@ -9,6 +9,7 @@
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../db';
 import { payments, provisioningJobs, routers, subscribers, type Router } from '../db/schema';
+import { writeAudit, type AuditActor } from '../audit';
 import { enqueueJobs } from './jobs';
 import { RouterNotOpen, assertRouterOpen } from './routers';
 import { moveRouterSubscribers } from './subscribers';
@@ -185,6 +186,75 @@ export async function moveSubscribersAndRetire(tx: Tx, routerId: string, toRoute
 				.where(eq(routers.id, routerId))
 				.returning();
 	return { router: retired!, outcome };
+}
+
+/**
+ * A retirement as a manager asks for it, audited: from the retire page with the manager's choice for
+ * the subscribers (router.retire), or as the delete page's first step, which moves them all before
+ * the router can go (router.move_subscribers). Undefined when the router is not this scope's;
+ * throws RouterNotOpen when the router to move to cannot take them.
+ */
+export async function retireAndAudit(
+	tx: Tx,
+	routerId: string,
+	retirement:
+		{ step: 'retire'; fate: SubscriberFate } | { step: 'move-before-delete'; toRouterId: string },
+	actor: AuditActor
+): Promise<{ router: Router; outcome: FateOutcome } | undefined> {
+	if (retirement.step === 'move-before-delete') {
+		const result = await moveSubscribersAndRetire(tx, routerId, retirement.toRouterId);
+		if (!result) return undefined;
+		await writeAudit(tx, {
+			tenantId: result.router.tenantId,
+			actor,
+			action: 'router.move_subscribers',
+			target: result.router.name,
+			detail: {
+				routerId: result.router.id,
+				moved: result.outcome.moved,
+				movedToId: retirement.toRouterId
+			}
+		});
+		return result;
+	}
+	const { fate } = retirement;
+	const result = await retireRouter(tx, routerId, fate);
+	if (!result) return undefined;
+	const target =
+		fate.kind === 'move'
+			? (await openRouters(tx, result.router.tenantId)).find((r) => r.id === fate.routerId)
+			: undefined;
+	await writeAudit(tx, {
+		tenantId: result.router.tenantId,
+		actor,
+		action: 'router.retire',
+		target: result.router.name,
+		detail: {
+			routerId: result.router.id,
+			subscribers: fate.kind,
+			...result.outcome,
+			...(target ? { movedTo: target.name, movedToId: target.id } : {})
+		}
+	});
+	return result;
+}
+
+/** deleteRouter, audited as router.delete. */
+export async function deleteAndAudit(
+	tx: Tx,
+	routerId: string,
+	actor: AuditActor
+): Promise<Router | undefined> {
+	const router = await deleteRouter(tx, routerId);
+	if (router)
+		await writeAudit(tx, {
+			tenantId: router.tenantId,
+			actor,
+			action: 'router.delete',
+			target: router.name,
+			detail: { routerId: router.id, host: router.host, port: router.port }
+		});
+	return router;
 }
 
 /**

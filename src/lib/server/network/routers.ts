@@ -3,11 +3,14 @@
  * reachability recorded by every job that talks to them.
  */
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Tx } from '../db';
+import { withTenant, type Tx } from '../db';
 import { routers, type Router } from '../db/schema';
+import { writeAudit, type AuditActor } from '../audit';
 import { decryptSecret, encryptSecret } from '../security/secrets';
 import type { RouterTarget } from './routeros/client';
+import { testConnection, type RouterInfo } from './routeros/operations';
 import { hasControlCharacters } from './router-address';
+import { describeRouterError } from './router-errors';
 
 export interface RouterInput {
 	name: string;
@@ -172,4 +175,61 @@ export async function assertRouterOpen(
 	if (!router) throw new RouterNotOpen('missing');
 	if (router.retiredAt) throw new RouterNotOpen('retired');
 	return router;
+}
+
+export type RouterTest =
+	| { ok: true; info: RouterInfo; certificate: string | null; pinned: boolean }
+	| { ok: false; failure: unknown };
+
+/**
+ * "Test connection": connects with the stored credentials on a connection of its own, records what
+ * the router said (or its error) and audits it as router.test. The router is asked outside any
+ * transaction: a slow one must not hold a database connection. Undefined when the router is not
+ * this scope's; a router that fails is an answer, not an exception.
+ */
+export async function testRouter(
+	scopeTenantId: string,
+	routerId: string,
+	actor: AuditActor
+): Promise<RouterTest | undefined> {
+	const router = await withTenant(scopeTenantId, (tx) => getRouter(tx, routerId));
+	if (!router) return undefined;
+	try {
+		const info = await testConnection(routerTarget(router));
+		// api-ssl: the first successful test pins the certificate; later ones must present it.
+		const certificate = router.tls ? (info.certificateFingerprint ?? null) : null;
+		const pinned = await withTenant(scopeTenantId, async (tx) => {
+			await recordRouterSeen(tx, router.id, { identity: info.identity, version: info.version });
+			const pinned =
+				certificate !== null && (await pinFirstCertificate(tx, router.id, certificate));
+			await writeAudit(tx, {
+				tenantId: router.tenantId,
+				actor,
+				action: 'router.test',
+				target: router.name,
+				detail: {
+					ok: true,
+					identity: info.identity,
+					version: info.version,
+					certificate,
+					certificatePinned: pinned
+				}
+			});
+			return pinned;
+		});
+		return { ok: true, info, certificate, pinned };
+	} catch (failure) {
+		const logged = describeRouterError(failure);
+		await withTenant(scopeTenantId, async (tx) => {
+			await recordRouterError(tx, router.id, logged);
+			await writeAudit(tx, {
+				tenantId: router.tenantId,
+				actor,
+				action: 'router.test',
+				target: router.name,
+				detail: { ok: false, error: logged }
+			});
+		});
+		return { ok: false, failure };
+	}
 }

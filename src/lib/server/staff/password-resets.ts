@@ -7,7 +7,7 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import { withScope, withTenant } from '../db';
 import { passwordResets, sessions, users } from '../db/schema';
 import { hashPassword } from '../auth/password';
-import { writeAudit, type AuditActor } from '../audit';
+import { auditActor, writeAudit, type AuditActor } from '../audit';
 import { linkSecretMatches, newLinkToken, parseLinkToken } from './link-tokens';
 
 export const RESET_TTL_MS = 24 * 60 * 60 * 1000;
@@ -141,7 +141,7 @@ export async function usePasswordReset(
 		await tx.delete(sessions).where(eq(sessions.userId, user.id));
 		await writeAudit(tx, {
 			tenantId: user.tenantId,
-			actor: { userId: user.id, name: user.name, ip: client.ip },
+			actor: auditActor(user, client.ip),
 			action: 'staff.password_reset',
 			target: user.name
 		});

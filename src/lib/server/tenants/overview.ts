@@ -3,9 +3,10 @@
  * Runs inside a scope; row-level security decides what is there to count.
  */
 import { and, desc, eq, ne, sql } from 'drizzle-orm';
-import type { Tx } from '../db';
+import { withTenant, type Tx } from '../db';
 import { auditLog, tenants } from '../db/schema';
-import { auditEntryFields } from '../audit';
+import { auditEntryFields, writeAudit, type AuditActor } from '../audit';
+import { getTenant } from './tenants';
 import { NO_COUNTS, countsByTenant, type TenantCounts } from './counts';
 
 export async function tenantOverview(tx: Tx, tenantId: string) {
@@ -53,3 +54,30 @@ export async function tenantOverview(tx: Tx, tenantId: string) {
 }
 
 export type TenantOverview = NonNullable<Awaited<ReturnType<typeof tenantOverview>>>;
+
+/**
+ * The platform admin's drill-down into a tenant: every look is written to that tenant's audit log
+ * first (platform.drilldown), then the overview is read in a READ ONLY transaction. Undefined (or
+ * null) when there is no such tenant.
+ */
+export async function drilldown(
+	scopeTenantId: string,
+	tenantId: string,
+	actor: AuditActor,
+	path: string
+) {
+	const found = await withTenant(scopeTenantId, async (tx) => {
+		const tenant = await getTenant(tx, tenantId);
+		if (tenant)
+			await writeAudit(tx, {
+				tenantId: tenant.id,
+				actor,
+				action: 'platform.drilldown',
+				target: tenant.slug,
+				detail: { path }
+			});
+		return tenant;
+	});
+	if (!found) return undefined;
+	return withTenant(found.id, (tx) => tenantOverview(tx, found.id), { readOnly: true });
+}

@@ -3,7 +3,8 @@ import { MANAGERS, requireRole } from '$lib/server/auth/guards';
 import { withTenant } from '$lib/server/db';
 import { paymentCounts } from '$lib/server/payments/manage';
 import { tenantOverview } from '$lib/server/tenants/overview';
-import { error } from '@sveltejs/kit';
+
+import { notFound } from '$lib/server/http/not-found';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const { tenantId } = requireRole(locals, MANAGERS, url);
@@ -11,7 +12,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		overview: await tenantOverview(tx, tenantId),
 		payments: await paymentCounts(tx, tenantId)
 	}));
-	if (!overview) error(404, 'Not found');
+	if (!overview) notFound();
 	return {
 		overview,
 		payments: {

@@ -5,7 +5,7 @@ import { login } from '$lib/server/auth/login';
 import { lockedMessage } from '$lib/server/auth/locked-message';
 import { rememberLoginNotice } from '$lib/server/auth/login-notice';
 import { setLanguageCookie, setSessionTokenCookie } from '$lib/server/auth/session';
-import { formFailure, parseForm } from '$lib/server/http/forms';
+import { formFailure, parseForm } from '$lib/server/http/form-parsing';
 import { safeRedirectTarget } from '$lib/server/http/redirect-target';
 import { m } from '$lib/paraglide/messages';
 import { loginSchema } from './schema';

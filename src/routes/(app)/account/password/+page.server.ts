@@ -3,7 +3,7 @@ import type { PageServerLoad } from './$types';
 import { STAFF, requireRole } from '$lib/server/auth/guards';
 import { changeOwnPassword } from '$lib/server/auth/password-change';
 import { lockedMessage } from '$lib/server/auth/locked-message';
-import { formFailure, parseForm } from '$lib/server/http/forms';
+import { formFailure, parseForm } from '$lib/server/http/form-parsing';
 import { m } from '$lib/paraglide/messages';
 import { changePasswordSchema } from './schema';
 import { clientAddressOf } from '$lib/server/security/address-key';

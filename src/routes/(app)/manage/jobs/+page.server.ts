@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { MANAGERS, requireRole } from '$lib/server/auth/guards';
-import { writeAudit } from '$lib/server/audit';
+import { auditActor, writeAudit } from '$lib/server/audit';
 import { withTenant } from '$lib/server/db';
 import { safeRedirectTarget } from '$lib/server/http/redirect-target';
 import { retryFailedJobs } from '$lib/server/network/jobs';
@@ -42,7 +42,7 @@ export const actions: Actions = {
 			if (count > 0) {
 				await writeAudit(tx, {
 					tenantId,
-					actor: { userId: user.id, name: user.name, ip: getClientAddress() },
+					actor: auditActor(user, getClientAddress()),
 					action: 'job.retry',
 					target: all ? 'all' : ids.join(','),
 					detail: { ids: ids.slice(0, 100), retried: count }

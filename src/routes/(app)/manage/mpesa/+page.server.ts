@@ -1,10 +1,10 @@
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { MANAGERS, requireRole } from '$lib/server/auth/guards';
-import { writeAudit, type AuditActor } from '$lib/server/audit';
+import { auditActor, writeAudit } from '$lib/server/audit';
 import { publicUrl } from '$lib/server/config';
 import { scrubLogText } from '$lib/server/logging/safe-error';
 import { withTenant } from '$lib/server/db';
-import { formFailure, parseForm } from '$lib/server/http/forms';
+import { formFailure, parseForm } from '$lib/server/http/form-parsing';
 import {
 	getMpesaSettings,
 	mpesaSettingsView,
@@ -29,10 +29,6 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	};
 };
 
-function actorOf(event: RequestEvent, user: { id: string; name: string }): AuditActor {
-	return { userId: user.id, name: user.name, ip: event.getClientAddress() };
-}
-
 export const actions: Actions = {
 	save: async (event) => {
 		const { user, tenantId } = requireRole(event.locals, MANAGERS, event.url);
@@ -52,7 +48,7 @@ export const actions: Actions = {
 			const row = await saveMpesaSettings(tx, tenantId, input, user.id);
 			await writeAudit(tx, {
 				tenantId,
-				actor: actorOf(event, user),
+				actor: auditActor(user, event.getClientAddress()),
 				action: 'mpesa.save',
 				target: `${row.kind} ${row.shortcode}`,
 				detail: {
@@ -95,7 +91,7 @@ export const actions: Actions = {
 		await withTenant(tenantId, (tx) =>
 			writeAudit(tx, {
 				tenantId,
-				actor: actorOf(event, user),
+				actor: auditActor(user, event.getClientAddress()),
 				action: 'mpesa.test',
 				target: row.shortcode,
 				detail: check.ok ? { ok: true } : { ok: false, error: reason }
@@ -129,7 +125,7 @@ export const actions: Actions = {
 		await withTenant(tenantId, (tx) =>
 			writeAudit(tx, {
 				tenantId,
-				actor: actorOf(event, user),
+				actor: auditActor(user, event.getClientAddress()),
 				action: 'mpesa.register_urls',
 				target: row.shortcode,
 				detail: {
@@ -152,7 +148,7 @@ export const actions: Actions = {
 			await rotateCallbackToken(tx, tenantId);
 			await writeAudit(tx, {
 				tenantId,
-				actor: actorOf(event, user),
+				actor: auditActor(user, event.getClientAddress()),
 				action: 'mpesa.rotate',
 				target: row.shortcode
 			});

@@ -1,8 +1,8 @@
 import type { Actions, PageServerLoad } from './$types';
 import { MANAGERS, requireRole } from '$lib/server/auth/guards';
-import { writeAudit } from '$lib/server/audit';
+import { auditActor, writeAudit } from '$lib/server/audit';
 import { withTenant } from '$lib/server/db';
-import { formFailure, parseForm } from '$lib/server/http/forms';
+import { formFailure, parseForm } from '$lib/server/http/form-parsing';
 import { createPackage, listPackages } from '$lib/server/network/packages';
 import { isUniqueViolation } from '$lib/server/tenants/tenants';
 import { m } from '$lib/paraglide/messages';
@@ -24,7 +24,7 @@ export const actions: Actions = {
 				const pkg = await createPackage(tx, tenantId, parsed.data);
 				await writeAudit(tx, {
 					tenantId,
-					actor: { userId: user.id, name: user.name, ip: getClientAddress() },
+					actor: auditActor(user, getClientAddress()),
 					action: 'package.create',
 					target: pkg.name,
 					detail: {

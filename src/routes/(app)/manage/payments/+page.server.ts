@@ -3,7 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { MANAGERS, requireRole } from '$lib/server/auth/guards';
 import { withTenant } from '$lib/server/db';
 import { PAYMENT_STATUSES, type PaymentStatus } from '$lib/server/db/schema';
-import { formFailure, parseForm } from '$lib/server/http/forms';
+import { formFailure, parseForm } from '$lib/server/http/form-parsing';
 import { listSubscribers } from '$lib/server/network/subscribers';
 import {
 	PaymentActionFailed,
@@ -17,6 +17,7 @@ import { paymentView } from '$lib/server/payments/payment-view';
 import { readCursor, writeCursor } from '$lib/server/http/page-cursor';
 import { assignSchema, findPayerSchema } from './schema';
 import { isUuid } from '$lib/uuid';
+import { auditActor } from '$lib/server/audit';
 
 const PAGE_SIZE = 25;
 
@@ -104,11 +105,7 @@ export const actions: Actions = {
 		const { paymentId, subscriberId } = parsed.data;
 		try {
 			await withTenant(tenantId, (tx) =>
-				assignUnmatched(tx, paymentId, subscriberId, {
-					userId: user.id,
-					name: user.name,
-					ip: getClientAddress()
-				})
+				assignUnmatched(tx, paymentId, subscriberId, auditActor(user, getClientAddress()))
 			);
 		} catch (error) {
 			if (!(error instanceof PaymentActionFailed)) throw error;

@@ -1,9 +1,9 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { MANAGERS, requireRole } from '$lib/server/auth/guards';
-import { writeAudit } from '$lib/server/audit';
+import { auditActor, writeAudit } from '$lib/server/audit';
 import { withTenant } from '$lib/server/db';
-import { formFailure, parseForm } from '$lib/server/http/forms';
+import { formFailure, parseForm } from '$lib/server/http/form-parsing';
 import { createRouter } from '$lib/server/network/routers';
 import { listRouterSummaries } from '$lib/server/network/views';
 import { isUniqueViolation } from '$lib/server/tenants/tenants';
@@ -30,7 +30,7 @@ export const actions: Actions = {
 				const router = await createRouter(tx, tenantId, input);
 				await writeAudit(tx, {
 					tenantId,
-					actor: { userId: user.id, name: user.name, ip: getClientAddress() },
+					actor: auditActor(user, getClientAddress()),
 					action: 'router.create',
 					target: router.name,
 					detail: {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages';
-import { formFailure } from '$lib/server/http/forms';
+import { formFailure } from '$lib/server/http/form-parsing';
 import { hasControlCharacters, routerAddressProblem } from '$lib/server/network/router-address';
-import { routerAddressMessage } from './address-message';
+import { routerAddressMessage } from '$lib/server/network/router-failure-messages';
 
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;

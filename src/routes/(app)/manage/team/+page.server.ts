@@ -1,9 +1,8 @@
-import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { MANAGERS, requireRole } from '$lib/server/auth/guards';
 import { publicUrl } from '$lib/server/config';
 import { withTenant } from '$lib/server/db';
-import { formFailure, parseForm } from '$lib/server/http/forms';
+import { formFailure, parseForm } from '$lib/server/http/form-parsing';
 import {
 	InvitationNotFound,
 	createInvitation,
@@ -15,6 +14,8 @@ import {
 import { m } from '$lib/paraglide/messages';
 import { getTenant, listTenantNames } from '$lib/server/tenants/tenants';
 import { inviteSchema, revokeSchema } from './schema';
+import { notFound } from '$lib/server/http/not-found';
+import { auditActor } from '$lib/server/audit';
 
 const inviteLink = (token: string) => `${publicUrl()}/invite/${token}`;
 
@@ -34,12 +35,12 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 /** Revoking and renewing name an invitation the same way; anything else is not one of this manager's. */
 async function onInvitation<T>(request: Request, act: (id: string) => Promise<T>): Promise<T> {
 	const parsed = parseForm(revokeSchema, await request.formData(), m.error_check_form());
-	if (!parsed.ok) error(404, 'Not found');
+	if (!parsed.ok) notFound();
 	try {
 		return await act(parsed.data.id);
 	} catch (e) {
 		// Another tenant's, already used or revoked: nothing here to act on.
-		if (e instanceof InvitationNotFound) error(404, 'Not found');
+		if (e instanceof InvitationNotFound) notFound();
 		throw e;
 	}
 }
@@ -65,21 +66,21 @@ export const actions: Actions = {
 				phone: invite.phone,
 				email: invite.email
 			},
-			{ userId: user.id, name: user.name, ip: getClientAddress() }
+			auditActor(user, getClientAddress())
 		);
 		return { invited: { name: invite.name, tenantId: invite.tenantId, link: inviteLink(token) } };
 	},
 	revoke: async ({ request, locals, url, getClientAddress }) => {
 		const { user, tenantId } = requireRole(locals, MANAGERS, url);
 		const { name } = await onInvitation(request, (id) =>
-			revokeInvitation(tenantId, id, { userId: user.id, name: user.name, ip: getClientAddress() })
+			revokeInvitation(tenantId, id, auditActor(user, getClientAddress()))
 		);
 		return { revoked: { name } };
 	},
 	renew: async ({ request, locals, url, getClientAddress }) => {
 		const { user, tenantId } = requireRole(locals, MANAGERS, url);
 		const { name } = await onInvitation(request, (id) =>
-			renewInvitation(tenantId, id, { userId: user.id, name: user.name, ip: getClientAddress() })
+			renewInvitation(tenantId, id, auditActor(user, getClientAddress()))
 		);
 		return { renewed: { name } };
 	}

@@ -6,7 +6,7 @@ import {
 	generateSessionToken,
 	setSessionTokenCookie
 } from '$lib/server/auth/session';
-import { parseForm } from '$lib/server/http/forms';
+import { parseForm } from '$lib/server/http/form-parsing';
 import {
 	ResetLinkClosed,
 	findPasswordReset,

@@ -1,6 +1,6 @@
 import type { LayoutServerLoad } from './$types';
 import { manifestPath } from '$lib/server/self-service/manifest';
-import { brandOf, tenantOr404 } from '../../public-pages';
+import { brandOf, tenantOr404 } from '$lib/server/self-service/public-pages';
 
 export const load: LayoutServerLoad = async ({ params }) => {
 	const tenant = await tenantOr404(params.slug);

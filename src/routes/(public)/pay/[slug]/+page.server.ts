@@ -1,14 +1,17 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, RequestEvent } from './$types';
 import { publicUrl } from '$lib/server/config';
-import { formFailure, parseForm } from '$lib/server/http/forms';
+import { formFailure, parseForm } from '$lib/server/http/form-parsing';
 import { findPayer } from '$lib/server/self-service/payer';
 import { startSelfServicePush } from '$lib/server/self-service/push';
 import { RATE_RULES, takeHits } from '$lib/server/security/rate-limit';
 import { problemMessage } from '$lib/payments/problem-messages';
-import { promptLimitMessage } from '../../public-pages';
 import { m } from '$lib/paraglide/messages';
-import { clientAddress, tenantOr404 } from '../../public-pages';
+import {
+	clientAddress,
+	promptLimitMessage,
+	tenantOr404
+} from '$lib/server/self-service/public-pages';
 import { findSchema, paySchema } from './schema';
 
 function tooMany(form: FormData, retryAfterSeconds: number) {

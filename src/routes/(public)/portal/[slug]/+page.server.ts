@@ -3,7 +3,7 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { withTenant } from '$lib/server/db';
 import { publicUrl } from '$lib/server/config';
 import { allowFormTarget } from '$lib/server/http/content-security';
-import { formFailure, parseForm } from '$lib/server/http/forms';
+import { formFailure, parseForm } from '$lib/server/http/form-parsing';
 import { deviceRecord, portalDevice } from '$lib/server/self-service/device';
 import {
 	PortalRefused,
@@ -13,7 +13,11 @@ import {
 } from '$lib/server/self-service/portal';
 import { problemMessage } from '$lib/payments/problem-messages';
 import { m } from '$lib/paraglide/messages';
-import { clientAddress, promptLimitMessage, tenantOr404 } from '../../public-pages';
+import {
+	clientAddress,
+	promptLimitMessage,
+	tenantOr404
+} from '$lib/server/self-service/public-pages';
 import { buySchema } from './schema';
 
 /** MikroTik's login page sends the customer here with the device in the query string. */

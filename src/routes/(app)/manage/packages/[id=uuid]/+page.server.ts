@@ -1,18 +1,19 @@
-import { error, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { MANAGERS, requireRole } from '$lib/server/auth/guards';
-import { writeAudit } from '$lib/server/audit';
+import { auditActor, writeAudit } from '$lib/server/audit';
 import { withTenant } from '$lib/server/db';
-import { formFailure, parseForm } from '$lib/server/http/forms';
+import { formFailure, parseForm } from '$lib/server/http/form-parsing';
 import { getPackage, setPackageActive, updatePackage } from '$lib/server/network/packages';
 import { isUniqueViolation } from '$lib/server/tenants/tenants';
 import { m } from '$lib/paraglide/messages';
 import { dataCapRefusal, editPackageSchema } from '../schema';
+import { notFound } from '$lib/server/http/not-found';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const { tenantId } = requireRole(locals, MANAGERS, url);
 	const pkg = await withTenant(tenantId, (tx) => getPackage(tx, params.id));
-	if (!pkg) error(404, 'Not found');
+	if (!pkg) notFound();
 	return { pkg };
 };
 
@@ -23,7 +24,7 @@ async function setActive(active: boolean, { locals, params, url, getClientAddres
 		if (pkg) {
 			await writeAudit(tx, {
 				tenantId: pkg.tenantId,
-				actor: { userId: user.id, name: user.name, ip: getClientAddress() },
+				actor: auditActor(user, getClientAddress()),
 				action: active ? 'package.reactivate' : 'package.retire',
 				target: pkg.name,
 				detail: { packageId: pkg.id }
@@ -31,7 +32,7 @@ async function setActive(active: boolean, { locals, params, url, getClientAddres
 		}
 		return pkg;
 	});
-	if (!pkg) error(404, 'Not found');
+	if (!pkg) notFound();
 	redirect(303, `/manage/packages/${params.id}`);
 }
 
@@ -42,7 +43,7 @@ export const actions: Actions = {
 		const parsed = parseForm(editPackageSchema, form, m.error_check_form());
 		if (!parsed.ok) return parsed.failure;
 		const current = await withTenant(tenantId, (tx) => getPackage(tx, params.id));
-		if (!current) error(404, 'Not found');
+		if (!current) notFound();
 		const capRefusal = dataCapRefusal(current.kind, parsed.data.dataCapMb);
 		if (capRefusal) return formFailure(400, form, m.error_check_form(), { dataCapMb: capRefusal });
 		let pkg;
@@ -52,7 +53,7 @@ export const actions: Actions = {
 				if (pkg) {
 					await writeAudit(tx, {
 						tenantId: pkg.tenantId,
-						actor: { userId: user.id, name: user.name, ip: getClientAddress() },
+						actor: auditActor(user, getClientAddress()),
 						action: 'package.update',
 						target: pkg.name,
 						detail: { packageId: pkg.id, ...parsed.data }
@@ -65,7 +66,7 @@ export const actions: Actions = {
 				return formFailure(400, form, m.error_check_form(), { name: m.error_package_name_taken() });
 			throw e;
 		}
-		if (!pkg) error(404, 'Not found');
+		if (!pkg) notFound();
 		return { saved: true };
 	},
 	retire: (event) => setActive(false, event),

@@ -1,32 +1,29 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { MANAGERS, requireRole } from '$lib/server/auth/guards';
-import { writeAudit } from '$lib/server/audit';
+import { auditActor, writeAudit } from '$lib/server/audit';
 import { publicUrl } from '$lib/server/config';
 import { withTenant } from '$lib/server/db';
-import { formFailure, parseForm } from '$lib/server/http/forms';
-import { reconcileRouter } from '$lib/server/network/reconcile';
-import { RouterCertificateChanged, isRouterFailure } from '$lib/server/network/routeros/client';
+import { formFailure, parseForm } from '$lib/server/http/form-parsing';
+import { reconcileAndAudit } from '$lib/server/network/reconcile';
+import { RouterCertificateChanged } from '$lib/server/network/routeros/client';
 import { onboardingScript } from '$lib/server/network/routeros/onboarding-script';
-import { testConnection } from '$lib/server/network/routeros/operations';
 import {
 	CERTIFICATE_FINGERPRINT,
 	getRouter,
-	pinFirstCertificate,
-	recordRouterError,
-	recordRouterSeen,
 	routerTarget,
+	testRouter,
 	trustCertificate,
 	updateRouter
 } from '$lib/server/network/routers';
 import { getRouterSummary, listJobViews } from '$lib/server/network/views';
 import { reactivateRouter } from '$lib/server/network/router-retirement';
 import { isUuid } from '$lib/uuid';
-import { describeRouterError } from '$lib/server/network/router-errors';
 import { getTenant, isUniqueViolation } from '$lib/server/tenants/tenants';
 import { m } from '$lib/paraglide/messages';
-import { routerErrorMessage } from '../router-error';
+import { routerErrorMessage } from '$lib/server/network/router-failure-messages';
 import { refusedAddress, routerSchema } from '../schema';
+import { foundOrNotFound, notFound } from '$lib/server/http/not-found';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const { tenantId } = requireRole(locals, MANAGERS, url);
@@ -38,7 +35,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		const movedTo = to && isUuid(to) ? ((await getRouterSummary(tx, to))?.name ?? null) : null;
 		return { router, movedTo, jobs: await listJobViews(tx, { routerId: router.id, limit: 10 }) };
 	});
-	if (!view) error(404, 'Not found');
+	if (!view) notFound();
 	return view;
 };
 
@@ -46,58 +43,25 @@ export const actions: Actions = {
 	/** Connects with the stored credentials on a connection of its own and says what happened. */
 	test: async ({ locals, params, url, getClientAddress }) => {
 		const { user, tenantId } = requireRole(locals, MANAGERS, url);
-		const router = await withTenant(tenantId, (tx) => getRouter(tx, params.id));
-		if (!router) error(404, 'Not found');
-		const actor = { userId: user.id, name: user.name, ip: getClientAddress() };
-		// The router is asked outside any transaction: a slow one must not hold a database connection.
-		try {
-			const info = await testConnection(routerTarget(router));
-			// api-ssl: the first successful test pins the certificate; later ones must present it.
-			const fingerprint = router.tls ? (info.certificateFingerprint ?? null) : null;
-			const pinned = await withTenant(tenantId, async (tx) => {
-				await recordRouterSeen(tx, router.id, { identity: info.identity, version: info.version });
-				const pinned =
-					fingerprint !== null && (await pinFirstCertificate(tx, router.id, fingerprint));
-				await writeAudit(tx, {
-					tenantId: router.tenantId,
-					actor,
-					action: 'router.test',
-					target: router.name,
-					detail: {
-						ok: true,
-						identity: info.identity,
-						version: info.version,
-						certificate: fingerprint,
-						certificatePinned: pinned
-					}
-				});
-				return pinned;
-			});
-			return {
-				tested: {
-					identity: info.identity,
-					version: info.version,
-					uptime: info.uptime,
-					boardName: info.boardName,
-					certificate: fingerprint,
-					pinned
-				}
-			};
-		} catch (failure) {
-			const logged = describeRouterError(failure);
-			await withTenant(tenantId, async (tx) => {
-				await recordRouterError(tx, router.id, logged);
-				await writeAudit(tx, {
-					tenantId: router.tenantId,
-					actor,
-					action: 'router.test',
-					target: router.name,
-					detail: { ok: false, error: logged }
-				});
-			});
+		const tested = foundOrNotFound(
+			await testRouter(tenantId, params.id, auditActor(user, getClientAddress()))
+		);
+		if (!tested.ok) {
+			const { failure } = tested;
 			const presented = failure instanceof RouterCertificateChanged ? failure.presented : null;
 			return { testFailed: routerErrorMessage(failure), presentedCertificate: presented };
 		}
+		const { info, certificate, pinned } = tested;
+		return {
+			tested: {
+				identity: info.identity,
+				version: info.version,
+				uptime: info.uptime,
+				boardName: info.boardName,
+				certificate,
+				pinned
+			}
+		};
 	},
 
 	/** The manager accepts the certificate the router now presents (after a change was refused). */
@@ -114,14 +78,14 @@ export const actions: Actions = {
 			const router = await trustCertificate(tx, before.id, fingerprint);
 			await writeAudit(tx, {
 				tenantId: before.tenantId,
-				actor: { userId: user.id, name: user.name, ip: getClientAddress() },
+				actor: auditActor(user, getClientAddress()),
 				action: 'router.trust_certificate',
 				target: before.name,
 				detail: { previous: before.tlsFingerprint, fingerprint }
 			});
 			return router;
 		});
-		if (!trusted) error(404, 'Not found');
+		if (!trusted) notFound();
 		redirect(303, `/manage/routers/${params.id}?trusted=1`);
 	},
 
@@ -142,7 +106,7 @@ export const actions: Actions = {
 				if (router) {
 					await writeAudit(tx, {
 						tenantId: router.tenantId,
-						actor: { userId: user.id, name: user.name, ip: getClientAddress() },
+						actor: auditActor(user, getClientAddress()),
 						action: 'router.update',
 						target: router.name,
 						detail: {
@@ -162,7 +126,7 @@ export const actions: Actions = {
 				return formFailure(400, form, m.error_check_form(), { name: m.error_router_name_taken() });
 			throw e;
 		}
-		if (!updated) error(404, 'Not found');
+		if (!updated) notFound();
 		redirect(303, `/manage/routers/${params.id}?saved=1`);
 	},
 
@@ -174,7 +138,7 @@ export const actions: Actions = {
 			if (router) {
 				await writeAudit(tx, {
 					tenantId: router.tenantId,
-					actor: { userId: user.id, name: user.name, ip: getClientAddress() },
+					actor: auditActor(user, getClientAddress()),
 					action: 'router.reactivate',
 					target: router.name,
 					detail: { routerId: router.id }
@@ -182,7 +146,7 @@ export const actions: Actions = {
 			}
 			return router;
 		});
-		if (!router) error(404, 'Not found');
+		if (!router) notFound();
 		redirect(303, `/manage/routers/${params.id}?reactivated=1`);
 	},
 
@@ -190,43 +154,13 @@ export const actions: Actions = {
 	reconcile: async ({ locals, params, url, getClientAddress }) => {
 		const { user, tenantId } = requireRole(locals, MANAGERS, url);
 		const router = await withTenant(tenantId, (tx) => getRouterSummary(tx, params.id));
-		if (!router) error(404, 'Not found');
+		if (!router) notFound();
 		if (router.retiredAt) return { reconcileFailed: m.router_not_in_service() };
-		const actor = { userId: user.id, name: user.name, ip: getClientAddress() };
-		let report;
-		try {
-			report = await reconcileRouter(tenantId, router.id, { dryRun: false });
-		} catch (failure) {
-			// reconcileRouter has recorded the router's error; anything but a router failure is a bug.
-			if (!isRouterFailure(failure)) throw failure;
-			await withTenant(tenantId, (tx) =>
-				writeAudit(tx, {
-					tenantId: router.tenantId,
-					actor,
-					action: 'router.reconcile',
-					target: router.name,
-					detail: { ok: false, error: describeRouterError(failure) }
-				})
-			);
-			return { reconcileFailed: routerErrorMessage(failure) };
-		}
-		if (!report) error(404, 'Not found');
-		const done = report;
-		await withTenant(tenantId, (tx) =>
-			writeAudit(tx, {
-				tenantId: router.tenantId,
-				actor,
-				action: 'router.reconcile',
-				target: router.name,
-				detail: {
-					ok: true,
-					checkedUsers: done.checkedUsers,
-					changes: done.changes.slice(0, 50),
-					unmanaged: done.unmanaged.length
-				}
-			})
+		const outcome = foundOrNotFound(
+			await reconcileAndAudit(tenantId, router, auditActor(user, getClientAddress()))
 		);
-		return { report: done };
+		if (!outcome.ok) return { reconcileFailed: routerErrorMessage(outcome.failure) };
+		return { report: outcome.report };
 	},
 
 	/**
@@ -239,7 +173,7 @@ export const actions: Actions = {
 			const router = await getRouter(tx, params.id);
 			return router ? { router, tenant: await getTenant(tx, router.tenantId) } : null;
 		});
-		if (!found) error(404, 'Not found');
+		if (!found) notFound();
 		const { router, tenant } = found;
 		const target = routerTarget(router);
 		if (target.password.length < 12) return { scriptFailed: m.router_script_password_short() };
@@ -264,7 +198,7 @@ export const actions: Actions = {
 		await withTenant(tenantId, (tx) =>
 			writeAudit(tx, {
 				tenantId: router.tenantId,
-				actor: { userId: user.id, name: user.name, ip: getClientAddress() },
+				actor: auditActor(user, getClientAddress()),
 				action: 'router.script_view',
 				target: router.name
 			})

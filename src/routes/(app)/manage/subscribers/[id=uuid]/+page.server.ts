@@ -1,7 +1,7 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { MANAGERS, STAFF, requireRole } from '$lib/server/auth/guards';
-import { writeAudit } from '$lib/server/audit';
+import { auditActor, writeAudit } from '$lib/server/audit';
 import { withTenant, type Tx } from '$lib/server/db';
 import type { Subscriber } from '$lib/server/db/schema';
 import { listPackages } from '$lib/server/network/packages';
@@ -21,9 +21,10 @@ import { failingHeadJob } from '$lib/server/network/jobs';
 import { getSubscriberView, listJobViews } from '$lib/server/network/views';
 import { decryptSecret } from '$lib/server/security/secrets';
 import { m } from '$lib/paraglide/messages';
-import { routerStateOf } from './router-state';
+import { routerStateOf } from '$lib/server/network/live-router-state';
 import { recordCash, reverseEntry, sendPrompt } from './wallet-forms';
 import { walletView } from '$lib/server/payments/staff-wallet';
+import { notFound } from '$lib/server/http/not-found';
 
 const isManager = (role: string) => (MANAGERS as readonly string[]).includes(role);
 
@@ -67,7 +68,7 @@ export const load: PageServerLoad = async ({ locals, params, url, request }) => 
 				: null
 		};
 	});
-	if (!view) error(404, 'Not found');
+	if (!view) notFound();
 	const { subscriber, router, jobs, blockedBy, packages, wallet, editChoices } = view;
 	return {
 		subscriber,
@@ -102,7 +103,7 @@ async function change(
 		if (!after) return 'missing' as const;
 		await writeAudit(tx, {
 			tenantId: after.tenantId,
-			actor: { userId: user.id, name: user.name, ip: event.getClientAddress() },
+			actor: auditActor(user, event.getClientAddress()),
 			action,
 			target: `${after.accountNumber} ${after.name}`,
 			detail: {
@@ -114,7 +115,7 @@ async function change(
 		});
 		return 'done' as const;
 	});
-	if (outcome === 'missing') error(404, 'Not found');
+	if (outcome === 'missing') notFound();
 	redirect(303, `/manage/subscribers/${event.params.id}`);
 }
 
@@ -123,7 +124,7 @@ export const actions: Actions = {
 	renew: async (event) => {
 		const { tenantId } = requireRole(event.locals, MANAGERS, event.url);
 		const current = await withTenant(tenantId, (tx) => getSubscriber(tx, event.params.id));
-		if (!current) error(404, 'Not found');
+		if (!current) notFound();
 		if (!current.packageId) return fail(400, { message: m.error_no_package() });
 		return change(
 			event,
@@ -138,7 +139,7 @@ export const actions: Actions = {
 		const { tenantId } = requireRole(event.locals, MANAGERS, event.url);
 		const packageId = String((await event.request.formData()).get('packageId') ?? '');
 		const current = await withTenant(tenantId, (tx) => getSubscriber(tx, event.params.id));
-		if (!current) error(404, 'Not found');
+		if (!current) notFound();
 		const allowed = await withTenant(tenantId, (tx) =>
 			listPackages(tx, { activeOnly: true, tenantId: current.tenantId })
 		);
@@ -169,7 +170,7 @@ export const actions: Actions = {
 			if (row) {
 				await writeAudit(tx, {
 					tenantId: row.tenantId,
-					actor: { userId: user.id, name: user.name, ip: getClientAddress() },
+					actor: auditActor(user, getClientAddress()),
 					action: 'subscriber.delete',
 					target: `${row.accountNumber} ${row.name}`,
 					detail: { subscriberId: row.id, phone: row.phone }
@@ -177,7 +178,7 @@ export const actions: Actions = {
 			}
 			return row;
 		});
-		if (!deleted) error(404, 'Not found');
+		if (!deleted) notFound();
 		if (deleted === 'history') return fail(400, { message: m.subscriber_delete_has_history() });
 		redirect(303, '/manage/subscribers');
 	},
@@ -189,13 +190,13 @@ export const actions: Actions = {
 			if (!row) return null;
 			await writeAudit(tx, {
 				tenantId: row.tenantId,
-				actor: { userId: user.id, name: user.name, ip: getClientAddress() },
+				actor: auditActor(user, getClientAddress()),
 				action: 'subscriber.password_view',
 				target: `${row.accountNumber} ${row.name}`
 			});
 			return decryptSecret(row.routerPasswordEnc);
 		});
-		if (password === null) error(404, 'Not found');
+		if (password === null) notFound();
 		return { revealed: password };
 	},
 	cash: recordCash,

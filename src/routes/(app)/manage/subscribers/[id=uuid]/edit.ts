@@ -2,12 +2,12 @@
  * The manager's "Edit details": name, phone, service kind, router and package, corrected in one
  * transaction with the router jobs (changeSubscriber) and one audit entry naming what changed.
  */
-import { error, fail, redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import type { RequestEvent } from './$types';
 import { MANAGERS, requireRole } from '$lib/server/auth/guards';
-import { writeAudit } from '$lib/server/audit';
+import { auditActor, writeAudit } from '$lib/server/audit';
 import { withTenant } from '$lib/server/db';
-import { formValues, parseForm } from '$lib/server/http/forms';
+import { formValues, parseForm } from '$lib/server/http/form-parsing';
 import {
 	NotInTenant,
 	PackageKindMismatch,
@@ -17,6 +17,7 @@ import {
 } from '$lib/server/network/subscribers';
 import { m } from '$lib/paraglide/messages';
 import { editSchema } from './schema';
+import { notFound } from '$lib/server/http/not-found';
 
 type Refusal = { field: string; message: string; sharedPhone?: boolean };
 
@@ -55,7 +56,7 @@ export async function editSubscriber(event: RequestEvent) {
 				if (changed.length > 0) {
 					await writeAudit(tx, {
 						tenantId: after.tenantId,
-						actor: { userId: user.id, name: user.name, ip: event.getClientAddress() },
+						actor: auditActor(user, event.getClientAddress()),
 						action: 'subscriber.edit',
 						target: `${after.accountNumber} ${after.name}`,
 						detail: {
@@ -75,7 +76,7 @@ export async function editSubscriber(event: RequestEvent) {
 			}
 		}
 	);
-	if (outcome === 'missing') error(404, 'Not found');
+	if (outcome === 'missing') notFound();
 	if ('field' in outcome) {
 		return fail(400, {
 			edit: true,

@@ -3,13 +3,13 @@
  * all staff. Each parses its form, makes one call into payments/staff-wallet and shapes the answer
  * for the form it came from.
  */
-import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { z } from 'zod';
 import { MANAGERS, STAFF, requireRole } from '$lib/server/auth/guards';
-import type { AuditActor } from '$lib/server/audit';
+import { auditActor } from '$lib/server/audit';
 import { publicUrl } from '$lib/server/config';
 import { withTenant } from '$lib/server/db';
-import { parseForm, formValues, type FieldErrors } from '$lib/server/http/forms';
+import { parseForm, formValues, type FieldErrors } from '$lib/server/http/form-parsing';
 import {
 	StaffPromptRefused,
 	recordSubscriberCash,
@@ -19,6 +19,7 @@ import {
 import { StkStartFailed } from '$lib/server/payments/stk';
 import { m } from '$lib/paraglide/messages';
 import { cashSchema, promptSchema, reverseSchema } from './schema';
+import { notFound } from '$lib/server/http/not-found';
 
 type WalletForm = 'cash' | 'reverse' | 'prompt';
 
@@ -39,10 +40,6 @@ function parseWallet<S extends z.ZodType>(wallet: WalletForm, schema: S, form: F
 	return { ok: false as const, failure: fail(400, { wallet, ...parsed.failure.data }) };
 }
 
-function actorOf(event: RequestEvent, user: { id: string; name: string }): AuditActor {
-	return { userId: user.id, name: user.name, ip: event.getClientAddress() };
-}
-
 const back = (id: string, query: string) => `/manage/subscribers/${id}?${query}#wallet`;
 
 /** Cash at the counter: credited, and the package bought now if asked for and covered. */
@@ -53,9 +50,14 @@ export async function recordCash(event: RequestEvent<{ id: string }>) {
 	if (!parsed.ok) return parsed.failure;
 	const { amountKes, note, buyPackage } = parsed.data;
 	const outcome = await withTenant(tenantId, (tx) =>
-		recordSubscriberCash(tx, event.params.id, { amountKes, note, buyPackage }, actorOf(event, user))
+		recordSubscriberCash(
+			tx,
+			event.params.id,
+			{ amountKes, note, buyPackage },
+			auditActor(user, event.getClientAddress())
+		)
 	);
-	if (!outcome) error(404, 'Not found');
+	if (!outcome) notFound();
 	if (outcome === 'no-package')
 		return walletFailure(400, 'cash', form, m.error_check_form(), {
 			buyPackage: m.wallet_error_no_package()
@@ -80,9 +82,14 @@ export async function reverseEntry(event: RequestEvent<{ id: string }>) {
 	const parsed = parseWallet('reverse', reverseSchema, form);
 	if (!parsed.ok) return parsed.failure;
 	const outcome = await withTenant(tenantId, (tx) =>
-		reverseSubscriberCredit(tx, event.params.id, parsed.data, actorOf(event, user))
+		reverseSubscriberCredit(
+			tx,
+			event.params.id,
+			parsed.data,
+			auditActor(user, event.getClientAddress())
+		)
 	);
-	if (!outcome) error(404, 'Not found');
+	if (!outcome) notFound();
 	if (!outcome.reversed) {
 		const failed =
 			outcome.problem === 'spent'
@@ -131,11 +138,11 @@ export async function sendPrompt(event: RequestEvent<{ id: string }>) {
 			event.params.id,
 			parsed.data,
 			user,
-			actorOf(event, user),
+			auditActor(user, event.getClientAddress()),
 			publicUrl()
 		);
 	} catch (e) {
-		if (e instanceof StaffPromptRefused && e.problem === 'not-found') error(404, 'Not found');
+		if (e instanceof StaffPromptRefused && e.problem === 'not-found') notFound();
 		if (e instanceof StaffPromptRefused)
 			return walletFailure(400, 'prompt', form, m.error_check_form(), {
 				packageId: m.error_package_kind()

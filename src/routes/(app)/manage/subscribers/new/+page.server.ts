@@ -2,9 +2,9 @@ import { redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import type { Actions, PageServerLoad } from './$types';
 import { STAFF, requireRole } from '$lib/server/auth/guards';
-import { writeAudit } from '$lib/server/audit';
+import { auditActor, writeAudit } from '$lib/server/audit';
 import { withTenant, type Tx } from '$lib/server/db';
-import { formFailure, parseForm } from '$lib/server/http/forms';
+import { formFailure, parseForm } from '$lib/server/http/form-parsing';
 import { getPackage, listPackages } from '$lib/server/network/packages';
 import { listRouterSummaries } from '$lib/server/network/views';
 import {
@@ -83,7 +83,7 @@ export const actions: Actions = {
 					if (created) {
 						await writeAudit(tx, {
 							tenantId,
-							actor: { userId: user.id, name: user.name, ip: getClientAddress() },
+							actor: auditActor(user, getClientAddress()),
 							action: 'subscriber.register',
 							target: `${subscriber.accountNumber} ${subscriber.name}`,
 							detail: {

@@ -7,11 +7,13 @@ import { getStaffMember, setStaffDisabled } from '$lib/server/staff/members';
 import { publicUrl } from '$lib/server/config';
 import { StaffNotFound, issuePasswordReset } from '$lib/server/staff/password-resets';
 import { m } from '$lib/paraglide/messages';
+import { notFound } from '$lib/server/http/not-found';
+import { auditActor } from '$lib/server/audit';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const { tenantId } = requireRole(locals, MANAGERS, url);
 	const member = await withTenant(tenantId, (tx) => getStaffMember(tx, params.id));
-	if (!member) error(404, 'Not found');
+	if (!member) notFound();
 	return { member, isSelf: member.id === locals.user?.id };
 };
 
@@ -23,9 +25,9 @@ async function setDisabled(
 	const id = params.id;
 	if (id === user.id) error(400, 'You cannot disable yourself');
 	const changed = await withTenant(tenantId, (tx) =>
-		setStaffDisabled(tx, id, disabled, { userId: user.id, name: user.name, ip: getClientAddress() })
+		setStaffDisabled(tx, id, disabled, auditActor(user, getClientAddress()))
 	);
-	if (!changed) error(404, 'Not found');
+	if (!changed) notFound();
 	if (disabled) await invalidateUserSessions(tenantId, id);
 	redirect(303, `/manage/team/${id}`);
 }
@@ -40,14 +42,14 @@ async function issueResetLink({
 	const { user, tenantId } = requireRole(locals, MANAGERS, url);
 	if (params.id === user.id) return fail(400, { message: m.reset_self() });
 	try {
-		const { token, name } = await issuePasswordReset(tenantId, params.id, {
-			userId: user.id,
-			name: user.name,
-			ip: getClientAddress()
-		});
+		const { token, name } = await issuePasswordReset(
+			tenantId,
+			params.id,
+			auditActor(user, getClientAddress())
+		);
 		return { reset: { name, link: `${publicUrl()}/reset/${token}` } };
 	} catch (e) {
-		if (e instanceof StaffNotFound) error(404, 'Not found');
+		if (e instanceof StaffNotFound) notFound();
 		throw e;
 	}
 }

@@ -1,12 +1,11 @@
-import { error, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { isActive, startActingAs, stopActingAs } from '$lib/server/auth/act-as';
 import { requireRole } from '$lib/server/auth/guards';
-import { writeAudit } from '$lib/server/audit';
-import { withTenant } from '$lib/server/db';
-import { formFailure, parseForm } from '$lib/server/http/forms';
-import { tenantOverview } from '$lib/server/tenants/overview';
-import { getTenant } from '$lib/server/tenants/tenants';
+import { auditActor } from '$lib/server/audit';
+import { formFailure, parseForm } from '$lib/server/http/form-parsing';
+import { foundOrNotFound } from '$lib/server/http/not-found';
+import { drilldown } from '$lib/server/tenants/overview';
 import { m } from '$lib/paraglide/messages';
 import { actAsSchema } from './schema';
 
@@ -17,29 +16,14 @@ import { actAsSchema } from './schema';
  */
 export const load: PageServerLoad = async ({ locals, params, url, getClientAddress }) => {
 	const { user, tenantId } = requireRole(locals, ['platform_admin'], url);
-	const found = await withTenant(tenantId, async (tx) => {
-		const tenant = await getTenant(tx, params.id);
-		if (tenant) {
-			await writeAudit(tx, {
-				tenantId: tenant.id,
-				actor: { userId: user.id, name: user.name, ip: getClientAddress() },
-				action: 'platform.drilldown',
-				target: tenant.slug,
-				detail: { path: url.pathname }
-			});
-		}
-		return tenant;
-	});
-	if (!found) error(404, 'Not found');
-	const overview = await withTenant(found.id, (tx) => tenantOverview(tx, found.id), {
-		readOnly: true
-	});
-	if (!overview) error(404, 'Not found');
+	const overview = foundOrNotFound(
+		await drilldown(tenantId, params.id, auditActor(user, getClientAddress()), url.pathname)
+	);
 	const grant =
-		isActive(locals.actingAs) && locals.actingAs.tenantId === found.id
+		isActive(locals.actingAs) && locals.actingAs.tenantId === params.id
 			? { until: locals.actingAs.until.toISOString() }
 			: null;
-	return { overview, grant, isPlatform: found.id === tenantId };
+	return { overview, grant, isPlatform: params.id === tenantId };
 };
 
 export const actions: Actions = {

@@ -2,11 +2,12 @@ import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '$lib/server/auth/guards';
 import { publicUrl } from '$lib/server/config';
 import { withTenant } from '$lib/server/db';
-import { formFailure, parseForm } from '$lib/server/http/forms';
+import { formFailure, parseForm } from '$lib/server/http/form-parsing';
 import { createInvitation } from '$lib/server/staff/invitations';
 import { SlugTaken, createTenant, listVisibleTenants } from '$lib/server/tenants/tenants';
 import { m } from '$lib/paraglide/messages';
 import { newTenantSchema } from './schema';
+import { auditActor } from '$lib/server/audit';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const { tenantId } = requireRole(locals, ['platform_admin'], url);
@@ -20,7 +21,7 @@ export const actions: Actions = {
 		const parsed = parseForm(newTenantSchema, form, m.error_check_form());
 		if (!parsed.ok) return parsed.failure;
 		const input = parsed.data;
-		const actor = { userId: user.id, name: user.name, ip: getClientAddress() };
+		const actor = auditActor(user, getClientAddress());
 		try {
 			const tenant = await createTenant(
 				tenantId,

@@ -1,21 +1,23 @@
-import { error, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { MANAGERS, requireRole } from '$lib/server/auth/guards';
-import { writeAudit } from '$lib/server/audit';
+import { auditActor } from '$lib/server/audit';
 import { withTenant } from '$lib/server/db';
-import { formFailure, parseForm } from '$lib/server/http/forms';
+import { formFailure, parseForm } from '$lib/server/http/form-parsing';
 import { RouterNotOpen } from '$lib/server/network/routers';
 import {
 	RouterInUse,
 	deletable,
-	deleteRouter,
-	moveSubscribersAndRetire,
+	deleteAndAudit,
 	openRouters,
+	retireAndAudit,
 	routerDependants
 } from '$lib/server/network/router-retirement';
+import { routerNotOpenMessage } from '$lib/server/network/router-failure-messages';
 import { getRouterSummary, listJobViews } from '$lib/server/network/views';
 import { m } from '$lib/paraglide/messages';
 import { moveSchema } from '../retire/schema';
+import { notFound } from '$lib/server/http/not-found';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const { tenantId } = requireRole(locals, MANAGERS, url);
@@ -32,7 +34,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 				dependants.openJobs > 0 ? await listJobViews(tx, { routerId: router.id, limit: 10 }) : []
 		};
 	});
-	if (!view) error(404, 'Not found');
+	if (!view) notFound();
 	return view;
 };
 
@@ -45,36 +47,22 @@ export const actions: Actions = {
 		if (!parsed.ok) return parsed.failure;
 		let done;
 		try {
-			done = await withTenant(tenantId, async (tx) => {
-				const result = await moveSubscribersAndRetire(tx, params.id, parsed.data.moveTo);
-				if (!result) return null;
-				await writeAudit(tx, {
-					tenantId: result.router.tenantId,
-					actor: { userId: user.id, name: user.name, ip: getClientAddress() },
-					action: 'router.move_subscribers',
-					target: result.router.name,
-					detail: {
-						routerId: result.router.id,
-						moved: result.outcome.moved,
-						movedToId: parsed.data.moveTo
-					}
-				});
-				return result;
-			});
+			done = await withTenant(tenantId, (tx) =>
+				retireAndAudit(
+					tx,
+					params.id,
+					{ step: 'move-before-delete', toRouterId: parsed.data.moveTo },
+					auditActor(user, getClientAddress())
+				)
+			);
 		} catch (failure) {
-			if (failure instanceof RouterNotOpen) {
+			if (failure instanceof RouterNotOpen)
 				return formFailure(400, form, m.error_check_form(), {
-					moveTo:
-						failure.reason === 'same'
-							? m.error_router_same()
-							: failure.reason === 'retired'
-								? m.error_router_retired()
-								: m.error_choose()
+					moveTo: routerNotOpenMessage(failure)
 				});
-			}
 			throw failure;
 		}
-		if (!done) error(404, 'Not found');
+		if (!done) notFound();
 		redirect(
 			303,
 			`/manage/routers/${params.id}/delete?moved=${done.outcome.moved}&to=${parsed.data.moveTo}`
@@ -85,25 +73,15 @@ export const actions: Actions = {
 		const { user, tenantId } = requireRole(locals, MANAGERS, url);
 		let deleted;
 		try {
-			deleted = await withTenant(tenantId, async (tx) => {
-				const router = await deleteRouter(tx, params.id);
-				if (router) {
-					await writeAudit(tx, {
-						tenantId: router.tenantId,
-						actor: { userId: user.id, name: user.name, ip: getClientAddress() },
-						action: 'router.delete',
-						target: router.name,
-						detail: { routerId: router.id, host: router.host, port: router.port }
-					});
-				}
-				return router;
-			});
+			deleted = await withTenant(tenantId, (tx) =>
+				deleteAndAudit(tx, params.id, auditActor(user, getClientAddress()))
+			);
 		} catch (failure) {
 			// Something came to depend on it since the page was shown: the page says what.
 			if (failure instanceof RouterInUse) return { blocked: true };
 			throw failure;
 		}
-		if (!deleted) error(404, 'Not found');
+		if (!deleted) notFound();
 		redirect(303, `/manage/routers?deleted=1`);
 	}
 };

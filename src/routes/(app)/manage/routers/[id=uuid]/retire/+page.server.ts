@@ -1,19 +1,21 @@
-import { error, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { MANAGERS, requireRole } from '$lib/server/auth/guards';
-import { writeAudit } from '$lib/server/audit';
+import { auditActor } from '$lib/server/audit';
 import { withTenant } from '$lib/server/db';
-import { formFailure, parseForm } from '$lib/server/http/forms';
+import { formFailure, parseForm } from '$lib/server/http/form-parsing';
 import { RouterNotOpen } from '$lib/server/network/routers';
 import {
 	openRouters,
-	retireRouter,
+	retireAndAudit,
 	routerDependants,
 	type SubscriberFate
 } from '$lib/server/network/router-retirement';
+import { routerNotOpenMessage } from '$lib/server/network/router-failure-messages';
 import { getRouterSummary } from '$lib/server/network/views';
 import { m } from '$lib/paraglide/messages';
 import { retireSchema } from './schema';
+import { notFound } from '$lib/server/http/not-found';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const { tenantId } = requireRole(locals, MANAGERS, url);
@@ -26,7 +28,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 			targets: await openRouters(tx, tenantId, router.id)
 		};
 	});
-	if (!view) error(404, 'Not found');
+	if (!view) notFound();
 	// Already retired: nothing to confirm.
 	if (view.router.retiredAt) redirect(303, `/manage/routers/${params.id}`);
 	return view;
@@ -44,41 +46,22 @@ export const actions: Actions = {
 				: { kind: parsed.data.fate };
 		let done;
 		try {
-			done = await withTenant(tenantId, async (tx) => {
-				const result = await retireRouter(tx, params.id, fate);
-				if (!result) return null;
-				const target =
-					fate.kind === 'move'
-						? (await openRouters(tx, tenantId)).find((r) => r.id === fate.routerId)
-						: undefined;
-				await writeAudit(tx, {
-					tenantId: result.router.tenantId,
-					actor: { userId: user.id, name: user.name, ip: getClientAddress() },
-					action: 'router.retire',
-					target: result.router.name,
-					detail: {
-						routerId: result.router.id,
-						subscribers: fate.kind,
-						...result.outcome,
-						...(target ? { movedTo: target.name, movedToId: target.id } : {})
-					}
-				});
-				return result;
-			});
+			done = await withTenant(tenantId, (tx) =>
+				retireAndAudit(
+					tx,
+					params.id,
+					{ step: 'retire', fate },
+					auditActor(user, getClientAddress())
+				)
+			);
 		} catch (failure) {
-			if (failure instanceof RouterNotOpen) {
+			if (failure instanceof RouterNotOpen)
 				return formFailure(400, form, m.error_check_form(), {
-					moveTo:
-						failure.reason === 'same'
-							? m.error_router_same()
-							: failure.reason === 'retired'
-								? m.error_router_retired()
-								: m.error_choose()
+					moveTo: routerNotOpenMessage(failure)
 				});
-			}
 			throw failure;
 		}
-		if (!done) error(404, 'Not found');
+		if (!done) notFound();
 		const { outcome } = done;
 		const result =
 			fate.kind === 'move'

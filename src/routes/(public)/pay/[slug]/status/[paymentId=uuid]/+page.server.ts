@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { readPublicPayment } from '$lib/server/self-service/payment-state';
 import { m } from '$lib/paraglide/messages';
-import { tenantOr404 } from '../../../../public-pages';
+import { tenantOr404 } from '$lib/server/self-service/public-pages';
 
 export const load: PageServerLoad = async ({ params }) => {
 	const tenant = await tenantOr404(params.slug);

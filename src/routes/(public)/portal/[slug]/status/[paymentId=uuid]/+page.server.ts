@@ -2,7 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { allowFormTarget } from '$lib/server/http/content-security';
 import { m } from '$lib/paraglide/messages';
-import { tenantOr404 } from '../../../../public-pages';
+import { tenantOr404 } from '$lib/server/self-service/public-pages';
 import { portalStatus } from './portal-status';
 
 export const load: PageServerLoad = async ({ params, setHeaders, locals }) => {

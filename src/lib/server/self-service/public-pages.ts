@@ -1,8 +1,8 @@
 /** What the top-up page and the captive portal share on the server: the tenant, the caller's address. */
 import { error, type RequestEvent } from '@sveltejs/kit';
-import { publicTenant, type PublicTenant } from '$lib/server/self-service/tenant';
-import { addressKey } from '$lib/server/security/address-key';
-import type { PromptLimit } from '$lib/server/self-service/prompt-limits';
+import { publicTenant, type PublicTenant } from './tenant';
+import { addressKey } from '../security/address-key';
+import type { PromptLimit } from './prompt-limits';
 import { m } from '$lib/paraglide/messages';
 
 /** The tenant named by the address, or the 404 page: an unknown slug tells nothing more. */

@@ -2,12 +2,12 @@
  * Asks the subscriber's router, live, whether the user is there and enabled. Never throws: a
  * router that is down is an answer the manager needs to see, not an error page.
  */
-import type { Router, ServiceKind } from '$lib/server/db/schema';
-import { routerTarget } from '$lib/server/network/routers';
-import { withRouter } from '$lib/server/network/routeros/client';
-import { findByName, routerBoolean } from '$lib/server/network/routeros/menus';
-import { MENUS } from '$lib/server/network/routeros/operations';
-import { routerErrorMessage } from '../../routers/router-error';
+import type { Router, ServiceKind } from '../db/schema';
+import { routerTarget } from './routers';
+import { withRouter } from './routeros/client';
+import { findByName, routerBoolean } from './routeros/menus';
+import { MENUS } from './routeros/operations';
+import { routerErrorMessage } from './router-failure-messages';
 
 export type RouterState =
 	| { state: 'none' }
