@@ -1,4 +1,4 @@
-import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 import { MANAGERS, requireRole } from '$lib/server/auth/guards';
 import { auditActor, writeAudit } from '$lib/server/audit';
 import { publicUrl } from '$lib/server/config';
