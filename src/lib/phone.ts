@@ -13,3 +13,8 @@ export function formatMsisdn(msisdn: string): string {
 	const local = `0${msisdn.slice(3)}`;
 	return `${local.slice(0, 4)} ${local.slice(4, 7)} ${local.slice(7)}`;
 }
+
+/** A staff login as people read it: a phone number spaced like one, an e-mail address as it is. */
+export function displayLogin(login: string | null | undefined): string {
+	return login && /^\d+$/.test(login) ? formatMsisdn(login) : (login ?? '');
+}
