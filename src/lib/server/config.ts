@@ -1,9 +1,10 @@
 /**
  * Configuration, read and validated once. Everything else asks here instead of process.env.
  */
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { modeOf } from './modes.js';
+import { modeOf, startRefusal } from './modes.js';
 import { parseAddressList } from './security/address-list';
 
 const schema = z.object({
@@ -126,4 +127,26 @@ export function config(): Config {
 		};
 	}
 	return cached;
+}
+
+/** Why this process's environment must not start (modes.js), or null when it may. */
+export function environmentStartRefusal(): string | null {
+	return startRefusal(process.env);
+}
+
+/** adapter-node reads HOST once start-up is done: the demo answers this machine only unless told. */
+export function listenOnLoopbackInDemo(): void {
+	if (config().demo && !process.env.HOST) process.env.HOST = '127.0.0.1';
+}
+
+/**
+ * The key that encrypts secrets at rest: SECRET_KEY (32 bytes in base64), else the file named by
+ * SECRET_KEY_FILE (default ~/.config/mtandao/secret.key). Read on each call, not cached with the
+ * rest: security/secrets.ts keeps the key once it has loaded it.
+ */
+export function secretKeySource(): { key: string | undefined; file: string } {
+	return {
+		key: process.env.SECRET_KEY || undefined,
+		file: process.env.SECRET_KEY_FILE ?? join(homedir(), '.config', 'mtandao', 'secret.key')
+	};
 }

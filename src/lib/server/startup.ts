@@ -2,7 +2,13 @@
  * Start-up, once per process: refuse a production start that is not safe, open (and migrate) the
  * database, then, in demo mode only, seed the demo on first run.
  */
-import { config, InvalidConfiguration, publicUrl, startRefusal } from './config';
+import {
+	config,
+	environmentStartRefusal,
+	InvalidConfiguration,
+	listenOnLoopbackInDemo,
+	publicUrl
+} from './config';
 import { REFUSAL_PREFIX } from './modes.js';
 import { accountsAcceptingDemoPassword } from './auth/demo-password';
 import { loginKey } from './auth/login';
@@ -56,10 +62,9 @@ export function startApp(): Promise<Database> {
 
 async function openAndSeed(): Promise<Database> {
 	const cfg = config();
-	const refusal = startRefusal(process.env);
+	const refusal = environmentStartRefusal();
 	if (refusal) throw new StartRefused(refusal);
-	// adapter-node reads HOST after this returns: the demo answers this machine only unless told.
-	if (cfg.demo && !process.env.HOST) process.env.HOST = '127.0.0.1';
+	listenOnLoopbackInDemo();
 	const db = await openConfiguredDatabase();
 	console.log(
 		`Database: ${db.kind === 'pglite' ? `PGlite in ${cfg.DATA_DIR}` : 'PostgreSQL'}; ${cfg.mode} mode`

@@ -3,18 +3,15 @@
  * cookie: it only ever tells the signed-in owner what the server told them a moment ago.
  */
 import type { Cookies } from '@sveltejs/kit';
-import { secureCookies, type CookieEvent } from './session';
+import { setCookie, type CookieEvent } from './session';
 import type { FailedLoginNotice } from './throttle';
 
 const COOKIE = 'login_notice';
 
 export function rememberLoginNotice(event: CookieEvent, notice: FailedLoginNotice | null): void {
 	if (!notice) return;
-	event.cookies.set(COOKIE, `${notice.failures}.${notice.since.getTime()}`, {
-		path: '/',
+	setCookie(event, COOKIE, `${notice.failures}.${notice.since.getTime()}`, {
 		httpOnly: true,
-		sameSite: 'lax',
-		secure: secureCookies(event),
 		maxAge: 600
 	});
 }

@@ -166,43 +166,35 @@ export interface CookieEvent {
 }
 
 /**
- * The one place that decides `Secure`: over https every cookie we set is Secure (never sent back
- * over plain http, where anyone on the café's Wi-Fi could read it); over plain http (the demo on a
- * laptop) a Secure cookie would simply not be kept.
+ * Every cookie we set goes through here, the one place that decides `Secure`: over https every
+ * cookie is Secure (never sent back over plain http, where anyone on the café's Wi-Fi could read
+ * it); over plain http (the demo on a laptop) a Secure cookie would simply not be kept.
  */
-export function secureCookies(event: Pick<CookieEvent, 'url'>): boolean {
-	return event.url.protocol === 'https:';
+export function setCookie(
+	event: CookieEvent,
+	name: string,
+	value: string,
+	options: { httpOnly: boolean; maxAge?: number; expires?: Date }
+): void {
+	event.cookies.set(name, value, {
+		...options,
+		secure: event.url.protocol === 'https:',
+		sameSite: 'lax',
+		path: '/'
+	});
 }
 
 export function setSessionTokenCookie(event: CookieEvent, token: string, expiresAt: Date): void {
-	event.cookies.set(SESSION_COOKIE, token, {
-		httpOnly: true,
-		secure: secureCookies(event),
-		sameSite: 'lax',
-		path: '/',
-		expires: expiresAt
-	});
+	setCookie(event, SESSION_COOKIE, token, { httpOnly: true, expires: expiresAt });
 }
 
 export function deleteSessionTokenCookie(event: CookieEvent): void {
-	event.cookies.set(SESSION_COOKIE, '', {
-		httpOnly: true,
-		secure: secureCookies(event),
-		sameSite: 'lax',
-		path: '/',
-		maxAge: 0
-	});
+	setCookie(event, SESSION_COOKIE, '', { httpOnly: true, maxAge: 0 });
 }
 
 export const LANGUAGE_COOKIE = 'lang';
 
 /** The language choice; paraglide reads it on every request (not httpOnly: nothing secret in it). */
 export function setLanguageCookie(event: CookieEvent, locale: string): void {
-	event.cookies.set(LANGUAGE_COOKIE, locale, {
-		path: '/',
-		httpOnly: false,
-		secure: secureCookies(event),
-		sameSite: 'lax',
-		maxAge: 400 * 24 * 3600
-	});
+	setCookie(event, LANGUAGE_COOKIE, locale, { httpOnly: false, maxAge: 400 * 24 * 3600 });
 }

@@ -17,7 +17,7 @@ import {
 	type SubscriberStatus
 } from '../db/schema';
 import { encryptSecret } from '../security/secrets';
-import { isUniqueViolation } from '../tenants/tenants';
+import { isForeignKeyViolation, isUniqueViolation } from '../db/errors';
 import { normalizeMsisdn } from '../../phone';
 import { enqueueJobs, jobsQueued, type NewJob } from './jobs';
 import { RouterNotOpen, assertRouterOpen } from './routers';
@@ -163,21 +163,6 @@ export async function registerSubscriber(
 		}
 	}
 	throw new SubscriberConflict('accountNumber', 'Could not find a free account number');
-}
-
-function isForeignKeyViolation(error: unknown, constraint: string): boolean {
-	const e = ((error as { cause?: unknown })?.cause ?? error) as {
-		code?: string;
-		constraint_name?: string;
-		constraint?: string;
-		message?: string;
-	};
-	return (
-		e?.code === '23503' &&
-		(e.constraint_name === constraint ||
-			e.constraint === constraint ||
-			!!e.message?.includes(constraint))
-	);
 }
 
 export type SubscriberMatch =

@@ -7,8 +7,8 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
+import { secretKeySource } from '../config';
 
 const ALGORITHM = 'aes-256-gcm';
 let key: Buffer | undefined;
@@ -20,7 +20,7 @@ function parseKey(text: string, source: string): Buffer {
 }
 
 export function secretKeyFile(): string {
-	return process.env.SECRET_KEY_FILE ?? join(homedir(), '.config', 'mtandao', 'secret.key');
+	return secretKeySource().file;
 }
 
 /**
@@ -29,12 +29,13 @@ export function secretKeyFile(): string {
  * Said once at start-up, in one line; null when the key comes from the environment or in the demo.
  */
 export function secretKeyWarning(mode: 'demo' | 'production'): string | null {
-	if (mode !== 'production' || process.env.SECRET_KEY) return null;
+	if (mode !== 'production' || secretKeySource().key) return null;
 	return `Warning: SECRET_KEY is not set, so M-Pesa keys and router passwords are encrypted with the key file ${secretKeyFile()}; back it up, or set SECRET_KEY (32 bytes in base64) from your secret store.`;
 }
 
 function loadKey(): Buffer {
-	if (process.env.SECRET_KEY) return parseKey(process.env.SECRET_KEY, 'SECRET_KEY');
+	const { key: configured } = secretKeySource();
+	if (configured) return parseKey(configured, 'SECRET_KEY');
 	const file = secretKeyFile();
 	if (existsSync(file)) return parseKey(readFileSync(file, 'utf8'), file);
 	const fresh = randomBytes(32);

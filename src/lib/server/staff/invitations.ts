@@ -14,7 +14,7 @@ import { withScope, withTenant, type Tx } from '../db';
 import { invitations, users, type Role } from '../db/schema';
 import { hashPassword } from '../auth/password';
 import { writeAudit, type AuditActor } from '../audit';
-import { isUniqueViolation } from '../tenants/tenants';
+import { isUniqueViolation } from '../db/errors';
 import { decryptSecret, encryptSecret, SecretUnreadable } from '../security/secrets';
 import { linkSecretMatches, newLinkToken, parseLinkToken } from './link-tokens';
 

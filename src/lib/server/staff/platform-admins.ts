@@ -10,7 +10,7 @@ import { hashPassword } from '../auth/password';
 import { passwordIsPublic } from '../auth/demo-password';
 import { writeAudit } from '../audit';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
-import { isUniqueViolation } from '../tenants/tenants';
+import { isUniqueViolation } from '../db/errors';
 import { normalizeMsisdn } from '../../phone';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../../new-password';
 import { LoginTaken } from './invitations';

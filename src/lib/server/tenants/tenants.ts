@@ -4,6 +4,7 @@
  */
 import { asc, eq, sql } from 'drizzle-orm';
 import { withTenant, type Tx } from '../db';
+import { isUniqueViolation } from '../db/errors';
 import { tenants, type Tenant, type TenantKind } from '../db/schema';
 import { countsByTenant } from './counts';
 import { writeAudit, type AuditActor } from '../audit';
@@ -49,22 +50,6 @@ export async function createTenant(
 			throw error;
 		}
 	});
-}
-
-export function isUniqueViolation(error: unknown, constraint: string): boolean {
-	const e = (error as { cause?: unknown })?.cause ?? error;
-	const pg = e as {
-		code?: string;
-		constraint_name?: string;
-		constraint?: string;
-		message?: string;
-	};
-	return (
-		pg?.code === '23505' &&
-		(pg.constraint_name === constraint ||
-			pg.constraint === constraint ||
-			!!pg.message?.includes(constraint))
-	);
 }
 
 export async function getTenant(tx: Tx, id: string): Promise<Tenant | undefined> {

@@ -4,7 +4,7 @@ import { auditActor, writeAudit } from '$lib/server/audit';
 import { withTenant } from '$lib/server/db';
 import { formFailure, parseForm } from '$lib/server/http/form-parsing';
 import { createPackage, listPackages } from '$lib/server/network/packages';
-import { isUniqueViolation } from '$lib/server/tenants/tenants';
+import { isUniqueViolation } from '$lib/server/db/errors';
 import { m } from '$lib/paraglide/messages';
 import { newPackageSchema } from './schema';
 

@@ -6,7 +6,7 @@ import { withTenant } from '$lib/server/db';
 import { formFailure, parseForm } from '$lib/server/http/form-parsing';
 import { createRouter } from '$lib/server/network/routers';
 import { listRouterSummaries } from '$lib/server/network/views';
-import { isUniqueViolation } from '$lib/server/tenants/tenants';
+import { isUniqueViolation } from '$lib/server/db/errors';
 import { m } from '$lib/paraglide/messages';
 import { refusedAddress, routerSchema } from './schema';
 

@@ -5,7 +5,7 @@ import { auditActor, writeAudit } from '$lib/server/audit';
 import { withTenant } from '$lib/server/db';
 import { formFailure, parseForm } from '$lib/server/http/form-parsing';
 import { getPackage, setPackageActive, updatePackage } from '$lib/server/network/packages';
-import { isUniqueViolation } from '$lib/server/tenants/tenants';
+import { isUniqueViolation } from '$lib/server/db/errors';
 import { m } from '$lib/paraglide/messages';
 import { dataCapRefusal, editPackageSchema } from '../schema';
 import { notFound } from '$lib/server/http/not-found';

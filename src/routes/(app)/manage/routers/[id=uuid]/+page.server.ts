@@ -19,7 +19,8 @@ import {
 import { getRouterSummary, listJobViews } from '$lib/server/network/views';
 import { reactivateRouter } from '$lib/server/network/router-retirement';
 import { isUuid } from '$lib/uuid';
-import { getTenant, isUniqueViolation } from '$lib/server/tenants/tenants';
+import { isUniqueViolation } from '$lib/server/db/errors';
+import { getTenant } from '$lib/server/tenants/tenants';
 import { m } from '$lib/paraglide/messages';
 import { routerErrorMessage } from '$lib/server/network/router-failure-messages';
 import { refusedAddress, routerSchema } from '../schema';
