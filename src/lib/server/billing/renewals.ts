@@ -22,6 +22,22 @@ export function planPackageOf(
 	return subscriber.planPackageId ?? subscriber.packageId;
 }
 
+/** The subscriber's plan and package in force (columns, or expressions over the subscriber row). */
+export interface PlanColumns {
+	packageId: Value;
+	planPackageId: Value;
+}
+
+/** The package a purchase buys: the one chosen for it, else the plan (as planPackageOf). */
+export function packageToBuySql(chosen: Value, subscriber: PlanColumns): SQL {
+	return sql`coalesce(${chosen}, ${subscriber.planPackageId}, ${subscriber.packageId})`;
+}
+
+/** Whether the package is sold to the subscriber: a retired package still is to whoever has it as plan or in force. */
+export function forSaleSql(pkg: { id: Value; active: Value }, subscriber: PlanColumns): SQL {
+	return sql`(${pkg.active} or ${pkg.id} = ${subscriber.packageId} or ${pkg.id} = ${subscriber.planPackageId})`;
+}
+
 /**
  * The plan after buying `bought`: kept aside (non-null) while another package is in force, null
  * once the plan itself is bought again (or when there was no plan: the first package becomes it).
@@ -51,9 +67,7 @@ export function renewedExpirySql(expiry: Value, unit: Value, count: Value): SQL 
 }
 
 /** The subscriber before the renewal (columns, or expressions over the row being updated). */
-export interface RenewedSubscriber {
-	packageId: Value;
-	planPackageId: Value;
+export interface RenewedSubscriber extends PlanColumns {
 	status: Value;
 	expiresAt: Value;
 }

@@ -13,7 +13,7 @@ import {
 	type LedgerKind,
 	type Subscriber
 } from '../db/schema';
-import { planPackageOf, renewSubscription } from './renewals';
+import { forSaleSql, packageToBuySql, renewSubscription } from './renewals';
 
 export class WalletError extends Error {
 	constructor(
@@ -89,21 +89,22 @@ export async function buyPackage(
 	packageId?: string,
 	recordedBy?: string | null
 ): Promise<{ entry: LedgerEntry; subscriber: Subscriber }> {
-	const subscriber = await lockSubscriber(tx, subscriberId);
-	// Without a choice, the plan: not a package chosen once for an earlier payment (renewSubscription).
-	const chosen = packageId ?? planPackageOf(subscriber);
-	const [pkg] = chosen
-		? await tx
-				.select()
-				.from(packages)
-				.where(and(eq(packages.id, chosen), eq(packages.tenantId, subscriber.tenantId)))
-		: [];
-	// A retired package is still sold to whoever has it as plan or in force.
-	if (
-		!pkg ||
-		(!pkg.active && pkg.id !== subscriber.packageId && pkg.id !== subscriber.planPackageId)
-	)
-		throw new WalletError('package-unavailable', 'That package is not for sale');
+	await lockSubscriber(tx, subscriberId);
+	// Without a choice, the plan: not a package chosen once for an earlier payment. The same SQL
+	// picks the package in the STK batch (payments/stk-batch.ts).
+	const [found] = await tx
+		.select({ pkg: packages })
+		.from(packages)
+		.innerJoin(subscribers, eq(subscribers.id, subscriberId))
+		.where(
+			and(
+				eq(packages.id, packageToBuySql(sql`${packageId ?? null}::uuid`, subscribers)),
+				eq(packages.tenantId, subscribers.tenantId),
+				forSaleSql(packages, subscribers)
+			)
+		);
+	const pkg = found?.pkg;
+	if (!pkg) throw new WalletError('package-unavailable', 'That package is not for sale');
 	const balance = await walletBalance(tx, subscriberId);
 	if (balance < pkg.priceKes)
 		throw new WalletError(
@@ -113,7 +114,7 @@ export async function buyPackage(
 	const [entry] = await tx
 		.insert(ledgerEntries)
 		.values({
-			tenantId: subscriber.tenantId,
+			tenantId: pkg.tenantId,
 			subscriberId,
 			kind: 'purchase',
 			amountKes: -pkg.priceKes,

@@ -17,7 +17,7 @@ import { sql } from 'drizzle-orm';
 import { executeNamed, rowsOf, type Tx } from '../db';
 import type { CallbackOutcome, Payment } from '../db/schema';
 import type { StkCallback } from '../mpesa/parse-callbacks';
-import { renewalAssignmentsSql } from '../billing/renewals';
+import { forSaleSql, packageToBuySql, renewalAssignmentsSql } from '../billing/renewals';
 import { jobsQueued } from '../network/jobs';
 
 export interface StkBatchItem {
@@ -228,11 +228,11 @@ function settleStatement(tenantId: string, failures: unknown[], successes: unkno
 			where p.id = f.id and p.id = any(array(select (jsonb_array_elements(${json(failures)}) ->> 'id')::uuid)) returning p.id)`;
 	if (successes.length === 0)
 		return sql`with ${failing} select (select count(*) from failed) as failed, '[]'::json as jobs`;
-	// The renewal of billing/renewals.ts, over the subscriber row and the package bought.
+	// The choice of package and the renewal of billing/renewals.ts, over the subscriber row `s`.
+	const plan = { packageId: sql`s.package_id`, planPackageId: sql`s.plan_package_id` };
 	const renewal = renewalAssignmentsSql(
 		{
-			packageId: sql`s.package_id`,
-			planPackageId: sql`s.plan_package_id`,
+			...plan,
 			status: sql`s.status`,
 			expiresAt: sql`s.expires_at`
 		},
@@ -253,9 +253,9 @@ function settleStatement(tenantId: string, failures: unknown[], successes: unkno
 			from v
 			join payments p on p.id = v.id
 			join subscribers s on s.id = v.sid
-			join packages pk on pk.id = coalesce(p.package_id, s.plan_package_id, s.package_id) and pk.tenant_id = ${tenantId}
+			join packages pk on pk.id = ${packageToBuySql(sql`p.package_id`, plan)} and pk.tenant_id = ${tenantId}
 			left join bal on bal.subscriber_id = v.sid
-			where (pk.active or pk.id = s.package_id or pk.id = s.plan_package_id) and coalesce(bal.b, 0) + v.amount >= pk.price_kes),
+			where ${forSaleSql({ id: sql`pk.id`, active: sql`pk.active` }, plan)} and coalesce(bal.b, 0) + v.amount >= pk.price_kes),
 		paid as (
 			update payments p set status = 'succeeded', receipt = coalesce(v.receipt, p.receipt), result_code = 0, result_desc = v.descr,
 				note = null, settled_at = now(), next_query_at = null,
