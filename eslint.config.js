@@ -53,6 +53,29 @@ export default defineConfig(
 		}
 	},
 	{
+		// Product code never needs the simulators or test support: only tests and scripts do (the demo
+		// starts its simulators from scripts/start.js).
+		files: ['src/**/*.ts', 'src/**/*.js', 'src/**/*.svelte'],
+		ignores: ['src/**/*.test.ts', 'src/lib/server/testing/**'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: ['**/tools/sim', '**/tools/sim/**'],
+							message: 'Simulators are for tests and scripts only.'
+						},
+						{
+							group: ['**/server/testing', '**/server/testing/**', '../testing/**', './testing/**'],
+							message: 'Test support is for tests only.'
+						}
+					]
+				}
+			]
+		}
+	},
+	{
 		files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
 		languageOptions: {
 			parserOptions: { parser: ts.parser, svelteConfig }
