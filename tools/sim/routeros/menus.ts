@@ -35,6 +35,8 @@ import {
 // ---- field kinds, so each menu below reads as a table ----
 
 const text: FieldSpec = {};
+/** Text RouterOS prints even when empty (`=on-up=`); `unset` empties it. */
+const empty: FieldSpec = { default: '' };
 const comment: FieldSpec = {};
 const disabled: FieldSpec = { default: 'false', normalize: normalizeBoolean };
 const counter: FieldSpec = { default: '0', readOnly: true };
@@ -144,10 +146,10 @@ const hotspotProfile: MenuSpec = {
 	builtinRemoveMessage: 'failure: can not remove default profile',
 	fields: {
 		name: text,
-		'hotspot-address': ipv4,
-		'dns-name': text,
-		'html-directory': { default: 'hotspot' },
-		'html-directory-override': text,
+		'hotspot-address': { default: '0.0.0.0', normalize: normalizeIpv4 },
+		'dns-name': empty,
+		'html-directory': { default: 'flash/hotspot' },
+		'html-directory-override': empty,
 		'http-cookie-lifetime': duration('3d'),
 		'http-proxy': { default: '0.0.0.0:0' },
 		'https-redirect': bool('true'),
@@ -157,10 +159,10 @@ const hotspotProfile: MenuSpec = {
 		'mac-auth-password': { writeOnly: true },
 		'nas-port-type': { default: 'wireless-802.11' },
 		'radius-accounting': bool('true'),
-		'radius-default-domain': text,
+		'radius-default-domain': empty,
 		'radius-interim-update': { default: 'received', normalize: durationOr('received') },
-		'radius-location-id': text,
-		'radius-location-name': text,
+		'radius-location-id': empty,
+		'radius-location-name': empty,
 		'radius-mac-format': choice(
 			'XX:XX:XX:XX:XX:XX',
 			'XX XX XX XX XX XX',
@@ -231,7 +233,7 @@ const hotspotUserProfile: MenuSpec = {
 	builtinRemoveMessage: 'failure: can not remove default profile',
 	fields: {
 		name: text,
-		'address-list': text,
+		'address-list': empty,
 		'address-pool': { default: 'none' },
 		'add-mac-cookie': bool('true'),
 		advertise: bool('false'),
@@ -351,13 +353,13 @@ const pppSecret: MenuSpec = {
 		name: text,
 		password: { default: '' },
 		service: choice('any', 'any', 'async', 'l2tp', 'ovpn', 'pppoe', 'pptp', 'sstp'),
-		'caller-id': text,
+		'caller-id': empty,
 		profile: reference('/ppp/profile', 'default'),
 		'local-address': ipv4,
 		'remote-address': ipv4,
 		'remote-ipv6-prefix': text,
 		routes: text,
-		'ipv6-routes': text,
+		'ipv6-routes': empty,
 		'limit-bytes-in': bytes('0'),
 		'limit-bytes-out': bytes('0'),
 		'last-logged-out': readOnly,
@@ -398,7 +400,7 @@ const pppProfile: MenuSpec = {
 		'bridge-port-vid': { normalize: integerIn(1, 4094) },
 		'incoming-filter': text,
 		'outgoing-filter': text,
-		'address-list': text,
+		'address-list': empty,
 		'interface-list': text,
 		'dns-server': text,
 		'wins-server': text,
@@ -415,8 +417,8 @@ const pppProfile: MenuSpec = {
 		'insert-queue-before': text,
 		'parent-queue': text,
 		'queue-type': text,
-		'on-up': text,
-		'on-down': text,
+		'on-up': empty,
+		'on-down': empty,
 		comment
 	},
 	seed: [
@@ -458,7 +460,7 @@ const queueSimple: MenuSpec = {
 		target: { normalize: normalizeQueueTargets },
 		dst: text,
 		parent: { default: 'none' },
-		'packet-marks': text,
+		'packet-marks': empty,
 		priority: { default: '8/8', normalize: normalizePriorityPair },
 		queue: { default: 'default-small/default-small' },
 		'limit-at': ratePair,
@@ -551,7 +553,7 @@ const scheduler: MenuSpec = {
 		'start-date': { normalize: normalizeDate },
 		'start-time': { normalize: normalizeTimeOfDay },
 		interval: duration('0s'),
-		'on-event': text,
+		'on-event': empty,
 		policy: { default: SCHEDULER_POLICY, normalize: setOf(POLICIES) },
 		owner: readOnly,
 		'run-count': counter,
