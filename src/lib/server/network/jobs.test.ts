@@ -180,8 +180,10 @@ describe('queueing wakes the workers', () => {
 				await tx.transaction((inner) => enqueueJobs(inner, [job(routerB)]));
 				expect(seen).toEqual([]);
 			});
-			// Two wakes (one per enqueue); the first claims both routers' jobs.
-			await expect.poll(() => [...seen].sort()).toEqual([0, 2]);
+			// Two wakes (one per enqueue) that between them claim both routers' jobs: usually the first
+			// takes both, but on Postgres two claims at the same moment may take one each (skip locked).
+			await expect.poll(() => seen.length).toBe(2);
+			expect(seen[0]! + seen[1]!).toBe(2);
 		} finally {
 			stop();
 		}
