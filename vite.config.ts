@@ -18,7 +18,12 @@ export default defineConfig({
 		environment: 'node',
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
-		fileParallelism: false,
+		// Files run two at a time, each in a process of its own; each database file copies a template
+		// migrated once per run (src/lib/server/testing/database.ts).
+		pool: 'forks',
+		maxWorkers: 2,
+		globalSetup: ['src/lib/server/testing/global-setup.ts'],
+		reporters: ['default', './src/lib/server/testing/slowest-files.ts'],
 		// Tests never touch the developer's real key file.
 		env: {
 			SECRET_KEY: Buffer.from('mtandao-test-key-0123456789abcde').toString('base64'),

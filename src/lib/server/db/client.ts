@@ -55,6 +55,8 @@ export interface OpenOptions {
 	appPassword?: string;
 	/** PGlite folder; absent means in memory. */
 	dataDir?: string;
+	/** PGlite: start from this dumped data directory (tests load one migrated template). */
+	loadDataDir?: Blob;
 	migrationsDir: string;
 	poolSize?: number;
 }
@@ -68,7 +70,10 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 
 async function openPglite(options: OpenOptions): Promise<Database> {
 	if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-	const client = new PGlite(options.dataDir ? join(options.dataDir, 'pglite') : undefined);
+	const client = new PGlite({
+		dataDir: options.dataDir ? join(options.dataDir, 'pglite') : undefined,
+		loadDataDir: options.loadDataDir
+	});
 	const db = drizzlePglite(client, { schema });
 	await migratePglite(db, { migrationsFolder: options.migrationsDir });
 	const scopeKey = await readScopeKey((q) => client.query<{ key: string }>(q).then((r) => r.rows));

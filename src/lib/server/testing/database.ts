@@ -1,37 +1,135 @@
 /**
  * A fresh, migrated database for one test file: a new database on the Postgres named by
  * TEST_DATABASE_URL (or DATABASE_URL), or an in-memory PGlite when neither is set.
+ *
+ * Migrations run once per test run, not once per file: the first file to ask migrates a template
+ * (on Postgres a database that each file copies with CREATE DATABASE … TEMPLATE; on PGlite a data
+ * directory dumped to the run's folder and loaded by each file), under a lock so that files running
+ * in parallel wait for it. Each copy then gets a signing key of its own, as a fresh database would.
+ * Outside the vitest run (no run folder provided by global-setup.ts), each file migrates its own.
  */
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
 import postgres from 'postgres';
-import { openDatabase, setDatabase, type Database } from '../db';
+import { inject } from 'vitest';
+import { openDatabase, rowsOf, setDatabase, type Database } from '../db';
+import { templateDatabaseName, testDatabaseUrl } from './global-setup';
 
 export interface TestDatabase extends Database {
 	/** Owner connection URL (Postgres only): for tests that look under the app's feet. */
 	ownerUrl?: string;
 }
 
-export function testDatabaseUrl(): string | undefined {
-	return process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
+declare module 'vitest' {
+	export interface ProvidedContext {
+		/** A folder of this test run (global-setup.ts): the PGlite template and its lock live there. */
+		testRunDir: string;
+		/** Names this run's Postgres template database. */
+		testRunId: string;
+	}
 }
 
+export { testDatabaseUrl };
+
+const migrationsDir = resolve('drizzle');
+/** Any constant: one file of the run migrates the template while the others wait. */
+const TEMPLATE_LOCK = 7_246_013;
+/** A copy signs with a key of its own, as a freshly migrated database does (0000_roles_and_scope.sql). */
+const NEW_SCOPE_KEY =
+	"update app_scope_keys set key = replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '') returning key";
+
 export async function openTestDatabase(): Promise<TestDatabase> {
-	const migrationsDir = resolve('drizzle');
 	const baseUrl = testDatabaseUrl();
-	if (!baseUrl) {
-		const db = await openDatabase({ migrationsDir });
-		setDatabase(db);
-		return db;
+	const db = baseUrl ? await openPostgresCopy(baseUrl) : await openPgliteCopy();
+	setDatabase(db);
+	return db;
+}
+
+function runContext(): { dir: string; id: string } | undefined {
+	let dir: string | undefined;
+	let id: string | undefined;
+	try {
+		dir = inject('testRunDir');
+		id = inject('testRunId');
+	} catch {
+		return undefined;
 	}
+	return dir && id ? { dir, id } : undefined;
+}
+
+async function openPgliteCopy(): Promise<TestDatabase> {
+	const run = runContext();
+	if (!run) return openDatabase({ migrationsDir });
+	const dump = await pgliteTemplate(run.dir);
+	const db = await openDatabase({ migrationsDir, loadDataDir: new Blob([new Uint8Array(dump)]) });
+	const [row] = rowsOf<{ key: string }>(await db.db.execute(sql.raw(NEW_SCOPE_KEY)));
+	return { ...db, scopeKey: row!.key };
+}
+
+/** The migrated PGlite data directory as a tarball: made by the first file that asks. */
+async function pgliteTemplate(dir: string): Promise<Buffer> {
+	const file = join(dir, 'pglite-template.tar');
+	const failed = join(dir, 'pglite-template.failed');
+	let builder = false;
+	try {
+		mkdirSync(join(dir, 'pglite-template.lock'));
+		builder = true;
+	} catch {
+		// Another file is making it.
+	}
+	if (builder) {
+		try {
+			const client = new PGlite();
+			await migrate(drizzle(client), { migrationsFolder: migrationsDir });
+			const dump = await client.dumpDataDir('none');
+			await client.close();
+			writeFileSync(`${file}.part`, Buffer.from(await dump.arrayBuffer()));
+			renameSync(`${file}.part`, file);
+		} catch (error) {
+			writeFileSync(failed, String((error as Error).stack ?? error));
+			throw error;
+		}
+	}
+	for (let waited = 0; !existsSync(file); waited += 100) {
+		if (existsSync(failed)) throw new Error(`the PGlite template failed: ${readFileSync(failed)}`);
+		if (waited > 300_000) throw new Error('timed out waiting for the PGlite template');
+		await sleep(100);
+	}
+	return readFileSync(file);
+}
+
+async function openPostgresCopy(baseUrl: string): Promise<TestDatabase> {
+	const run = runContext();
 	const name = `mtandao_t_${randomBytes(6).toString('hex')}`;
-	const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
-	await admin.unsafe(`create database ${name}`);
-	await admin.end();
 	const url = new URL(baseUrl);
 	url.pathname = `/${name}`;
+	const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
+	try {
+		if (run) {
+			const template = templateDatabaseName(run.id);
+			await postgresTemplate(admin, baseUrl, template);
+			await copyDatabase(admin, template, name);
+		} else {
+			await admin.unsafe(`create database ${name}`);
+		}
+	} finally {
+		await admin.end();
+	}
+	if (run) {
+		const owner = postgres(url.toString(), { max: 1, onnotice: () => {} });
+		try {
+			await owner.unsafe(NEW_SCOPE_KEY);
+		} finally {
+			await owner.end();
+		}
+	}
 	const db = await openDatabase({ url: url.toString(), migrationsDir, poolSize: 4 });
-	setDatabase(db);
 	return {
 		...db,
 		ownerUrl: url.toString(),
@@ -42,4 +140,48 @@ export async function openTestDatabase(): Promise<TestDatabase> {
 			await dropper.end();
 		}
 	};
+}
+
+/** Migrates this run's template database once; the files that ask meanwhile wait on the lock. */
+async function postgresTemplate(admin: postgres.Sql, baseUrl: string, template: string) {
+	await admin`select pg_advisory_lock(${TEMPLATE_LOCK})`;
+	try {
+		const [found] = await admin`select 1 from pg_database where datname = ${template}`;
+		if (found) return;
+		const building = `${template}_part`;
+		await admin.unsafe(`drop database if exists ${building} with (force)`);
+		await admin.unsafe(`create database ${building}`);
+		const url = new URL(baseUrl);
+		url.pathname = `/${building}`;
+		const db = await openDatabase({ url: url.toString(), migrationsDir, poolSize: 1 });
+		await db.close();
+		// Renamed only once migrated, so that a template that exists is a whole one.
+		await renameDatabase(admin, building, template);
+	} finally {
+		await admin`select pg_advisory_unlock(${TEMPLATE_LOCK})`;
+	}
+}
+
+/**
+ * CREATE DATABASE … TEMPLATE and ALTER DATABASE … RENAME refuse while anyone is connected to the
+ * source; a connection just closed by the migration may still be leaving for a moment.
+ */
+async function whenUnused(run: () => Promise<unknown>) {
+	for (let attempt = 0; ; attempt++) {
+		try {
+			await run();
+			return;
+		} catch (error) {
+			if ((error as { code?: string }).code !== '55006' || attempt >= 50) throw error;
+			await sleep(100);
+		}
+	}
+}
+
+function renameDatabase(admin: postgres.Sql, from: string, to: string) {
+	return whenUnused(() => admin.unsafe(`alter database ${from} rename to ${to}`));
+}
+
+function copyDatabase(admin: postgres.Sql, template: string, name: string) {
+	return whenUnused(() => admin.unsafe(`create database ${name} template ${template}`));
 }
