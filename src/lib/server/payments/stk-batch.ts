@@ -11,7 +11,7 @@
  * payment for the same wallet in the batch, a receipt to add to a payment settled by query) goes
  * through the one-at-a-time `slow` path, in the same transaction. A receipt that another payment
  * already holds (which Safaricom never sends for two pushes) trips the receipt's unique key: the
- * batch rolls back and each of its callbacks is applied again on its own (callbacks.ts).
+ * batch rolls back and each of its callbacks is applied again on its own (stk-callback-batch.ts).
  */
 import { sql } from 'drizzle-orm';
 import { executeNamed, rowsOf, type Tx } from '../db';
