@@ -4,11 +4,15 @@
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 
-export type ValidityUnit = 'minutes' | 'hours' | 'days' | 'months';
-export type SubscriberStatus = 'pending' | 'active' | 'expired' | 'suspended';
-export type JobStatus = 'pending' | 'running' | 'done' | 'failed';
-export type JobAction = 'sync_subscriber' | 'remove_subscriber' | 'sync_package';
-export type ServiceKind = 'hotspot' | 'pppoe';
+import type {
+	JobAction,
+	JobStatus,
+	ServiceKind,
+	SubscriberStatus,
+	ValidityUnit
+} from '$lib/vocabulary';
+
+export type { JobAction, JobStatus, ServiceKind, SubscriberStatus, ValidityUnit };
 
 /** Whole shillings with thousands separators: "KES 1,500". */
 export function formatKes(amount: number): string {

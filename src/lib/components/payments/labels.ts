@@ -7,9 +7,9 @@ import { formatMsisdn } from '$lib/phone';
 import { problemForResultCode, type PaymentProblem } from '$lib/payments/problems';
 import { formatKes } from '$lib/components/network/labels';
 
-export type PaymentStatus =
-	'pending' | 'succeeded' | 'failed' | 'unmatched' | 'flagged' | 'duplicate';
-export type LedgerKind = 'payment' | 'cash' | 'correction' | 'purchase' | 'reversal';
+import type { LedgerKind, PaymentSource, PaymentStatus } from '$lib/vocabulary';
+
+export type { LedgerKind, PaymentStatus };
 
 export const PAYMENT_FILTERS: PaymentStatus[] = ['pending', 'failed', 'unmatched', 'flagged'];
 
@@ -17,7 +17,7 @@ export const PAYMENT_FILTERS: PaymentStatus[] = ['pending', 'failed', 'unmatched
 export interface PaymentView {
 	id: string;
 	status: PaymentStatus;
-	source: 'stk' | 'c2b';
+	source: PaymentSource;
 	amountKes: number;
 	phone: string;
 	accountReference: string | null;

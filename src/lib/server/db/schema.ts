@@ -30,14 +30,60 @@ import {
 	type AnyPgColumn
 } from 'drizzle-orm/pg-core';
 
+import {
+	TENANT_KINDS,
+	ROLES,
+	SERVICE_KINDS,
+	VALIDITY_UNITS,
+	SUBSCRIBER_STATUSES,
+	JOB_ACTIONS,
+	JOB_STATUSES,
+	LEDGER_KINDS,
+	MPESA_KINDS,
+	MPESA_ENVIRONMENTS,
+	PAYMENT_SOURCES,
+	PAYMENT_STATUSES,
+	PAYMENT_CHANNELS,
+	CALLBACK_KINDS,
+	CALLBACK_OUTCOMES
+} from '../../vocabulary';
+
+// The statuses and kinds the columns hold live in src/lib/vocabulary.ts, shared with the pages.
+export {
+	TENANT_KINDS,
+	ROLES,
+	SERVICE_KINDS,
+	VALIDITY_UNITS,
+	SUBSCRIBER_STATUSES,
+	JOB_ACTIONS,
+	JOB_STATUSES,
+	LEDGER_KINDS,
+	MPESA_KINDS,
+	MPESA_ENVIRONMENTS,
+	PAYMENT_SOURCES,
+	PAYMENT_STATUSES,
+	PAYMENT_CHANNELS,
+	CALLBACK_KINDS,
+	CALLBACK_OUTCOMES
+} from '../../vocabulary';
+export type {
+	TenantKind,
+	Role,
+	ServiceKind,
+	ValidityUnit,
+	SubscriberStatus,
+	JobAction,
+	JobStatus,
+	LedgerKind,
+	PaymentSource,
+	PaymentStatus,
+	PaymentChannel,
+	CallbackKind,
+	CallbackOutcome
+} from '../../vocabulary';
+
 /** The role every request runs as: owns nothing, has no BYPASSRLS. Created by the first migration. */
 export const appRole = pgRole('mtandao_app').existing();
-
-export const TENANT_KINDS = ['platform', 'isp', 'reseller', 'site', 'brand'] as const;
-export type TenantKind = (typeof TENANT_KINDS)[number];
-
-export const ROLES = ['platform_admin', 'tenant_admin', 'agent'] as const;
-export type Role = (typeof ROLES)[number];
 
 /** Rows of tenants the current scope may see (the scope tenant and its descendants). */
 const visibleTenant = sql`tenant_id IN (SELECT visible.id FROM tenants visible)`;
@@ -335,11 +381,6 @@ export const routers = pgTable(
 	]
 ).enableRLS();
 
-export const SERVICE_KINDS = ['hotspot', 'pppoe'] as const;
-export type ServiceKind = (typeof SERVICE_KINDS)[number];
-export const VALIDITY_UNITS = ['minutes', 'hours', 'days', 'months'] as const;
-export type ValidityUnit = (typeof VALIDITY_UNITS)[number];
-
 /** What a subscriber buys: price in whole shillings, a validity, and the router profile it maps to. */
 export const packages = pgTable(
 	'packages',
@@ -373,9 +414,6 @@ export const packages = pgTable(
 		...tenantPolicies('packages')
 	]
 ).enableRLS();
-
-export const SUBSCRIBER_STATUSES = ['pending', 'active', 'expired', 'suspended'] as const;
-export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 
 export const subscribers = pgTable(
 	'subscribers',
@@ -477,11 +515,6 @@ export const subscriberSearchTerms = pgTable(
 	]
 ).enableRLS();
 
-export const JOB_ACTIONS = ['sync_subscriber', 'remove_subscriber', 'sync_package'] as const;
-export type JobAction = (typeof JOB_ACTIONS)[number];
-export const JOB_STATUSES = ['pending', 'running', 'done', 'failed'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
-
 /**
  * The outbox: every change a router must see is a row here, written in the same transaction as the
  * change. Workers claim with FOR UPDATE SKIP LOCKED; a router's jobs run in id order.
@@ -525,9 +558,6 @@ export const provisioningJobs = pgTable(
 	]
 ).enableRLS();
 
-export const LEDGER_KINDS = ['payment', 'cash', 'correction', 'purchase', 'reversal'] as const;
-export type LedgerKind = (typeof LEDGER_KINDS)[number];
-
 /**
  * A subscriber's wallet: append-only entries in whole shillings, credits positive and debits
  * negative. The balance is their sum; nothing is ever updated in place (no UPDATE/DELETE grant).
@@ -564,9 +594,6 @@ export const ledgerEntries = pgTable(
 	]
 ).enableRLS();
 
-export const MPESA_KINDS = ['paybill', 'till'] as const;
-export const MPESA_ENVIRONMENTS = ['sandbox', 'production', 'custom'] as const;
-
 /** A tenant's own M-Pesa shortcode and Daraja app. Keys are AES-256-GCM ciphertext, never shown back. */
 export const mpesaSettings = pgTable(
 	'mpesa_settings',
@@ -601,29 +628,6 @@ export const mpesaSettings = pgTable(
 		...tenantPolicies('mpesa_settings')
 	]
 ).enableRLS();
-
-export const PAYMENT_SOURCES = ['stk', 'c2b'] as const;
-export type PaymentSource = (typeof PAYMENT_SOURCES)[number];
-/**
- * pending: an STK push waits for the customer; succeeded: money in (credited); failed: the customer
- * did not pay; unmatched: money in, but we do not know whose (a manager assigns it); flagged: a
- * callback that does not fit (unknown request, wrong shortcode or amount, or a paybill confirmation
- * that may be the same transaction as more than one paid push): recorded, never credited;
- * duplicate: a paybill confirmation of a push that carries the money and the receipt
- * (`duplicate_of`, see payments/same-transaction.ts): recorded, credited once through the push.
- */
-export const PAYMENT_STATUSES = [
-	'pending',
-	'succeeded',
-	'failed',
-	'unmatched',
-	'flagged',
-	'duplicate'
-] as const;
-export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
-/** Where an STK push was started: the self-service page, the captive portal, or by staff. */
-export const PAYMENT_CHANNELS = ['pay', 'portal', 'staff', 'paybill'] as const;
-export type PaymentChannel = (typeof PAYMENT_CHANNELS)[number];
 
 /**
  * One M-Pesa payment, as an STK push we started or a paybill/till payment Safaricom told us about.
@@ -695,20 +699,6 @@ export const payments = pgTable(
 		...tenantPolicies('payments')
 	]
 ).enableRLS();
-
-export const CALLBACK_KINDS = ['stk', 'c2b-validation', 'c2b-confirmation'] as const;
-export type CallbackKind = (typeof CALLBACK_KINDS)[number];
-export const CALLBACK_OUTCOMES = [
-	'received',
-	'applied',
-	'duplicate',
-	'flagged',
-	'malformed',
-	'accepted',
-	'rejected',
-	'error'
-] as const;
-export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
 
 /** Every body Safaricom posted to a tenant's callback URLs, kept as received, with what we did. */
 export const mpesaCallbacks = pgTable(

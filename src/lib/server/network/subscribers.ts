@@ -23,6 +23,8 @@ import { enqueueJobs, jobsQueued, type NewJob } from './jobs';
 import { RouterNotOpen, assertRouterOpen } from './routers';
 import { cursorTime, olderThan, type PageCursor } from '../db/keyset';
 
+export type { Subscriber };
+
 export class SubscriberConflict extends Error {
 	constructor(
 		readonly field: 'accountNumber' | 'clientRef',

@@ -3,7 +3,9 @@
  */
 import type { RouterApi, RouterReply } from './client';
 
-export type ServiceKind = 'hotspot' | 'pppoe';
+import type { ServiceKind } from '../../../vocabulary';
+
+export type { ServiceKind };
 
 export interface ServiceMenus {
 	/** Subscribers: hotspot users or PPP secrets. */

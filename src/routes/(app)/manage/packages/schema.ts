@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages';
 import { RATE_LIMIT_SHAPE } from '$lib/server/network/packages';
-import { SERVICE_KINDS, VALIDITY_UNITS } from '$lib/server/db/schema';
+import { SERVICE_KINDS, VALIDITY_UNITS } from '$lib/vocabulary';
 
 /** A whole number typed into a form field, within a range, with the range in the message. */
 export const wholeNumber = (min: number, max: number) =>

@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { MANAGERS, requireRole } from '$lib/server/auth/guards';
 import { withTenant } from '$lib/server/db';
-import { PAYMENT_STATUSES, type PaymentStatus } from '$lib/server/db/schema';
+import { PAYMENT_STATUSES, type PaymentStatus } from '$lib/vocabulary';
 import { formFailure, parseForm } from '$lib/server/http/form-parsing';
 import { listSubscribers } from '$lib/server/network/subscribers';
 import {

@@ -1,7 +1,7 @@
 import type { PageServerLoad } from './$types';
 import { MANAGERS, requireRole } from '$lib/server/auth/guards';
 import { withTenant } from '$lib/server/db';
-import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '$lib/server/db/schema';
+import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '$lib/vocabulary';
 import { listPackages } from '$lib/server/network/packages';
 import { listSubscribers } from '$lib/server/network/subscribers';
 import { isUuid } from '$lib/uuid';

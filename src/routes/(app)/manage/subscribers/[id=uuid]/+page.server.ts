@@ -3,7 +3,6 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { MANAGERS, STAFF, requireRole } from '$lib/server/auth/guards';
 import { auditActor, writeAudit } from '$lib/server/audit';
 import { withTenant, type Tx } from '$lib/server/db';
-import type { Subscriber } from '$lib/server/db/schema';
 import { listPackages } from '$lib/server/network/packages';
 import { getRouter } from '$lib/server/network/routers';
 import {
@@ -12,7 +11,8 @@ import {
 	deleteSubscriber,
 	getSubscriber,
 	setSuspended,
-	updateSubscriber
+	updateSubscriber,
+	type Subscriber
 } from '$lib/server/network/subscribers';
 import { renewSubscription } from '$lib/server/billing/renewals';
 import { listRouterSummaries } from '$lib/server/network/views';
