@@ -14,7 +14,7 @@ export const load: LayoutServerLoad = async ({ locals, url, cookies }) => {
 		user: { name: user.name, role: user.role },
 		/** Where this person's app starts: the way back from an error page. */
 		home: homeFor(user.role),
-		failedLogins: takeLoginNotice(cookies),
+		failedLogins: takeLoginNotice({ cookies, url }),
 		demo: config().demo,
 		actingAs: grant
 			? {

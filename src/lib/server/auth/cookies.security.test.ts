@@ -7,14 +7,15 @@ import {
 	setLanguageCookie,
 	setSessionTokenCookie
 } from './session';
-import { rememberLoginNotice } from './login-notice';
+import { rememberLoginNotice, takeLoginNotice } from './login-notice';
 
 type Options = Parameters<Cookies['set']>[2];
 
 function requestTo(origin: string) {
 	const set: Record<string, Options> = {};
 	const cookies = {
-		set: (name: string, _value: string, options: Options) => void (set[name] = options)
+		set: (name: string, _value: string, options: Options) => void (set[name] = options),
+		get: (name: string) => (name === 'login_notice' ? `3.${Date.now()}` : undefined)
 	} as unknown as Cookies;
 	return { event: { cookies, url: new URL(`${origin}/login`) }, set };
 }
@@ -26,6 +27,7 @@ function setEveryCookie(origin: string) {
 	rememberLoginNotice(event, { failures: 3, since: new Date() });
 	const deleted = requestTo(origin);
 	deleteSessionTokenCookie(deleted.event);
+	expect(takeLoginNotice(deleted.event)?.failures).toBe(3);
 	return { set, deleted: deleted.set };
 }
 
@@ -37,6 +39,7 @@ describe('cookie flags', () => {
 		);
 		for (const [name, options] of Object.entries(set)) expect(options.secure, name).toBe(true);
 		expect(deleted[SESSION_COOKIE]?.secure).toBe(true);
+		expect(deleted['login_notice']).toMatchObject({ secure: true, maxAge: 0, path: '/' });
 		expect(set[SESSION_COOKIE]).toMatchObject({ httpOnly: true, sameSite: 'lax', path: '/' });
 	});
 
@@ -44,5 +47,7 @@ describe('cookie flags', () => {
 		const { set, deleted } = setEveryCookie('http://127.0.0.1:3000');
 		for (const [name, options] of Object.entries(set)) expect(options.secure, name).toBe(false);
 		expect(deleted[SESSION_COOKIE]?.secure).toBe(false);
+		// Read once: the notice's removal is not Secure either, or the browser would keep the cookie.
+		expect(deleted['login_notice']).toMatchObject({ secure: false, maxAge: 0, path: '/' });
 	});
 });

@@ -2,8 +2,7 @@
  * The failed-attempts notice travels from the login action to the first page after it in a short
  * cookie: it only ever tells the signed-in owner what the server told them a moment ago.
  */
-import type { Cookies } from '@sveltejs/kit';
-import { setCookie, type CookieEvent } from './session';
+import { deleteCookie, setCookie, type CookieEvent } from './session';
 import type { FailedLoginNotice } from './throttle';
 
 const COOKIE = 'login_notice';
@@ -17,10 +16,10 @@ export function rememberLoginNotice(event: CookieEvent, notice: FailedLoginNotic
 }
 
 /** The notice, once: reading it removes the cookie. */
-export function takeLoginNotice(cookies: Cookies): { failures: number; since: string } | null {
-	const value = cookies.get(COOKIE);
+export function takeLoginNotice(event: CookieEvent): { failures: number; since: string } | null {
+	const value = event.cookies.get(COOKIE);
 	if (!value) return null;
-	cookies.delete(COOKIE, { path: '/' });
+	deleteCookie(event, COOKIE);
 	const match = /^(\d{1,6})\.(\d{1,15})$/.exec(value);
 	if (!match) return null;
 	return { failures: Number(match[1]), since: new Date(Number(match[2])).toISOString() };

@@ -184,12 +184,17 @@ export function setCookie(
 	});
 }
 
+/** Removes a cookie with the same `Secure` it was set with (a browser ignores a mismatched delete over http). */
+export function deleteCookie(event: CookieEvent, name: string, httpOnly = true): void {
+	setCookie(event, name, '', { httpOnly, maxAge: 0 });
+}
+
 export function setSessionTokenCookie(event: CookieEvent, token: string, expiresAt: Date): void {
 	setCookie(event, SESSION_COOKIE, token, { httpOnly: true, expires: expiresAt });
 }
 
 export function deleteSessionTokenCookie(event: CookieEvent): void {
-	setCookie(event, SESSION_COOKIE, '', { httpOnly: true, maxAge: 0 });
+	deleteCookie(event, SESSION_COOKIE);
 }
 
 export const LANGUAGE_COOKIE = 'lang';

@@ -102,7 +102,13 @@ function trickle(socket: Socket, bytes: Buffer, everyMs: number): void {
 	socket.on('close', () => clearInterval(timer));
 }
 
-/** The worst delay of a 10 ms interval while `work` runs: how long the event loop was blocked. */
+/**
+ * The worst delay of a 10 ms interval while `work` runs: how long the event loop was blocked.
+ * A blocking read of these replies stalls for seconds; under MAX_LAG_MS is what a busy CI machine
+ * (two test files at a time on two cores) adds by scheduling alone.
+ */
+const MAX_LAG_MS = 250;
+
 async function maxEventLoopLag<T>(
 	work: () => Promise<T>
 ): Promise<{ lagMs: number; result: PromiseSettledResult<T>; ms: number }> {
@@ -143,7 +149,7 @@ describe('a router that declares a huge word', () => {
 		expect(reason(result)).toBeInstanceOf(RouterReplyTooLarge);
 		expect(reason(result)).toMatchObject({ limit: 'word', reason: 'dropped' });
 		expect(ms).toBeLessThan(1_000);
-		expect(lagMs).toBeLessThan(100);
+		expect(lagMs).toBeLessThan(MAX_LAG_MS);
 		await router.lastClosed();
 	});
 
@@ -169,7 +175,7 @@ describe('a router that declares a huge word', () => {
 		);
 		expect(result.status).toBe('fulfilled');
 		expect(result.status === 'fulfilled' && result.value[0]?.v?.length).toBe(big.length);
-		expect(lagMs).toBeLessThan(100);
+		expect(lagMs).toBeLessThan(MAX_LAG_MS);
 	});
 });
 
