@@ -6,12 +6,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
 import { withTenant } from '$lib/server/db';
-import { auditLog, users } from '$lib/server/db/schema';
 import { getMpesaSettings, saveMpesaSettings } from '$lib/server/mpesa/settings';
 import { createTenant } from '$lib/server/tenants/tenants';
 import { PLATFORM_TENANT_ID } from '$lib/server/tenants/root';
+import { auditEntries, staffLocals } from '$lib/server/testing/staff';
 import { openTestDatabase, type TestDatabase } from '$lib/server/testing/database';
 import { actions } from './+page.server';
 
@@ -33,32 +32,11 @@ beforeAll(async () => {
 			{ userId: undefined as unknown as string, name: 't' }
 		)
 	).id;
-	const [user] = await withTenant(tenantId, (tx) =>
-		tx
-			.insert(users)
-			.values({
-				tenantId,
-				role: 'tenant_admin',
-				name: 'Manager',
-				phone: '254700000333',
-				passwordHash: 'x'
-			})
-			.returning()
-	);
-	locals = {
-		user: {
-			id: user!.id,
-			tenantId,
-			role: 'tenant_admin',
-			name: 'Manager',
-			email: null,
-			phone: user!.phone,
-			locale: null
-		},
-		session: null,
-		tenantId,
-		actingAs: null
-	};
+	locals = await staffLocals(tenantId, {
+		role: 'tenant_admin',
+		name: 'Manager',
+		phone: '254700000333'
+	});
 	// A gateway (allowed by the server configuration) whose every answer carries text of its choosing.
 	hostile = createServer((_, response) => {
 		response.writeHead(500, { 'Content-Type': 'application/json' });
@@ -84,7 +62,7 @@ beforeAll(async () => {
 				callbackIpAllowlist: null,
 				strictValidation: false
 			},
-			user!.id
+			locals.user!.id
 		)
 	);
 });
@@ -133,9 +111,7 @@ describe('the M-Pesa settings page', () => {
 			expect(shown).toBeTruthy();
 			expect(shown).not.toMatch(/phish|suspended|700 000 999|<b>/);
 		}
-		const audit = await withTenant(tenantId, (tx) =>
-			tx.select().from(auditLog).where(eq(auditLog.tenantId, tenantId))
-		);
+		const audit = await auditEntries(tenantId);
 		expect(JSON.stringify(audit.map((row) => row.detail))).not.toMatch(/phish|suspended/);
 	});
 });

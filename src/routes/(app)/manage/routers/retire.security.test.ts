@@ -5,14 +5,20 @@
  * registration post. On real Postgres when TEST_DATABASE_URL is set.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
 import { withTenant } from '$lib/server/db';
-import { auditLog, routers, subscribers, users } from '$lib/server/db/schema';
 import { createPackage } from '$lib/server/network/packages';
 import { createRouter } from '$lib/server/network/routers';
 import { registerSubscriber } from '$lib/server/network/subscribers';
 import { createTenant } from '$lib/server/tenants/tenants';
 import { PLATFORM_TENANT_ID } from '$lib/server/tenants/root';
+import {
+	addStaff,
+	auditEntries,
+	localsFor,
+	routerRow,
+	subscriberRow,
+	subscriberRows
+} from '$lib/server/testing/staff';
 import { openTestDatabase, type TestDatabase } from '$lib/server/testing/database';
 import { actions as retireActions } from './[id=uuid]/retire/+page.server';
 import { actions as deleteActions } from './[id=uuid]/delete/+page.server';
@@ -54,49 +60,12 @@ beforeAll(async () => {
 			actor
 		)
 	).id;
-	const [admin, field] = await withTenant(tenantId, (tx) =>
-		tx
-			.insert(users)
-			.values([
-				{
-					tenantId,
-					role: 'tenant_admin',
-					name: 'Manager',
-					phone: '254700000211',
-					passwordHash: 'x'
-				},
-				{ tenantId, role: 'agent', name: 'Agent', phone: '254700000212', passwordHash: 'x' }
-			])
-			.returning()
-	);
-	manager = {
-		user: {
-			id: admin!.id,
-			tenantId,
-			role: 'tenant_admin',
-			name: 'Manager',
-			email: null,
-			phone: admin!.phone,
-			locale: null
-		},
-		session: null,
-		tenantId,
-		actingAs: null
-	};
-	agent = {
-		user: {
-			id: field!.id,
-			tenantId,
-			role: 'agent',
-			name: 'Agent',
-			email: null,
-			phone: field!.phone,
-			locale: null
-		},
-		session: null,
-		tenantId,
-		actingAs: null
-	};
+	const [admin, field] = await addStaff(tenantId, [
+		{ role: 'tenant_admin', name: 'Manager', phone: '254700000211' },
+		{ role: 'agent', name: 'Agent', phone: '254700000212' }
+	]);
+	manager = localsFor(admin!);
+	agent = localsFor(field!);
 	dailyId = await withTenant(
 		tenantId,
 		async (tx) =>
@@ -145,9 +114,7 @@ function post(
 
 const ourRouter = (name: string) =>
 	withTenant(tenantId, async (tx) => (await createRouter(tx, tenantId, routerInput(name))).id);
-const retiredAt = async (id: string, scope = tenantId) =>
-	(await withTenant(scope, (tx) => tx.select().from(routers).where(eq(routers.id, id))))[0]
-		?.retiredAt;
+const retiredAt = async (id: string, scope = tenantId) => (await routerRow(scope, id))?.retiredAt;
 let phone = 254712600000;
 const subscriberOn = (routerId: string) =>
 	withTenant(
@@ -215,9 +182,7 @@ describe('retiring a router through the page', () => {
 			});
 		}
 		expect(await retiredAt(id)).toBeNull();
-		const [still] = await withTenant(tenantId, (tx) =>
-			tx.select().from(subscribers).where(eq(subscribers.id, s.id))
-		);
+		const still = await subscriberRow(tenantId, s.id);
 		expect(still!.routerId).toBe(id);
 	});
 
@@ -235,12 +200,7 @@ describe('retiring a router through the page', () => {
 			location: `/manage/routers/${id}?retired=moved&count=1&to=${to}`
 		});
 		expect(await retiredAt(id)).toBeInstanceOf(Date);
-		const [entry] = await withTenant(tenantId, (tx) =>
-			tx
-				.select()
-				.from(auditLog)
-				.where(and(eq(auditLog.tenantId, tenantId), eq(auditLog.action, 'router.retire')))
-		);
+		const [entry] = await auditEntries(tenantId, 'router.retire');
 		expect(entry).toMatchObject({
 			target: 'Kilifi',
 			actorName: 'Manager',
@@ -259,7 +219,7 @@ describe('retiring a router through the page', () => {
 	it('keeps a retired router out of a forged registration post: 400 on the router field, nobody registered', async () => {
 		const id = await ourRouter('Retired For Good');
 		await post(retireActions.default as Handler, { fate: 'leave' }, { id });
-		const before = await withTenant(tenantId, (tx) => tx.select().from(subscribers));
+		const before = await subscriberRows(tenantId);
 		const result = await post(
 			registerActions.default as Handler,
 			{
@@ -292,9 +252,7 @@ describe('retiring a router through the page', () => {
 			status: 400,
 			data: { errors: { routerId: expect.any(String) } }
 		});
-		expect(await withTenant(tenantId, (tx) => tx.select().from(subscribers))).toHaveLength(
-			before.length
-		);
+		expect(await subscriberRows(tenantId)).toHaveLength(before.length);
 	});
 });
 
@@ -306,11 +264,7 @@ describe('deleting a router through the page', () => {
 		expect(
 			await post(deleteActions.move as Handler, { moveTo: theirRouterId }, { id: theirRouterId })
 		).toMatchObject({ status: 404 });
-		expect(
-			await withTenant(otherTenantId, (tx) =>
-				tx.select().from(routers).where(eq(routers.id, theirRouterId))
-			)
-		).toHaveLength(1);
+		expect(await routerRow(otherTenantId, theirRouterId)).toBeDefined();
 	});
 
 	it('says why it cannot delete one with subscribers, and deletes an unused one with an audit entry', async () => {
@@ -319,9 +273,7 @@ describe('deleting a router through the page', () => {
 		expect(await post(deleteActions.delete as Handler, {}, { id: busy })).toEqual({
 			blocked: true
 		});
-		expect(
-			await withTenant(tenantId, (tx) => tx.select().from(routers).where(eq(routers.id, busy)))
-		).toHaveLength(1);
+		expect(await routerRow(tenantId, busy)).toBeDefined();
 		expect(
 			await post(deleteActions.move as Handler, { moveTo: 'nope' }, { id: busy })
 		).toMatchObject({ status: 400, data: { errors: { moveTo: expect.any(String) } } });
@@ -331,15 +283,8 @@ describe('deleting a router through the page', () => {
 			status: 303,
 			location: '/manage/routers?deleted=1'
 		});
-		expect(
-			await withTenant(tenantId, (tx) => tx.select().from(routers).where(eq(routers.id, unused)))
-		).toHaveLength(0);
-		const [entry] = await withTenant(tenantId, (tx) =>
-			tx
-				.select()
-				.from(auditLog)
-				.where(and(eq(auditLog.tenantId, tenantId), eq(auditLog.action, 'router.delete')))
-		);
+		expect(await routerRow(tenantId, unused)).toBeUndefined();
+		const [entry] = await auditEntries(tenantId, 'router.delete');
 		expect(entry).toMatchObject({ target: 'Typo Router' });
 	});
 });

@@ -6,13 +6,12 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { eq } from 'drizzle-orm';
 import { withTenant } from '$lib/server/db';
-import { routers, users } from '$lib/server/db/schema';
 import { createRouter, RouterInputInvalid } from '$lib/server/network/routers';
 import { encryptSecret } from '$lib/server/security/secrets';
 import { createTenant } from '$lib/server/tenants/tenants';
 import { PLATFORM_TENANT_ID } from '$lib/server/tenants/root';
+import { insertRouterRow, routerRow, routerRows, staffLocals } from '$lib/server/testing/staff';
 import { openTestDatabase, type TestDatabase } from '$lib/server/testing/database';
 import { actions as listActions } from './+page.server';
 import { actions as routerActions } from './[id=uuid]/+page.server';
@@ -39,32 +38,11 @@ beforeAll(async () => {
 			{ userId: undefined as unknown as string, name: 't' }
 		)
 	).id;
-	const [user] = await withTenant(tenantId, (tx) =>
-		tx
-			.insert(users)
-			.values({
-				tenantId,
-				role: 'tenant_admin',
-				name: 'Manager',
-				phone: '254700000111',
-				passwordHash: 'x'
-			})
-			.returning()
-	);
-	locals = {
-		user: {
-			id: user!.id,
-			tenantId,
-			role: 'tenant_admin',
-			name: 'Manager',
-			email: null,
-			phone: user!.phone,
-			locale: null
-		},
-		session: null,
-		tenantId,
-		actingAs: null
-	};
+	locals = await staffLocals(tenantId, {
+		role: 'tenant_admin',
+		name: 'Manager',
+		phone: '254700000111'
+	});
 	internal = net.createServer((socket) => {
 		connections++;
 		socket.destroy();
@@ -107,11 +85,7 @@ const router = (fields: Record<string, string>) => ({
 });
 
 async function routerCount(): Promise<number> {
-	return (
-		await withTenant(tenantId, (tx) =>
-			tx.select().from(routers).where(eq(routers.tenantId, tenantId))
-		)
-	).length;
+	return (await routerRows(tenantId)).length;
 }
 
 describe('saving a router outside demo mode', () => {
@@ -169,9 +143,7 @@ describe('saving a router outside demo mode', () => {
 		)) as { status: number; data: { errors: Record<string, string> } };
 		expect(result.status).toBe(400);
 		expect(result.data.errors.host).toBeTruthy();
-		const [row] = await withTenant(tenantId, (tx) =>
-			tx.select().from(routers).where(eq(routers.id, saved.id))
-		);
+		const row = await routerRow(tenantId, saved.id);
 		expect(row!.host).toBe('203.0.113.8');
 	});
 
@@ -201,30 +173,23 @@ describe('saving a router outside demo mode', () => {
 describe('"Test connection" outside demo mode', () => {
 	it('opens no socket to a router stored at a loopback address, and says why', async () => {
 		// Stored before these rules existed (or by hand): the connect-time check must still hold.
-		const [row] = await withTenant(tenantId, (tx) =>
-			tx
-				.insert(routers)
-				.values({
-					tenantId,
-					name: 'Old loopback',
-					host: '127.0.0.1',
-					port: internalPort,
-					tls: false,
-					username: 'admin',
-					passwordEnc: encryptSecret('secret'),
-					hotspotServer: 'all'
-				})
-				.returning()
-		);
-		const result = (await post(routerActions.test as Handler, {}, { id: row!.id })) as {
+		const row = await insertRouterRow({
+			tenantId,
+			name: 'Old loopback',
+			host: '127.0.0.1',
+			port: internalPort,
+			tls: false,
+			username: 'admin',
+			passwordEnc: encryptSecret('secret'),
+			hotspotServer: 'all'
+		});
+		const result = (await post(routerActions.test as Handler, {}, { id: row.id })) as {
 			testFailed?: string;
 		};
 		expect(result.testFailed).toBeTruthy();
 		expect(result.testFailed).not.toMatch(/127\.0\.0\.1/);
 		expect(connections).toBe(0);
-		const [after] = await withTenant(tenantId, (tx) =>
-			tx.select().from(routers).where(eq(routers.id, row!.id))
-		);
+		const after = await routerRow(tenantId, row.id);
 		expect(after!.lastError).toMatch(/address refused/i);
 	});
 });
