@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../db';
 import { mpesaSettings, type MpesaSettings } from '../db/schema';
+import type { MpesaKind } from '../../vocabulary';
 import { MASKED, decryptSecret, encryptSecret } from '../security/secrets';
 import { DARAJA_BASE_URLS, DarajaBaseUrlRefused, customBaseUrlAllowed } from './base-url';
 import { createDarajaClient, type DarajaClient, type DarajaClientOptions } from './client';
@@ -13,7 +14,7 @@ import { createDarajaClient, type DarajaClient, type DarajaClientOptions } from 
 export { DARAJA_BASE_URLS, DarajaBaseUrlRefused } from './base-url';
 
 export interface MpesaSettingsInput {
-	kind: 'paybill' | 'till';
+	kind: MpesaKind;
 	shortcode: string;
 	tillNumber: string | null;
 	/** Blank on edit: keep the stored value. */
