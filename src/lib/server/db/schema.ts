@@ -49,38 +49,7 @@ import {
 } from '../../vocabulary';
 
 // The statuses and kinds the columns hold live in src/lib/vocabulary.ts, shared with the pages.
-export {
-	TENANT_KINDS,
-	ROLES,
-	SERVICE_KINDS,
-	VALIDITY_UNITS,
-	SUBSCRIBER_STATUSES,
-	JOB_ACTIONS,
-	JOB_STATUSES,
-	LEDGER_KINDS,
-	MPESA_KINDS,
-	MPESA_ENVIRONMENTS,
-	PAYMENT_SOURCES,
-	PAYMENT_STATUSES,
-	PAYMENT_CHANNELS,
-	CALLBACK_KINDS,
-	CALLBACK_OUTCOMES
-} from '../../vocabulary';
-export type {
-	TenantKind,
-	Role,
-	ServiceKind,
-	ValidityUnit,
-	SubscriberStatus,
-	JobAction,
-	JobStatus,
-	LedgerKind,
-	PaymentSource,
-	PaymentStatus,
-	PaymentChannel,
-	CallbackKind,
-	CallbackOutcome
-} from '../../vocabulary';
+export * from '../../vocabulary';
 
 /** The role every request runs as: owns nothing, has no BYPASSRLS. Created by the first migration. */
 export const appRole = pgRole('mtandao_app').existing();
