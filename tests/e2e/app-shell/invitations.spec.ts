@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { LOGINS, LoginPage } from '../fixtures/login';
+import { openReady } from '../fixtures/pages';
 
 test.use({
 	viewport: { width: 360, height: 740 },
@@ -24,7 +25,7 @@ test('an invitation link is copied, shared, and stays on the team page until it 
 	});
 	await new LoginPage(page).logIn(LOGINS.nyotaManager);
 	await expect(page).toHaveURL(/\/manage$/);
-	await page.goto('/manage/team');
+	await openReady(page, '/manage/team');
 	await page.waitForLoadState('networkidle');
 	await page.getByLabel('Full name').fill('Wanjiru Later');
 	await page.getByLabel('Phone number or email').fill(freshPhone());

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { LOGINS, LoginPage } from '../fixtures/login';
+import { openReady } from '../fixtures/pages';
 
 test('the platform admin opens a tenant read-only and the visit is in its audit log', async ({
 	page
@@ -36,7 +37,7 @@ test('the platform admin creates a tenant and gets an invitation link for its ma
 	// The invited manager opens the link on her own phone and lands on her tenant's home.
 	const phone = await browser.newContext({ viewport: { width: 360, height: 740 } });
 	const invitee = await phone.newPage();
-	await invitee.goto(link!);
+	await openReady(invitee, link!);
 	await invitee.getByLabel('Password', { exact: true }).fill('malindi-2026');
 	await invitee.getByLabel('Password again').fill('malindi-2026');
 	await invitee.getByRole('button', { name: 'Create my account' }).click();
@@ -47,7 +48,7 @@ test('the platform admin creates a tenant and gets an invitation link for its ma
 	await phone.close();
 
 	// The same short name again is refused with a field message.
-	await page.goto('/platform/tenants/new');
+	await openReady(page, '/platform/tenants/new');
 	await page.getByLabel('Name', { exact: true }).fill('Another');
 	await page.getByLabel(/Short name/).fill('malindi-spot');
 	await page.getByLabel('Full name').fill('Someone Else');

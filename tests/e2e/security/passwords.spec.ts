@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { LOGINS, LoginPage } from '../fixtures/login';
+import { openReady } from '../fixtures/pages';
 
 const PHONE = { width: 360, height: 740 };
 
@@ -36,12 +37,12 @@ async function inviteAgent(
 	password: string
 ): Promise<string> {
 	const phone = freshPhone();
-	await manager.goto('/manage/team');
+	await openReady(manager, '/manage/team');
 	await manager.getByLabel('Full name').fill(name);
 	await manager.getByLabel('Phone number or email').fill(phone);
 	await manager.getByRole('button', { name: 'Create invitation' }).click();
 	const link = (await manager.getByTestId('invite-link').textContent())!.trim();
-	await agent.goto(link);
+	await openReady(agent, link);
 	await agent.getByLabel('Password', { exact: true }).fill(password);
 	await agent.getByLabel('Password again').fill(password);
 	await agent.getByRole('button', { name: 'Create my account' }).click();
@@ -109,7 +110,7 @@ test('a manager makes a one-time reset link; it sets a new password, logs the pe
 	await expectFitsThePhone(page);
 
 	const stranger = await newPhone(browser);
-	await stranger.goto(link);
+	await openReady(stranger, link);
 	await expect(stranger.getByRole('heading', { name: 'Choose a new password' })).toBeVisible();
 	await expect(stranger.getByText('For Baraka Forgets')).toBeVisible();
 	await expectFitsThePhone(stranger);
@@ -134,7 +135,7 @@ test('a manager revokes an invitation that was not used; its link then says so a
 	browser
 }) => {
 	await logInManager(page);
-	await page.goto('/manage/team');
+	await openReady(page, '/manage/team');
 	await page.getByLabel('Full name').fill('Chebet Wrong Number');
 	await page.getByLabel('Phone number or email').fill(freshPhone());
 	await page.getByRole('button', { name: 'Create invitation' }).click();
