@@ -48,7 +48,6 @@ beforeAll(async () => {
 	other = await paymentTenant({ slug: 'portal-other', darajaUrl: daraja.url });
 	worker = new ProvisioningWorker({ log: () => {}, idleMs: 50, reconcileEveryMs: 0 });
 	worker.start();
-	hooks.onAnswer = () => worker.poke();
 });
 
 afterEach(() => daraja.clearOutcomes());

@@ -53,7 +53,6 @@ beforeAll(async () => {
 	});
 	worker = new ProvisioningWorker({ log: () => {}, idleMs: 50, reconcileEveryMs: 0 });
 	worker.start();
-	hooks.onAnswer = () => worker.poke();
 });
 
 afterEach(() => daraja.clearOutcomes());

@@ -51,6 +51,10 @@ describe('the M-Pesa settings form', () => {
 			entries: ['196.201.214.200', '196.201.214.0/24'],
 			bad: []
 		});
+		expect(parseAllowlist('2001:db8::/32; ::ffff:196.201.214.9')).toEqual({
+			entries: ['2001:db8::/32', '::ffff:196.201.214.9'],
+			bad: []
+		});
 		expect(form({ callbackIpAllowlist: '' }).data?.callbackIpAllowlist).toBeNull();
 		const failed = form({ callbackIpAllowlist: '10.0.0.1\n300.1.1.1, 10.0.0.0/33' });
 		expect(failed.error?.issues.map((i) => [i.path[0], i.message])).toEqual([

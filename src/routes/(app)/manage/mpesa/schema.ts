@@ -1,17 +1,16 @@
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages';
 import { customBaseUrlAllowed, customBaseUrlChoices } from '$lib/server/mpesa/base-url';
+import { parseAddressList } from '$lib/server/security/address-list';
 
-const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
-const IPV4_OR_CIDR = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}(?:/(?:3[0-2]|[12]?\\d))?$`);
-
-/** "196.201.214.200, 196.201.214.0/24" or one a line: the addresses Safaricom calls us from. */
+/**
+ * "196.201.214.200, 196.201.214.0/24" or one a line: the addresses Safaricom calls us from. Read by
+ * the same parser that matches callbacks against it, so the form accepts exactly what will match
+ * (IPv6 included).
+ */
 export function parseAllowlist(text: string): { entries: string[]; bad: string[] } {
-	const entries = text
-		.split(/[\s,;]+/)
-		.map((e) => e.trim())
-		.filter(Boolean);
-	return { entries: [...new Set(entries)], bad: entries.filter((e) => !IPV4_OR_CIDR.test(e)) };
+	const { list, bad } = parseAddressList(text.replace(/;/g, ' '));
+	return { entries: [...new Set(list.entries)], bad };
 }
 
 /** A key, secret or passkey: blank keeps the stored one (the page shows only its shape). */
