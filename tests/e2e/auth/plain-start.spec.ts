@@ -46,13 +46,14 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-	if (server?.pid) {
+	if (server?.pid && server.exitCode === null) {
+		const exited = new Promise((r) => server!.once('exit', r));
 		try {
 			process.kill(-server.pid, 'SIGTERM');
+			await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
 		} catch {
 			// already gone
 		}
-		await new Promise((r) => setTimeout(r, 1_000));
 	}
 	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });

@@ -92,7 +92,10 @@ test("the captive portal may not be framed, and may post only to us and to the h
 test('a page of ours cannot be put in a frame', async ({ page, baseURL }) => {
 	const violations = cspViolations(page);
 	await page.setContent(`<iframe src="${baseURL}/pay/nyota" width="300" height="300"></iframe>`);
-	await page.waitForTimeout(1_000);
+	// The browser reports the refusal once it has the framed page's answer.
+	await expect
+		.poll(() => violations.join('\n'))
+		.toMatch(/frame-ancestors|X-Frame-Options|Refused to display/i);
 	const frame = page.frames().find((f) => f.url().includes('/pay/nyota'));
 	const framed = frame
 		? await frame
