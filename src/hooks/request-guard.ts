@@ -6,6 +6,12 @@ export { MAX_BODY_BYTES };
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
 
 /**
+ * JSON endpoints among the pages. Each reads its body itself, up to a limit of its own, and answers
+ * a larger one with a JSON 413: the agent phone's outbox sends many items at once (agent-sync/request.ts).
+ */
+const JSON_ENDPOINTS = new Set(['/agent/sync']);
+
+/**
  * Oversized or wrongly typed bodies get a 400 with a field message, never a 413/415 page or a stack.
  * Endpoints that take JSON validate their own bodies (see $lib/server/http/json-body.ts).
  */
@@ -14,6 +20,8 @@ export const requestGuardHandle: Handle = async ({ event, resolve }) => {
 	if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS')
 		return resolve(event);
 	const length = Number(request.headers.get('content-length') ?? '0');
+	const path = event.url.pathname;
+	if (JSON_ENDPOINTS.has(path)) return resolve(event);
 	if (length > MAX_BODY_BYTES) {
 		return json(
 			{
@@ -23,9 +31,8 @@ export const requestGuardHandle: Handle = async ({ event, resolve }) => {
 			{ status: 400 }
 		);
 	}
-	// JSON endpoints live under /api/ and /hooks/ and validate their own bodies; everything else
-	// that is posted is a form action.
-	const path = event.url.pathname;
+	// JSON endpoints live under /api/ and /hooks/ (and in JSON_ENDPOINTS) and validate their own
+	// bodies; everything else that is posted is a form action.
 	if (path.startsWith('/api/') || path.startsWith('/hooks/')) return resolve(event);
 	const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
 	if (!FORM_TYPES.includes(type)) {

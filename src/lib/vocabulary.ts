@@ -67,3 +67,7 @@ export const CALLBACK_OUTCOMES = [
 	'error'
 ] as const;
 export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
+
+/** What an agent's phone queues offline and sends to /agent/sync: a registration, or cash received. */
+export const AGENT_SYNC_KINDS = ['register', 'cash'] as const;
+export type AgentSyncKind = (typeof AGENT_SYNC_KINDS)[number];

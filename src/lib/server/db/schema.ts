@@ -45,7 +45,8 @@ import {
 	PAYMENT_STATUSES,
 	PAYMENT_CHANNELS,
 	CALLBACK_KINDS,
-	CALLBACK_OUTCOMES
+	CALLBACK_OUTCOMES,
+	AGENT_SYNC_KINDS
 } from '../../vocabulary';
 
 // The statuses and kinds the columns hold live in src/lib/vocabulary.ts, shared with the pages.
@@ -81,6 +82,11 @@ export const tenants = pgTable(
 		kind: text('kind', { enum: TENANT_KINDS }).notNull(),
 		brandColor: text('brand_color').notNull().default('#0b7a45'),
 		timezone: text('timezone').notNull().default('Africa/Nairobi'),
+		/**
+		 * Field agents may record cash they receive (agent-sync/cash.ts). Off until a manager turns it
+		 * on: every shilling an agent records is one the manager must collect from them that evening.
+		 */
+		agentsTakeCash: boolean('agents_take_cash').notNull().default(false),
 		createdAt: createdAt()
 	},
 	(t) => [
@@ -418,6 +424,10 @@ export const subscribers = pgTable(
 		longitude: doublePrecision('longitude'),
 		/** The idempotency key an offline app sends with a registration. */
 		clientRef: uuid('client_ref'),
+		/** The national ID or passport number the agent saw, as typed. */
+		idNumber: text('id_number'),
+		/** What the agent noted at the door (where the house is, who to ask for). */
+		notes: text('notes'),
 		createdAt: createdAt(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},
@@ -458,6 +468,8 @@ export const subscribers = pgTable(
 			.on(t.expiresAt)
 			.where(sql`${t.status} = 'active'`),
 		check('subscribers_phone_shape', sql`${t.phone} ~ '^254[17][0-9]{8}$'`),
+		check('subscribers_id_number_length', sql`char_length(${t.idNumber}) <= 20`),
+		check('subscribers_notes_length', sql`char_length(${t.notes}) <= 500`),
 		...tenantPolicies('subscribers')
 	]
 ).enableRLS();
@@ -555,6 +567,15 @@ export const ledgerEntries = pgTable(
 		primaryKey({ columns: [t.tenantId, t.id] }),
 		// By subscriber alone: the wallet queries know the subscriber, not always the tenant.
 		index('ledger_entries_subscriber_idx').on(t.subscriberId, t.id),
+		// A cash entry's reference is the receipt the customer was given (agent-sync/cash.ts): one per
+		// tenant, so a receipt read out over the phone names one entry.
+		uniqueIndex('ledger_entries_tenant_cash_receipt_key')
+			.on(t.tenantId, t.reference)
+			.where(sql`${t.kind} = 'cash' and ${t.reference} is not null`),
+		// The cash each staff member took in a day, for the evening count (agent-sync/cash-report.ts).
+		index('ledger_entries_tenant_cash_idx')
+			.on(t.tenantId, t.createdAt)
+			.where(sql`${t.kind} = 'cash'`),
 		check(
 			'ledger_entries_sign',
 			sql`(${t.kind} in ('payment', 'cash', 'correction') and ${t.amountKes} > 0) or (${t.kind} in ('purchase', 'reversal') and ${t.amountKes} < 0)`
@@ -696,6 +717,29 @@ export const mpesaCallbacks = pgTable(
 	]
 ).enableRLS();
 
+/**
+ * What each item an agent's phone sent to /agent/sync became, keyed by the id the phone gave it:
+ * written in the transaction that made the effect, so a replay finds the first result and never
+ * makes a second subscriber or a second cash entry. Only items that took effect are kept.
+ */
+export const agentSyncItems = pgTable(
+	'agent_sync_items',
+	{
+		// No foreign key to tenants, as provisioning_jobs: row-level security proves the tenant on insert.
+		tenantId: uuid('tenant_id').notNull(),
+		/** The UUID the phone made when the item was queued. */
+		id: uuid('id').notNull(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		kind: text('kind', { enum: AGENT_SYNC_KINDS }).notNull(),
+		/** The answer the phone got, sent again to a replay. */
+		result: jsonb('result').$type<Record<string, unknown>>().notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [primaryKey({ columns: [t.tenantId, t.id] }), ...tenantPolicies('agent_sync_items')]
+).enableRLS();
+
 /** Requests per key (an IP, a phone) in the current window: the public pages' rate limit. */
 export const rateLimits = pgTable(
 	'rate_limits',
@@ -719,3 +763,4 @@ export type LedgerEntry = typeof ledgerEntries.$inferSelect;
 export type MpesaSettings = typeof mpesaSettings.$inferSelect;
 export type Payment = typeof payments.$inferSelect;
 export type MpesaCallback = typeof mpesaCallbacks.$inferSelect;
+export type AgentSyncItem = typeof agentSyncItems.$inferSelect;

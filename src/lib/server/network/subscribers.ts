@@ -65,6 +65,8 @@ export interface RegistrationInput {
 	latitude?: number | null;
 	longitude?: number | null;
 	clientRef?: string | null;
+	idNumber?: string | null;
+	notes?: string | null;
 	accountNumber?: string;
 	/**
 	 * Whether the router gets the (disabled) user now. The captive portal says no: anyone can type
@@ -120,7 +122,9 @@ export async function registerSubscriber(
 						registeredBy: input.registeredBy,
 						latitude: input.latitude ?? null,
 						longitude: input.longitude ?? null,
-						clientRef: input.clientRef ?? null
+						clientRef: input.clientRef ?? null,
+						idNumber: input.idNumber ?? null,
+						notes: input.notes ?? null
 					})
 					.returning();
 				return row!;

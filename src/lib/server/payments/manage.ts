@@ -63,7 +63,11 @@ export async function assignUnmatched(
 	return updated!;
 }
 
-/** Cash at the counter: a ledger credit, then the package if the balance covers it and one is asked for. */
+/**
+ * Cash at the counter: a ledger credit, then the package if the balance covers it and one is asked
+ * for. `receipt` is the number the customer was given (an agent's, agent-sync/cash.ts): the cash
+ * entry's reference, unique in the tenant.
+ */
 export async function recordCashPayment(
 	tx: Tx,
 	input: {
@@ -72,6 +76,7 @@ export async function recordCashPayment(
 		amountKes: number;
 		note: string;
 		buyPackageId?: string | null;
+		receipt?: string;
 	},
 	actor: AuditActor
 ): Promise<{ entryId: number; renewed: boolean }> {
@@ -79,6 +84,7 @@ export async function recordCashPayment(
 		subscriberId: input.subscriberId,
 		kind: 'cash',
 		amountKes: input.amountKes,
+		reference: input.receipt,
 		recordedBy: actor.userId,
 		note: input.note || undefined
 	});
@@ -96,7 +102,13 @@ export async function recordCashPayment(
 		actor,
 		action: 'payment.cash',
 		target: input.subscriberId,
-		detail: { amountKes: input.amountKes, entryId: entry.id, note: input.note, renewed }
+		detail: {
+			amountKes: input.amountKes,
+			entryId: entry.id,
+			note: input.note,
+			renewed,
+			...(input.receipt ? { receipt: input.receipt } : {})
+		}
 	});
 	return { entryId: entry.id, renewed };
 }
