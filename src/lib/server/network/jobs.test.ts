@@ -21,7 +21,7 @@ let db: TestDatabase;
 let tenantId: string;
 let routerA: string;
 let routerB: string;
-const policy = { ...DEFAULT_RETRY, maxAttempts: 2, leaseMs: 1_000 };
+const policy = { ...DEFAULT_RETRY, maxAttempts: 2 };
 
 beforeAll(async () => {
 	db = await openTestDatabase();

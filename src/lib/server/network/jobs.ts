@@ -57,6 +57,17 @@ export const DEFAULT_RETRY: RetryPolicy = {
 	leaseMs: 30_000
 };
 
+/**
+ * The worker's idea of "now": when a job is due, when a lease runs out, when a failed job is tried
+ * again. One clock for all three (a retry's time is written from it and compared with it); a test
+ * moves it on instead of waiting out a two-minute outage.
+ */
+export interface JobClock {
+	now(): Date;
+}
+
+export const systemClock: JobClock = { now: () => new Date() };
+
 /** Exponential backoff with equal jitter: half fixed, half random, so routers coming back are not stampeded. */
 export function backoffMs(attempts: number, policy: RetryPolicy, random = Math.random): number {
 	const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempts - 1));
@@ -72,13 +83,15 @@ export async function claimJobs(
 	tx: Tx,
 	workerId: string,
 	limit: number,
-	policy: RetryPolicy
+	policy: RetryPolicy,
+	clock: JobClock = systemClock
 ): Promise<ProvisioningJob[]> {
+	const now = sql`${clock.now().toISOString()}::timestamptz`;
 	const result = await tx.execute(sql`
 		with heads as (
 			select j.tenant_id, j.id from provisioning_jobs j
-			where ((j.status = 'pending' and j.run_after <= now())
-			    or (j.status = 'running' and j.locked_until < now()))
+			where ((j.status = 'pending' and j.run_after <= ${now})
+			    or (j.status = 'running' and j.locked_until < ${now}))
 			  and not exists (
 				select 1 from provisioning_jobs e
 				where e.router_id = j.router_id and e.id < j.id and e.status in ('pending', 'running')
@@ -89,7 +102,7 @@ export async function claimJobs(
 		)
 		update provisioning_jobs p
 		set status = 'running', attempts = p.attempts + 1, locked_by = ${workerId},
-		    locked_until = now() + make_interval(secs => ${policy.leaseMs / 1000})
+		    locked_until = ${now} + make_interval(secs => ${policy.leaseMs / 1000})
 		from heads h
 		where p.tenant_id = h.tenant_id and p.id = h.id
 		returning p.*`);
@@ -144,19 +157,21 @@ export async function failJob(
 	job: ProvisioningJob,
 	workerId: string,
 	error: string,
-	policy: RetryPolicy
+	policy: RetryPolicy,
+	clock: JobClock = systemClock
 ): Promise<'retry' | 'failed'> {
 	const parked = job.attempts >= policy.maxAttempts;
+	const now = clock.now();
 	await tx
 		.update(provisioningJobs)
 		.set(
 			parked
-				? { status: 'failed', lastError: error, lockedUntil: null, finishedAt: new Date() }
+				? { status: 'failed', lastError: error, lockedUntil: null, finishedAt: now }
 				: {
 						status: 'pending',
 						lastError: error,
 						lockedUntil: null,
-						runAfter: new Date(Date.now() + backoffMs(job.attempts, policy))
+						runAfter: new Date(now.getTime() + backoffMs(job.attempts, policy))
 					}
 		)
 		.where(heldBy(job, workerId));

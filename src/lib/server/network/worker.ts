@@ -23,6 +23,8 @@ import {
 	completeJob,
 	failJob,
 	onJobsQueued,
+	systemClock,
+	type JobClock,
 	type RetryPolicy
 } from './jobs';
 import {
@@ -52,6 +54,8 @@ export interface WorkerOptions {
 	/** How often each router is compared with the database and repaired; 0 turns it off. */
 	reconcileEveryMs?: number;
 	workerId?: string;
+	/** When jobs are due and retried (jobs.ts); a test moves it on instead of waiting. */
+	clock?: JobClock;
 	log?: (line: string) => void;
 }
 
@@ -134,6 +138,7 @@ function sentAfterRetirement(job: ProvisioningJob, router: Router): boolean {
 export class ProvisioningWorker {
 	readonly id: string;
 	private readonly retry: RetryPolicy;
+	private readonly clock: JobClock;
 	private running = false;
 	private loop: Promise<void> | undefined;
 	private expiryTimer: ReturnType<typeof setInterval> | undefined;
@@ -147,6 +152,7 @@ export class ProvisioningWorker {
 	constructor(private readonly options: WorkerOptions = {}) {
 		this.id = options.workerId ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
 		this.retry = { ...DEFAULT_RETRY, ...options.retry };
+		this.clock = options.clock ?? systemClock;
 	}
 
 	start(): void {
@@ -196,7 +202,7 @@ export class ProvisioningWorker {
 	/** Claims and applies one round of jobs; returns how many it handled. */
 	async runOnce(): Promise<number> {
 		const jobs = await withTenant(PLATFORM_TENANT_ID, (tx) =>
-			claimJobs(tx, this.id, this.options.concurrency ?? 8, this.retry)
+			claimJobs(tx, this.id, this.options.concurrency ?? 8, this.retry, this.clock)
 		);
 		await Promise.all(jobs.map((job) => this.handle(job)));
 		return jobs.length;
@@ -221,7 +227,7 @@ export class ProvisioningWorker {
 				// A refused address or password stays refused until a manager changes it: park now.
 				const retry =
 					error instanceof RouterAddressRefused ? { ...this.retry, maxAttempts: 0 } : this.retry;
-				return failJob(tx, job, this.id, message, retry);
+				return failJob(tx, job, this.id, message, retry, this.clock);
 			});
 			this.log(
 				`job ${job.id} (${job.action}) on router ${job.routerId}: ${scrubLogText(message)}; ${outcome === 'retry' ? 'will retry' : 'parked as failed'}`
