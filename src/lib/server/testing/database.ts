@@ -4,13 +4,22 @@
  *
  * Migrations run once per test run, not once per file: the first file to ask migrates a template
  * (on Postgres a database that each file copies with CREATE DATABASE … TEMPLATE; on PGlite a data
- * directory dumped to the run's folder and loaded by each file), under a lock so that files running
- * in parallel wait for it. Each copy then gets a signing key of its own, as a fresh database would.
+ * directory dumped to the run's folder and loaded by each file, and kept for later runs until a
+ * migration changes), under a lock so that files running in parallel wait for it. Each copy then gets a signing key of its own, as a fresh database would.
  * Outside the vitest run (no run folder provided by global-setup.ts), each file migrates its own.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+	existsSync,
+	mkdirSync,
+	readFileSync,
+	readdirSync,
+	renameSync,
+	statSync,
+	writeFileSync
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -72,8 +81,37 @@ async function openPgliteCopy(): Promise<TestDatabase> {
 	return { ...db, scopeKey: row!.key };
 }
 
-/** The migrated PGlite data directory as a tarball: made by the first file that asks. */
+/**
+ * PGlite only: a migrated embedded database in `dir`, as the app keeps one in DATA_DIR, for a test
+ * that starts the app's own processes on it. Copied from the run's template when there is one.
+ */
+export async function makeTestDataDir(dir: string): Promise<void> {
+	const run = runContext();
+	if (!run) {
+		await (await openDatabase({ dataDir: dir, migrationsDir })).close();
+		return;
+	}
+	const dump = await pgliteTemplate(run.dir);
+	const db = await openDatabase({
+		dataDir: dir,
+		migrationsDir,
+		loadDataDir: new Blob([new Uint8Array(dump)])
+	});
+	try {
+		await db.db.execute(sql.raw(NEW_SCOPE_KEY));
+	} finally {
+		await db.close();
+	}
+}
+
+/**
+ * The migrated PGlite data directory as a tarball: made by the first file that asks, and kept
+ * between runs in the system's temporary folder under a name that changes with any migration or
+ * PGlite version (a fresh PGlite spends most of a minute in initdb on a busy machine).
+ */
 async function pgliteTemplate(dir: string): Promise<Buffer> {
+	const cached = join(tmpdir(), 'mtandao-pglite-templates', `${templateKey()}.tar`);
+	if (existsSync(cached)) return readFileSync(cached);
 	const file = join(dir, 'pglite-template.tar');
 	const failed = join(dir, 'pglite-template.failed');
 	let builder = false;
@@ -87,10 +125,11 @@ async function pgliteTemplate(dir: string): Promise<Buffer> {
 		try {
 			const client = new PGlite();
 			await migrate(drizzle(client), { migrationsFolder: migrationsDir });
-			const dump = await client.dumpDataDir('none');
+			const dump = Buffer.from(await (await client.dumpDataDir('none')).arrayBuffer());
 			await client.close();
-			writeFileSync(`${file}.part`, Buffer.from(await dump.arrayBuffer()));
+			writeFileSync(`${file}.part`, dump);
 			renameSync(`${file}.part`, file);
+			keepForLaterRuns(cached, dump);
 		} catch (error) {
 			writeFileSync(failed, String((error as Error).stack ?? error));
 			throw error;
@@ -102,6 +141,31 @@ async function pgliteTemplate(dir: string): Promise<Buffer> {
 		await sleep(100);
 	}
 	return readFileSync(file);
+}
+
+/** Names the template by everything that shapes it: the migrations and PGlite's version. */
+function templateKey(): string {
+	const hash = createHash('sha256');
+	hash.update(readFileSync(resolve('node_modules/@electric-sql/pglite/package.json')));
+	const files = readdirSync(migrationsDir, { recursive: true, encoding: 'utf8' }).sort();
+	for (const name of files) {
+		const path = join(migrationsDir, name);
+		if (!statSync(path).isFile()) continue;
+		hash.update(name).update('\0').update(readFileSync(path)).update('\0');
+	}
+	return hash.digest('hex').slice(0, 24);
+}
+
+/** Written under a name of its own first, so that a run reading it never sees half of it. */
+function keepForLaterRuns(cached: string, dump: Buffer) {
+	try {
+		mkdirSync(dirname(cached), { recursive: true });
+		const part = `${cached}.${process.pid}.part`;
+		writeFileSync(part, dump);
+		renameSync(part, cached);
+	} catch {
+		// Only a saving for the next run.
+	}
 }
 
 async function openPostgresCopy(baseUrl: string): Promise<TestDatabase> {
