@@ -6,6 +6,13 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter({ out: 'build' }),
+		// The app registers the worker itself (src/lib/pwa/register.ts, workbox-window), so that a new
+		// version waits for the agent's "Update" instead of taking over mid-registration. The
+		// routers' hotspot login page (static/hotspot/) is for routers, not for the phone's cache.
+		serviceWorker: {
+			register: false,
+			files: (path) => !path.startsWith('hotspot/')
+		},
 		// svelte-check and the linter see the simulators, scripts and config files too.
 		typescript: {
 			config: (tsconfig) => {

@@ -1,3 +1,4 @@
+import { redirect } from '@sveltejs/kit';
 import type { LayoutServerLoad } from './$types';
 import { grantTenantName } from '$lib/server/auth/act-as';
 import { homeFor, requireUser } from '$lib/server/auth/guards';
@@ -8,6 +9,14 @@ import { config } from '$lib/server/config';
 
 export const load: LayoutServerLoad = async ({ locals, url, cookies }) => {
 	const { user, tenantId } = requireUser(locals, url);
+	// The installed app starts in the agent area (static/manifest.webmanifest); a manager or the
+	// platform admin who installed it starts on their own home instead.
+	if (
+		url.pathname === '/agent' &&
+		url.searchParams.get('source') === 'pwa' &&
+		user.role !== 'agent'
+	)
+		redirect(303, homeFor(user.role));
 	const tenant = await withTenant(tenantId, (tx) => getTenant(tx, tenantId));
 	const grant = locals.actingAs;
 	return {

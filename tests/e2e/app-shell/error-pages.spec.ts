@@ -2,7 +2,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { LOGINS, LoginPage } from '../fixtures/login';
 
 const PHONE = { width: 360, height: 740 };
-test.use({ viewport: PHONE });
+// One spec puts a forged answer between the page and the server, which the service worker would
+// bypass by fetching the page's data itself (tests/e2e/pwa/ covers the worker).
+test.use({ viewport: PHONE, serviceWorkers: 'block' });
 
 async function speak(page: Page, lang: 'en' | 'sw', baseURL: string) {
 	await page.context().addCookies([{ name: 'lang', value: lang, url: baseURL }]);

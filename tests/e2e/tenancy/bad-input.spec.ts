@@ -79,12 +79,13 @@ test('the app is installable: manifest with icons, standalone and a start URL', 
 	const manifest = await (await request.get('/manifest.webmanifest')).json();
 	expect(manifest).toMatchObject({
 		display: 'standalone',
-		start_url: expect.any(String),
+		start_url: '/agent?source=pwa',
 		theme_color: expect.any(String)
 	});
 	expect(manifest.icons.map((i: { sizes: string }) => i.sizes)).toEqual(
 		expect.arrayContaining(['192x192', '512x512'])
 	);
+	expect(manifest.icons.some((i: { purpose?: string }) => i.purpose === 'maskable')).toBe(true);
 	for (const icon of manifest.icons)
 		expect((await request.get(icon.src)).headers()['content-type']).toBe('image/png');
 });

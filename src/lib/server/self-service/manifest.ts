@@ -33,8 +33,14 @@ export function publicManifest(tenant: PublicTenant, area: PublicArea) {
 		theme_color: tenant.brandColor,
 		lang: getLocale(),
 		icons: [
-			{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any maskable' },
-			{ src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any maskable' }
+			{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+			{ src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+			{
+				src: '/icons/icon-maskable-512.png',
+				sizes: '512x512',
+				type: 'image/png',
+				purpose: 'maskable'
+			}
 		]
 	};
 }
