@@ -7,6 +7,7 @@ import { UUIDS_IN_TEXT } from '$lib/uuid';
 
 const ACTIONS: Record<string, () => string> = {
 	'tenant.create': m.audit_tenant_create,
+	'tenant.agents_cash': m.audit_tenant_agents_cash,
 	'staff.invite': m.audit_staff_invite,
 	'staff.join': m.audit_staff_join,
 	'staff.disable': m.audit_staff_disable,
