@@ -120,8 +120,9 @@ test('an agent registers with the only router named for them, then finds their o
 
 	await logInAs(page, AGENT.email);
 	await expect(page).toHaveURL(/\/agent$/);
-	await page.getByTestId('register-subscriber').click();
-	await expect(page).toHaveURL(/\/manage\/subscribers\/new$/);
+	// The home's big button opens the offline form (/agent/register); the online one is still here.
+	await expect(page.getByTestId('register-subscriber')).toHaveAttribute('href', '/agent/register');
+	await page.goto('/manage/subscribers/new');
 	// One router in service: named, not asked.
 	await expect(page.getByTestId('only-router')).toContainText(ROUTER);
 	await expect(page.locator('select#routerId')).toHaveCount(0);
@@ -135,10 +136,16 @@ test('an agent registers with the only router named for them, then finds their o
 	await expect(page.locator('#on-router')).toContainText(ROUTER);
 	const account = (await page.locator('.account').first().textContent())!.trim().replace(/^#/, '');
 
-	// The search on the agent's home: by name, by phone as typed, by account number.
+	// The search on the agent's home (the phone's own copy, offline too) and on their list page: by
+	// name, by phone as typed, by account number.
 	const results = page.getByTestId('agent-subscribers');
+	const home = page.getByTestId('my-registrations');
 	for (const q of ['zawadi', myPhone.replace(/^(\d{4})(\d{3})(\d{3})$/, '$1 $2 $3'), account]) {
 		await page.goto('/agent');
+		await page.getByLabel('Find one of your subscribers').fill(q);
+		await expect(home.locator('li[data-subscriber-id]'), q).toHaveCount(1);
+		await expect(home, q).toContainText(MINE);
+		await page.goto('/agent/subscribers');
 		await page.getByLabel('Find one of your subscribers').fill(q);
 		await page.getByRole('button', { name: 'Search', exact: true }).click();
 		await expect(page).toHaveURL(/\/agent\/subscribers\?q=/);
