@@ -71,3 +71,16 @@ export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
 /** What an agent's phone queues offline and sends to /agent/sync: a registration, or cash received. */
 export const AGENT_SYNC_KINDS = ['register', 'cash'] as const;
 export type AgentSyncKind = (typeof AGENT_SYNC_KINDS)[number];
+
+/**
+ * What staff can be notified of (push and the in-app list): money in for a subscriber, a router
+ * offline for more than five minutes, a router job given up on, and a paybill payment that names
+ * no subscriber (managers only).
+ */
+export const NOTIFICATION_KINDS = [
+	'payment',
+	'router_offline',
+	'job_failed',
+	'unmatched_payment'
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

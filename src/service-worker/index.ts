@@ -21,6 +21,7 @@ import { registerRoute } from 'workbox-routing';
 import { NetworkFirst, NetworkOnly, StaleWhileRevalidate } from 'workbox-strategies';
 import { changesUser, isAppPage, isReferenceFile, precacheEntries } from './rules';
 import { listenForOutboxSync } from './outbox-sync';
+import './push';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 

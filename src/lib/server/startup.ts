@@ -20,6 +20,8 @@ import { PaymentReconciler } from './payments/reconciler';
 import { sourcesWarning } from './security/safaricom-sources';
 import { secretKeyWarning } from './security/secrets';
 import { ProvisioningWorker } from './network/worker';
+import { PushSender } from './push/sender';
+import { vapidKeys } from './push/vapid';
 import { closeAllRouterConnections } from './network/routeros/client';
 import { sweepRateLimitsEvery } from './security/rate-limit';
 import { sweepUnpaidPortalCustomersEvery } from './self-service/unpaid-portal';
@@ -30,11 +32,13 @@ const PUBLIC_LOGINS = new Set(DEMO_LOGINS.map(({ login }) => loginKey(login)));
 let started: Promise<Database> | undefined;
 let worker: ProvisioningWorker | undefined;
 let reconciler: PaymentReconciler | undefined;
+let pushSender: PushSender | undefined;
 let stopSweeping: (() => void) | undefined;
 
 async function shutdown(db: Database): Promise<void> {
 	await worker?.stop();
 	await reconciler?.stop();
+	await pushSender?.stop();
 	stopSweeping?.();
 	await closeAllRouterConnections();
 	await db.close();
@@ -84,11 +88,15 @@ async function openAndSeed(): Promise<Database> {
 		}
 	}
 	if (cfg.demo && cfg.SEED_DEMO !== 'no') await seedDemoIfEmpty();
+	// Made (and kept) at the first start, so browsers subscribe to the same key ever after.
+	await vapidKeys();
 	if (cfg.PROVISIONING_WORKER === 'on') {
 		worker = new ProvisioningWorker();
 		worker.start();
 		reconciler = new PaymentReconciler(15_000);
 		reconciler.start();
+		pushSender = new PushSender();
+		pushSender.start();
 		const sweeps = [sweepRateLimitsEvery(), sweepUnpaidPortalCustomersEvery()];
 		stopSweeping = () => sweeps.forEach((stop) => stop());
 	}

@@ -46,7 +46,8 @@ import {
 	PAYMENT_CHANNELS,
 	CALLBACK_KINDS,
 	CALLBACK_OUTCOMES,
-	AGENT_SYNC_KINDS
+	AGENT_SYNC_KINDS,
+	NOTIFICATION_KINDS
 } from '../../vocabulary';
 
 // The statuses and kinds the columns hold live in src/lib/vocabulary.ts, shared with the pages.
@@ -346,6 +347,13 @@ export const routers = pgTable(
 		 * Kept, not deleted, so its subscribers, payments and audit entries still name it.
 		 */
 		retiredAt: timestamp('retired_at', { withTimezone: true }),
+		/**
+		 * Since when the router has failed every attempt to reach it (a job, a test, reconcile); cleared
+		 * when it answers again. `downAlertedAt`: the "offline" notification of this outage went out
+		 * (push/router-outages.ts), so one outage notifies once.
+		 */
+		downSince: timestamp('down_since', { withTimezone: true }),
+		downAlertedAt: timestamp('down_alerted_at', { withTimezone: true }),
 		createdAt: createdAt()
 	},
 	(t) => [
@@ -521,11 +529,16 @@ export const provisioningJobs = pgTable(
 		lockedBy: text('locked_by'),
 		lastError: text('last_error'),
 		createdAt: createdAt(),
-		finishedAt: timestamp('finished_at', { withTimezone: true })
+		finishedAt: timestamp('finished_at', { withTimezone: true }),
+		/** Managers were told this job failed for good (push/watch.ts); cleared by a retry. */
+		failureNotifiedAt: timestamp('failure_notified_at', { withTimezone: true })
 	},
 	(t) => [
 		primaryKey({ columns: [t.tenantId, t.id] }),
 		uniqueIndex('provisioning_jobs_id_key').on(t.id),
+		index('provisioning_jobs_failed_unnotified_idx')
+			.on(t.id)
+			.where(sql`${t.status} = 'failed' and ${t.failureNotifiedAt} is null`),
 		foreignKey({
 			columns: [t.tenantId, t.routerId],
 			foreignColumns: [routers.tenantId, routers.id],
@@ -751,6 +764,112 @@ export const rateLimits = pgTable(
 	(t) => [primaryKey({ columns: [t.key, t.windowStart] })]
 );
 
+/**
+ * This server's VAPID key pair (RFC 8292), made at first start and kept; one row. Not tenant data:
+ * every push service sees the same public key. The private key is sealed like M-Pesa keys.
+ */
+export const pushVapidKeys = pgTable(
+	'push_vapid_keys',
+	{
+		id: integer('id').primaryKey().default(1),
+		publicKey: text('public_key').notNull(),
+		privateKeySealed: text('private_key_sealed').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [check('push_vapid_keys_one_row', sql`${t.id} = 1`)]
+);
+
+/**
+ * A staff member's browser that asked for push notifications: the push service's endpoint and the
+ * keys its messages are encrypted with (RFC 8291), and which kinds this device wants.
+ */
+export const pushSubscriptions = pgTable(
+	'push_subscriptions',
+	{
+		tenantId: uuid('tenant_id')
+			.notNull()
+			.references(() => tenants.id, { onDelete: 'cascade' }),
+		id: uuid('id').primaryKey().defaultRandom(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		endpoint: text('endpoint').notNull(),
+		p256dh: text('p256dh').notNull(),
+		auth: text('auth').notNull(),
+		/** "Chrome on Android": what the device list shows, from the user agent at subscription. */
+		label: text('label').notNull(),
+		kinds: text('kinds', { enum: NOTIFICATION_KINDS }).array().notNull(),
+		createdAt: createdAt(),
+		lastSuccessAt: timestamp('last_success_at', { withTimezone: true })
+	},
+	(t) => [
+		uniqueIndex('push_subscriptions_tenant_endpoint_key').on(t.tenantId, t.endpoint),
+		index('push_subscriptions_tenant_user_idx').on(t.tenantId, t.userId),
+		check('push_subscriptions_endpoint_size', sql`length(${t.endpoint}) <= 1024`),
+		...tenantPolicies('push_subscriptions')
+	]
+).enableRLS();
+
+/**
+ * What a staff member was told (the in-app list, newest first, the last 100 kept), written in the
+ * transaction of the event itself. `data` holds the facts (names, amount, receipt), not sentences:
+ * the list and the push are worded in the reader's language when shown.
+ */
+export const notifications = pgTable(
+	'notifications',
+	{
+		// No foreign key to tenants, as provisioning_jobs: written in the payment's hot transaction.
+		tenantId: uuid('tenant_id').notNull(),
+		id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
+		data: jsonb('data').$type<Record<string, string | number | null>>().notNull(),
+		/** The page a tap opens (a path of this app). */
+		url: text('url').notNull(),
+		createdAt: createdAt(),
+		readAt: timestamp('read_at', { withTimezone: true })
+	},
+	(t) => [
+		primaryKey({ columns: [t.tenantId, t.id] }),
+		uniqueIndex('notifications_id_key').on(t.id),
+		index('notifications_user_idx').on(t.userId, t.id.desc().nullsFirst()),
+		...tenantPolicies('notifications')
+	]
+).enableRLS();
+
+/**
+ * The push outbox: one row per notification and device, written with the notification, sent after
+ * the commit by push/sender.ts (claimed with SKIP LOCKED, retried with backoff).
+ */
+export const pushDeliveries = pgTable(
+	'push_deliveries',
+	{
+		tenantId: uuid('tenant_id').notNull(),
+		id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
+		notificationId: bigint('notification_id', { mode: 'number' }).notNull(),
+		subscriptionId: uuid('subscription_id')
+			.notNull()
+			.references(() => pushSubscriptions.id, { onDelete: 'cascade' }),
+		status: text('status', { enum: JOB_STATUSES }).notNull().default('pending'),
+		attempts: integer('attempts').notNull().default(0),
+		runAfter: timestamp('run_after', { withTimezone: true }).notNull().defaultNow(),
+		lockedUntil: timestamp('locked_until', { withTimezone: true }),
+		lastError: text('last_error'),
+		createdAt: createdAt(),
+		finishedAt: timestamp('finished_at', { withTimezone: true })
+	},
+	(t) => [
+		primaryKey({ columns: [t.tenantId, t.id] }),
+		index('push_deliveries_open_idx')
+			.on(t.runAfter, t.id)
+			.where(sql`${t.status} in ('pending', 'running')`),
+		index('push_deliveries_subscription_idx').on(t.subscriptionId),
+		...tenantPolicies('push_deliveries')
+	]
+).enableRLS();
+
 export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
@@ -764,3 +883,6 @@ export type MpesaSettings = typeof mpesaSettings.$inferSelect;
 export type Payment = typeof payments.$inferSelect;
 export type MpesaCallback = typeof mpesaCallbacks.$inferSelect;
 export type AgentSyncItem = typeof agentSyncItems.$inferSelect;
+export type PushSubscriptionRow = typeof pushSubscriptions.$inferSelect;
+export type Notification = typeof notifications.$inferSelect;
+export type PushDelivery = typeof pushDeliveries.$inferSelect;

@@ -131,7 +131,8 @@ function toJob(row: Record<string, unknown>): ProvisioningJob {
 		lockedBy: (row.locked_by as string | null) ?? null,
 		lastError: (row.last_error as string | null) ?? null,
 		createdAt: date(row.created_at)!,
-		finishedAt: date(row.finished_at)
+		finishedAt: date(row.finished_at),
+		failureNotifiedAt: date(row.failure_notified_at)
 	};
 }
 
@@ -183,7 +184,13 @@ export async function retryFailedJobs(tx: Tx, ids: number[]): Promise<number> {
 	if (ids.length === 0) return 0;
 	const rows = await tx
 		.update(provisioningJobs)
-		.set({ status: 'pending', attempts: 0, runAfter: new Date(), finishedAt: null })
+		.set({
+			status: 'pending',
+			attempts: 0,
+			runAfter: new Date(),
+			finishedAt: null,
+			failureNotifiedAt: null
+		})
 		.where(and(inArray(provisioningJobs.id, ids), eq(provisioningJobs.status, 'failed')))
 		.returning({ id: provisioningJobs.id });
 	if (rows.length > 0) jobsQueued();

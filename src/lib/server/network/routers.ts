@@ -2,7 +2,7 @@
  * A tenant's routers: stored with the API password encrypted, tested on demand, and their
  * reachability recorded by every job that talks to them.
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { withTenant, type Tx } from '../db';
 import { routers, type Router } from '../db/schema';
 import { writeAudit, type AuditActor } from '../audit';
@@ -125,14 +125,25 @@ export async function recordRouterSeen(
 ): Promise<void> {
 	await tx
 		.update(routers)
-		.set({ lastSeenAt: new Date(), lastError: null, ...details })
+		.set({
+			lastSeenAt: new Date(),
+			lastError: null,
+			downSince: null,
+			downAlertedAt: null,
+			...details
+		})
 		.where(eq(routers.id, id));
 }
 
 export async function recordRouterError(tx: Tx, id: string, message: string): Promise<void> {
 	await tx
 		.update(routers)
-		.set({ lastError: message.slice(0, 500), lastErrorAt: new Date() })
+		.set({
+			lastError: message.slice(0, 500),
+			lastErrorAt: new Date(),
+			// The outage began at the first failure since the router last answered (push/watch.ts).
+			downSince: sql`coalesce(${routers.downSince}, now())`
+		})
 		.where(eq(routers.id, id));
 }
 

@@ -9,6 +9,7 @@ import { packages, payments, subscribers, type Payment, type PaymentStatus } fro
 import { writeAudit, type AuditActor } from '../audit';
 import { WalletError, buyPackage, creditWallet, reverseCredit } from '../billing/wallet';
 import { creditAndBuy, lockPayment } from './settle';
+import { notifyPayments } from '../push/notify';
 import { cursorTime, olderThan, type PageCursor } from '../db/keyset';
 
 export class PaymentActionFailed extends Error {
@@ -47,6 +48,15 @@ export async function assignUnmatched(
 		.where(eq(payments.id, payment.id))
 		.returning();
 	await creditAndBuy(tx, updated!, subscriber.id, actor.userId);
+	await notifyPayments(tx, payment.tenantId, [
+		{
+			paymentId: payment.id,
+			subscriberId: subscriber.id,
+			amountKes: payment.amountKes,
+			receipt: payment.receipt,
+			via: 'mpesa'
+		}
+	]);
 	await writeAudit(tx, {
 		tenantId: payment.tenantId,
 		actor,
@@ -97,6 +107,15 @@ export async function recordCashPayment(
 			if (!(error instanceof WalletError && error.reason === 'insufficient')) throw error;
 		}
 	}
+	await notifyPayments(tx, input.tenantId, [
+		{
+			paymentId: null,
+			subscriberId: input.subscriberId,
+			amountKes: input.amountKes,
+			receipt: null,
+			via: 'cash'
+		}
+	]);
 	await writeAudit(tx, {
 		tenantId: input.tenantId,
 		actor,

@@ -8,6 +8,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db';
 import { payments, type Payment } from '../db/schema';
 import { WalletError, buyPackage, creditWallet, walletBalance } from '../billing/wallet';
+import { notifyPayments } from '../push/notify';
 
 /** Serialises everything that concerns one CheckoutRequestID or TransID, even before a row exists. */
 export async function lockReference(tx: Tx, kind: 'stk' | 'c2b', reference: string): Promise<void> {
@@ -101,6 +102,17 @@ export async function settleSucceeded(
 		})
 		.where(eq(payments.id, payment.id))
 		.returning();
+	// Told after the commit, queued now: a settlement that rolls back tells nobody.
+	await notifyPayments(tx, updated!.tenantId, [
+		{
+			paymentId: updated!.id,
+			subscriberId,
+			amountKes: updated!.amountKes,
+			receipt: updated!.receipt,
+			via: 'mpesa',
+			account: updated!.accountReference
+		}
+	]);
 	if (!subscriberId) return { payment: updated!, renewedPackageId: null, expiresAt: null };
 	return { payment: updated!, ...(await creditAndBuy(tx, updated!, subscriberId)) };
 }

@@ -19,6 +19,7 @@ import type { CallbackOutcome, Payment } from '../db/schema';
 import type { StkCallback } from '../mpesa/parse-callbacks';
 import { forSaleSql, packageToBuySql, renewalAssignmentsSql } from '../billing/renewals';
 import { jobsQueued } from '../network/jobs';
+import { notifyPayments } from '../push/notify';
 
 export interface StkBatchItem {
 	callbackId: number;
@@ -195,6 +196,18 @@ export async function applyStkBatch(
 					settleStatement(tenantId, failures, successes)
 				)
 			: Promise.resolve(null),
+		// Sent right behind the settling statement, in the same transaction and round trip.
+		notifyPayments(
+			tx,
+			tenantId,
+			successes.map((s) => ({
+				paymentId: s.id,
+				subscriberId: s.sid,
+				amountKes: s.amount,
+				receipt: s.receipt,
+				via: 'mpesa' as const
+			}))
+		),
 		storeSettled(settled),
 		slowItems.length === 0 ? commit() : Promise.resolve()
 	]);
