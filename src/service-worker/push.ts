@@ -26,7 +26,7 @@ function appUrl(url: unknown): string {
 }
 
 sw.addEventListener('push', (event) => {
-	let message: PushMessage = {};
+	let message: PushMessage;
 	try {
 		message = (event.data?.json() ?? {}) as PushMessage;
 	} catch {
