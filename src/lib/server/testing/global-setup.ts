@@ -18,12 +18,31 @@ export function templateDatabaseName(runId: string): string {
 	return `mtandao_tpl_${runId}`;
 }
 
+/**
+ * One folder and id for the whole run: each vitest project (vite.config.ts) runs this setup, and
+ * the projects share one template. Kept on globalThis, as each project may import this file anew;
+ * the last project to finish removes them.
+ */
+interface Run {
+	dir: string;
+	id: string;
+	projects: number;
+}
+const runs = globalThis as { mtandaoTestRun?: Run };
+
 export default function setup(project: TestProject) {
-	const dir = mkdtempSync(join(tmpdir(), 'mtandao-test-run-'));
-	const id = randomBytes(6).toString('hex');
-	project.provide('testRunDir', dir);
-	project.provide('testRunId', id);
+	const run = (runs.mtandaoTestRun ??= {
+		dir: mkdtempSync(join(tmpdir(), 'mtandao-test-run-')),
+		id: randomBytes(6).toString('hex'),
+		projects: 0
+	});
+	run.projects++;
+	project.provide('testRunDir', run.dir);
+	project.provide('testRunId', run.id);
 	return async () => {
+		if (--run.projects > 0) return;
+		runs.mtandaoTestRun = undefined;
+		const { dir, id } = run;
 		rmSync(dir, { recursive: true, force: true });
 		const baseUrl = testDatabaseUrl();
 		if (!baseUrl) return;
