@@ -36,7 +36,16 @@ cleanupOutdatedCaches();
 // A first install takes the open page at once; an update waits for the agent (SKIP_WAITING below).
 clientsClaim();
 
+/**
+ * Counts the changes of user. A page asked for before one (say the app was keeping pages for
+ * offline use as the agent logged out) arrives after its cache was dropped: it is not kept.
+ */
+let user = 0;
+/** Logins and logouts under way: no page is kept until the server has answered them. */
+let changingUser = 0;
+
 async function dropPages(): Promise<void> {
+	user++;
 	for (const name of await caches.keys()) if (name.startsWith('pages-')) await caches.delete(name);
 }
 
@@ -61,13 +70,30 @@ sw.addEventListener('message', (event) => {
 	if (type === 'clear-pages') event.waitUntil(dropPages());
 });
 
-// Logging in or out: forget the previous user's pages before the server answers.
+/** SvelteKit answers a data request it redirects (say to /login) with 200 and a JSON note. */
+async function isDataRedirect(response: Response): Promise<boolean> {
+	if (!new URL(response.url).pathname.endsWith('/__data.json')) return false;
+	const body = (await response
+		.clone()
+		.json()
+		.catch(() => null)) as { type?: unknown } | null;
+	return body?.type === 'redirect';
+}
+
+// Logging in or out: forget the previous user's pages before the server answers. A page asked
+// for while the server had not yet answered (the app keeps pages for offline use in the
+// background, and the leaving page runs until the next one comes) was asked for under the old
+// session: it is not kept either.
 const afterDroppingPages = new NetworkOnly({
 	plugins: [
 		{
-			requestWillFetch: async ({ request }) => {
+			handlerWillStart: async () => {
+				changingUser++;
 				await dropPages();
-				return request;
+			},
+			handlerDidComplete: async () => {
+				changingUser--;
+				user++;
 			}
 		}
 	]
@@ -81,6 +107,20 @@ registerRoute(
 		networkTimeoutSeconds: 4,
 		plugins: [
 			new ExpirationPlugin({ maxEntries: 50 }),
+			{
+				handlerWillStart: async ({ state }) => {
+					if (state) state.user = user;
+				},
+				// Only a page as asked for (not an error, not where a redirect led) by this user.
+				cacheWillUpdate: async ({ response, state }) =>
+					response.status === 200 &&
+					!response.redirected &&
+					state?.user === user &&
+					changingUser === 0 &&
+					!(await isDataRedirect(response))
+						? response
+						: null
+			},
 			{
 				// No copy of this exact address (say /agent?source=pwa): the same page without its query,
 				// then the offline page for a navigation. SvelteKit's data requests simply fail.

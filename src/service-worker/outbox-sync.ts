@@ -1,8 +1,13 @@
 /**
  * Background Sync (Chrome on Android): the browser wakes the worker with the tag `agent-outbox`
- * once the phone is back online, even if the app was closed. Open windows are asked to send their
- * outbox (`{ type: 'agent-outbox-sync' }`, handled by src/lib/agent/); the outbox registers the tag.
+ * once the phone is back online, even if the app was closed. An open window sends its own outbox
+ * (asked with `{ type: 'agent-outbox-sync' }`, handled in src/lib/agent/runner.svelte.ts); with no
+ * window open the worker sends it itself, with the same code (src/lib/agent/sync.ts), and only for
+ * the user whose session the phone holds. The outbox registers the tag.
  */
+import { syncOutbox } from '$lib/agent/sync';
+import { baseLocale, isLocale, overwriteGetLocale } from '$lib/paraglide/runtime';
+
 export const OUTBOX_SYNC_TAG = 'agent-outbox';
 export const OUTBOX_SYNC_MESSAGE = { type: 'agent-outbox-sync' } as const;
 
@@ -12,14 +17,40 @@ interface SyncEvent extends ExtendableEvent {
 	readonly lastChance: boolean;
 }
 
+/** Chrome's Cookie Store API, which workers have (they have no `document.cookie`). */
+interface CookieStore {
+	get(name: string): Promise<{ value: string } | null>;
+}
+
+/**
+ * What the worker writes into the outbox itself ("no connection") is in the app's language: the
+ * `lang` cookie the language switch sets, else the phone's, as in the app.
+ */
+async function speakTheAppsLanguage(sw: ServiceWorkerGlobalScope): Promise<void> {
+	const store = (sw as unknown as { cookieStore?: CookieStore }).cookieStore;
+	const chosen = await store?.get('lang').catch(() => null);
+	const phone = [...(sw.navigator.languages ?? [])].map((tag) => tag.slice(0, 2).toLowerCase());
+	const lang = [chosen?.value, ...phone].find((tag) => isLocale(tag)) ?? baseLocale;
+	overwriteGetLocale(() => lang);
+}
+
+async function whenBackOnline(sw: ServiceWorkerGlobalScope): Promise<void> {
+	const windows = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true });
+	if (windows.length) {
+		for (const window of windows) window.postMessage(OUTBOX_SYNC_MESSAGE);
+		return;
+	}
+	await speakTheAppsLanguage(sw);
+	const report = await syncOutbox({ force: true });
+	// A failure makes the browser try this sync again later (with its own backoff); an item the
+	// server refused waits for the agent, so it is not a failure here.
+	if (report.outcome === 'failed') throw new Error('The outbox could not be sent; will retry');
+}
+
 export function listenForOutboxSync(sw: ServiceWorkerGlobalScope): void {
 	sw.addEventListener('sync', (event) => {
 		const sync = event as SyncEvent;
 		if (sync.tag !== OUTBOX_SYNC_TAG) return;
-		sync.waitUntil(
-			sw.clients
-				.matchAll({ type: 'window', includeUncontrolled: true })
-				.then((windows) => windows.forEach((w) => w.postMessage(OUTBOX_SYNC_MESSAGE)))
-		);
+		sync.waitUntil(whenBackOnline(sw));
 	});
 }

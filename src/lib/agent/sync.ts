@@ -52,7 +52,8 @@ export async function refreshOfflineData(
 
 /** One sync at a time on this phone, across tabs and the service worker. */
 async function exclusively<T>(run: () => Promise<T>, busy: T): Promise<T> {
-	const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+	// Windows and workers both have the Web Locks API (`navigator.locks`).
+	const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
 	if (!locks) return run();
 	return locks.request('agent-outbox-sync', { ifAvailable: true }, (lock) =>
 		lock ? run() : busy
