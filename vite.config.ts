@@ -12,6 +12,7 @@ const ISOLATED = [
 	'src/lib/server/auth/login.security.test.ts',
 	'src/lib/server/db/scope.security.test.ts',
 	'src/lib/server/http/mpesa-hook.security.test.ts',
+	'src/lib/server/network/heartbeat.test.ts',
 	'src/lib/server/push/push.test.ts',
 	'src/lib/server/security/safaricom-sources.security.test.ts',
 	'src/lib/server/security/secret-key.security.test.ts',

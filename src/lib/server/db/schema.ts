@@ -337,6 +337,11 @@ export const routers = pgTable(
 		lastReconciledAt: timestamp('last_reconciled_at', { withTimezone: true }),
 		lastReconcileSummary: text('last_reconcile_summary'),
 		/**
+		 * When a worker's heartbeat last claimed this router to ask if it is up (network/heartbeat.ts):
+		 * the claim, so two workers never ask the same router in one round.
+		 */
+		checkedAt: timestamp('checked_at', { withTimezone: true }),
+		/**
 		 * api-ssl: SHA-256 of the certificate trusted for this router (`AB:CD:…`), pinned at the first
 		 * successful "Test connection". RouterOS certificates are self-signed, so this is the check.
 		 */

@@ -118,15 +118,17 @@ export async function trustCertificate(
 	return row;
 }
 
+/** `at`: when it answered, from the worker's clock (a test moves it instead of waiting). */
 export async function recordRouterSeen(
 	tx: Tx,
 	id: string,
-	details: { identity?: string; version?: string } = {}
+	details: { identity?: string; version?: string } = {},
+	at = new Date()
 ): Promise<void> {
 	await tx
 		.update(routers)
 		.set({
-			lastSeenAt: new Date(),
+			lastSeenAt: at,
 			lastError: null,
 			downSince: null,
 			downAlertedAt: null,
@@ -135,14 +137,19 @@ export async function recordRouterSeen(
 		.where(eq(routers.id, id));
 }
 
-export async function recordRouterError(tx: Tx, id: string, message: string): Promise<void> {
+export async function recordRouterError(
+	tx: Tx,
+	id: string,
+	message: string,
+	at?: Date
+): Promise<void> {
 	await tx
 		.update(routers)
 		.set({
 			lastError: message.slice(0, 500),
-			lastErrorAt: new Date(),
+			lastErrorAt: at ?? new Date(),
 			// The outage began at the first failure since the router last answered (push/watch.ts).
-			downSince: sql`coalesce(${routers.downSince}, now())`
+			downSince: sql`coalesce(${routers.downSince}, ${at ? sql`${at.toISOString()}::timestamptz` : sql`now()`})`
 		})
 		.where(eq(routers.id, id));
 }

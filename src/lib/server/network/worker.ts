@@ -37,6 +37,7 @@ import {
 import { expireDueSubscribers } from './subscribers';
 import { profileFor } from './packages';
 import { reconcileDueRouters } from './reconcile';
+import { heartbeatRound, type HeartbeatRound } from './heartbeat';
 import { withRouter, type RouterApi } from './routeros/client';
 import { describeRouterError } from './router-errors';
 import { safeErrorText, scrubLogText } from '../logging/safe-error';
@@ -53,6 +54,11 @@ export interface WorkerOptions {
 	expiryEveryMs?: number;
 	/** How often each router is compared with the database and repaired; 0 turns it off. */
 	reconcileEveryMs?: number;
+	/**
+	 * How often routers nobody has talked to lately are asked if they are up (heartbeat.ts), so an
+	 * idle router's outage is noticed within minutes; 0 turns it off.
+	 */
+	heartbeatEveryMs?: number;
 	workerId?: string;
 	/** When jobs are due and retried (jobs.ts); a test moves it on instead of waiting. */
 	clock?: JobClock;
@@ -144,6 +150,8 @@ export class ProvisioningWorker {
 	private expiryTimer: ReturnType<typeof setInterval> | undefined;
 	private reconcileTimer: ReturnType<typeof setInterval> | undefined;
 	private reconciling: Promise<unknown> | undefined;
+	private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+	private beating: Promise<unknown> | undefined;
 	private wake: (() => void) | undefined;
 	/** Set by a poke: a job queued while a claim was on its way is looked for before sleeping. */
 	private poked = false;
@@ -177,6 +185,15 @@ export class ProvisioningWorker {
 				Math.min(reconcileEvery, 60_000)
 			);
 		}
+		const heartbeatEvery = this.options.heartbeatEveryMs ?? 60_000;
+		if (heartbeatEvery > 0) {
+			this.heartbeatTimer = setInterval(() => {
+				// One round at a time, like reconcile.
+				this.beating ??= this.heartbeatNow()
+					.catch((e) => this.log(`heartbeat failed: ${safeErrorText(e)}`))
+					.finally(() => (this.beating = undefined));
+			}, heartbeatEvery);
+		}
 	}
 
 	async stop(): Promise<void> {
@@ -184,8 +201,19 @@ export class ProvisioningWorker {
 		this.stopListening?.();
 		clearInterval(this.expiryTimer);
 		clearInterval(this.reconcileTimer);
+		clearInterval(this.heartbeatTimer);
 		this.wake?.();
-		await Promise.all([this.loop, this.reconciling]);
+		await Promise.all([this.loop, this.reconciling, this.beating]);
+	}
+
+	/** Asks the routers nobody has talked to within the heartbeat's interval if they are up. */
+	heartbeatNow(): Promise<HeartbeatRound> {
+		return heartbeatRound({
+			everyMs: this.options.heartbeatEveryMs || 60_000,
+			concurrency: this.options.concurrency ?? 8,
+			clock: this.clock,
+			log: (line) => this.log(line)
+		});
 	}
 
 	/** Cuts off subscribers whose time is up; their router jobs are queued in the same statement. */

@@ -11,7 +11,7 @@ import webpush from 'web-push';
 import { vapidSubject } from '../config';
 import { rowsOf, withTenant } from '../db';
 import type { NotificationKind } from '../db/schema';
-import { backoffMs, type RetryPolicy } from '../network/jobs';
+import { backoffMs, type JobClock, type RetryPolicy } from '../network/jobs';
 import { safeErrorText, scrubLogText } from '../logging/safe-error';
 import { PLATFORM_TENANT_ID } from '../tenants/root';
 import { EndpointRefused, type EndpointCheck } from './endpoint';
@@ -33,6 +33,8 @@ export interface SenderOptions {
 	/** How often routers and failed jobs are looked at; 0 turns the watch off. */
 	watchEveryMs?: number;
 	offlineAfterMs?: number;
+	/** What "now" is to the watch; a test moves it on instead of waiting (the database's by default). */
+	clock?: JobClock;
 	endpoint?: EndpointCheck;
 	log?: (line: string) => void;
 }
@@ -132,7 +134,11 @@ export class PushSender {
 	/** Routers offline, failed jobs, trimming: what the timer runs. */
 	async watchNow(): Promise<void> {
 		await withTenant(PLATFORM_TENANT_ID, async (tx) => {
-			await announceOfflineRouters(tx, this.options.offlineAfterMs ?? OFFLINE_AFTER_MS);
+			await announceOfflineRouters(
+				tx,
+				this.options.offlineAfterMs ?? OFFLINE_AFTER_MS,
+				this.options.clock?.now()
+			);
 			await announceFailedJobs(tx);
 		});
 		this.trimmedTo = await withTenant(PLATFORM_TENANT_ID, (tx) =>

@@ -18,11 +18,19 @@ const byTenant = <T extends { tenant_id: string }>(rows: T[]) => {
 	return groups;
 };
 
-/** In the platform's scope: every tenant's routers. Returns how many were announced. */
-export async function announceOfflineRouters(tx: Tx, offlineAfterMs = OFFLINE_AFTER_MS) {
+/**
+ * In the platform's scope: every tenant's routers. Returns how many were announced. `now`: the
+ * sender's clock when a test moves time on; the database's otherwise.
+ */
+export async function announceOfflineRouters(
+	tx: Tx,
+	offlineAfterMs = OFFLINE_AFTER_MS,
+	now?: Date
+) {
+	const at = now ? sql`${now.toISOString()}::timestamptz` : sql`now()`;
 	const rows = rowsOf<{ tenant_id: string; id: string; name: string; down_since: string | Date }>(
-		await tx.execute(sql`update routers set down_alerted_at = now()
-			where down_since <= now() - make_interval(secs => ${offlineAfterMs / 1000})
+		await tx.execute(sql`update routers set down_alerted_at = ${at}
+			where down_since <= ${at} - make_interval(secs => ${offlineAfterMs / 1000})
 			  and down_alerted_at is null and retired_at is null
 			returning tenant_id, id, name, down_since`)
 	);
