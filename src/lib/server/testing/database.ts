@@ -75,8 +75,7 @@ function runContext(): { dir: string; id: string } | undefined {
 async function openPgliteCopy(): Promise<TestDatabase> {
 	const run = runContext();
 	if (!run) return openDatabase({ migrationsDir });
-	const dump = await pgliteTemplate(run.dir);
-	const db = await openDatabase({ migrationsDir, loadDataDir: new Blob([new Uint8Array(dump)]) });
+	const db = await openDatabase({ migrationsDir, loadDataDir: await pgliteTemplate(run.dir) });
 	const [row] = rowsOf<{ key: string }>(await db.db.execute(sql.raw(NEW_SCOPE_KEY)));
 	return { ...db, scopeKey: row!.key };
 }
@@ -91,11 +90,10 @@ export async function makeTestDataDir(dir: string): Promise<void> {
 		await (await openDatabase({ dataDir: dir, migrationsDir })).close();
 		return;
 	}
-	const dump = await pgliteTemplate(run.dir);
 	const db = await openDatabase({
 		dataDir: dir,
 		migrationsDir,
-		loadDataDir: new Blob([new Uint8Array(dump)])
+		loadDataDir: await pgliteTemplate(run.dir)
 	});
 	try {
 		await db.db.execute(sql.raw(NEW_SCOPE_KEY));
@@ -105,11 +103,30 @@ export async function makeTestDataDir(dir: string): Promise<void> {
 }
 
 /**
- * The migrated PGlite data directory as a tarball: made by the first file that asks, and kept
- * between runs in the system's temporary folder under a name that changes with any migration or
- * PGlite version (a fresh PGlite spends most of a minute in initdb on a busy machine).
+ * The template as loaded, kept for the next file run by the same worker process (vite.config.ts):
+ * making a Blob of 40 MB costs a few hundred milliseconds. PGlite only reads it.
  */
-async function pgliteTemplate(dir: string): Promise<Buffer> {
+let loaded: { dir: string; blob: Blob } | undefined;
+
+async function pgliteTemplate(dir: string): Promise<Blob> {
+	if (loaded?.dir !== dir)
+		loaded = { dir, blob: new Blob([new Uint8Array(await pgliteTarball(dir))]) };
+	return loaded.blob;
+}
+
+/**
+ * A copy of the template opens with a buffer cache of 16 MB instead of PostgreSQL's 128 MB: a test
+ * database holds a few megabytes, and PGlite spends half a second of every start clearing the
+ * larger one.
+ */
+const TEMPLATE_SETTINGS = "alter system set shared_buffers = '16MB'";
+
+/**
+ * The migrated PGlite data directory as a tarball: made by the first file that asks, and kept
+ * between runs in the system's temporary folder under a name that changes with any migration,
+ * PGlite version or setting (a fresh PGlite spends most of a minute in initdb on a busy machine).
+ */
+async function pgliteTarball(dir: string): Promise<Buffer> {
 	const cached = join(tmpdir(), 'mtandao-pglite-templates', `${templateKey()}.tar`);
 	if (existsSync(cached)) return readFileSync(cached);
 	const file = join(dir, 'pglite-template.tar');
@@ -125,6 +142,7 @@ async function pgliteTemplate(dir: string): Promise<Buffer> {
 		try {
 			const client = new PGlite();
 			await migrate(drizzle(client), { migrationsFolder: migrationsDir });
+			await client.exec(TEMPLATE_SETTINGS);
 			const dump = Buffer.from(await (await client.dumpDataDir('none')).arrayBuffer());
 			await client.close();
 			writeFileSync(`${file}.part`, dump);
@@ -143,10 +161,11 @@ async function pgliteTemplate(dir: string): Promise<Buffer> {
 	return readFileSync(file);
 }
 
-/** Names the template by everything that shapes it: the migrations and PGlite's version. */
+/** Names the template by everything that shapes it: the migrations, PGlite's version, the settings. */
 function templateKey(): string {
 	const hash = createHash('sha256');
 	hash.update(readFileSync(resolve('node_modules/@electric-sql/pglite/package.json')));
+	hash.update(TEMPLATE_SETTINGS).update('\0');
 	const files = readdirSync(migrationsDir, { recursive: true, encoding: 'utf8' }).sort();
 	for (const name of files) {
 		const path = join(migrationsDir, name);
