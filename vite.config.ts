@@ -54,7 +54,12 @@ export default defineConfig({
 					isolate: false
 				}
 			},
-			{ extends: true, test: { name: 'isolated', include: ISOLATED } }
+			{
+				extends: true,
+				// A process that lives for one file gains nothing from V8's optimising compiler for
+				// WebAssembly: compiling PGlite's hot functions again costs more than the file's queries.
+				test: { name: 'isolated', include: ISOLATED, execArgv: ['--liftoff-only'] }
+			}
 		],
 		globalSetup: ['src/lib/server/testing/global-setup.ts'],
 		reporters: ['default', './src/lib/server/testing/slowest-files.ts'],
