@@ -94,7 +94,12 @@ async function run(force: boolean, fetcher: Fetch): Promise<SyncReport> {
 		}
 		if (unanswered.length) {
 			// No answer (no network, a server error, or items the server left out): they wait.
-			const retryAt = await failed(unanswered, answer.stop?.message ?? m.outbox_server_error());
+			const stop = answer.stop;
+			const retryAt = await failed(
+				unanswered,
+				stop?.message ?? m.outbox_server_error(),
+				stop?.notBefore
+			);
 			return { outcome: 'failed', userId, retryAt, synced, rejected };
 		}
 	}
@@ -128,7 +133,8 @@ function wire(item: OutboxItem): SyncRequestItem {
 /** The answers the server gave, and why it stopped answering if it did. */
 interface Answer {
 	results: Map<string, SyncResult>;
-	stop?: 'logged-out' | { message: string };
+	/** `notBefore`: the server asked the phone to wait until then (429 with Retry-After). */
+	stop?: 'logged-out' | { message: string; notBefore?: number };
 }
 
 /** One request; a batch the server finds too large is split, and an item too large alone refused. */
@@ -162,8 +168,13 @@ async function send(batch: OutboxItem[], fetcher: Fetch): Promise<Answer> {
 		results?: SyncResult[];
 		message?: string;
 	} | null;
-	if (!response.ok || !Array.isArray(body?.results))
-		return { results: new Map(), stop: { message: body?.message ?? m.outbox_server_error() } };
+	if (!response.ok || !Array.isArray(body?.results)) {
+		const message = body?.message ?? m.outbox_server_error();
+		const waitSeconds = Number(response.headers.get('retry-after'));
+		const notBefore =
+			response.status === 429 && waitSeconds > 0 ? Date.now() + waitSeconds * 1000 : undefined;
+		return { results: new Map(), stop: { message, notBefore } };
+	}
 	const mine = new Set(batch.map((item) => item.id));
 	return { results: new Map(body.results.filter((r) => mine.has(r.id)).map((r) => [r.id, r])) };
 }
@@ -179,9 +190,9 @@ async function settle(items: OutboxItem[]): Promise<void> {
 	announceChange();
 }
 
-async function failed(batch: OutboxItem[], message: string): Promise<number> {
+async function failed(batch: OutboxItem[], message: string, notBefore = 0): Promise<number> {
 	const attempts = Math.max(...batch.map((item) => item.attempts)) + 1;
-	const retryAt = Date.now() + backoffMs(attempts);
+	const retryAt = Math.max(Date.now() + backoffMs(attempts), notBefore);
 	await settle(
 		batch.map((item) => ({
 			...item,

@@ -112,8 +112,11 @@ async function readyForOffline(page: Page) {
 					for (const name of await caches.keys())
 						for (const request of await (await caches.open(name)).keys())
 							kept.push(new URL(request.url).pathname);
-					return ['/agent/register', '/agent/cash', '/agent/outbox'].every(
-						(path) => kept.includes(path) && kept.includes(`${path}/__data.json`)
+					return (
+						kept.includes('/agent') &&
+						['/agent/register', '/agent/cash', '/agent/outbox'].every(
+							(path) => kept.includes(path) && kept.includes(`${path}/__data.json`)
+						)
 					);
 				}),
 			{ timeout: 15_000 }
@@ -180,16 +183,51 @@ test('an agent registers and takes cash with no signal; each lands once, a refus
 	await page.goto('/agent');
 	await expect(page.getByTestId('pending-count')).toHaveText('Waiting to be sent: 4');
 
+	// A registration with 5 MB of notes (the form refuses that; a phone's storage could hold it),
+	// second in the queue: it must be refused on its own without holding up the items after it.
+	const tooLong = `Long Notes Shamba ${run}`;
+	await page.evaluate(
+		async ({ name, phone }) => {
+			const db = await new Promise<IDBDatabase>((resolve, reject) => {
+				const open = indexedDB.open('mtandao-agent');
+				open.onsuccess = () => resolve(open.result);
+				open.onerror = () => reject(open.error);
+			});
+			type Item = { id: string; seq: number; kind: string; data: Record<string, unknown> };
+			const all = await new Promise<Item[]>((resolve) => {
+				const get = db.transaction('outbox').objectStore('outbox').getAll();
+				get.onsuccess = () => resolve(get.result as Item[]);
+			});
+			const first = all.filter((i) => i.kind === 'register').sort((a, b) => a.seq - b.seq)[0]!;
+			const huge = {
+				...first,
+				id: crypto.randomUUID(),
+				seq: first.seq + 0.5,
+				data: { ...first.data, name, phone, notes: 'x'.repeat(5 * 1024 * 1024) }
+			};
+			const tx = db.transaction('outbox', 'readwrite');
+			tx.objectStore('outbox').put(huge);
+			await new Promise((resolve, reject) => {
+				tx.oncomplete = resolve;
+				tx.onerror = () => reject(tx.error);
+			});
+		},
+		{ name: tooLong, phone: freshPhone() }
+	);
+
 	await page.reload();
-	await expect(page.getByTestId('pending-count')).toHaveText('Waiting to be sent: 4');
+	await expect(page.getByTestId('pending-count')).toHaveText('Waiting to be sent: 5');
 	await page.goto('/agent/outbox');
-	await expect(page.locator('[data-item-id] [data-state=waiting]')).toHaveCount(4);
+	await expect(page.locator('[data-item-id] [data-state=waiting]')).toHaveCount(5);
 	expect(sent).toEqual([]);
 
 	await context.setOffline(false);
 	const items = page.getByTestId('outbox-items');
 	await expect(items.locator('[data-state=synced]')).toHaveCount(3, { timeout: 30_000 });
-	await expect(items.locator('[data-state=needs-attention]')).toHaveCount(1);
+	await expect(items.locator('[data-state=needs-attention]')).toHaveCount(2);
+	await expect(items.locator('li', { hasText: tooLong }).getByTestId('item-reason')).toHaveText(
+		'Too large to send. Shorten the notes and send again.'
+	);
 	for (const name of names.slice(0, 2)) {
 		const row = items.locator('li', { hasText: name }).filter({ hasText: 'Registration' });
 		await expect(row.getByTestId('item-account')).toHaveText(/Account \d+/);
@@ -210,6 +248,7 @@ test('an agent registers and takes cash with no signal; each lands once, a refus
 
 	// Exactly once on the server, however many times the phone tried.
 	for (const name of names) expect(await countOnServer(manager, name), name).toBe(1);
+	expect(await countOnServer(manager, tooLong)).toBe(0);
 	expect(await countOnServer(manager, `Existing Customer ${run}`)).toBe(1);
 	await manager.dispose();
 });

@@ -110,6 +110,9 @@ async function clippedLabels(page: Page): Promise<string[]> {
 
 /** Logs a browser in through the form once it is hydrated; resolves on the user's home page. */
 export async function logInAs(page: Page, login: string, password = PASSWORD) {
+	// Leave the previous user's page first: an answer still on its way to it could bring back the
+	// cookie being cleared.
+	await page.goto('about:blank');
 	await page.context().clearCookies();
 	await page.goto('/login');
 	await page.waitForLoadState('networkidle');

@@ -1,7 +1,8 @@
 /**
- * Fixed-window request counts for the public pages (top-up and captive portal), kept in Postgres so
- * every app process counts the same hits. Keys are an IP or a phone, never tenant data, so the
- * table has no row-level security (like login_throttle).
+ * Fixed-window request counts for the public pages (top-up and captive portal) and the agent
+ * phone's outbox, kept in Postgres so every app process counts the same hits. Keys are an IP, a
+ * phone or a user id, never tenant data, so the table has no row-level security (like
+ * login_throttle).
  *
  * A fixed window lets a client spend up to twice the limit across a window edge; that is fine for
  * what this guards against: someone flooding a stranger's phone with M-Pesa prompts, or walking
@@ -36,7 +37,12 @@ export const RATE_RULES = {
 	 */
 	pushPerIp: { name: 'push:ip', perAddress: true, limit: 120, windowMs: TEN_MINUTES },
 	/** Account and phone look-ups from one address. */
-	lookupPerIp: { name: 'lookup:ip', perAddress: true, limit: 60, windowMs: TEN_MINUTES }
+	lookupPerIp: { name: 'lookup:ip', perAddress: true, limit: 60, windowMs: TEN_MINUTES },
+	/**
+	 * Outbox batches from one staff member (50 items each). A week of offline work is a few dozen
+	 * batches; a phone that loops, or a stolen session, is cut off here.
+	 */
+	syncPerUser: { name: 'sync:user', limit: 120, windowMs: TEN_MINUTES }
 } as const satisfies Record<string, RateRule>;
 
 export interface RateVerdict {

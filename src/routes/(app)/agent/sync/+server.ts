@@ -4,6 +4,7 @@ import { STAFF } from '$lib/server/auth/guards';
 import { readSyncEnvelope } from '$lib/server/agent-sync/request';
 import { syncItems } from '$lib/server/agent-sync/items';
 import { crossSite } from '$lib/server/agent-sync/same-origin';
+import { RATE_RULES, takeHits } from '$lib/server/security/rate-limit';
 import { m } from '$lib/paraglide/messages';
 
 /**
@@ -17,6 +18,12 @@ export const POST: RequestHandler = async (event) => {
 	if (!(STAFF as readonly string[]).includes(user.role))
 		return json({ message: m.error_forbidden() }, { status: 403 });
 	if (crossSite(request, event.url)) return json({ message: m.sync_cross_site() }, { status: 403 });
+	const rate = await takeHits([{ rule: RATE_RULES.syncPerUser, subject: user.id }]);
+	if (!rate.allowed)
+		return json(
+			{ message: m.sync_too_many() },
+			{ status: 429, headers: { 'retry-after': String(rate.retryAfterSeconds) } }
+		);
 	const envelope = await readSyncEnvelope(request);
 	if (!envelope.ok) return json({ message: envelope.message }, { status: envelope.status });
 	const results = await syncItems(

@@ -1,7 +1,8 @@
 /**
  * Issue 14, POST /agent/sync and GET /agent/data as a stranger and a hostile page would call them:
  * always a JSON answer, 401 without a session (the phone keeps its items), 413 above the limits
- * whatever Content-Length says, and no write for a request another site's page makes.
+ * whatever Content-Length says, 429 for one person sending too often, and no write for a request
+ * another site's page makes.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { paymentTenant, type PaymentFixture } from '$lib/server/testing/payments
 import { staffLocals, subscriberRows } from '$lib/server/testing/staff';
 import { requestGuardHandle } from '../../../../hooks/request-guard';
 import { SYNC_MAX_BYTES, SYNC_MAX_ITEMS } from '$lib/agent/schemas';
+import { RATE_RULES } from '$lib/server/security/rate-limit';
 import { POST } from './+server';
 import { GET } from '../data/+server';
 
@@ -52,7 +54,11 @@ async function post(locals: App.Locals, init: Init) {
 		params: {},
 		getClientAddress: () => '203.0.113.9'
 	} as unknown as Parameters<typeof POST>[0]);
-	return { status: response.status, body: await response.json() };
+	return {
+		status: response.status,
+		retryAfter: response.headers.get('retry-after'),
+		body: await response.json()
+	};
 }
 
 const postJson = (locals: App.Locals, value: unknown, headers: Record<string, string> = {}) =>
@@ -143,6 +149,26 @@ describe('POST /agent/sync', () => {
 			expect(answer.status).toBe(400);
 			expect(answer.body.message).toBeTruthy();
 		}
+	});
+
+	it('answers 429 in JSON once one person sends too often, and nobody else is slowed', async () => {
+		const busy = await staffLocals(isp.tenantId, {
+			role: 'agent',
+			name: 'Agent Busy',
+			phone: '254713499998'
+		});
+		const { limit } = RATE_RULES.syncPerUser;
+		const answers = await Promise.all(
+			Array.from({ length: limit }, () => post(busy, { body: '{' }).then((a) => a.status))
+		);
+		expect(answers.every((status) => status === 400)).toBe(true);
+		const before = (await subscriberRows(isp.tenantId)).length;
+		const refused = await postJson(busy, { items: [item()] });
+		expect(refused.status).toBe(429);
+		expect(refused.body.message).toMatch(/too often/);
+		expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+		expect((await subscriberRows(isp.tenantId)).length).toBe(before);
+		expect((await postJson(agent, { items: [item()] })).status).toBe(200);
 	});
 
 	it('is let through the request guard as JSON up to its own limit', async () => {
