@@ -3,14 +3,14 @@
  * registered by name, phone or account number (and nobody else's, whatever the address says), and
  * the registration form names the router when there is only one in service instead of asking.
  */
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import * as playwright from '@playwright/test';
-import { LOGINS, PASSWORD, apiAs, tenantIds } from '../fixtures/login';
+import { apiAs } from '../fixtures/login';
+import { ownTenant } from '../fixtures/own-tenant';
 import { SIM_ROUTER } from '../network/network-pages';
 import {
 	expectPageFits,
 	freshPhone,
-	inviteLinkIn,
 	locationOf,
 	logInAs,
 	postForm,
@@ -18,7 +18,6 @@ import {
 } from '../layout/long-text-pages';
 
 const run = Date.now().toString(36).slice(-5);
-const SITE = `Mlima Site ${run}`;
 const ROUTER = `Mlima Router ${run}`;
 const SECOND_ROUTER = `Mlima Annex ${run}`;
 const PACKAGE = `Mlima Day ${run}`;
@@ -28,76 +27,14 @@ const MINE = `Zawadi Mwikali ${run}`;
 const THEIRS = `Zawadi Chebet ${run}`;
 
 /** A tenant of its own (one router, one package, two agents), so no other spec changes what it has. */
-async function setUp(baseURL: string) {
-	const admin = await apiAs(playwright, baseURL, LOGINS.platform);
-	const pwani = (await tenantIds(admin))['Pwani WiFi']!;
-	const created = await postForm(admin, '/platform/tenants/new', {
-		name: SITE,
-		slug: `mlima-${run}`,
-		parentId: pwani,
-		kind: 'site',
-		brandColor: '#0b7a45',
-		timezone: 'Africa/Nairobi',
-		managerName: `Mlima Manager ${run}`,
-		managerContact: `mlima-${run}@managers.example`
+const setUp = (baseURL: string) =>
+	ownTenant(baseURL, {
+		prefix: 'Mlima',
+		run,
+		packageName: PACKAGE,
+		routerName: ROUTER,
+		agents: [AGENT, OTHER_AGENT]
 	});
-	const manager = await playwright.request.newContext({
-		baseURL,
-		extraHTTPHeaders: { origin: baseURL, accept: 'text/html' }
-	});
-	await postForm(manager, inviteLinkIn(await created.text()), {
-		password: PASSWORD,
-		confirm: PASSWORD
-	});
-	await admin.dispose();
-
-	await postForm(manager, '/manage/packages?/create', {
-		name: PACKAGE,
-		kind: 'hotspot',
-		priceKes: '30',
-		validityCount: '1',
-		validityUnit: 'days',
-		rateLimit: '2M/2M',
-		dataCapMb: '',
-		sharedDevices: '1'
-	});
-	const packages = await (await manager.get('/manage/packages')).text();
-	const packageId = packages
-		.split('data-package-id="')
-		.find((row) => row.includes(PACKAGE))!
-		.slice(0, 36);
-	const router = await postForm(manager, '/manage/routers?/create', {
-		name: ROUTER,
-		host: SIM_ROUTER.host,
-		port: String(SIM_ROUTER.port),
-		username: SIM_ROUTER.user,
-		password: SIM_ROUTER.password,
-		hotspotServer: 'all'
-	});
-	const routerId = locationOf(router).split('/').pop()!;
-
-	const team = await (await manager.get('/manage/team')).text();
-	const tenantId = /id="invite-tenant"[^]*?<option value="([0-9a-f-]{36})"/.exec(team)![1]!;
-	const agents: APIRequestContext[] = [];
-	for (const agent of [AGENT, OTHER_AGENT]) {
-		const invited = await postForm(manager, '/manage/team?/invite', {
-			name: agent.name,
-			contact: agent.email,
-			role: 'agent',
-			tenantId
-		});
-		const phone = await playwright.request.newContext({
-			baseURL,
-			extraHTTPHeaders: { origin: baseURL, accept: 'text/html' }
-		});
-		await postForm(phone, inviteLinkIn(await invited.text()), {
-			password: PASSWORD,
-			confirm: PASSWORD
-		});
-		agents.push(phone);
-	}
-	return { manager, agents, packageId, routerId, tenantId };
-}
 
 test('an agent registers with the only router named for them, then finds their own subscribers and nobody else’s', async ({
 	page,

@@ -9,9 +9,9 @@
  */
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import * as playwright from '@playwright/test';
-import { LOGINS, PASSWORD, apiAs, tenantIds } from '../fixtures/login';
-import { SIM_ROUTER } from '../network/network-pages';
-import { freshPhone, inviteLinkIn, logInAs, postForm } from '../layout/long-text-pages';
+import { apiAs } from '../fixtures/login';
+import { ownTenant } from '../fixtures/own-tenant';
+import { freshPhone, logInAs } from '../layout/long-text-pages';
 
 const run = Date.now().toString(36).slice(-5);
 const AGENT_A = { name: `Amani Agent ${run}`, email: `amani-${run}@agents.example` };
@@ -22,67 +22,18 @@ test.use({ hasTouch: true, isMobile: true, serviceWorkers: 'allow' });
 // The second test uses the tenant and agents the first set up (a retry would start a new tenant).
 test.describe.configure({ mode: 'serial' });
 
+/** A tenant of its own where agents take cash, with two agents sharing one phone. */
 async function setUp(baseURL: string) {
-	const admin = await apiAs(playwright, baseURL, LOGINS.platform);
-	const pwani = (await tenantIds(admin))['Pwani WiFi']!;
-	const created = await postForm(admin, '/platform/tenants/new', {
-		name: `Shamba Site ${run}`,
-		slug: `shamba-${run}`,
-		parentId: pwani,
-		kind: 'site',
-		brandColor: '#0b7a45',
-		timezone: 'Africa/Nairobi',
-		managerName: `Shamba Manager ${run}`,
-		managerContact: `shamba-${run}@managers.example`
+	const tenant = await ownTenant(baseURL, {
+		prefix: 'Shamba',
+		run,
+		packageName: PACKAGE,
+		routerName: `Shamba Router ${run}`,
+		agents: [AGENT_A, AGENT_B],
+		agentsTakeCash: true
 	});
-	const manager = await playwright.request.newContext({
-		baseURL,
-		extraHTTPHeaders: { origin: baseURL, accept: 'text/html' }
-	});
-	await postForm(manager, inviteLinkIn(await created.text()), {
-		password: PASSWORD,
-		confirm: PASSWORD
-	});
-	await admin.dispose();
-	await postForm(manager, '/manage/packages?/create', {
-		name: PACKAGE,
-		kind: 'hotspot',
-		priceKes: '30',
-		validityCount: '1',
-		validityUnit: 'days',
-		rateLimit: '2M/2M',
-		dataCapMb: '',
-		sharedDevices: '1'
-	});
-	await postForm(manager, '/manage/routers?/create', {
-		name: `Shamba Router ${run}`,
-		host: SIM_ROUTER.host,
-		port: String(SIM_ROUTER.port),
-		username: SIM_ROUTER.user,
-		password: SIM_ROUTER.password,
-		hotspotServer: 'all'
-	});
-	await postForm(manager, '/manage/cash?/setting', { agentsTakeCash: 'on' });
-	const team = await (await manager.get('/manage/team')).text();
-	const tenantId = /id="invite-tenant"[^]*?<option value="([0-9a-f-]{36})"/.exec(team)![1]!;
-	for (const agent of [AGENT_A, AGENT_B]) {
-		const invited = await postForm(manager, '/manage/team?/invite', {
-			name: agent.name,
-			contact: agent.email,
-			role: 'agent',
-			tenantId
-		});
-		const phone = await playwright.request.newContext({
-			baseURL,
-			extraHTTPHeaders: { origin: baseURL, accept: 'text/html' }
-		});
-		await postForm(phone, inviteLinkIn(await invited.text()), {
-			password: PASSWORD,
-			confirm: PASSWORD
-		});
-		await phone.dispose();
-	}
-	return manager;
+	for (const agent of tenant.agents) await agent.dispose();
+	return tenant.manager;
 }
 
 /** How many of this tenant's subscribers the manager finds by `name` (each must be there once). */
