@@ -51,7 +51,8 @@ export default defineConfig({
 					name: 'shared',
 					include: ['src/**/*.test.ts', 'tools/**/*.test.ts'],
 					exclude: [...configDefaults.exclude, ...ISOLATED],
-					isolate: false
+					isolate: false,
+					setupFiles: ['src/lib/server/testing/shared-process.ts']
 				}
 			},
 			{
