@@ -41,10 +41,17 @@ async function whenBackOnline(sw: ServiceWorkerGlobalScope): Promise<void> {
 		return;
 	}
 	await speakTheAppsLanguage(sw);
-	const report = await syncOutbox({ force: true });
+	let report = await syncOutbox({ force: true });
+	// Another run holds the phone's outbox (a window that just closed, an earlier sync event): this
+	// one waits for it, then sends what is left.
+	for (let tries = 0; report.outcome === 'busy' && tries < 20; tries++) {
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		report = await syncOutbox({ force: true });
+	}
 	// A failure makes the browser try this sync again later (with its own backoff); an item the
-	// server refused waits for the agent, so it is not a failure here.
-	if (report.outcome === 'failed') throw new Error('The outbox could not be sent; will retry');
+	// server refused waits for the agent, and a logged-out phone for its owner, so neither is one.
+	if (['failed', 'offline', 'busy'].includes(report.outcome))
+		throw new Error(`The outbox was not sent (${report.outcome}); the browser will try again`);
 }
 
 export function listenForOutboxSync(sw: ServiceWorkerGlobalScope): void {
