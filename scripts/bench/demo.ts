@@ -30,7 +30,7 @@ async function freePort(): Promise<number> {
 }
 
 /** The port in `name` when set (each engineer on this machine has their own), else a free one. */
-async function port(name: string): Promise<number> {
+export async function port(name: string): Promise<number> {
 	return process.env[name] ? Number(process.env[name]) : freePort();
 }
 

@@ -43,6 +43,7 @@ import {
 	type HookServer,
 	type PaymentFixture
 } from '../../src/lib/server/testing/payments';
+import { p95 } from './results';
 
 export interface PaymentsBench {
 	pg_insert_commits_per_s: number;
@@ -54,11 +55,6 @@ export interface PaymentsBench {
 	pg_insert_commit_cpu_us: number;
 	stk_callback_cpu_us: number;
 	stk_callback_cpu_ratio: number;
-}
-
-function p95(samples: number[]): number {
-	const sorted = [...samples].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]!;
 }
 
 function stkSuccess(

@@ -4,13 +4,13 @@
  * beside it where DESIGN asks for one. `npm run bench -- agent payments` runs only the parts named
  * (payments, provisioning, subscribers, agent).
  */
-import { writeFileSync } from 'node:fs';
 import { benchProvisioning } from './provision';
 import { benchSubscriberList } from './subscribers';
 import { benchPayments } from './payments';
 import { launchChromium, startDemo } from './demo';
 import { benchAgentJs } from './agent-js';
 import { benchOutboxSync } from './outbox-sync';
+import { writeResults } from './results';
 
 // The simulated routers listen on loopback, which a router may only be on when listed here.
 process.env.ROUTER_NETWORKS ||= '127.0.0.0/8,::1/128';
@@ -73,13 +73,5 @@ if (unknown.length) {
 for (const [name, bench] of Object.entries(parts))
 	if (!chosen.length || chosen.includes(name)) Object.assign(results, await bench());
 
-const out = process.env.BENCH_OUT ?? 'bench-results.json';
-writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
-console.log('\nkey                              value        target');
-for (const [key, value] of Object.entries(results)) {
-	console.log(
-		`${key.padEnd(32)} ${String(Math.round(value * 100) / 100).padStart(10)}   ${targets[key] ?? ''}`
-	);
-}
-console.log(`\nwritten to ${out}`);
+writeResults(results, targets);
 process.exit(0);

@@ -12,14 +12,10 @@ import { PLATFORM_TENANT_ID } from '../../src/lib/server/tenants/root';
 import { listSubscribers } from '../../src/lib/server/network/subscribers';
 import { subscribers } from '../../src/lib/server/db/schema';
 import { cursorTime } from '../../src/lib/server/db/keyset';
+import { p95 } from './results';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 200_000);
 const ROUNDS = 40;
-
-function p95(samples: number[]): number {
-	const sorted = [...samples].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]!;
-}
 
 export async function benchSubscriberList(): Promise<Record<string, number>> {
 	const scratch = await scratchDatabase(4);
