@@ -14,8 +14,13 @@ export type ReportMethod = (typeof REPORT_METHODS)[number];
 export const MAX_REPORT_DAYS = 367;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const isDate = (value: string) =>
-	DATE.test(value) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
+/** A real calendar date as `YYYY-MM-DD` (not 2026-02-30, not 2026-13-01). */
+function isDate(value: string): boolean {
+	const time = Date.parse(`${value}T00:00:00Z`);
+	return (
+		DATE.test(value) && !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === value
+	);
+}
 const day = () =>
 	z
 		.string()

@@ -11,14 +11,8 @@ import { expect, test, type Page } from '@playwright/test';
 import * as playwright from '@playwright/test';
 import { LOGINS, PASSWORD, apiAs } from '../fixtures/login';
 import { waitForApp } from '../fixtures/pages';
-import {
-	freshPhone,
-	inviteLinkIn,
-	locationOf,
-	logInAs,
-	postForm,
-	useLanguage
-} from '../layout/long-text-pages';
+import { inviteLinkIn, logInAs, postForm, useLanguage } from '../layout/long-text-pages';
+import { registerOwnSubscriber } from '../fixtures/nyota-subscriber';
 import { daraja } from '../payments/manager-pages';
 import { waitForServiceWorker } from './pwa-pages';
 
@@ -57,31 +51,9 @@ async function setUp(baseURL: string) {
 	});
 	await phone.dispose();
 
-	const form = await (await nyota.get('/manage/subscribers/new')).text();
-	// The only router is a hidden field, several are a select; the package is a hotspot one.
-	const routerId =
-		/name="routerId"(?: value="([0-9a-f-]{36})"|[^]*?<option value="([0-9a-f-]{36})")/
-			.exec(form)
-			?.slice(1)
-			.find(Boolean) ?? '';
-	const packageId = /<optgroup label="Hotspot">[^]*?<option value="([0-9a-f-]{36})"/.exec(
-		form
-	)?.[1];
-	const registered = await postForm(nyota, '/manage/subscribers/new', {
-		name: subscriber,
-		phone: freshPhone(),
-		kind: 'hotspot',
-		routerId,
-		packageId: packageId ?? '',
-		latitude: '',
-		longitude: ''
-	});
-	const subscriberId = locationOf(registered).split('/').pop()!;
-	expect(subscriberId).toMatch(/^[0-9a-f-]{36}$/);
-	const html = await (await nyota.get(`/manage/subscribers/${subscriberId}`)).text();
-	const account = /data-testid="account-number"[^>]*>([^<]+)</.exec(html)![1]!;
+	const own = await registerOwnSubscriber(nyota, subscriber);
 	await nyota.dispose();
-	return { manager, subscriber: { name: subscriber, id: subscriberId, account } };
+	return { manager, subscriber: { name: subscriber, id: own.id, account: own.account } };
 }
 
 let own: Awaited<ReturnType<typeof setUp>>;

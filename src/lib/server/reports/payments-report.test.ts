@@ -352,6 +352,8 @@ describe('the report query', () => {
 			return query.ok ? null : Object.keys(query.errors);
 		};
 		expect(errors('from=2026-02-30')).toEqual(['from']);
+		expect(errors('to=2026-13-01')).toEqual(['to']);
+		expect(errors('from=26-1-1&to=%00')).toEqual(['from', 'to']);
 		expect(errors('from=2026-12-02&to=2026-12-01')).toEqual(['to']);
 		expect(errors('from=2025-01-01&to=2026-12-01')).toEqual(['to']);
 		expect(errors('method=bitcoin&status=paid&package=1&agent=x&router=%27')).toEqual([
