@@ -31,6 +31,7 @@ const targets: Record<string, string> = {
 };
 const results: Record<string, number> = {};
 const missing: Record<string, string> = {};
+const notes: string[] = [];
 
 const nairobiDate = (at: Date) => new Date(at.getTime() + 3 * 3_600_000).toISOString().slice(0, 10);
 
@@ -47,20 +48,34 @@ async function notThePage(answer: Response): Promise<string | null> {
 	return failed ? `the page answers ${failed.status ?? 'an error'}` : null;
 }
 
+/**
+ * p95 of ROUNDS requests after WARM_UP. A page far too slow for that (the first answer over 2 s)
+ * gets five requests, and one over 30 s is reported from that one request: the bench says how slow
+ * it is without running for hours.
+ */
 async function measure(key: string, session: Session, path: string, absent: string) {
+	const probeStarted = performance.now();
 	const why = await notThePage(await session.get(path));
+	const probeMs = performance.now() - probeStarted;
 	if (why) {
 		missing[key] = `GET ${path}: ${why} (${absent})`;
 		return;
 	}
+	if (probeMs > 30_000) {
+		results[key] = probeMs;
+		notes.push(`${key}: one request only, it took ${(probeMs / 1000).toFixed(1)} s`);
+		return;
+	}
+	const slow = probeMs > 2_000;
 	const samples: number[] = [];
-	for (let i = 0; i < WARM_UP + ROUNDS; i++) {
+	for (let i = 0; i < (slow ? 5 : WARM_UP + ROUNDS); i++) {
 		const started = performance.now();
 		const answer = await session.get(path);
 		await answer.text();
 		if (answer.status !== 200) throw new Error(`GET ${path} answered ${answer.status}`);
-		if (i >= WARM_UP) samples.push(performance.now() - started);
+		if (slow || i >= WARM_UP) samples.push(performance.now() - started);
 	}
+	if (slow) notes.push(`${key}: 5 requests only (the first took ${(probeMs / 1000).toFixed(1)} s)`);
 	results[key] = p95(samples);
 }
 
@@ -153,7 +168,7 @@ async function main(): Promise<void> {
 		await measure(
 			'payments_report_p95_ms',
 			manager,
-			`/manage/reports/payments/__data.json?from=${monthAgo}&to=${today}&channel=stk&status=succeeded`,
+			`/manage/reports/payments/__data.json?from=${monthAgo}&to=${today}&method=stk&status=succeeded`,
 			'the payments report is not built yet'
 		);
 		await measureCsv(
@@ -167,6 +182,7 @@ async function main(): Promise<void> {
 		await owner.end();
 	}
 	writeResults(results, targets, missing);
+	for (const note of notes) console.log(note);
 }
 
 await main();
